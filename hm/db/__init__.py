@@ -1,0 +1,1 @@
+"""Schema migrations and seed data, applied the way the Supabase CLI applies them."""

@@ -1,0 +1,1 @@
+"""pgTAP under pytest: every SQL file in supabase/tests is a test item."""

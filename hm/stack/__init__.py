@@ -1,0 +1,1 @@
+"""A local stand-in for hosted Supabase: real Postgres and PostgREST behind a Supabase gateway."""

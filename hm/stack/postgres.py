@@ -1,0 +1,170 @@
+"""The private PostgreSQL 15 cluster: initdb, start, stop, and the Supabase platform layer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+import psycopg
+
+from hm.errors import HmError
+from hm.stack.config import PLATFORM_SQL_DIR, POSTGRES_BIN, StackConfig
+from hm.stack.processes import ManagedProcess, is_alive, wait_until
+
+# Logical decoding for Realtime: wal2json must be listed or Postgres 15.20 refuses to load it.
+SERVER_SETTINGS = {
+    "listen_addresses": "127.0.0.1",
+    "wal_level": "logical",
+    "max_replication_slots": "10",
+    "max_wal_senders": "10",
+    "output_plugin_libraries": "pgoutput,test_decoding,wal2json",
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "200",
+    "shared_buffers": "256MB",
+    "log_min_messages": "warning",
+    "log_min_error_statement": "panic",
+}
+
+
+def _as_postgres(argv: list[str]) -> list[str]:
+    """Postgres refuses to run as root: drop to the `postgres` OS user when we are root."""
+    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+
+
+def _own_for_postgres(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700 if path.name == "db" else 0o755)
+    if os.geteuid() == 0:
+        shutil.chown(path, "postgres", "postgres")
+
+
+class PostgresCluster:
+    """One private cluster under the stack's state folder, on its own port."""
+
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.process = ManagedProcess("postgres", config.run_dir)
+        self.log_file = config.log_dir / "postgres.log"
+
+    @property
+    def initialised(self) -> bool:
+        return (self.config.db_dir / "PG_VERSION").exists()
+
+    def init(self) -> None:
+        """Create the cluster if it does not exist yet."""
+        if self.initialised:
+            return
+        home = self.config.db_dir.parent
+        home.mkdir(parents=True, exist_ok=True)
+        home.chmod(0o755)
+        _own_for_postgres(self.config.db_dir)
+        _own_for_postgres(self.config.socket_dir)
+        result = subprocess.run(
+            _as_postgres(
+                [
+                    str(POSTGRES_BIN / "initdb"),
+                    "-D",
+                    str(self.config.db_dir),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise HmError(f"initdb failed:\n{result.stdout}{result.stderr}")
+
+    def start(self) -> int:
+        """Start the server (idempotent) and return the postmaster's pid."""
+        running = self.process.pid()
+        if running is not None:
+            return running
+        self.init()
+        _own_for_postgres(self.config.socket_dir)
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        options = " ".join(f"-c {key}={value}" for key, value in SERVER_SETTINGS.items())
+        options += f" -p {self.config.db_port} -k {self.config.socket_dir}"
+        # The server writes its own log, so it goes in a folder the postgres user owns.
+        postgres_log = self.config.db_dir.parent / "log" / "postgres.log"
+        _own_for_postgres(postgres_log.parent)
+        result = subprocess.run(
+            _as_postgres(
+                [
+                    str(POSTGRES_BIN / "pg_ctl"),
+                    "-D",
+                    str(self.config.db_dir),
+                    "-l",
+                    str(postgres_log),
+                    "-w",
+                    "-t",
+                    "30",
+                    "-o",
+                    options,
+                    "start",
+                ]
+            ),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            log = postgres_log.read_text(errors="replace") if postgres_log.exists() else ""
+            raise HmError(f"PostgreSQL did not start:\n{result.stdout}{result.stderr}\n{log[-2000:]}")
+        self._link_log(postgres_log)
+        pid = int((self.config.db_dir / "postmaster.pid").read_text().split()[0])
+        self.process.record(pid)
+        wait_until(self.accepts_connections, "PostgreSQL", log_file=postgres_log)
+        return pid
+
+    def _link_log(self, postgres_log: Path) -> None:
+        if not self.log_file.is_symlink():
+            self.log_file.symlink_to(postgres_log)
+
+    def stop(self) -> bool:
+        """Fast shutdown of the recorded postmaster (SIGINT), like `pg_ctl stop -m fast`."""
+        return self.process.stop(signal.SIGINT, timeout=30)
+
+    def running(self) -> bool:
+        pid = self.process.pid()
+        return pid is not None and is_alive(pid)
+
+    def accepts_connections(self) -> bool:
+        try:
+            with psycopg.connect(self.config.db_url(), connect_timeout=2):
+                return True
+        except psycopg.OperationalError:
+            return False
+
+    def destroy(self) -> None:
+        """Stop the server and delete its data."""
+        self.stop()
+        shutil.rmtree(self.config.db_dir, ignore_errors=True)
+
+    def has_platform(self) -> bool:
+        with psycopg.connect(self.config.db_url()) as conn:
+            row = conn.execute("select to_regclass('auth.users') is not null").fetchone()
+        return bool(row and row[0])
+
+    def apply_platform(self) -> None:
+        """Apply `sql/platform/*.sql` once: the parts of a Supabase database that a bare
+        Postgres lacks. Never applied to a hosted project, which has them already."""
+        if self.has_platform():
+            return
+        with psycopg.connect(self.config.db_url(), autocommit=False) as conn:
+            for sql_file in sorted(PLATFORM_SQL_DIR.glob("*.sql")):
+                try:
+                    conn.execute(sql_file.read_text().encode())
+                except psycopg.Error as error:
+                    raise HmError(f"{sql_file.name}: {error}") from error
+            conn.commit()
