@@ -6,10 +6,12 @@ one stack and no test depends on something started by hand.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,21 +39,38 @@ def test_stack_config(state_dir: Path) -> StackConfig:
     )
 
 
+def new_private_stack() -> LocalStack:
+    """A stack in a fresh temporary folder on free ports (not started)."""
+    state_dir = Path(tempfile.mkdtemp(prefix="hm-test-stack-"))
+    state_dir.chmod(0o755)
+    return LocalStack(test_stack_config(state_dir))
+
+
+def destroy_private_stack(stack: LocalStack) -> None:
+    """Stop its processes and delete its files (kept when HM_KEEP_TEST_STACK is set)."""
+    stack.down()
+    if not os.environ.get("HM_KEEP_TEST_STACK"):
+        shutil.rmtree(stack.config.db_dir.parent, ignore_errors=True)
+        shutil.rmtree(stack.config.state_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def private_stack(*, seed: bool = False) -> Iterator[LocalStack]:
+    """A running stack of its own for a benchmark or a test that must not share one."""
+    stack = new_private_stack()
+    try:
+        stack.up(seed=seed)
+        yield stack
+    finally:
+        destroy_private_stack(stack)
+
+
 def session_stack(config: pytest.Config) -> LocalStack:
     """Start (once) and return the test session's stack, without demo seed data."""
     if _STACK_KEY in config.stash:
         return config.stash[_STACK_KEY]
-    state_dir = Path(tempfile.mkdtemp(prefix="hm-test-stack-"))
-    state_dir.chmod(0o755)
-    stack = LocalStack(test_stack_config(state_dir))
-
-    def tear_down() -> None:
-        stack.down()
-        if not os.environ.get("HM_KEEP_TEST_STACK"):
-            shutil.rmtree(stack.config.db_dir.parent, ignore_errors=True)
-            shutil.rmtree(state_dir, ignore_errors=True)
-
-    config.add_cleanup(tear_down)
+    stack = new_private_stack()
+    config.add_cleanup(lambda: destroy_private_stack(stack))
     config.stash[_STACK_KEY] = stack
     stack.up(seed=False)
     return stack

@@ -30,8 +30,9 @@ log = logging.getLogger("hm.gateway")
 
 def build_services(context: GatewayContext, keys: ApiKeyCheck) -> list[GatewayService]:
     """Auth, Realtime and Storage, each mounted under its Supabase prefix."""
-    del context, keys
-    return []
+    services: list[GatewayService] = []
+    del context, keys  # each service added below takes (context, keys)
+    return services
 
 
 def create_app(config: StackConfig) -> Starlette:
