@@ -38,14 +38,14 @@ def migrate(db_url: str | None = DB_URL) -> None:
 @db_app.command()
 @exit_on_error
 def seed(db_url: str | None = DB_URL) -> None:
-    """Load supabase/seed.sql (demo data)."""
-    migrations.seed(db_url or StackConfig.from_environment().db_url(), SUPABASE_DIR / "seed.sql")
+    """Load supabase/seeds/*.sql (demo data)."""
+    migrations.seed(db_url or StackConfig.from_environment().db_url(), SUPABASE_DIR)
     console.print("seeded")
 
 
 @db_app.command()
 @exit_on_error
-def reset(seed: bool = typer.Option(True, help="Load supabase/seed.sql after migrating.")) -> None:
+def reset(seed: bool = typer.Option(True, help="Load supabase/seeds/*.sql after migrating.")) -> None:
     """Recreate the local database from migrations (and seed)."""
     LocalStack(StackConfig.from_environment()).reset(seed=seed)
     console.print("database recreated")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,14 +106,25 @@ def migrate(
     return applied
 
 
-def seed(db_url: str, seed_file: Path) -> None:
+def seed_files(supabase_dir: Path) -> list[Path]:
+    """The files `[db.seed] sql_paths` in config.toml names (globs, relative to supabase/)."""
+    with (supabase_dir / "config.toml").open("rb") as handle:
+        patterns = tomllib.load(handle).get("db", {}).get("seed", {}).get("sql_paths", [])
+    files: list[Path] = []
+    for pattern in patterns:
+        files.extend(sorted(supabase_dir.glob(pattern.removeprefix("./"))))
+    return files
+
+
+def seed(db_url: str, supabase_dir: Path) -> list[Path]:
     """Load demo data in one transaction, as `supabase db reset` does after migrating."""
-    if not seed_file.exists():
-        return
+    files = seed_files(supabase_dir)
     with psycopg.connect(db_url) as conn:
         with conn.transaction():
-            run_file(conn, seed_file)
+            for seed_file in files:
+                run_file(conn, seed_file)
         reload_schema_cache(conn)
+    return files
 
 
 def reload_schema_cache(conn: psycopg.Connection[tuple[object, ...]]) -> None:

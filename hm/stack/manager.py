@@ -45,7 +45,7 @@ class LocalStack:
         self.postgres.apply_platform()
         migrations.migrate(self.config.db_url(), SUPABASE_DIR / "migrations")
         if fresh and seed:
-            migrations.seed(self.config.db_url(), SUPABASE_DIR / "seed.sql")
+            migrations.seed(self.config.db_url(), SUPABASE_DIR)
         self.postgrest.start()
         self._start_gateway()
         return self.status()

@@ -1,1 +1,0 @@
--- Demo data for local development (`hm stack up` on a fresh database, `supabase db reset`).
