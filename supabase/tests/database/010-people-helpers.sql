@@ -1,0 +1,65 @@
+-- Test helpers for Data model I's roles, shared by every later pgTAP file. Like 000 it runs
+-- outside a transaction so the helpers stay installed for the files after it.
+
+-- An auth user who is active staff at the given level (no phone, so never linked to a contact).
+create or replace function tests.make_staff(identifier text, level public.staff_level) returns uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := tests.create_supabase_user(identifier);
+begin
+  insert into public.staff (user_id, level, display_name, status)
+  values (v_user_id, level, initcap(identifier), 'active');
+  return v_user_id;
+end
+$$;
+comment on function tests.make_staff is 'Create an auth user who is active staff at this level.';
+
+-- An attendee: an auth user with a verified phone; the auth trigger links/creates the contact.
+create or replace function tests.make_attendee(identifier text, phone text, first_name text default null)
+returns uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := tests.create_supabase_user(identifier, null, phone);
+  v_contact_id uuid;
+begin
+  update public.contacts set first_name = coalesce(make_attendee.first_name, initcap(identifier))
+   where user_id = v_user_id
+  returning id into v_contact_id;
+  return v_contact_id;
+end
+$$;
+comment on function tests.make_attendee is
+  'Create a phone-verified auth user (linked to a contact by the auth trigger); returns the contact id.';
+
+-- A print station: an auth user tied to a devices row.
+create or replace function tests.make_device(identifier text, cups_queue text default 'Label')
+returns uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_user_id uuid := tests.create_supabase_user(identifier);
+  v_device_id uuid;
+begin
+  insert into public.devices (user_id, name, venue, cups_queue)
+  values (v_user_id, identifier, 'Test venue', make_device.cups_queue)
+  returning id into v_device_id;
+  return v_device_id;
+end
+$$;
+comment on function tests.make_device is 'Create a print station (auth user + devices row); returns the device id.';
+
+grant execute on all functions in schema tests to anon, authenticated, service_role;
+
+begin;
+select plan(1);
+select has_function('tests', 'make_staff', array['text', 'public.staff_level'], 'people helpers are installed');
+select * from finish();
+rollback;
