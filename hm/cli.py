@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from hm.cli_db import db_app
+from hm.cli_dev import dev_app
 from hm.cli_stack import stack_app
 
 app = typer.Typer(
@@ -14,3 +15,4 @@ app = typer.Typer(
 )
 app.add_typer(stack_app, name="stack")
 app.add_typer(db_app, name="db")
+app.add_typer(dev_app, name="dev")

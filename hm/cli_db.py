@@ -45,7 +45,9 @@ def seed(db_url: str | None = DB_URL) -> None:
 
 @db_app.command()
 @exit_on_error
-def reset(seed: bool = typer.Option(True, help="Load supabase/seeds/*.sql after migrating.")) -> None:
+def reset(
+    seed: bool = typer.Option(True, help="Load supabase/seeds/*.sql after migrating."),
+) -> None:
     """Recreate the local database from migrations (and seed)."""
     LocalStack(StackConfig.from_environment()).reset(seed=seed)
     console.print("database recreated")

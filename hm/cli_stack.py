@@ -10,7 +10,9 @@ from hm.cli_errors import exit_on_error
 from hm.stack.config import StackConfig
 from hm.stack.manager import LocalStack, ServiceStatus
 
-stack_app = typer.Typer(help="Run the local Supabase stack (Postgres, PostgREST, gateway).", no_args_is_help=True)
+stack_app = typer.Typer(
+    help="Run the local Supabase stack (Postgres, PostgREST, gateway).", no_args_is_help=True
+)
 console = Console()
 
 
@@ -25,7 +27,7 @@ def _print_status(statuses: list[ServiceStatus]) -> None:
 @stack_app.command()
 @exit_on_error
 def up() -> None:
-    """Start the stack (idempotent): database, migrations, seed on first start, PostgREST, gateway."""
+    """Start the stack (idempotent): database, migrations, seed when fresh, PostgREST, gateway."""
     stack = LocalStack(StackConfig.from_environment())
     _print_status(stack.up())
     console.print(f"API: {stack.config.api_url}   Database: {stack.config.db_url()}")

@@ -10,9 +10,9 @@ import httpx
 import psycopg
 import pytest
 from postgrest.exceptions import APIError
-from supabase import AClient, AsyncClientOptions, Client, acreate_client
 
 from hm.stack.manager import LocalStack
+from supabase import AClient, AsyncClientOptions, Client, acreate_client
 
 FIXTURE_TABLE = """
 create table if not exists public.platform_notes (
@@ -40,7 +40,8 @@ def owners(stack: LocalStack) -> Iterator[tuple[str, str]]:
     with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
         conn.execute(FIXTURE_TABLE)
         conn.execute(
-            "insert into public.platform_notes (owner_id, body) values (%s, 'alice 1'), (%s, 'alice 2'), (%s, 'bob 1')",
+            "insert into public.platform_notes (owner_id, body)"
+            " values (%s, 'alice 1'), (%s, 'alice 2'), (%s, 'bob 1')",
             (alice, alice, bob),
         )
     _wait_for_schema(stack)
@@ -53,7 +54,10 @@ def owners(stack: LocalStack) -> Iterator[tuple[str, str]]:
 def _wait_for_schema(stack: LocalStack) -> None:
     headers = {"apikey": stack.config.service_role_key}
     for _ in range(200):
-        if httpx.get(f"{stack.config.api_url}/rest/v1/platform_notes", headers=headers).status_code == 200:
+        if (
+            httpx.get(f"{stack.config.api_url}/rest/v1/platform_notes", headers=headers).status_code
+            == 200
+        ):
             return
     raise AssertionError("PostgREST never saw the fixture table")
 
@@ -66,12 +70,20 @@ def test_user_sees_only_own_rows(
     owners: tuple[str, str], make_client: Callable[..., Client], make_token: Callable[..., str]
 ) -> None:
     alice, _ = owners
-    rows = make_client(access_token=make_token(alice)).table("platform_notes").select("body").order("body").execute()
+    rows = (
+        make_client(access_token=make_token(alice))
+        .table("platform_notes")
+        .select("body")
+        .order("body")
+        .execute()
+    )
     assert rows.data == [{"body": "alice 1"}, {"body": "alice 2"}]
 
 
 def test_service_role_sees_all(owners: tuple[str, str], make_client: Callable[..., Client]) -> None:
-    rows = make_client("service_role").table("platform_notes").select("body", count="exact").execute()
+    rows = (
+        make_client("service_role").table("platform_notes").select("body", count="exact").execute()
+    )
     assert rows.count == 3
 
 
@@ -86,7 +98,9 @@ def test_insert_for_another_user_is_refused_with_postgrest_error(
     assert "row-level security" in str(refused.value.message)
 
 
-def test_insert_status_is_403(owners: tuple[str, str], stack: LocalStack, make_token: Callable[..., str]) -> None:
+def test_insert_status_is_403(
+    owners: tuple[str, str], stack: LocalStack, make_token: Callable[..., str]
+) -> None:
     alice, bob = owners
     response = httpx.post(
         f"{stack.config.api_url}/rest/v1/platform_notes",
@@ -101,7 +115,9 @@ def test_rpc(owners: tuple[str, str], make_client: Callable[..., Client]) -> Non
     assert make_client().rpc("platform_echo", {"message": "hi"}).execute().data == "echo: hi"
 
 
-def test_bad_jwt_is_401_pgrst301(owners: tuple[str, str], make_client: Callable[..., Client]) -> None:
+def test_bad_jwt_is_401_pgrst301(
+    owners: tuple[str, str], make_client: Callable[..., Client]
+) -> None:
     with pytest.raises(APIError) as refused:
         make_client(access_token="not-a-jwt").table("platform_notes").select("*").execute()
     assert refused.value.code == "PGRST301"
@@ -126,7 +142,9 @@ def test_cors_preflight_is_answered(stack: LocalStack) -> None:
     assert response.headers["access-control-allow-origin"] in {"*", "http://localhost:5173"}
 
 
-async def test_async_client(owners: tuple[str, str], supabase_env: dict[str, Any], make_token: Callable[..., str]) -> None:
+async def test_async_client(
+    owners: tuple[str, str], supabase_env: dict[str, Any], make_token: Callable[..., str]
+) -> None:
     alice, _ = owners
     async with httpx.AsyncClient() as http_client:
         client: AClient = await acreate_client(

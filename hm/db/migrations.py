@@ -42,7 +42,19 @@ def discover(migrations_dir: Path) -> list[Migration]:
     )
 
 
+HISTORY_TABLE = """
+create schema if not exists supabase_migrations;
+create table if not exists supabase_migrations.schema_migrations (
+  version text primary key,
+  statements text[],
+  name text
+);
+"""
+
+
 def applied_versions(conn: psycopg.Connection[tuple[object, ...]]) -> set[str]:
+    """Versions already applied; creates the history table on first use, as the CLI does."""
+    conn.execute(HISTORY_TABLE.encode())
     rows = conn.execute("select version from supabase_migrations.schema_migrations").fetchall()
     return {str(row[0]) for row in rows}
 

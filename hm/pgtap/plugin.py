@@ -3,6 +3,7 @@ runs each file as one test item against the test session's local stack."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 def _is_test_file(path: Path) -> bool:
     parts = path.parts
-    return any(a == "supabase" and b == "tests" for a, b in zip(parts, parts[1:], strict=False))
+    return any(a == "supabase" and b == "tests" for a, b in itertools.pairwise(parts))
 
 
 class PgTapFile(pytest.File):

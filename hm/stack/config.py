@@ -8,6 +8,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from hm.stack.keys import LOCAL_JWT_SECRET, api_key
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -46,9 +48,9 @@ class StackConfig:
             db_port=_env_int("HM_DB_PORT", 54322),
             rest_port=_env_int("HM_REST_PORT", 54331),
             rest_admin_port=_env_int("HM_REST_ADMIN_PORT", 54332),
-            api_schemas=tuple(api.get("schemas", ("public", "graphql_public"))),
-            extra_search_path=tuple(api.get("extra_search_path", ("public", "extensions"))),
-            max_rows=int(api.get("max_rows", 1000)),
+            api_schemas=tuple(api.schemas),
+            extra_search_path=tuple(api.extra_search_path),
+            max_rows=api.max_rows,
         )
 
     @property
@@ -99,13 +101,17 @@ class StackConfig:
         }
 
 
-def _api_section() -> dict[str, object]:
-    config_file = SUPABASE_DIR / "config.toml"
-    if not config_file.exists():
-        return {}
-    with config_file.open("rb") as handle:
-        section: dict[str, object] = tomllib.load(handle).get("api", {})
-    return section
+class ApiSection(BaseModel):
+    """The `[api]` table of supabase/config.toml: what PostgREST exposes."""
+
+    schemas: list[str] = ["public", "graphql_public"]
+    extra_search_path: list[str] = ["public", "extensions"]
+    max_rows: int = 1000
+
+
+def _api_section() -> ApiSection:
+    with (SUPABASE_DIR / "config.toml").open("rb") as handle:
+        return ApiSection.model_validate(tomllib.load(handle).get("api", {}))
 
 
 def postgres_home(state_dir: Path) -> Path:

@@ -120,7 +120,9 @@ class PostgresCluster:
         )
         if result.returncode != 0:
             log = postgres_log.read_text(errors="replace") if postgres_log.exists() else ""
-            raise HmError(f"PostgreSQL did not start:\n{result.stdout}{result.stderr}\n{log[-2000:]}")
+            raise HmError(
+                f"PostgreSQL did not start:\n{result.stdout}{result.stderr}\n{log[-2000:]}"
+            )
         self._link_log(postgres_log)
         pid = int((self.config.db_dir / "postmaster.pid").read_text().split()[0])
         self.process.record(pid)

@@ -35,7 +35,9 @@ class PostgREST:
             "log-level": "error",
         }
         self.config_file.parent.mkdir(parents=True, exist_ok=True)
-        self.config_file.write_text("".join(f'{key} = "{value}"\n' for key, value in settings.items()))
+        self.config_file.write_text(
+            "".join(f'{key} = "{value}"\n' for key, value in settings.items())
+        )
 
     def start(self) -> int:
         running = self.process.pid()
