@@ -8,11 +8,13 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+from supabase import Client, ClientOptions, create_client
 
 from hm.stack import keys
 from hm.stack.manager import LocalStack
 from hm.testing import session_stack
-from supabase import Client, ClientOptions, create_client
+
+pytest_plugins = ["pytester"]
 
 
 @pytest.fixture(scope="session")

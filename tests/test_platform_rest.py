@@ -10,9 +10,9 @@ import httpx
 import psycopg
 import pytest
 from postgrest.exceptions import APIError
+from supabase import AClient, AsyncClientOptions, Client, acreate_client
 
 from hm.stack.manager import LocalStack
-from supabase import AClient, AsyncClientOptions, Client, acreate_client
 
 FIXTURE_TABLE = """
 create table if not exists public.platform_notes (
