@@ -64,9 +64,10 @@ def parse(output: str) -> tuple[int | None, list[Assertion]]:
             planned = line.expected_tests
         elif isinstance(line, Result):
             directive = line.directive.text if line.directive else ""
-            assertions.append(
-                Assertion(line.number or len(assertions) + 1, line.ok, line.description, directive)
-            )
+            # tap.py keeps the " - " separator at the start of the description.
+            description = line.description.removeprefix("- ").strip()
+            number = line.number or len(assertions) + 1
+            assertions.append(Assertion(number, line.ok, description, directive))
         elif isinstance(line, Diagnostic) and assertions:
             assertions[-1].diagnostics.append(line.text.removeprefix("#").strip())
     return planned, assertions
