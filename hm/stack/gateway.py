@@ -21,9 +21,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
 from hm.stack.api_keys import ApiKeyCheck
+from hm.stack.auth import AuthService
 from hm.stack.config import StackConfig
 from hm.stack.context import GatewayContext, GatewayService, load_config
+from hm.stack.realtime.service import RealtimeService
 from hm.stack.rest_proxy import RestProxy
+from hm.stack.storage.service import StorageService
 
 log = logging.getLogger("hm.gateway")
 
@@ -31,7 +34,9 @@ log = logging.getLogger("hm.gateway")
 def build_services(context: GatewayContext, keys: ApiKeyCheck) -> list[GatewayService]:
     """Auth, Realtime and Storage, each mounted under its Supabase prefix."""
     services: list[GatewayService] = []
-    del context, keys  # each service added below takes (context, keys)
+    services.append(StorageService(context))
+    services.append(AuthService(context, keys))
+    services.append(RealtimeService(context, keys))
     return services
 
 

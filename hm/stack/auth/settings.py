@@ -1,0 +1,114 @@
+"""What the local Auth service reads from `supabase/config.toml` [auth], with env overrides.
+
+Environment overrides (all optional; config.toml, then Supabase's defaults, otherwise):
+
+| variable                              | config.toml                          | default |
+|---------------------------------------|--------------------------------------|---------|
+| HM_AUTH_JWT_EXPIRY                    | [auth] jwt_expiry                    | 3600    |
+| HM_AUTH_REFRESH_TOKEN_REUSE_INTERVAL  | [auth] refresh_token_reuse_interval  | 10      |
+| HM_AUTH_SMS_OTP_LENGTH                | [auth.sms] otp_length                | 6       |
+| HM_AUTH_SMS_OTP_EXPIRY (seconds)      | [auth.sms] otp_expiry                | 300     |
+| HM_AUTH_SMS_OTP_MAX_ATTEMPTS          | [auth.sms] otp_max_attempts          | 5       |
+| HM_AUTH_SMS_MAX_FREQUENCY (seconds)   | [auth.sms] max_frequency ("60s")     | 60      |
+| HM_AUTH_SMS_MAX_PER_HOUR (per phone)  | [auth.sms] max_per_hour              | 5       |
+| HM_AUTH_SMS_MAX_PER_IP_PER_HOUR       | [auth.rate_limit] sms_sent           | 30      |
+| HM_AUTH_SMS_HOOK_URI ("" = no hook)   | [auth.hook.send_sms] uri (if enabled)| none    |
+
+Without a Send-SMS hook the code is written to the gateway's log (the stack log).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hm.stack.config import SUPABASE_DIR
+
+_HOOK_URI = re.compile(
+    r"^pg-functions://[^/]+/(?P<schema>[A-Za-z_][\w$]*)/(?P<function>[A-Za-z_][\w$]*)$"
+)
+_DURATION = re.compile(r"^(?P<amount>\d+)(?P<unit>s|m|h)?$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+
+
+@dataclass(frozen=True)
+class SmsHook:
+    """A Postgres function hook: `pg-functions://postgres/<schema>/<function>`."""
+
+    schema: str
+    function: str
+
+    @classmethod
+    def parse(cls, uri: str) -> SmsHook:
+        match = _HOOK_URI.match(uri)
+        if not match:
+            raise ValueError(f"unsupported Send-SMS hook URI {uri!r} (want pg-functions://…)")
+        return cls(match["schema"], match["function"])
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    jwt_expiry: int = 3600
+    refresh_token_rotation: bool = True
+    refresh_token_reuse_interval: int = 10
+    email_signup: bool = True
+    email_autoconfirm: bool = True
+    phone_signup: bool = True
+    phone_autoconfirm: bool = False
+    otp_length: int = 6
+    otp_expiry: int = 300
+    otp_max_attempts: int = 5
+    sms_max_frequency: int = 60
+    sms_max_per_hour: int = 5
+    sms_max_per_ip_per_hour: int = 30
+    sms_hook: SmsHook | None = None
+    password_min_length: int = 6
+
+    @classmethod
+    def load(cls, config_file: Path = SUPABASE_DIR / "config.toml") -> AuthSettings:
+        auth: dict[str, Any] = {}
+        if config_file.exists():
+            with config_file.open("rb") as handle:
+                auth = tomllib.load(handle).get("auth", {})
+        email, sms = auth.get("email", {}), auth.get("sms", {})
+        hook = auth.get("hook", {}).get("send_sms", {})
+        hook_uri = str(hook.get("uri", "")) if hook.get("enabled", False) else ""
+        hook_uri = os.environ.get("HM_AUTH_SMS_HOOK_URI", hook_uri)
+        return cls(
+            jwt_expiry=_int("HM_AUTH_JWT_EXPIRY", auth.get("jwt_expiry", 3600)),
+            refresh_token_rotation=bool(auth.get("enable_refresh_token_rotation", True)),
+            refresh_token_reuse_interval=_int(
+                "HM_AUTH_REFRESH_TOKEN_REUSE_INTERVAL", auth.get("refresh_token_reuse_interval", 10)
+            ),
+            email_signup=bool(auth.get("enable_signup", True) and email.get("enable_signup", True)),
+            email_autoconfirm=not email.get("enable_confirmations", False),
+            phone_signup=bool(auth.get("enable_signup", True) and sms.get("enable_signup", True)),
+            phone_autoconfirm=not sms.get("enable_confirmations", False),
+            otp_length=_int("HM_AUTH_SMS_OTP_LENGTH", sms.get("otp_length", 6)),
+            otp_expiry=_int("HM_AUTH_SMS_OTP_EXPIRY", sms.get("otp_expiry", 300)),
+            otp_max_attempts=_int("HM_AUTH_SMS_OTP_MAX_ATTEMPTS", sms.get("otp_max_attempts", 5)),
+            sms_max_frequency=_int(
+                "HM_AUTH_SMS_MAX_FREQUENCY", parse_seconds(str(sms.get("max_frequency", "60s")))
+            ),
+            sms_max_per_hour=_int("HM_AUTH_SMS_MAX_PER_HOUR", sms.get("max_per_hour", 5)),
+            sms_max_per_ip_per_hour=_int(
+                "HM_AUTH_SMS_MAX_PER_IP_PER_HOUR", auth.get("rate_limit", {}).get("sms_sent", 30)
+            ),
+            sms_hook=SmsHook.parse(hook_uri) if hook_uri else None,
+        )
+
+
+def parse_seconds(value: str) -> int:
+    """config.toml durations such as "60s", "5m" or "1h"."""
+    match = _DURATION.match(value.strip())
+    if not match:
+        raise ValueError(f"unsupported duration {value!r} (want e.g. 60s, 5m, 1h)")
+    return int(match["amount"]) * _UNIT_SECONDS[match["unit"] or "s"]
+
+
+def _int(variable: str, fallback: object) -> int:
+    return int(os.environ.get(variable, str(fallback)))
