@@ -53,7 +53,7 @@ class HttpxTwilioClient(AsyncHttpClient):  # type: ignore[misc]
             method,
             self._rewrite(uri),
             params=params,  # type: ignore[arg-type]
-            data=data,  # type: ignore[arg-type]
+            data=data,
             headers=headers,
             auth=auth,
             timeout=timeout or self.timeout,

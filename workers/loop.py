@@ -1,0 +1,145 @@
+"""The worker loop: it only orchestrates. Wait for "woken", "poll interval elapsed" or "stop";
+claim through SQL; hand each claimed message to its delivery, at most `concurrency` at once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from workers.metrics import CLAIMED, IN_FLIGHT
+from workers.ports import OutboundMessage, OutboxStore
+from workers.resolution import AmbiguousSendResolver
+from workers.sending import EmailDelivery, SmsDelivery
+
+log = logging.getLogger(__name__)
+
+# While a blast is flowing, claim this often: the SQL token bucket hands out only what the
+# sender's rate allows right now, so short waits keep the achieved rate at the configured one.
+BUSY_INTERVAL = 0.05
+BUSY_FOR_SECONDS = 5.0
+RESOLVE_EVERY_SECONDS = 5.0
+BULK_EMAIL_MAX = 500
+
+
+@dataclass
+class LoopSettings:
+    worker_id: str
+    channels: tuple[str, ...]
+    batch_size: int = 50
+    lease_seconds: int = 30
+    poll_interval: float = 2.0
+    concurrency: int = 32
+
+
+@dataclass
+class WorkerLoop:
+    settings: LoopSettings
+    store: OutboxStore
+    sms: SmsDelivery | None
+    email: EmailDelivery | None
+    resolver: AmbiguousSendResolver
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        # Deliveries in flight; a claim takes no more than the free places, so a claimed
+        # message never waits in memory while its lease runs out.
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def run(self) -> None:
+        """Until `stop`: catch up at once, then claim whenever woken or every poll interval."""
+        loop = asyncio.get_running_loop()
+        busy_until = 0.0
+        next_resolve = 0.0
+        log.info(
+            "worker %s started (%s)", self.settings.worker_id, ",".join(self.settings.channels)
+        )
+        while not self.stop.is_set():
+            self.wake.clear()
+            if loop.time() >= next_resolve:
+                await self._resolve()
+                next_resolve = loop.time() + RESOLVE_EVERY_SECONDS
+            claimed = 0
+            for channel in self.settings.channels:
+                claimed += await self._claim_and_dispatch(channel)
+            if claimed:
+                busy_until = loop.time() + BUSY_FOR_SECONDS
+            timeout = BUSY_INTERVAL if loop.time() < busy_until else self.settings.poll_interval
+            await self._wait(timeout)
+        await self.drain()
+
+    async def drain(self) -> None:
+        """Let in-flight sends finish recording (a stop never abandons a provider call)."""
+        if self.tasks:
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    async def _wait(self, seconds: float) -> None:
+        waiters = [asyncio.ensure_future(self.wake.wait()), asyncio.ensure_future(self.stop.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await waiter
+
+    async def _resolve(self) -> None:
+        try:
+            await self.resolver.resolve_once()
+        except Exception:  # logged and retried on the next round; the loop must keep sending
+            log.exception("resolving ambiguous sends failed")
+
+    async def _claim_and_dispatch(self, channel: str) -> int:
+        delivery = self.sms if channel == "sms" else self.email
+        if delivery is None:
+            return 0
+        limit = min(self.settings.batch_size, self.settings.concurrency - len(self.tasks))
+        if limit <= 0:
+            return 0
+        try:
+            messages = await self.store.claim(
+                self.settings.worker_id, channel, limit, self.settings.lease_seconds
+            )
+        except Exception:  # the database may be briefly unreachable: log, retry next round
+            log.exception("claim failed", extra={"channel": channel})
+            return 0
+        if not messages:
+            return 0
+        CLAIMED.labels(channel).inc(len(messages))
+        if channel == "email" and self.email is not None:
+            self._dispatch_email(messages)
+        else:
+            for message in messages:
+                self._spawn(channel, self._deliver_sms(message))
+        return len(messages)
+
+    def _dispatch_email(self, messages: list[OutboundMessage]) -> None:
+        assert self.email is not None
+        marketing = [m for m in messages if m.is_marketing]
+        for start in range(0, len(marketing), BULK_EMAIL_MAX):
+            self._spawn("email", self.email.deliver_bulk(marketing[start : start + BULK_EMAIL_MAX]))
+        for message in messages:
+            if not message.is_marketing:
+                self._spawn("email", self.email.deliver(message))
+
+    async def _deliver_sms(self, message: OutboundMessage) -> None:
+        assert self.sms is not None
+        await self.sms.deliver(message)
+
+    def _spawn(self, channel: str, work: Coroutine[Any, Any, None]) -> None:
+        async def guarded() -> None:
+            IN_FLIGHT.labels(channel).inc()
+            try:
+                await work
+            except Exception:  # logged; the message stays claimed and its lease expiry frees it
+                log.exception("delivery failed", extra={"channel": channel})
+            finally:
+                IN_FLIGHT.labels(channel).dec()
+
+        task = asyncio.get_running_loop().create_task(guarded())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)

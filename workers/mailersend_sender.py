@@ -1,0 +1,90 @@
+"""EmailSender on the official mailersend SDK (real MailerSend, or the simulator via base URL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mailersend import AsyncMailerSendClient
+from mailersend.exceptions import MailerSendError, RateLimitExceeded, ServerError
+from mailersend.models.email import EmailRequest
+
+from workers.ports import (
+    BulkStatus,
+    OutboundMessage,
+    ProviderAmbiguous,
+    ProviderRejected,
+    ProviderThrottled,
+)
+
+
+class MailerSendEmailSender:
+    def __init__(self, api_key: str, base_url: str, unsubscribe_url: str) -> None:
+        # No SDK-level retries: a repeated send would be a duplicate email, so we decide.
+        self.client = AsyncMailerSendClient(api_key=api_key, base_url=base_url, max_retries=0)
+        self.unsubscribe_url = unsubscribe_url
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    def request_for(self, message: OutboundMessage) -> EmailRequest:
+        """The email as MailerSend takes it; marketing mail carries an unsubscribe link and a
+        List-Unsubscribe header (one-click, RFC 8058)."""
+        text = message.body
+        fields: dict[str, Any] = {
+            "from": {"email": message.from_address, "name": message.from_name},
+            "to": [{"email": message.to_address}],
+            "subject": message.subject or "",
+            "tags": [f"message-{message.id}"]
+            + ([f"blast-{message.blast_id}"] if message.blast_id else []),
+        }
+        if message.is_marketing:
+            link = self.unsubscribe_url.format(message_id=message.id)
+            text = f"{text}\n\nUnsubscribe: {link}"
+            fields["headers"] = [
+                {"name": "List-Unsubscribe", "value": f"<{link}>"},
+                {"name": "List-Unsubscribe-Post", "value": "List-Unsubscribe=One-Click"},
+            ]
+            fields["precedence_bulk"] = True
+        fields["text"] = text
+        return EmailRequest(**fields)
+
+    async def send(self, message: OutboundMessage) -> str:
+        response = await self._call(self.client.emails.send(self.request_for(message)))
+        return str(response.data["id"])
+
+    async def send_bulk(self, messages: list[OutboundMessage]) -> str:
+        requests = [self.request_for(message) for message in messages]
+        response = await self._call(self.client.emails.send_bulk(requests))
+        return str(response.data["bulk_email_id"])
+
+    async def bulk_status(self, bulk_id: str) -> BulkStatus:
+        response = await self._call(self.client.emails.get_bulk_status(bulk_id))
+        data = response.data["data"]
+        return BulkStatus(
+            state=str(data["state"]),
+            message_ids=[str(item) for item in data.get("messages_id") or []],
+            validation_errors=dict(data.get("validation_errors") or {}),
+        )
+
+    @staticmethod
+    async def _call(pending: Any) -> Any:
+        try:
+            return await pending
+        except RateLimitExceeded as error:
+            raise ProviderThrottled(_retry_after(error), error.message) from error
+        except ServerError as error:
+            raise ProviderAmbiguous(error.message) from error
+        except MailerSendError as error:
+            status = getattr(error.response, "status_code", None)
+            if status is None:  # transport failure: it may have been accepted
+                raise ProviderAmbiguous(error.message) from error
+            raise ProviderRejected(str(status), error.message) from error
+
+
+def _retry_after(error: RateLimitExceeded) -> float | None:
+    headers = getattr(error.response, "headers", None) or {}
+    value = headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None

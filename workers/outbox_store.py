@@ -1,0 +1,107 @@
+"""OutboxStore and WebhookStore on the database's SQL functions, called through PostgREST RPC
+with the service-role key (supabase-py async client). Every state change is one SQL call; the
+functions enforce the rules (forward-only status, opt-outs, pacing)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from supabase import AsyncClient
+
+from workers.ports import OutboundMessage, UnresolvedSend
+
+
+class SupabaseOutboxStore:
+    def __init__(self, client: AsyncClient) -> None:
+        self.client = client
+
+    async def _rpc(self, function: str, params: dict[str, Any]) -> Any:
+        response = await self.client.rpc(function, params).execute()
+        return response.data
+
+    async def claim(
+        self, worker_id: str, channel: str, limit: int, lease_seconds: int
+    ) -> list[OutboundMessage]:
+        rows = await self._rpc(
+            "claim_outbound_messages",
+            {
+                "p_worker_id": worker_id,
+                "p_channel": channel,
+                "p_limit": limit,
+                "p_lease_seconds": lease_seconds,
+            },
+        )
+        return [OutboundMessage.from_row(row) for row in rows or []]
+
+    async def mark_sending(self, message_id: str, worker_id: str) -> bool:
+        result = await self._rpc(
+            "mark_message_sending", {"p_message_id": message_id, "p_worker_id": worker_id}
+        )
+        return bool(result)
+
+    async def record_sent(self, message_id: str, provider_id: str, provider_status: str) -> None:
+        await self._rpc(
+            "record_message_sent",
+            {
+                "p_message_id": message_id,
+                "p_provider_id": provider_id,
+                "p_provider_status": provider_status,
+            },
+        )
+
+    async def record_failed(
+        self, message_id: str, code: str, detail: str, retry_after_seconds: int | None = None
+    ) -> None:
+        await self._rpc(
+            "record_message_failed",
+            {
+                "p_message_id": message_id,
+                "p_error_code": code,
+                "p_error_message": detail[:500],
+                "p_retry_after_seconds": retry_after_seconds,
+            },
+        )
+
+    async def list_unresolved(self, older_than_seconds: int) -> list[UnresolvedSend]:
+        rows = await self._rpc(
+            "list_unresolved_sends", {"p_older_than_seconds": older_than_seconds}
+        )
+        return [
+            UnresolvedSend(
+                id=str(row["id"]),
+                channel=str(row["channel"]),
+                to_address=str(row["to_address"]),
+                body=str(row.get("body") or ""),
+                send_started_at=(
+                    datetime.fromisoformat(row["send_started_at"])
+                    if row.get("send_started_at")
+                    else None
+                ),
+            )
+            for row in rows or []
+        ]
+
+    async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None:
+        await self._rpc(
+            "resolve_unresolved_send", {"p_message_id": message_id, "p_provider_id": provider_id}
+        )
+
+    async def store_event(
+        self, provider: str, event_id: str, event_type: str, payload: dict[str, Any]
+    ) -> tuple[str, bool]:
+        rows = await self._rpc(
+            "store_webhook_event",
+            {
+                "p_provider": provider,
+                "p_event_id": event_id,
+                "p_event_type": event_type,
+                "p_payload": payload,
+            },
+        )
+        row = rows[0] if isinstance(rows, list) else rows
+        return str(row["event_id"]), bool(row["duplicate"])
+
+    async def process_event(self, event_id: str) -> dict[str, Any]:
+        result = await self._rpc("process_webhook_event", {"p_event_id": event_id})
+        return dict(result or {})

@@ -1,0 +1,137 @@
+"""What the sending logic needs from the outside world, as Protocols (one adapter module each).
+
+`twilio_sender`, `mailersend_sender` and `outbox_store` implement these against the real
+services; unit tests of pure logic use fakes, integration tests the provider simulator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """One claimed row of the outbox, with what a provider call needs."""
+
+    id: str
+    channel: str
+    to_address: str
+    body: str
+    from_address: str | None = None
+    from_name: str | None = None
+    messaging_service_sid: str | None = None
+    subject: str | None = None
+    media_urls: tuple[str, ...] = ()
+    is_marketing: bool = False
+    validity_period_seconds: int | None = None
+    blast_id: str | None = None
+    sender_id: str | None = None
+    segments: int = 1
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> OutboundMessage:
+        """Build from the claim function's row (column names per the messaging contract)."""
+        return cls(
+            id=str(row.get("message_id") or row["id"]),
+            channel=str(row["channel"]),
+            to_address=str(row["to_address"]),
+            body=str(row.get("body") or ""),
+            from_address=row.get("from_address"),
+            from_name=row.get("from_name"),
+            messaging_service_sid=row.get("messaging_service_sid"),
+            subject=row.get("subject"),
+            media_urls=tuple(row.get("media_urls") or ()),
+            is_marketing=bool(row.get("is_marketing")),
+            validity_period_seconds=row.get("validity_period_seconds"),
+            blast_id=row.get("blast_id"),
+            sender_id=row.get("sender_id"),
+            segments=int(row.get("segments") or 1),
+        )
+
+
+@dataclass(frozen=True)
+class UnresolvedSend:
+    """A message left in `sending`: the provider may or may not have it."""
+
+    id: str
+    channel: str
+    to_address: str
+    body: str
+    send_started_at: datetime | None
+
+
+class ProviderThrottled(Exception):
+    """The provider refused the request unprocessed (Twilio 429/20429, MailerSend 429)."""
+
+    def __init__(self, retry_after: float | None, detail: str) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class ProviderRejected(Exception):
+    """The provider definitely did not accept the message (a 4xx with an error code)."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+class ProviderAmbiguous(Exception):
+    """5xx, timeout or a dropped connection after the request left: it may have been sent."""
+
+
+@dataclass(frozen=True)
+class BulkStatus:
+    state: str
+    message_ids: list[str] = field(default_factory=list)
+    validation_errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+class SmsSender(Protocol):
+    async def send(self, message: OutboundMessage, status_callback: str) -> tuple[str, str]:
+        """Create the text; returns (provider id, provider status). Raises the Provider* errors."""
+
+    async def find_sent(self, to: str, body: str, since: datetime) -> str | None:
+        """The provider id of a text to `to` with `body` created since `since`, if one exists."""
+
+
+class EmailSender(Protocol):
+    async def send(self, message: OutboundMessage) -> str:
+        """Send one email; returns the provider's message id."""
+
+    async def send_bulk(self, messages: list[OutboundMessage]) -> str:
+        """Queue up to 500 emails in one request; returns the bulk id."""
+
+    async def bulk_status(self, bulk_id: str) -> BulkStatus:
+        """Where a bulk request is; `message_ids` follow the order of the request."""
+
+
+class OutboxStore(Protocol):
+    async def claim(
+        self, worker_id: str, channel: str, limit: int, lease_seconds: int
+    ) -> list[OutboundMessage]: ...
+
+    async def mark_sending(self, message_id: str, worker_id: str) -> bool: ...
+
+    async def record_sent(
+        self, message_id: str, provider_id: str, provider_status: str
+    ) -> None: ...
+
+    async def record_failed(
+        self, message_id: str, code: str, detail: str, retry_after_seconds: int | None = None
+    ) -> None: ...
+
+    async def list_unresolved(self, older_than_seconds: int) -> list[UnresolvedSend]: ...
+
+    async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None: ...
+
+
+class WebhookStore(Protocol):
+    async def store_event(
+        self, provider: str, event_id: str, event_type: str, payload: dict[str, Any]
+    ) -> tuple[str, bool]:
+        """Store the raw event first; returns (our event id, whether it was a duplicate)."""
+
+    async def process_event(self, event_id: str) -> dict[str, Any]: ...

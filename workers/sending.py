@@ -1,0 +1,177 @@
+"""Deliver one claimed message (or one batch of marketing email) and record what happened.
+
+Per message: mark `sending` → provider call → record sent/failed. The one rule that shapes
+everything here: after `mark_sending`, a message the provider may have accepted is never sent
+again until that doubt is resolved (see `resolution.py`)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from workers.metrics import PROVIDER_ERRORS, SENDS
+from workers.ports import (
+    EmailSender,
+    OutboundMessage,
+    OutboxStore,
+    ProviderAmbiguous,
+    ProviderRejected,
+    ProviderThrottled,
+    SmsSender,
+)
+
+log = logging.getLogger(__name__)
+
+# Twilio 429/20429 means "never processed": retried here a few times, then handed back to
+# the queue with a delay so other work (and other workers) are not held up.
+THROTTLE_RETRIES = 4
+THROTTLE_REQUEUE_SECONDS = 5
+
+
+def backoff_seconds(attempt: int, retry_after: float | None) -> float:
+    """Honour the provider's retry-after; otherwise 0.25 s doubling, at most 5 s."""
+    if retry_after is not None:
+        return max(retry_after, 0.0)
+    return min(0.25 * 2.0**attempt, 5.0)
+
+
+def status_callback_url(public_url: str, message_id: str) -> str:
+    """Our message id rides in the callback URL: it resolves an ambiguous send on arrival."""
+    return f"{public_url.rstrip('/')}/twilio/status?message_id={message_id}"
+
+
+@dataclass
+class SmsDelivery:
+    store: OutboxStore
+    sender: SmsSender
+    worker_id: str
+    public_url: str
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    async def deliver(self, message: OutboundMessage) -> None:
+        context = {"message_id": message.id, "blast_id": message.blast_id, "channel": "sms"}
+        sender_label = message.sender_id or "-"
+        if not await self.store.mark_sending(message.id, self.worker_id):
+            # Paused, cancelled, opted out or out of its window since the claim: not ours to send.
+            SENDS.labels("sms", sender_label, "skipped").inc()
+            log.info("not sent: no longer sendable", extra=context)
+            return
+        callback = status_callback_url(self.public_url, message.id)
+        for attempt in range(THROTTLE_RETRIES + 1):
+            try:
+                provider_id, status = await self.sender.send(message, callback)
+            except ProviderThrottled as error:
+                PROVIDER_ERRORS.labels("twilio", "20429").inc()
+                if attempt < THROTTLE_RETRIES:
+                    await self.sleep(backoff_seconds(attempt, error.retry_after))
+                    continue
+                SENDS.labels("sms", sender_label, "throttled").inc()
+                await self.store.record_failed(
+                    message.id, "20429", str(error), THROTTLE_REQUEUE_SECONDS
+                )
+                log.warning("throttled; handed back to the queue", extra=context)
+                return
+            except ProviderRejected as error:
+                PROVIDER_ERRORS.labels("twilio", error.code).inc()
+                SENDS.labels("sms", sender_label, "failed").inc()
+                await self.store.record_failed(message.id, error.code, error.detail)
+                log.info("rejected by Twilio", extra={**context, "code": error.code})
+                return
+            except ProviderAmbiguous as error:
+                # Left in `sending`: its status callback or a lookup by To decides later.
+                PROVIDER_ERRORS.labels("twilio", "ambiguous").inc()
+                SENDS.labels("sms", sender_label, "ambiguous").inc()
+                log.warning("ambiguous send: %s", error, extra=context)
+                return
+            SENDS.labels("sms", sender_label, "sent").inc()
+            await self.store.record_sent(message.id, provider_id, status)
+            log.debug("sent", extra={**context, "provider_id": provider_id})
+            return
+
+
+@dataclass
+class EmailDelivery:
+    store: OutboxStore
+    sender: EmailSender
+    worker_id: str
+    bulk_poll_interval: float = 0.25
+    bulk_poll_timeout: float = 120.0
+
+    async def deliver(self, message: OutboundMessage) -> None:
+        context = {"message_id": message.id, "blast_id": message.blast_id, "channel": "email"}
+        if not await self.store.mark_sending(message.id, self.worker_id):
+            SENDS.labels("email", message.sender_id or "-", "skipped").inc()
+            return
+        try:
+            provider_id = await self.sender.send(message)
+        except ProviderThrottled as error:
+            await self._throttled([message], error)
+            return
+        except ProviderRejected as error:
+            PROVIDER_ERRORS.labels("mailersend", error.code).inc()
+            await self.store.record_failed(message.id, error.code, error.detail)
+            return
+        except ProviderAmbiguous as error:
+            PROVIDER_ERRORS.labels("mailersend", "ambiguous").inc()
+            log.warning("ambiguous email send: %s", error, extra=context)
+            return
+        SENDS.labels("email", message.sender_id or "-", "sent").inc()
+        await self.store.record_sent(message.id, provider_id, "queued")
+
+    async def deliver_bulk(self, messages: list[OutboundMessage]) -> None:
+        """Marketing email through the bulk endpoint (≤ 500 per request)."""
+        started = [m for m in messages if await self.store.mark_sending(m.id, self.worker_id)]
+        if not started:
+            return
+        try:
+            bulk_id = await self.sender.send_bulk(started)
+        except ProviderThrottled as error:
+            await self._throttled(started, error)
+            return
+        except ProviderRejected as error:
+            PROVIDER_ERRORS.labels("mailersend", error.code).inc()
+            for message in started:
+                await self.store.record_failed(message.id, error.code, error.detail)
+            return
+        except ProviderAmbiguous as error:
+            PROVIDER_ERRORS.labels("mailersend", "ambiguous").inc()
+            log.warning("ambiguous bulk send of %d emails: %s", len(started), error)
+            return
+        await self._record_bulk(bulk_id, started)
+
+    async def _throttled(self, messages: list[OutboundMessage], error: ProviderThrottled) -> None:
+        # Refused, never processed: back to the queue after retry-after. The blast therefore
+        # cannot count these as done (listmonk's "finished with refused messages" bug).
+        PROVIDER_ERRORS.labels("mailersend", "429").inc()
+        delay = math.ceil(error.retry_after) if error.retry_after is not None else 60
+        for message in messages:
+            SENDS.labels("email", message.sender_id or "-", "throttled").inc()
+            await self.store.record_failed(message.id, "429", str(error), delay)
+        log.warning("MailerSend 429: %d emails requeued in %d s", len(messages), delay)
+
+    async def _record_bulk(self, bulk_id: str, messages: list[OutboundMessage]) -> None:
+        deadline = asyncio.get_running_loop().time() + self.bulk_poll_timeout
+        while True:
+            status = await self.sender.bulk_status(bulk_id)
+            if status.state == "completed":
+                break
+            if asyncio.get_running_loop().time() > deadline:
+                # Still `sending`: resolved later like any ambiguous send.
+                log.warning("bulk %s not completed in time", bulk_id)
+                return
+            await asyncio.sleep(self.bulk_poll_interval)
+        invalid = {int(key.split(".", 1)[0]) for key in status.validation_errors}
+        accepted = iter(status.message_ids)
+        for index, message in enumerate(messages):
+            if index in invalid:
+                await self.store.record_failed(message.id, "422", "rejected by bulk validation")
+                continue
+            provider_id = next(accepted, None)
+            if provider_id is None:
+                log.warning("bulk %s returned fewer ids than emails", bulk_id)
+                return
+            SENDS.labels("email", message.sender_id or "-", "sent").inc()
+            await self.store.record_sent(message.id, provider_id, "queued")

@@ -1,0 +1,39 @@
+"""Configuration of the workers and the webhook server, from the environment (or `.env`)."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class WorkerSettings(BaseSettings):
+    """The same names a production deployment sets (docs/deploy.md)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    supabase_url: str = "http://127.0.0.1:54321"
+    supabase_service_role_key: SecretStr = SecretStr("")
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr = SecretStr("")
+    # Empty: the real https://api.twilio.com. Set to the simulator's URL locally.
+    twilio_api_base_url: str = ""
+    mailersend_api_key: SecretStr = SecretStr("")
+    mailersend_base_url: str = "https://api.mailersend.com/v1/"
+    mailersend_webhook_secret: SecretStr = SecretStr("")
+    # The base URL Twilio and MailerSend call (what signatures are computed over).
+    webhook_public_url: str = "http://127.0.0.1:54350"
+    # Link in marketing email; {message_id} is replaced by the message's id.
+    email_unsubscribe_url: str = "http://127.0.0.1:54321/unsubscribe?m={message_id}"
+    worker_id: str = ""
+    worker_channels: str = "sms,email"
+    worker_batch_size: int = 50
+    worker_lease_seconds: int = 30
+    worker_poll_interval_seconds: float = 2.0
+    worker_concurrency: int = 32
+    worker_provider_timeout_seconds: float = 10.0
+    # An ambiguous send is looked up at the provider only after its callback had this long.
+    worker_ambiguous_after_seconds: int = 20
+    worker_metrics_port: int = 0
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 54350
+    webhook_max_body_bytes: int = 64 * 1024
