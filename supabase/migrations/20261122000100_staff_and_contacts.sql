@@ -260,8 +260,9 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  -- Only API users are limited; the service role, migrations and definer functions are not.
-  if (select auth.role()) is distinct from 'authenticated' then
+  -- Only direct API writes are limited: inside a SECURITY DEFINER function current_user is the
+  -- function's owner, and the service role and migrations are trusted.
+  if current_user <> 'authenticated' then
     return new;
   end if;
   if not private.has_staff_level('organizer')
