@@ -1,0 +1,1 @@
+"""The local Realtime service: Phoenix channels for postgres_changes, broadcast and presence."""
