@@ -6,7 +6,9 @@ import typer
 
 from hm.cli_db import db_app
 from hm.cli_dev import dev_app
+from hm.cli_sim import sim_app
 from hm.cli_stack import stack_app
+from hm.cli_worker import webhook_app, worker_app
 
 app = typer.Typer(
     name="hm",
@@ -16,3 +18,6 @@ app = typer.Typer(
 app.add_typer(stack_app, name="stack")
 app.add_typer(db_app, name="db")
 app.add_typer(dev_app, name="dev")
+app.add_typer(sim_app, name="sim")
+app.add_typer(worker_app, name="worker")
+app.add_typer(webhook_app, name="webhook")

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from hm.simulators.config import SimulatorConfig
-from hm.simulators.server import serve as serve_simulator
 
 sim_app = typer.Typer(
     help="Local provider simulator for Twilio and MailerSend.", no_args_is_help=True
@@ -51,5 +50,7 @@ def serve(
         twilio_inbound_url=f"{base}/twilio/inbound" if base else None,
         mailersend_webhook_url=f"{base}/mailersend/events" if base else None,
     )
+    from hm.simulators.server import serve as serve_simulator  # needs the stack extra
+
     typer.echo(f"provider simulator on http://{host}:{port}/")
     serve_simulator(config, host, port)

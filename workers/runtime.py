@@ -1,0 +1,145 @@
+"""Assemble the worker and the webhook server from settings, and run them until signalled."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import uvicorn
+from fastapi import FastAPI, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from supabase import AsyncClient, AsyncClientOptions, acreate_client
+
+from workers.loop import LoopSettings, WorkerLoop
+from workers.mailersend_sender import MailerSendEmailSender
+from workers.outbox_store import SupabaseOutboxStore
+from workers.realtime_wake import RealtimeWake
+from workers.resolution import AmbiguousSendResolver
+from workers.sending import EmailDelivery, SmsDelivery
+from workers.settings import WorkerSettings
+from workers.twilio_sender import TwilioSmsSender
+from workers.webhooks.app import create_app
+
+
+async def service_client(settings: WorkerSettings) -> AsyncClient:
+    """supabase-py as service_role: the SQL functions are granted to it only."""
+    options = AsyncClientOptions(auto_refresh_token=False, persist_session=False)
+    return await acreate_client(
+        settings.supabase_url, settings.supabase_service_role_key.get_secret_value(), options
+    )
+
+
+class EmbeddedServer(uvicorn.Server):
+    """uvicorn inside the worker's event loop; the worker owns SIGTERM/SIGINT, not uvicorn."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def health_app(loop: WorkerLoop) -> FastAPI:
+    app = FastAPI(title="Hello Miami worker", docs_url=None, redoc_url=None)
+
+    @app.get("/health")
+    async def health() -> dict[str, object]:
+        return {"status": "ok", "worker_id": loop.settings.worker_id, "in_flight": len(loop.tasks)}
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+async def run_worker(settings: WorkerSettings) -> None:
+    """`hm worker run`: claim and deliver until SIGTERM/SIGINT, then finish what is in flight."""
+    worker_id = settings.worker_id or f"{socket.gethostname()}-{os.getpid()}"
+    channels = tuple(c.strip() for c in settings.worker_channels.split(",") if c.strip())
+    client = await service_client(settings)
+    store = SupabaseOutboxStore(client)
+    limits = httpx.Limits(max_connections=settings.worker_concurrency * 2)
+    async with httpx.AsyncClient(limits=limits) as http:
+        sms_sender = TwilioSmsSender(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            http,
+            settings.twilio_api_base_url,
+            settings.worker_provider_timeout_seconds,
+        )
+        email_sender = MailerSendEmailSender(
+            settings.mailersend_api_key.get_secret_value(),
+            settings.mailersend_base_url,
+            settings.email_unsubscribe_url,
+        )
+        loop = WorkerLoop(
+            LoopSettings(
+                worker_id=worker_id,
+                channels=channels,
+                batch_size=settings.worker_batch_size,
+                lease_seconds=settings.worker_lease_seconds,
+                poll_interval=settings.worker_poll_interval_seconds,
+                concurrency=settings.worker_concurrency,
+            ),
+            store,
+            SmsDelivery(store, sms_sender, worker_id, settings.webhook_public_url)
+            if "sms" in channels
+            else None,
+            EmailDelivery(store, email_sender, worker_id) if "email" in channels else None,
+            AmbiguousSendResolver(store, sms_sender, settings.worker_ambiguous_after_seconds),
+        )
+        running = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            running.add_signal_handler(signum, loop.stop.set)
+        wake = RealtimeWake(client, loop.wake)
+        helpers = [asyncio.create_task(wake.run(loop.stop))]
+        if settings.worker_metrics_port:
+            server = EmbeddedServer(
+                uvicorn.Config(
+                    health_app(loop),
+                    host="127.0.0.1",
+                    port=settings.worker_metrics_port,
+                    log_level="warning",
+                )
+            )
+            helpers.append(asyncio.create_task(server.serve()))
+        try:
+            await loop.run()
+        finally:
+            if settings.worker_metrics_port:
+                server.should_exit = True
+            await asyncio.gather(*helpers, return_exceptions=True)
+            await email_sender.close()
+
+
+def webhook_app(settings: WorkerSettings) -> FastAPI:
+    """The webhook server's app; it opens its own service-role client on startup."""
+
+    @contextlib.asynccontextmanager
+    async def open_store() -> AsyncIterator[SupabaseOutboxStore]:
+        client = await service_client(settings)
+        yield SupabaseOutboxStore(client)
+
+    return create_app(
+        None,
+        twilio_auth_token=settings.twilio_auth_token.get_secret_value(),
+        mailersend_secret=settings.mailersend_webhook_secret.get_secret_value(),
+        public_url=settings.webhook_public_url,
+        max_body_bytes=settings.webhook_max_body_bytes,
+        lifespan_store=open_store,
+    )
+
+
+def serve_webhooks(settings: WorkerSettings) -> None:
+    """`hm webhook serve`."""
+    uvicorn.run(
+        webhook_app(settings),
+        host=settings.webhook_host,
+        port=settings.webhook_port,
+        log_level="warning",
+        access_log=False,
+    )

@@ -1,0 +1,1 @@
+"""The webhook server: Twilio inbound texts and status callbacks, MailerSend activity events."""

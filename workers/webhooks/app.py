@@ -1,0 +1,195 @@
+"""FastAPI app for provider webhooks. Order for every request: size limit → signature (403,
+nothing written) → payload shape (400) → store raw (idempotent on the provider's id) → process
+through SQL. Twilio waits at most 15 s and MailerSend pauses webhooks that fail: answer fast."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from twilio.twiml.messaging_response import MessagingResponse
+
+from workers.metrics import WEBHOOK_EVENTS, WEBHOOK_LATENCY
+from workers.ports import WebhookStore
+from workers.webhooks.payloads import (
+    InvalidPayload,
+    MailerSendEvent,
+    TwilioInbound,
+    TwilioStatus,
+    parse,
+)
+from workers.webhooks.verification import mailersend_is_signed, twilio_is_signed
+
+log = logging.getLogger(__name__)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw body, refusing more than `limit` bytes whether or not Content-Length says so."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def twiml(reply: str | None) -> Response:
+    response = MessagingResponse()
+    if reply:
+        response.message(reply)
+    return Response(str(response), media_type="application/xml")
+
+
+def create_app(
+    store: WebhookStore | None,
+    *,
+    twilio_auth_token: str,
+    mailersend_secret: str,
+    public_url: str,
+    max_body_bytes: int = 64 * 1024,
+    lifespan_store: Any = None,
+) -> FastAPI:
+    """`store` is used as is; or `lifespan_store` (an async context manager factory) opens one
+    on startup, so the server owns its database client."""
+    public = public_url.rstrip("/")
+    background: set[asyncio.Task[None]] = set()
+    holder: dict[str, WebhookStore] = {}
+    if store is not None:
+        holder["store"] = store
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if lifespan_store is None:
+            yield
+        else:
+            async with lifespan_store() as opened:
+                holder["store"] = opened
+                yield
+        if background:
+            await asyncio.gather(*background, return_exceptions=True)
+
+    app = FastAPI(
+        title="Hello Miami webhooks",
+        description="Twilio inbound SMS/MMS and status callbacks; MailerSend activity events.",
+        version="1",
+        lifespan=lifespan,
+    )
+
+    def process_later(event_id: str, work: Coroutine[Any, Any, Any]) -> None:
+        async def run() -> None:
+            try:
+                await work
+            except Exception:  # stored raw already: replay_webhook_event can redo it
+                log.exception("processing webhook event failed", extra={"event_id": event_id})
+
+        task = asyncio.get_running_loop().create_task(run())
+        background.add(task)
+        task.add_done_callback(background.discard)
+
+    async def twilio_params(request: Request, path: str) -> dict[str, str] | Response:
+        body = await read_body(request, max_body_bytes)
+        params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        url = public + path + (f"?{request.url.query}" if request.url.query else "")
+        signature = request.headers.get("x-twilio-signature")
+        if not twilio_is_signed(twilio_auth_token, url, params, signature):
+            WEBHOOK_EVENTS.labels("twilio", "forbidden").inc()
+            log.warning("twilio webhook with a bad signature for %s", url)
+            return PlainTextResponse("invalid signature", status_code=403)
+        return params
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return PlainTextResponse("payload too large", status_code=413)
+
+    @app.exception_handler(InvalidPayload)
+    async def invalid(request: Request, exc: InvalidPayload) -> Response:
+        WEBHOOK_EVENTS.labels("any", "invalid").inc()
+        return JSONResponse({"error": "invalid payload", "detail": str(exc)}, status_code=400)
+
+    @app.post("/twilio/inbound", summary="Twilio inbound SMS/MMS (answers with TwiML)")
+    async def twilio_inbound(request: Request) -> Response:
+        started = time.perf_counter()
+        params = await twilio_params(request, "/twilio/inbound")
+        if isinstance(params, Response):
+            return params
+        inbound = parse(TwilioInbound, params)
+        event_id, duplicate = await holder["store"].store_event(
+            "twilio", f"{inbound.MessageSid}:inbound", "inbound", params
+        )
+        if duplicate:
+            # Already answered once (Twilio retries): no second reply, no second processing.
+            WEBHOOK_EVENTS.labels("twilio", "duplicate").inc()
+            return twiml(None)
+        result = await holder["store"].process_event(event_id)
+        WEBHOOK_EVENTS.labels("twilio", "inbound").inc()
+        WEBHOOK_LATENCY.labels("twilio").observe(time.perf_counter() - started)
+        return twiml(result.get("reply"))
+
+    @app.post("/twilio/status", summary="Twilio message status callback", status_code=204)
+    async def twilio_status(request: Request) -> Response:
+        started = time.perf_counter()
+        params = await twilio_params(request, "/twilio/status")
+        if isinstance(params, Response):
+            return params
+        status = parse(TwilioStatus, params)
+        payload: dict[str, Any] = dict(params)
+        if request.query_params.get("message_id"):
+            payload["message_id"] = request.query_params["message_id"]
+        key = f"{status.MessageSid}:{status.MessageStatus}"
+        event_id, duplicate = await holder["store"].store_event("twilio", key, "status", payload)
+        WEBHOOK_EVENTS.labels("twilio", "duplicate" if duplicate else "status").inc()
+        if not duplicate:
+            process_later(event_id, holder["store"].process_event(event_id))
+        WEBHOOK_LATENCY.labels("twilio").observe(time.perf_counter() - started)
+        return Response(status_code=204)
+
+    @app.post("/mailersend/events", summary="MailerSend activity webhook")
+    async def mailersend_events(request: Request) -> Response:
+        started = time.perf_counter()
+        body = await read_body(request, max_body_bytes)
+        if not mailersend_is_signed(mailersend_secret, body, request.headers.get("signature")):
+            WEBHOOK_EVENTS.labels("mailersend", "forbidden").inc()
+            return PlainTextResponse("invalid signature", status_code=403)
+        try:
+            data = json.loads(body)
+        except ValueError as error:
+            raise InvalidPayload("body is not JSON") from error
+        event = parse(MailerSendEvent, data)
+        if not event.event_id:
+            raise InvalidPayload("data.id is missing")
+        event_id, duplicate = await holder["store"].store_event(
+            "mailersend", event.event_id, event.type, data
+        )
+        WEBHOOK_EVENTS.labels("mailersend", "duplicate" if duplicate else "event").inc()
+        if not duplicate:
+            process_later(event_id, holder["store"].process_event(event_id))
+        WEBHOOK_LATENCY.labels("mailersend").observe(time.perf_counter() - started)
+        return JSONResponse({"received": True, "duplicate": duplicate})
+
+    @app.get("/health", summary="Liveness")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app
