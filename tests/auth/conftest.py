@@ -84,13 +84,15 @@ def unique_ip() -> Callable[[], str]:
 
 @pytest.fixture
 def last_code(stack: LocalStack) -> Callable[[str], str | None]:
-    """The newest code the hook received for a phone ('+' optional)."""
+    """The newest code the hook received for a phone ('+' optional). A phone change's code
+    goes to the user's `new_phone`, as in Supabase's hook event."""
 
     def read(phone: str) -> str | None:
         with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
             row = conn.execute(
                 "select event -> 'sms' ->> 'otp' from auth_tests.sms_events"
-                " where event -> 'user' ->> 'phone' = %s order by id desc limit 1",
+                " where coalesce(event -> 'user' ->> 'new_phone', event -> 'user' ->> 'phone') = %s"
+                " order by id desc limit 1",
                 [phone.removeprefix("+")],
             ).fetchone()
         return None if row is None else str(row[0])

@@ -33,8 +33,12 @@ def test_password_sign_in_gives_a_supabase_session(
     assert session.user.id == user["id"]
     assert session.user.last_sign_in_at is not None
     assert session.user.identities[0].provider == "email"
-    claims = jwt.decode(session.access_token, stack.config.jwt_secret, algorithms=["HS256"],
-                        audience="authenticated")
+    claims = jwt.decode(
+        session.access_token,
+        stack.config.jwt_secret,
+        algorithms=["HS256"],
+        audience="authenticated",
+    )
     assert claims["sub"] == user["id"]
     assert claims["role"] == "authenticated"
     assert claims["email"] == user["email"]
@@ -165,7 +169,9 @@ def test_logout_scopes(auth_client: MakeClient, make_user: MakeUser, db_exec: Db
     sessions = [sign_in(client, user).session for client in clients]
 
     def live_sessions() -> int:
-        return int(db_exec("select count(*) from auth.sessions where user_id = %s", [user["id"]])[0][0])
+        return int(
+            db_exec("select count(*) from auth.sessions where user_id = %s", [user["id"]])[0][0]
+        )
 
     assert live_sessions() == 4
     clients[0].auth.sign_out({"scope": "local"})

@@ -1,0 +1,263 @@
+"""Phone one-time codes through the Send-SMS hook, with supabase-py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from supabase import Client
+from supabase_auth.errors import AuthApiError
+
+MakeClient = Callable[..., Client]
+DbExec = Callable[..., list[tuple[Any, ...]]]
+LastCode = Callable[[str], str | None]
+
+
+def wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def test_first_code_signs_up_and_confirms_the_phone(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    last_code: LastCode,
+    db_exec: DbExec,
+) -> None:
+    phone = unique_phone()
+    client = auth_client(ip=unique_ip())
+    client.auth.sign_in_with_otp({"phone": phone, "options": {"data": {"name": "Grace"}}})
+
+    code = last_code(phone)
+    assert code is not None and len(code) == 6 and code.isdigit()
+    stored = db_exec(
+        "select t.token_hash, u.phone_confirmed_at from auth.one_time_tokens t"
+        " join auth.users u on u.id = t.user_id where u.phone = %s",
+        [phone.removeprefix("+")],
+    )
+    assert len(stored) == 1 and code not in stored[0][0] and stored[0][1] is None
+
+    session = client.auth.verify_otp({"phone": phone, "token": code, "type": "sms"}).session
+    user = session.user
+    assert user.phone == phone.removeprefix("+")
+    assert user.phone_confirmed_at is not None
+    assert user.user_metadata == {"name": "Grace"}
+    assert user.app_metadata == {"provider": "phone", "providers": ["phone"]}
+    assert user.identities[0].provider == "phone"
+    assert client.auth.get_user().user.id == user.id
+    assert db_exec("select count(*) from auth.one_time_tokens where user_id = %s", [user.id]) == [
+        (0,)
+    ]
+
+
+def test_hook_event_has_supabase_shape(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    db_exec: DbExec,
+) -> None:
+    phone = unique_phone()
+    auth_client(ip=unique_ip()).auth.sign_in_with_otp({"phone": phone})
+    [(event,)] = db_exec(
+        "select event from auth_tests.sms_events where event -> 'user' ->> 'phone' = %s",
+        [phone.removeprefix("+")],
+    )
+    assert set(event) == {"user", "sms"}
+    assert set(event["sms"]) == {"otp"}
+    assert {"id", "aud", "role", "phone", "app_metadata", "user_metadata"} <= set(event["user"])
+
+
+def test_existing_user_signs_in_with_a_code(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    last_code: LastCode,
+    db_exec: DbExec,
+) -> None:
+    phone = unique_phone()
+    admin = auth_client("service_role")
+    created = admin.auth.admin.create_user({"phone": phone, "phone_confirm": True}).user
+    client = auth_client(ip=unique_ip())
+    client.auth.sign_in_with_otp({"phone": phone, "options": {"should_create_user": False}})
+    code = last_code(phone)
+    assert code is not None
+    session = client.auth.verify_otp({"phone": phone, "token": code, "type": "sms"}).session
+    assert session.user.id == created.id
+
+
+def test_no_signup_when_create_user_is_false(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    db_exec: DbExec,
+) -> None:
+    phone = unique_phone()
+    with pytest.raises(AuthApiError) as refused:
+        auth_client(ip=unique_ip()).auth.sign_in_with_otp(
+            {"phone": phone, "options": {"should_create_user": False}}
+        )
+    assert (refused.value.status, refused.value.code) == (422, "otp_disabled")
+    assert db_exec("select count(*) from auth.users where phone = %s", [phone[1:]]) == [(0,)]
+
+
+def test_wrong_code_refused_and_sixth_attempt_locked_out(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    last_code: LastCode,
+) -> None:
+    phone = unique_phone()
+    client = auth_client(ip=unique_ip())
+    client.auth.sign_in_with_otp({"phone": phone})
+    code = last_code(phone)
+    assert code is not None
+    for _ in range(5):
+        with pytest.raises(AuthApiError) as refused:
+            client.auth.verify_otp({"phone": phone, "token": wrong(code), "type": "sms"})
+        assert (refused.value.status, refused.value.code) == (403, "otp_expired")
+    # Five wrong guesses spend the code: even the right one is refused now.
+    with pytest.raises(AuthApiError) as locked:
+        client.auth.verify_otp({"phone": phone, "token": code, "type": "sms"})
+    assert (locked.value.status, locked.value.code) == (403, "otp_expired")
+
+
+def test_code_works_after_fewer_than_five_wrong_guesses(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    last_code: LastCode,
+) -> None:
+    phone = unique_phone()
+    client = auth_client(ip=unique_ip())
+    client.auth.sign_in_with_otp({"phone": phone})
+    code = last_code(phone)
+    assert code is not None
+    for _ in range(4):
+        with pytest.raises(AuthApiError):
+            client.auth.verify_otp({"phone": phone, "token": wrong(code), "type": "sms"})
+    assert client.auth.verify_otp({"phone": phone, "token": code, "type": "sms"}).session
+
+
+def test_expired_code_is_otp_expired(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    last_code: LastCode,
+    db_exec: DbExec,
+) -> None:
+    phone = unique_phone()
+    client = auth_client(ip=unique_ip())
+    client.auth.sign_in_with_otp({"phone": phone})
+    code = last_code(phone)
+    assert code is not None
+    db_exec(
+        "update auth.one_time_tokens set created_at = created_at - interval '301 seconds'"
+        " where relates_to = %s",
+        [phone[1:]],
+    )
+    with pytest.raises(AuthApiError) as expired:
+        client.auth.verify_otp({"phone": phone, "token": code, "type": "sms"})
+    assert (expired.value.status, expired.value.code) == (403, "otp_expired")
+    assert expired.value.message == "Token has expired or is invalid"
+
+
+def test_code_for_unknown_phone_is_refused(
+    auth_client: MakeClient, unique_phone: Callable[[], str]
+) -> None:
+    with pytest.raises(AuthApiError) as refused:
+        auth_client().auth.verify_otp({"phone": unique_phone(), "token": "123456", "type": "sms"})
+    assert (refused.value.status, refused.value.code) == (403, "otp_expired")
+
+
+def test_phone_rate_limits(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    db_exec: DbExec,
+) -> None:
+    phone = unique_phone()
+    client = auth_client(ip=unique_ip())
+    client.auth.sign_in_with_otp({"phone": phone})
+    with pytest.raises(AuthApiError) as too_soon:
+        client.auth.sign_in_with_otp({"phone": phone})
+    assert (too_soon.value.status, too_soon.value.code) == (429, "over_sms_send_rate_limit")
+    assert (
+        "after 60 seconds" in too_soon.value.message or "after 59 seconds" in too_soon.value.message
+    )
+
+    # Four more sends, each a minute after the previous one: the fifth within the hour passes,
+    # the sixth is over the hourly limit even though a minute has gone by.
+    for _ in range(4):
+        db_exec(
+            "update auth.sms_sends set sent_at = sent_at - interval '61 seconds' where phone = %s",
+            [phone[1:]],
+        )
+        client.auth.sign_in_with_otp({"phone": phone})
+    db_exec(
+        "update auth.sms_sends set sent_at = sent_at - interval '61 seconds' where phone = %s",
+        [phone[1:]],
+    )
+    with pytest.raises(AuthApiError) as hourly:
+        client.auth.sign_in_with_otp({"phone": phone})
+    assert (hourly.value.status, hourly.value.code) == (429, "over_sms_send_rate_limit")
+
+    db_exec(
+        "update auth.sms_sends set sent_at = sent_at - interval '1 hour' where phone = %s",
+        [phone[1:]],
+    )
+    client.auth.sign_in_with_otp({"phone": phone})
+
+
+def test_client_ip_rate_limit(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    db_exec: DbExec,
+) -> None:
+    ip = unique_ip()
+    db_exec(
+        "insert into auth.sms_sends (phone, ip, sent_at)"
+        " select '1555' || g, %s::inet, now() - interval '30 minutes' from generate_series(1, 29) g",
+        [ip],
+    )
+    client = auth_client(ip=ip)
+    client.auth.sign_in_with_otp({"phone": unique_phone()})  # the 30th this hour
+    with pytest.raises(AuthApiError) as refused:
+        client.auth.sign_in_with_otp({"phone": unique_phone()})
+    assert (refused.value.status, refused.value.code) == (429, "over_sms_send_rate_limit")
+    auth_client(ip=unique_ip()).auth.sign_in_with_otp({"phone": unique_phone()})
+
+
+def test_hook_error_reaches_the_client_and_stores_nothing(
+    auth_client: MakeClient, unique_ip: Callable[[], str], db_exec: DbExec
+) -> None:
+    phone = "+15550001234"
+    with pytest.raises(AuthApiError) as refused:
+        auth_client(ip=unique_ip()).auth.sign_in_with_otp({"phone": phone})
+    assert (refused.value.status, refused.value.code) == (400, "sms_send_failed")
+    assert refused.value.message == "This number cannot receive SMS"
+    assert db_exec("select count(*) from auth.users where phone = %s", [phone[1:]]) == [(0,)]
+    assert db_exec("select count(*) from auth.sms_sends where phone = %s", [phone[1:]]) == [(0,)]
+
+
+def test_phone_change_is_confirmed_by_a_code(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    last_code: LastCode,
+) -> None:
+    old, new = unique_phone(), unique_phone()
+    client = auth_client(ip=unique_ip())
+    client.auth.sign_in_with_otp({"phone": old})
+    code = last_code(old)
+    assert code is not None
+    client.auth.verify_otp({"phone": old, "token": code, "type": "sms"})
+
+    pending = client.auth.update_user({"phone": new}).user
+    assert pending.phone == old[1:] and pending.new_phone == new[1:]
+    change_code = last_code(new)
+    assert change_code is not None
+    changed = client.auth.verify_otp({"phone": new, "token": change_code, "type": "phone_change"})
+    assert changed.user.phone == new[1:]
+    assert changed.user.new_phone is None
