@@ -30,13 +30,17 @@ def test_first_code_signs_up_and_confirms_the_phone(
     client.auth.sign_in_with_otp({"phone": phone, "options": {"data": {"name": "Grace"}}})
 
     code = last_code(phone)
-    assert code is not None and len(code) == 6 and code.isdigit()
+    assert code is not None
+    assert len(code) == 6
+    assert code.isdigit()
     stored = db_exec(
         "select t.token_hash, u.phone_confirmed_at from auth.one_time_tokens t"
         " join auth.users u on u.id = t.user_id where u.phone = %s",
         [phone.removeprefix("+")],
     )
-    assert len(stored) == 1 and code not in stored[0][0] and stored[0][1] is None
+    assert len(stored) == 1
+    assert code not in stored[0][0]
+    assert stored[0][1] is None
 
     session = client.auth.verify_otp({"phone": phone, "token": code, "type": "sms"}).session
     user = session.user
@@ -218,7 +222,8 @@ def test_client_ip_rate_limit(
     ip = unique_ip()
     db_exec(
         "insert into auth.sms_sends (phone, ip, sent_at)"
-        " select '1555' || g, %s::inet, now() - interval '30 minutes' from generate_series(1, 29) g",
+        " select '1555' || g, %s::inet, now() - interval '30 minutes'"
+        " from generate_series(1, 29) g",
         [ip],
     )
     client = auth_client(ip=ip)
@@ -255,7 +260,8 @@ def test_phone_change_is_confirmed_by_a_code(
     client.auth.verify_otp({"phone": old, "token": code, "type": "sms"})
 
     pending = client.auth.update_user({"phone": new}).user
-    assert pending.phone == old[1:] and pending.new_phone == new[1:]
+    assert pending.phone == old[1:]
+    assert pending.new_phone == new[1:]
     change_code = last_code(new)
     assert change_code is not None
     changed = client.auth.verify_otp({"phone": new, "token": change_code, "type": "phone_change"})
