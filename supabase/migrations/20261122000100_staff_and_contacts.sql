@@ -9,6 +9,12 @@
 --   private.is_attendee_of(p_contact_id)     -> boolean (the caller is this contact)
 -- Refusals everywhere use `raise exception using errcode = 'P0001', message = '<stable_code>'`.
 
+-- The baseline's `alter default privileges in schema public revoke execute … from public` cannot
+-- remove Postgres's GLOBAL default (EXECUTE to PUBLIC on every new function), so anon could still
+-- call every new function. Revoke the global default for the migration role, so that from here
+-- on a function is callable only by the roles its `grant execute` names.
+alter default privileges revoke execute on functions from public;
+
 -- ============================================================================================
 -- Types
 -- ============================================================================================

@@ -198,6 +198,7 @@ as $$
               else array(select jsonb_array_elements_text(p_value)) end
 $$;
 comment on function private.json_text_array(jsonb) is 'A JSON array of strings as text[] (null stays null).';
+grant execute on function private.json_text_array(jsonb) to authenticated, service_role;
 
 -- Static SQL: every criterion is a parameter test, so no user text ever becomes SQL.
 -- Invoker rights: a caller sees only contacts their RLS allows (organizers: all).

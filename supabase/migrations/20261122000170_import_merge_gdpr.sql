@@ -65,6 +65,7 @@ as $$
     ) s where btrim(t) <> '' order by 1), '{}')
 $$;
 comment on function private.parse_tags(jsonb) is 'Tags from a JSON list or a comma/semicolon separated string.';
+grant execute on function private.parse_tags(jsonb) to authenticated, service_role;
 
 -- ============================================================================================
 -- Import

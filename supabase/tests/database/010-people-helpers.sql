@@ -56,6 +56,57 @@ end
 $$;
 comment on function tests.make_device is 'Create a print station (auth user + devices row); returns the device id.';
 
+-- Rows affected by a statement run as the CURRENT role (invoker), to assert what RLS lets
+-- an update/delete touch: RLS filters silently rather than raising.
+create or replace function tests.row_count(statement text) returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_count integer;
+begin
+  execute statement;
+  get diagnostics v_count = row_count;
+  return v_count;
+end
+$$;
+comment on function tests.row_count is 'Execute a statement as the current role and return the rows it affected.';
+
+-- The standard cast of Data model I's roles, one of each: owner, admin, organizer, volunteer,
+-- attendee (phone +13055550101, contact first name Ada), device, stranger (signed in, no role).
+create or replace function tests.make_people_cast() returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform tests.make_staff('owner', 'owner');
+  perform tests.make_staff('admin', 'admin');
+  perform tests.make_staff('organizer', 'organizer');
+  perform tests.make_staff('volunteer', 'volunteer');
+  perform tests.make_attendee('attendee', '13055550101', 'Ada');
+  perform tests.make_device('device');
+  perform tests.create_supabase_user('stranger');
+end
+$$;
+comment on function tests.make_people_cast is 'One user per role: owner, admin, organizer, volunteer, attendee, device, stranger.';
+
+-- Switch identity by name: 'anon', 'service_role', or a test user's identifier.
+create or replace function tests.act_as(who text) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform tests.reset_role();
+  case who
+    when 'anon' then perform tests.clear_authentication();
+    when 'service_role' then perform tests.authenticate_as_service_role();
+    else perform tests.authenticate_as(who);
+  end case;
+end
+$$;
+comment on function tests.act_as is 'Become anon, service_role, or the named test user (as PostgREST would).';
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
 begin;
