@@ -7,6 +7,7 @@ from typing import Any
 from mailersend import AsyncMailerSendClient
 from mailersend.exceptions import MailerSendError, RateLimitExceeded, ServerError
 from mailersend.models.email import EmailRequest
+from pydantic import ValidationError
 
 from workers.ports import (
     BulkStatus,
@@ -46,7 +47,10 @@ class MailerSendEmailSender:
             ]
             fields["precedence_bulk"] = True
         fields["text"] = text
-        return EmailRequest(**fields)
+        try:
+            return EmailRequest(**fields)
+        except ValidationError as error:
+            raise ProviderRejected("invalid_email", str(error.errors(include_url=False))) from error
 
     async def send(self, message: OutboundMessage) -> str:
         response = await self._call(self.client.emails.send(self.request_for(message)))

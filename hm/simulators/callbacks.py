@@ -67,15 +67,18 @@ class WebhookSender:
         data: dict[str, str] | None,
         headers: dict[str, str],
     ) -> httpx.Response | None:
+        signed = headers.get("X-Twilio-Signature") or headers.get("Signature", "")
         try:
             response = await self.client.post(url, content=content, data=data, headers=headers)
         except httpx.HTTPError as error:
             log.warning("webhook to %s failed: %s", url, error)
             self.state.callbacks.append(
-                CallbackRecord(provider, url, params, None, repr(error), now_utc())
+                CallbackRecord(provider, url, params, None, repr(error), now_utc(), signed)
             )
             return None
         self.state.callbacks.append(
-            CallbackRecord(provider, url, params, response.status_code, response.text, now_utc())
+            CallbackRecord(
+                provider, url, params, response.status_code, response.text, now_utc(), signed
+            )
         )
         return response

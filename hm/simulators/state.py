@@ -144,6 +144,7 @@ class CallbackRecord:
     status_code: int | None
     response: str
     at: datetime
+    signature: str = ""
 
 
 @dataclass
