@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -43,9 +44,9 @@ def email(to: str = "ana@example.com", marketing: bool = False) -> OutboundMessa
     )
 
 
-async def wait_for(check: object, timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():  # type: ignore[operator]
+async def wait_for(check: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not check():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.02)
@@ -55,11 +56,14 @@ async def test_created_text_is_recorded_and_fetchable(
     simulator: Simulator, twilio_sender: TwilioSmsSender
 ) -> None:
     sid, status = await twilio_sender.send(text(), "http://127.0.0.1:9/cb?message_id=x")
-    assert sid.startswith("SM") and status == "queued"
+    assert sid.startswith("SM")
+    assert status == "queued"
     fetched = await twilio_sender.client.messages(sid).fetch_async()
-    assert fetched.to == "+13055550100" and fetched.body == "Hello from Hello Miami"
+    assert fetched.to == "+13055550100"
+    assert fetched.body == "Hello from Hello Miami"
     [record] = simulator.sms()
-    assert record["sid"] == sid and record["status_callback"].endswith("message_id=x")
+    assert record["sid"] == sid
+    assert record["status_callback"].endswith("message_id=x")
 
 
 async def test_list_filters_by_recipient_and_pages(
@@ -148,7 +152,8 @@ async def test_email_single_send_and_webhook_signature(
     [record] = simulator.emails()
     assert record["message_id"] == message_id
     names = {header["name"] for header in record["headers"]}
-    assert "List-Unsubscribe" in names and "https://hellomiami.org/u?m=" in record["text"]
+    assert "List-Unsubscribe" in names
+    assert "https://hellomiami.org/u?m=" in record["text"]
     await wait_for(lambda: len(simulator.callbacks()) == 2)
 
     for callback in simulator.callbacks():  # signed over the exact raw body sent
@@ -164,21 +169,23 @@ async def test_bulk_send_then_status_lists_message_ids(
     bulk_id = await email_sender.send_bulk([email("a@example.com"), email("b@example.com")])
     await wait_for(lambda: simulator.get("/_sim/bulks")[0]["state"] == "completed")
     status = await email_sender.bulk_status(bulk_id)
-    assert status.state == "completed" and len(status.message_ids) == 2
+    assert status.state == "completed"
+    assert len(status.message_ids) == 2
 
 
 async def test_email_validation_error_is_a_rejection(
-    simulator: Simulator, email_sender: MailerSendEmailSender
+    simulator: Simulator, email_sender: MailerSendEmailSender, http: httpx.AsyncClient
 ) -> None:
     invalid = email()
     request = email_sender.request_for(invalid).model_dump(by_alias=True, exclude_none=True)
     request["subject"] = ""
-    raw = httpx.post(
+    raw = await http.post(
         f"{simulator.url}/v1/email",
         json=request,
         headers={"Authorization": f"Bearer {SIM_CONFIG.mailersend_api_key}"},
     )
-    assert raw.status_code == 422 and "subject" in raw.json()["errors"]
+    assert raw.status_code == 422
+    assert "subject" in raw.json()["errors"]
 
 
 async def test_bulk_rate_limit_answers_429_with_retry_after(
