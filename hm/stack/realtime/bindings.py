@@ -31,7 +31,6 @@ class Binding:
     schema: str
     table: str  # "*" means every published table of the schema
     filters: tuple[Filter, ...]
-    reply: dict[str, Any]
 
     def covers(self, change: Change) -> bool:
         return (
@@ -52,9 +51,7 @@ def binding_id(params: dict[str, Any]) -> int:
     return zlib.crc32(canonical.encode()) & (2**27 - 1)
 
 
-def parse_binding(params: Any) -> Binding:
-    if not isinstance(params, dict):
-        raise BindingError(f"A postgres_changes binding must be an object, not {params!r}")
+def parse_binding(params: dict[str, Any]) -> Binding:
     schema, table, filter_text = params.get("schema"), params.get("table"), params.get("filter")
     if schema is None and table is None:
         raise BindingError(
@@ -72,7 +69,6 @@ def parse_binding(params: Any) -> Binding:
         schema=str(schema) if schema is not None else "public",
         table=str(table) if table is not None else "*",
         filters=filters,
-        reply={**params, "id": binding_id(params)},
     )
 
 

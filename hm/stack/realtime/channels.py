@@ -21,7 +21,13 @@ from psycopg_pool import AsyncConnectionPool
 
 from hm.stack.realtime import tokens
 from hm.stack.realtime.authorization import Identity
-from hm.stack.realtime.bindings import Binding, BindingError, check_published, parse_binding
+from hm.stack.realtime.bindings import (
+    Binding,
+    BindingError,
+    binding_id,
+    check_published,
+    parse_binding,
+)
 from hm.stack.realtime.presence import TopicPresence
 from hm.stack.realtime.serializer import (
     JSON_ENCODING,
@@ -272,12 +278,15 @@ class ClientConnection:
             presence_key=str(presence.get("key") or "") or str(uuid.uuid1()),
             presence_enabled=bool(presence.get("enabled", False)),
         )
-        bindings, problem = await self._postgres_bindings(config.get("postgres_changes"))
+        requested = [p for p in config.get("postgres_changes") or [] if isinstance(p, dict)]
+        bindings, problem = await self._postgres_bindings(requested)
         channel.bindings = [] if problem else bindings
         self.channels[topic] = channel
         self.hub.add(channel)
         self._schedule_token_check(channel)
-        response = {"postgres_changes": [b.reply for b in bindings]}
+        # The reply echoes every binding with its id even when one is refused: the refusal
+        # comes next, as a system message (what the clients expect from Supabase).
+        response = {"postgres_changes": [{**p, "id": binding_id(p)} for p in requested]}
         self.reply(message, "ok", response)
         if channel.presence_enabled:
             channel.push("presence_state", self.hub.presence_state(topic), with_join_ref=True)
@@ -286,11 +295,13 @@ class ClientConnection:
         elif bindings:
             channel.system("postgres_changes", "ok", "Subscribed to PostgreSQL")
 
-    async def _postgres_bindings(self, raw: Any) -> tuple[list[Binding], str | None]:
-        if not isinstance(raw, list) or not raw:
+    async def _postgres_bindings(
+        self, requested: list[dict[str, Any]]
+    ) -> tuple[list[Binding], str | None]:
+        if not requested:
             return [], None
         try:
-            bindings = [parse_binding(params) for params in raw if params is not None]
+            bindings = [parse_binding(params) for params in requested]
         except BindingError as error:
             return [], str(error)
         async with self.hub.pool.connection() as conn:

@@ -1,0 +1,266 @@
+"""postgres_changes through supabase-py's async client (vsn 1.0.0), against the stack's service."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from realtime import RealtimeSubscribeStates
+
+from tests.realtime.conftest import Inbox, PublishedTable
+
+ALICE = str(uuid.uuid4())
+BOB = str(uuid.uuid4())
+
+
+async def subscribe(
+    client: Any,
+    table: PublishedTable,
+    event: str = "*",
+    filter_: str | None = None,
+    inbox: Inbox | None = None,
+) -> Inbox:
+    inbox = inbox or Inbox()
+    channel = client.channel(f"changes-{uuid.uuid4().hex[:8]}")
+    channel.on_postgres_changes(event, inbox.add, table=table.name, schema="public", filter=filter_)
+    states: list[Any] = []
+    await channel.subscribe(lambda state, error: states.append((state, error)))
+    assert states == [(RealtimeSubscribeStates.SUBSCRIBED, None)]
+    return inbox
+
+
+def data(item: Any) -> dict[str, Any]:
+    result: dict[str, Any] = item["data"]
+    return result
+
+
+async def test_insert_update_delete_reach_the_owner_with_supabase_shapes(
+    make_async_client: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+) -> None:
+    table = make_table()
+    client = await make_async_client(user_token(ALICE))
+    inbox = await subscribe(client, table)
+
+    row = table.insert(ALICE, n=1, label="first")
+    insert = data(await inbox.wait_for(lambda i: data(i)["type"] == "INSERT"))
+    table.execute("update {table} set n = 2 where id = %s", (row,))
+    update = data(await inbox.wait_for(lambda i: data(i)["type"] == "UPDATE"))
+    table.execute("delete from {table} where id = %s", (row,))
+    delete = data(await inbox.wait_for(lambda i: data(i)["type"] == "DELETE"))
+
+    assert insert["schema"] == "public"
+    assert insert["table"] == table.name
+    assert insert["errors"] is None
+    assert [c["name"] for c in insert["columns"]] == [
+        "id",
+        "owner",
+        "device_id",
+        "n",
+        "label",
+        "at",
+    ]
+    assert {c["name"]: c["type"] for c in insert["columns"]}["at"] == "timestamptz"
+    assert insert["record"]["n"] == 1
+    assert insert["record"]["owner"] == ALICE
+    assert "T" in insert["record"]["at"]  # rendered as to_jsonb(timestamptz) does
+    assert insert["commit_timestamp"].endswith("Z")
+    assert len(insert["commit_timestamp"]) == len("2026-01-01T00:00:00.000Z")
+    assert "old_record" not in insert
+    assert update["record"]["n"] == 2
+    # Replica identity default: the old row is only its primary key.
+    assert update["old_record"] == {"id": row}
+    assert "record" not in delete
+    assert delete["old_record"] == {"id": row}
+
+
+async def test_event_and_table_bindings_select_what_arrives(
+    make_async_client: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+) -> None:
+    watched, other = make_table(), make_table()
+    client = await make_async_client(user_token(ALICE))
+    inserts = await subscribe(client, watched, event="INSERT")
+    deletes = await subscribe(client, watched, event="DELETE")
+    everything = await subscribe(client, watched)
+
+    other.insert(ALICE, label="elsewhere")
+    row = watched.insert(ALICE, label="here")
+    # Each change is checked against RLS when it is dispatched, so the row must still exist
+    # then (as on Supabase): wait for each event before the next change.
+    await everything.wait_count(1)
+    watched.execute("update {table} set label = 'changed' where id = %s", (row,))
+    await everything.wait_count(2)
+    watched.execute("delete from {table} where id = %s", (row,))
+    await everything.wait_count(3)
+    await deletes.wait_count(1)
+    assert [data(i)["type"] for i in everything.items] == ["INSERT", "UPDATE", "DELETE"]
+    assert {data(i)["table"] for i in everything.items} == {watched.name}
+    assert [data(i)["type"] for i in inserts.items] == ["INSERT"]
+    assert [data(i)["type"] for i in deletes.items] == ["DELETE"]
+
+
+@pytest.mark.parametrize(
+    ("filter_", "passing", "failing"),
+    [
+        ("n=eq.5", {"n": 5}, {"n": 6}),
+        ("n=neq.5", {"n": 6}, {"n": 5}),
+        ("n=lt.10", {"n": 9}, {"n": 10}),
+        ("n=lte.10", {"n": 10}, {"n": 11}),
+        ("n=gt.10", {"n": 11}, {"n": 10}),
+        ("n=gte.10", {"n": 10}, {"n": 9}),
+        ("n=gt.9", {"n": 10}, {"n": 2}),  # typed: text comparison would put "10" before "9"
+        ("label=in.(red,green)", {"label": "green"}, {"label": "blue"}),
+        ("n=in.(1,2,3)", {"n": 3}, {"n": 4}),
+        (f"device_id=eq.{ALICE}", {"device_id": ALICE}, {"device_id": BOB}),
+    ],
+)
+async def test_each_filter_delivers_only_matching_rows(
+    make_async_client: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+    filter_: str,
+    passing: dict[str, Any],
+    failing: dict[str, Any],
+) -> None:
+    table = make_table()
+    client = await make_async_client(user_token(ALICE))
+    inbox = await subscribe(client, table, event="INSERT", filter_=filter_)
+
+    rejected = table.insert(ALICE, **failing)
+    accepted = table.insert(ALICE, **passing)
+
+    item = await inbox.wait_for(lambda i: data(i)["record"]["id"] == accepted)
+    assert data(item)["record"]["id"] == accepted
+    assert rejected not in [data(i)["record"]["id"] for i in inbox.items]
+
+
+async def test_a_row_rls_hides_never_reaches_the_subscriber(
+    make_async_client: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+) -> None:
+    table = make_table()
+    alice = await subscribe(await make_async_client(user_token(ALICE)), table)
+    bob = await subscribe(await make_async_client(user_token(BOB)), table)
+    anon = await subscribe(await make_async_client(), table)
+
+    bobs_row = table.insert(BOB, label="bob's")
+    table.execute("update {table} set label = 'still bob''s' where id = %s", (bobs_row,))
+    alices_row = table.insert(ALICE, label="alice's")  # the positive control, committed last
+
+    await alice.wait_for(lambda i: data(i).get("record", {}).get("id") == alices_row)
+    await bob.wait_for(lambda i: data(i).get("record", {}).get("id") == bobs_row)
+    assert [data(i)["record"]["id"] for i in alice.items] == [alices_row]
+    assert [data(i)["type"] for i in bob.items] == ["INSERT", "UPDATE"]
+    # anon has no policy at all: it sees nothing, and the dispatcher has processed every
+    # change above by the time Alice's (last) arrived.
+    assert anon.items == []
+
+
+async def test_identical_identities_share_one_check_and_all_receive(
+    make_async_client: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+) -> None:
+    table = make_table()
+    token = user_token(ALICE)
+    client = await make_async_client(token)
+    inboxes = [await subscribe(client, table) for _ in range(5)]
+    row = table.insert(ALICE)
+    for inbox in inboxes:
+        await inbox.wait_for(lambda i: data(i)["record"]["id"] == row)
+
+
+async def test_old_record_follows_replica_identity_and_rls(
+    make_async_client: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+) -> None:
+    table = make_table()
+    table.execute("alter table {table} replica identity full")
+    inbox = await subscribe(await make_async_client(user_token(ALICE)), table)
+
+    row = table.insert(ALICE, n=1, label="before")
+    table.execute("update {table} set n = 2, label = 'after' where id = %s", (row,))
+    update = data(await inbox.wait_for(lambda i: data(i)["type"] == "UPDATE"))
+    assert update["old_record"]["n"] == 1
+    assert update["old_record"]["label"] == "before"
+    assert update["record"]["label"] == "after"
+
+    table.execute("delete from {table} where id = %s", (row,))
+    delete = data(await inbox.wait_for(lambda i: data(i)["type"] == "DELETE"))
+    # RLS is on, so a DELETE (which cannot be checked) carries only the primary key.
+    assert delete["old_record"] == {"id": row}
+
+    table.execute("alter table {table} disable row level security")
+    second = table.insert(ALICE, n=7, label="open")
+    table.execute("delete from {table} where id = %s", (second,))
+    open_delete = data(
+        await inbox.wait_for(
+            lambda i: data(i)["type"] == "DELETE" and data(i)["old_record"]["id"] == second
+        )
+    )
+    assert open_delete["old_record"]["label"] == "open"
+    assert open_delete["old_record"]["n"] == 7
+
+
+async def test_delete_filters_see_the_old_row_under_replica_identity_full(
+    make_async_client: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+) -> None:
+    table = make_table()
+    table.execute("alter table {table} replica identity full")
+    inbox = await subscribe(
+        await make_async_client(user_token(ALICE)), table, event="DELETE", filter_="n=eq.1"
+    )
+    skipped = table.insert(ALICE, n=2)
+    kept = table.insert(ALICE, n=1)
+    table.execute("delete from {table} where id = %s", (skipped,))
+    table.execute("delete from {table} where id = %s", (kept,))
+    await inbox.wait_for(lambda i: data(i)["old_record"]["id"] == kept)
+    assert [data(i)["old_record"]["id"] for i in inbox.items] == [kept]
+
+
+async def test_an_unpublished_table_or_bad_filter_is_reported_by_a_system_message(
+    make_async_client: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+) -> None:
+    client = await make_async_client(user_token(ALICE))
+    errors: list[Any] = []
+    channel = client.channel("bad-binding")
+    channel.on_postgres_changes("*", lambda p: None, table="no_such_table", schema="public")
+    done = asyncio.Event()
+
+    def on_state(state: Any, error: Exception | None) -> None:
+        if state == RealtimeSubscribeStates.CHANNEL_ERROR:
+            errors.append(str(error))
+            done.set()
+
+    await channel.subscribe(on_state)
+    await asyncio.wait_for(done.wait(), 5)
+    assert "Unable to subscribe to changes with given parameters" in errors[0]
+    await channel.unsubscribe()
+
+    table = make_table()
+    bad = client.channel("bad-filter")
+    bad.on_postgres_changes("*", lambda p: None, table=table.name, filter="n=like.5")
+    bad_errors: list[str] = []
+    failed = asyncio.Event()
+
+    def on_bad(state: Any, error: Exception | None) -> None:
+        if state == RealtimeSubscribeStates.CHANNEL_ERROR:
+            bad_errors.append(str(error))
+            failed.set()
+
+    await bad.subscribe(on_bad)
+    await asyncio.wait_for(failed.wait(), 5)
+    assert 'Error parsing `filter` params: [\\"like\\", \\"5\\"]' in bad_errors[0]
+    await bad.unsubscribe()
