@@ -1,0 +1,92 @@
+"""Object bytes on disk: `<root>/<bucket id>/<version>`, one file per stored version.
+
+A request first stages its bytes in `<root>/.staging`; they are published (an atomic rename) only
+once the object's row is written, inside the same database transaction, and withdrawn again if
+that transaction does not commit. Versions are fresh UUIDs, so a replaced or moved object never
+overwrites bytes a committed row still points at.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from hm.stack.storage.errors import entity_too_large
+
+log = logging.getLogger("hm.storage.files")
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    path: Path
+    size: int
+    md5: str
+
+    @property
+    def etag(self) -> str:
+        """S3's ETag for a single-part object: the quoted MD5 of the bytes."""
+        return f'"{self.md5}"'
+
+
+class FileStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.staging = root / ".staging"
+
+    def prepare(self) -> None:
+        self.staging.mkdir(parents=True, exist_ok=True)
+
+    def path_for(self, bucket_id: str, version: str) -> Path:
+        return self.root / bucket_id / version
+
+    async def stage(self, chunks: AsyncIterator[bytes], size_limit: int) -> StagedFile:
+        """Write the incoming bytes to a staging file, refusing them past `size_limit`."""
+        path = self.staging / uuid.uuid4().hex
+        digest = hashlib.md5(usedforsecurity=False)
+        size = 0
+        handle = await asyncio.to_thread(path.open, "wb")
+        try:
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > size_limit:
+                    raise entity_too_large()
+                digest.update(chunk)
+                await asyncio.to_thread(handle.write, chunk)
+        except BaseException:
+            handle.close()
+            path.unlink(missing_ok=True)
+            raise
+        handle.close()
+        return StagedFile(path=path, size=size, md5=digest.hexdigest())
+
+    def publish(self, staged: StagedFile, bucket_id: str, version: str) -> Path:
+        target = self.path_for(bucket_id, version)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged.path, target)
+        return target
+
+    def publish_copy(self, source: Path, bucket_id: str, version: str) -> Path:
+        """The same bytes under a new version: a hard link, so copies and moves cost nothing."""
+        target = self.path_for(bucket_id, version)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, target)
+        return target
+
+    def discard(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+
+    def discard_versions(self, versions: list[tuple[str, str | None]]) -> None:
+        """Remove the bytes of rows that are gone for good (bucket id, version) after a commit."""
+        for bucket_id, version in versions:
+            if version:
+                try:
+                    self.path_for(bucket_id, version).unlink(missing_ok=True)
+                except OSError:
+                    # The rows are already deleted; a leftover file is harmless, but say so.
+                    log.exception("could not remove %s/%s", bucket_id, version)
