@@ -208,7 +208,7 @@ language sql
 stable
 set search_path = ''
 as $$
-  select p_contact_id is not null and p_contact_id = private.current_contact_id()
+  select coalesce(p_contact_id = private.current_contact_id(), false)
 $$;
 comment on function private.is_attendee_of(uuid) is 'True when the caller is the given contact.';
 grant execute on function private.is_attendee_of(uuid) to authenticated;

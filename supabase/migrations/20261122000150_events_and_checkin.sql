@@ -460,7 +460,7 @@ declare
   v_token text;
 begin
   if v_contact_id is null
-     or not (private.is_attendee_of(v_contact_id) or private.acting_staff_level() >= 'organizer') then
+     or not (private.is_attendee_of(v_contact_id) or coalesce(private.acting_staff_level() >= 'organizer', false)) then
     raise exception using errcode = 'P0001', message = 'not_allowed',
       detail = 'Only the attendee or an organizer may rotate a QR token.';
   end if;

@@ -375,7 +375,7 @@ declare
   v_document jsonb;
 begin
   if v_contact_id is null
-     or not (private.is_attendee_of(v_contact_id) or private.acting_staff_level() >= 'admin') then
+     or not (private.is_attendee_of(v_contact_id) or coalesce(private.acting_staff_level() >= 'admin', false)) then
     raise exception using errcode = 'P0001', message = 'not_allowed',
       detail = 'Admins, or the person themselves, may export a contact''s data.';
   end if;
