@@ -14,7 +14,6 @@ from hm.simulators.config import SimulatorConfig
 from hm.simulators.process import SimulatorProcess
 from hm.stack.processes import ManagedProcess, wait_until
 
-
 # The `hm` console script of this environment (installed next to its Python).
 HM_COMMAND = str(Path(sys.executable).with_name("hm"))
 
