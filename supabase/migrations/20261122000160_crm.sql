@@ -102,6 +102,7 @@ as $$
 $$;
 comment on function private.segment_extra_keys() is
   'Segment definition keys added by later migrations (replace this function to declare them).';
+grant execute on function private.segment_extra_keys() to authenticated, service_role;
 
 create function private.validate_segment_definition(p_definition jsonb) returns void
 language plpgsql
@@ -208,21 +209,34 @@ stable
 set search_path = ''
 as $$
 declare
-  v_tags_any text[] := private.json_text_array(p_definition -> 'tags_any');
-  v_tags_all text[] := private.json_text_array(p_definition -> 'tags_all');
-  v_tags_none text[] := private.json_text_array(p_definition -> 'tags_none');
-  v_events uuid[] := private.json_text_array(p_definition -> 'attended_events')::uuid[];
-  v_min_checkins integer := (p_definition ->> 'min_checkins')::integer;
-  v_last_before timestamptz := (p_definition ->> 'last_checkin_before')::timestamptz;
-  v_last_after timestamptz := (p_definition ->> 'last_checkin_after')::timestamptz;
-  v_created_after timestamptz := (p_definition ->> 'created_after')::timestamptz;
-  v_created_before timestamptz := (p_definition ->> 'created_before')::timestamptz;
-  v_has_phone boolean := (p_definition ->> 'has_phone')::boolean;
-  v_has_email boolean := (p_definition ->> 'has_email')::boolean;
-  v_custom jsonb := p_definition -> 'custom_field_equals';
+  v_tags_any text[];
+  v_tags_all text[];
+  v_tags_none text[];
+  v_events uuid[];
+  v_min_checkins integer;
+  v_last_before timestamptz;
+  v_last_after timestamptz;
+  v_created_after timestamptz;
+  v_created_before timestamptz;
+  v_has_phone boolean;
+  v_has_email boolean;
+  v_custom jsonb;
   v_needs_stats boolean;
 begin
+  -- Validate before any cast, so a bad value is invalid_segment rather than a cast error.
   perform private.validate_segment_definition(p_definition);
+  v_tags_any := private.json_text_array(p_definition -> 'tags_any');
+  v_tags_all := private.json_text_array(p_definition -> 'tags_all');
+  v_tags_none := private.json_text_array(p_definition -> 'tags_none');
+  v_events := private.json_text_array(p_definition -> 'attended_events')::uuid[];
+  v_min_checkins := (p_definition ->> 'min_checkins')::integer;
+  v_last_before := (p_definition ->> 'last_checkin_before')::timestamptz;
+  v_last_after := (p_definition ->> 'last_checkin_after')::timestamptz;
+  v_created_after := (p_definition ->> 'created_after')::timestamptz;
+  v_created_before := (p_definition ->> 'created_before')::timestamptz;
+  v_has_phone := (p_definition ->> 'has_phone')::boolean;
+  v_has_email := (p_definition ->> 'has_email')::boolean;
+  v_custom := p_definition -> 'custom_field_equals';
   v_needs_stats := v_min_checkins is not null or v_last_before is not null or v_last_after is not null;
   return query
   select c.id
