@@ -3,6 +3,7 @@ and MailerSend's wire protocols) and clients of it built on the official SDKs.""
 
 from __future__ import annotations
 
+import signal
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -13,7 +14,9 @@ import pytest
 
 from hm.simulators.config import SimulatorConfig
 from hm.simulators.process import SimulatorProcess
+from hm.stack.manager import LocalStack
 from hm.testing import free_port
+from workers.local import LocalMessaging
 from workers.mailersend_sender import MailerSendEmailSender
 from workers.twilio_sender import TwilioSmsSender
 
@@ -104,3 +107,60 @@ async def email_sender(simulator: Simulator) -> AsyncIterator[MailerSendEmailSen
     )
     yield sender
     await sender.close()
+
+
+class System:
+    """The whole messaging side on the session's stack: simulator, webhook server, workers."""
+
+    def __init__(self, messaging: LocalMessaging) -> None:
+        self.messaging = messaging
+        self.sim = Simulator(messaging.simulator)
+        self.started: list[str] = []
+
+    def start_worker(self, name: str, **env: str) -> int:
+        settings = {
+            "WORKER_POLL_INTERVAL_SECONDS": "0.5",
+            "WORKER_AMBIGUOUS_AFTER_SECONDS": "2",
+            "WORKER_PROVIDER_TIMEOUT_SECONDS": "2",
+            "WORKER_LEASE_SECONDS": "10",
+            **env,
+        }
+        pid = self.messaging.start_worker(name, **settings)
+        self.started.append(name)
+        return pid
+
+    def kill_worker(self, name: str) -> None:
+        """kill -9: no chance to finish or record anything."""
+        self.messaging.workers[name].stop(sig=signal.SIGKILL)
+
+    def stop_workers(self) -> None:
+        for name in self.started:
+            self.messaging.workers[name].stop()
+        self.started.clear()
+
+
+@pytest.fixture(scope="session")
+def local_messaging(stack: LocalStack) -> Iterator[LocalMessaging]:
+    folder = Path(tempfile.mkdtemp(prefix="hm-messaging-"))
+    messaging = LocalMessaging(
+        stack.config.client_env(),
+        folder / "run",
+        folder / "logs",
+        simulator_port=free_port(),
+        webhook_port=free_port(),
+        simulator_config=SIM_CONFIG,
+    )
+    messaging.start(worker_count=0)
+    yield messaging
+    messaging.stop()
+
+
+@pytest.fixture
+def system(local_messaging: LocalMessaging) -> Iterator[System]:
+    """Simulator reset to defaults (webhook URLs kept), no worker running; workers a test starts
+    are stopped at its end."""
+    sim = System(local_messaging)
+    sim.sim.post("/_sim/reset", {})
+    sim.sim.configure(**local_messaging.simulator_config.model_dump())
+    yield sim
+    sim.stop_workers()
