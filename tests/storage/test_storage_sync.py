@@ -522,3 +522,20 @@ def test_bucket_api_for_the_service_role(
     denied = refused(lambda: user_storage.create_bucket("st-user-made"))
     assert (denied.status, denied.message) == ("403", "new row violates row-level security policy")
     assert refused(lambda: make_client().storage.get_bucket(PRIVATE)).status == "404"
+
+
+def test_cors_and_unknown_routes(stack: LocalStack) -> None:
+    base = f"{stack.config.api_url}/storage/v1"
+    preflight = httpx.options(
+        f"{base}/object/{PRIVATE}/a.txt",
+        headers={
+            "Origin": "http://localhost:5173",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, apikey, x-upsert, content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    unknown = httpx.get(f"{base}/nothing-here")
+    assert unknown.status_code == 404
+    assert unknown.json()["error"] == "Not Found"

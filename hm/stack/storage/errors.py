@@ -8,7 +8,10 @@ the shapes below are the contract, taken from supabase/storage `src/internal/err
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 import psycopg
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -130,3 +133,21 @@ async def render_database_error(request: Request, error: Exception) -> Response:
     del request
     assert isinstance(error, psycopg.Error)
     return from_database_error(error).response()
+
+
+async def render_http_error(request: Request, error: Exception) -> Response:
+    """Routing and body-parsing errors (unknown route, unreadable multipart) in the JSON shape of
+    Storage's web framework, which keeps the status as the HTTP status."""
+    assert isinstance(error, HTTPException)
+    message = error.detail
+    if error.status_code == 404:
+        message = f"Route {request.method}:{request.url.path} not found"
+    return JSONResponse(
+        {
+            "statusCode": str(error.status_code),
+            "error": HTTPStatus(error.status_code).phrase,
+            "message": message,
+        },
+        status_code=error.status_code,
+        headers=error.headers,
+    )

@@ -10,6 +10,7 @@ import logging
 
 import psycopg
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -17,7 +18,12 @@ from starlette.types import ASGIApp
 
 from hm.stack.context import GatewayContext
 from hm.stack.storage.bucket_routes import BucketRoutes
-from hm.stack.storage.errors import StorageError, render_database_error, render_storage_error
+from hm.stack.storage.errors import (
+    StorageError,
+    render_database_error,
+    render_http_error,
+    render_storage_error,
+)
 from hm.stack.storage.files import FileStore
 from hm.stack.storage.limits import project_file_size_limit
 from hm.stack.storage.object_routes import ObjectRoutes
@@ -42,6 +48,7 @@ class StorageService:
             exception_handlers={
                 StorageError: render_storage_error,
                 psycopg.Error: render_database_error,
+                HTTPException: render_http_error,
                 Exception: _internal_error,
             },
         )
