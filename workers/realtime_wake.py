@@ -15,7 +15,9 @@ from workers.metrics import REALTIME_CONNECTED
 
 log = logging.getLogger(__name__)
 
-WATCHED_TABLES = ("messages", "blasts", "blast_recipients")
+# New or requeued messages and blasts being started or resumed (the snapshot table is not
+# in the publication: the claim reads it).
+WATCHED_TABLES = ("messages", "blasts")
 
 
 class RealtimeWake:
@@ -23,38 +25,43 @@ class RealtimeWake:
         self.client = client
         self.wake = wake
         self.retry_seconds = retry_seconds
+        self.joined = False
 
     def _changed(self, _payload: Any) -> None:
         self.wake.set()
 
     def _status(self, status: RealtimeSubscribeStates, error: Exception | None) -> None:
-        joined = status == RealtimeSubscribeStates.SUBSCRIBED
-        REALTIME_CONNECTED.set(1 if joined else 0)
-        if joined:
-            self.wake.set()
+        self.joined = status == RealtimeSubscribeStates.SUBSCRIBED
+        REALTIME_CONNECTED.set(1 if self.joined else 0)
+        if self.joined:
+            self.wake.set()  # (re)joined: catch up on anything missed meanwhile
         elif error is not None:
-            log.warning("realtime channel: %s (%s)", status, error)
+            log.warning("realtime channel %s: %s", status.value, error)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Keep one channel subscribed until `stop`; retry when it cannot be joined."""
+        """Keep one channel joined until `stop`; while it is not, rejoin every `retry_seconds`."""
         while not stop.is_set():
-            try:
-                channel = self.client.channel("hm-outbox")
-                for table in WATCHED_TABLES:
-                    channel.on_postgres_changes(
-                        RealtimePostgresChangesListenEvent.All,
-                        schema="public",
-                        table=table,
-                        callback=self._changed,
-                    )
-                await channel.subscribe(self._status)
-            except Exception as error:  # any failure: log, fall back to polling, retry later
-                REALTIME_CONNECTED.set(0)
-                log.warning("realtime unavailable, polling only: %s", error)
-                await _wait(stop, self.retry_seconds)
-                continue
-            await stop.wait()
+            if not self.joined:
+                await self._join()
+            await _wait(stop, self.retry_seconds)
+        await self.client.remove_all_channels()
+
+    async def _join(self) -> None:
+        try:
             await self.client.remove_all_channels()
+            channel = self.client.channel("hm-outbox")
+            for table in WATCHED_TABLES:
+                channel.on_postgres_changes(
+                    RealtimePostgresChangesListenEvent.All,
+                    schema="public",
+                    table=table,
+                    callback=self._changed,
+                )
+            await channel.subscribe(self._status)
+        except Exception as error:  # any failure: the loop keeps polling; retried later
+            self.joined = False
+            REALTIME_CONNECTED.set(0)
+            log.warning("realtime unavailable, polling only: %s", error)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -157,4 +158,5 @@ def test_out_of_order_status_callbacks_never_move_a_status_backwards(
     assert current is not None
     system.sim.post(f"/_sim/sms/{current[1]}/status", {"status": "sent"})
     system.sim.post(f"/_sim/sms/{current[1]}/status", {"status": "queued"})
+    time.sleep(1.0)  # status callbacks are processed just after the answer
     assert status() == current
