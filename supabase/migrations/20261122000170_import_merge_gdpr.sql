@@ -155,13 +155,18 @@ begin
       else
         select * into v_existing from public.contacts c where c.id = coalesce(v_by_phone, v_by_email) for update;
         contact_id := v_existing.id;
+        if (v_existing.phone is not null and v_new.phone is not null and v_existing.phone <> v_new.phone)
+           or (v_existing.email is not null and v_new.email is not null and lower(v_existing.email) <> v_new.email) then
+          raise exception using errcode = 'P0001', message = 'conflict',
+            detail = 'The matching contact has a different phone or email (edit or merge it by hand).';
+        end if;
         if not p_update_existing then
           status := 'skipped';
           reason := 'Contact already exists.';
         else
           update public.contacts c
-             set phone = coalesce(v_new.phone, c.phone),
-                 email = coalesce(v_new.email, c.email),
+             set phone = coalesce(c.phone, v_new.phone),
+                 email = coalesce(c.email, v_new.email),
                  first_name = coalesce(v_new.first_name, c.first_name),
                  last_name = coalesce(v_new.last_name, c.last_name),
                  pronouns = coalesce(v_new.pronouns, c.pronouns),
