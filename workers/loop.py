@@ -10,7 +10,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from workers.metrics import CLAIMED, IN_FLIGHT
+from workers.metrics import CLAIMED, IN_FLIGHT, QUEUE_DEPTH
 from workers.ports import OutboundMessage, OutboxStore
 from workers.resolution import AmbiguousSendResolver
 from workers.sending import EmailDelivery, SmsDelivery
@@ -90,6 +90,8 @@ class WorkerLoop:
     async def _resolve(self) -> None:
         try:
             await self.resolver.resolve_once()
+            for channel in self.settings.channels:
+                QUEUE_DEPTH.labels(channel).set(await self.store.queue_depth(channel))
         except Exception:  # logged and retried on the next round; the loop must keep sending
             log.exception("resolving ambiguous sends failed")
 

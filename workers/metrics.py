@@ -14,6 +14,7 @@ PROVIDER_ERRORS = Counter(
 )
 CLAIMED = Counter("hm_messages_claimed_total", "Messages claimed from the outbox", ["channel"])
 IN_FLIGHT = Gauge("hm_messages_in_flight", "Claimed messages not yet recorded", ["channel"])
+QUEUE_DEPTH = Gauge("hm_outbox_queued", "Messages waiting in the outbox", ["channel"])
 UNRESOLVED = Gauge("hm_unresolved_sends", "Ambiguous sends waiting to be resolved")
 REALTIME_CONNECTED = Gauge(
     "hm_realtime_connected", "1 while the Realtime wake-up channel is joined"

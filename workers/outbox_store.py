@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from postgrest.types import CountMethod
 from supabase import AsyncClient
 
 from workers.ports import OutboundMessage, UnresolvedSend
@@ -86,6 +87,18 @@ class SupabaseOutboxStore:
         await self._rpc(
             "resolve_unresolved_send", {"p_message_id": message_id, "p_provider_id": provider_id}
         )
+
+    async def queue_depth(self, channel: str) -> int:
+        """Messages of `channel` waiting in the outbox (blast recipients not yet materialised are
+        not counted: the claim turns them into messages a few at a time)."""
+        response = (
+            await self.client.table("messages")
+            .select("id", count=CountMethod.exact, head=True)
+            .eq("status", "queued")
+            .eq("channel", channel)
+            .execute()
+        )
+        return int(response.count or 0)
 
     async def store_event(
         self, provider: str, event_id: str, event_type: str, payload: dict[str, Any]

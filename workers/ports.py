@@ -127,6 +127,8 @@ class OutboxStore(Protocol):
 
     async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None: ...
 
+    async def queue_depth(self, channel: str) -> int: ...
+
 
 class WebhookStore(Protocol):
     async def store_event(

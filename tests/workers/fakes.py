@@ -47,6 +47,9 @@ class RecordingStore:
     async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None:
         self.calls.append(("resolve", (message_id, provider_id)))
 
+    async def queue_depth(self, channel: str) -> int:
+        return 0
+
     async def store_event(
         self, provider: str, event_id: str, event_type: str, payload: dict[str, Any]
     ) -> tuple[str, bool]:
