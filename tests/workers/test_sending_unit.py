@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.workers.fakes import RecordingStore, ScriptedSms
-from workers.ports import OutboundMessage, ProviderAmbiguous, ProviderRejected, ProviderThrottled
-from workers.sending import SmsDelivery, backoff_seconds, status_callback_url
+from workers.ports import (
+    BulkStatus,
+    OutboundMessage,
+    ProviderAmbiguous,
+    ProviderRejected,
+    ProviderThrottled,
+)
+from workers.sending import EmailDelivery, SmsDelivery, backoff_seconds, status_callback_url
 
 MESSAGE = OutboundMessage(id="m1", channel="sms", to_address="+13055550100", body="hi")
 
@@ -71,3 +77,52 @@ def test_status_callback_carries_our_message_id() -> None:
     assert status_callback_url("https://h.example.org/", "m1") == (
         "https://h.example.org/twilio/status?message_id=m1"
     )
+
+
+class ScriptedEmail:
+    """Bulk requests succeed; the bulk status reports `invalid` indexes as validation errors."""
+
+    def __init__(self, invalid: set[int], throttle: bool = False) -> None:
+        self.invalid = invalid
+        self.throttle = throttle
+        self.batches: list[list[str]] = []
+
+    async def send(self, message: OutboundMessage) -> str:
+        return "single"
+
+    async def send_bulk(self, messages: list[OutboundMessage]) -> str:
+        if self.throttle:
+            raise ProviderThrottled(7.0, "429")
+        self.batches.append([m.id for m in messages])
+        return "bulk-1"
+
+    async def bulk_status(self, bulk_id: str) -> BulkStatus:
+        count = len(self.batches[-1])
+        return BulkStatus(
+            state="completed",
+            message_ids=[f"ms-{i}" for i in range(count) if i not in self.invalid],
+            validation_errors={f"{i}.to.0.email": ["invalid"] for i in self.invalid},
+        )
+
+
+def emails(count: int) -> list[OutboundMessage]:
+    return [
+        OutboundMessage(
+            id=f"e{i}", channel="email", to_address=f"p{i}@example.org", body="b", is_marketing=True
+        )
+        for i in range(count)
+    ]
+
+
+async def test_bulk_ids_are_matched_in_order_skipping_invalid_emails() -> None:
+    store = RecordingStore()
+    await EmailDelivery(store, ScriptedEmail({1}), "w1").deliver_bulk(emails(3))
+    recorded = [args for name, args in store.calls if name != "mark_sending"]
+    assert recorded == [("e0", "ms-0"), ("e1", "422", None), ("e2", "ms-2")]
+
+
+async def test_bulk_429_requeues_every_email_after_retry_after() -> None:
+    store = RecordingStore()
+    await EmailDelivery(store, ScriptedEmail(set(), throttle=True), "w1").deliver_bulk(emails(2))
+    failed = [args for name, args in store.calls if name == "record_failed"]
+    assert failed == [("e0", "429", 7), ("e1", "429", 7)]
