@@ -9,11 +9,14 @@ import asyncio
 
 import typer
 
+from hm.cli_errors import exit_on_error
+
 worker_app = typer.Typer(help="Messaging worker: sends queued SMS and email.", no_args_is_help=True)
 webhook_app = typer.Typer(help="Webhook server for Twilio and MailerSend.", no_args_is_help=True)
 
 
 @worker_app.command()
+@exit_on_error
 def run(
     log_level: str = typer.Option("INFO", help="Logging level.", envvar="HM_LOG_LEVEL"),
 ) -> None:
@@ -27,6 +30,7 @@ def run(
 
 
 @webhook_app.command()
+@exit_on_error
 def serve(
     log_level: str = typer.Option("INFO", help="Logging level.", envvar="HM_LOG_LEVEL"),
 ) -> None:

@@ -15,9 +15,11 @@ from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
+from hm.errors import HmError
 from workers.loop import LoopSettings, WorkerLoop
 from workers.mailersend_sender import MailerSendEmailSender
 from workers.outbox_store import SupabaseOutboxStore
+from workers.postgres_store import PostgresOutboxStore
 from workers.realtime_wake import RealtimeWake
 from workers.resolution import AmbiguousSendResolver
 from workers.sending import EmailDelivery, SmsDelivery
@@ -56,14 +58,31 @@ def health_app(loop: WorkerLoop) -> FastAPI:
     return app
 
 
+@contextlib.asynccontextmanager
+async def open_store(
+    settings: WorkerSettings, client: AsyncClient, pool_size: int
+) -> AsyncIterator[SupabaseOutboxStore | PostgresOutboxStore]:
+    """The store over the configured transport (see WorkerSettings.outbox_transport)."""
+    if settings.outbox_transport == "rest":
+        yield SupabaseOutboxStore(client)
+        return
+    url = settings.supabase_db_url.get_secret_value()
+    if not url:
+        raise HmError("OUTBOX_TRANSPORT=postgres needs SUPABASE_DB_URL")
+    async with PostgresOutboxStore.open_pool(url, pool_size) as pool:
+        yield PostgresOutboxStore(pool)
+
+
 async def run_worker(settings: WorkerSettings) -> None:
     """`hm worker run`: claim and deliver until SIGTERM/SIGINT, then finish what is in flight."""
     worker_id = settings.worker_id or f"{socket.gethostname()}-{os.getpid()}"
     channels = tuple(c.strip() for c in settings.worker_channels.split(",") if c.strip())
     client = await service_client(settings)
-    store = SupabaseOutboxStore(client)
     limits = httpx.Limits(max_connections=settings.worker_concurrency * 2)
-    async with httpx.AsyncClient(limits=limits) as http:
+    async with (
+        open_store(settings, client, settings.worker_concurrency + 2) as store,
+        httpx.AsyncClient(limits=limits) as http,
+    ):
         sms_sender = TwilioSmsSender(
             settings.twilio_account_sid,
             settings.twilio_auth_token.get_secret_value(),
@@ -120,9 +139,10 @@ def webhook_app(settings: WorkerSettings) -> FastAPI:
     """The webhook server's app; it opens its own service-role client on startup."""
 
     @contextlib.asynccontextmanager
-    async def open_store() -> AsyncIterator[SupabaseOutboxStore]:
+    async def store_for_app() -> AsyncIterator[SupabaseOutboxStore | PostgresOutboxStore]:
         client = await service_client(settings)
-        yield SupabaseOutboxStore(client)
+        async with open_store(settings, client, 20) as store:
+            yield store
 
     return create_app(
         None,
@@ -130,7 +150,7 @@ def webhook_app(settings: WorkerSettings) -> FastAPI:
         mailersend_secret=settings.mailersend_webhook_secret.get_secret_value(),
         public_url=settings.webhook_public_url,
         max_body_bytes=settings.webhook_max_body_bytes,
-        lifespan_store=open_store,
+        lifespan_store=store_for_app,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -13,6 +15,10 @@ class WorkerSettings(BaseSettings):
 
     supabase_url: str = "http://127.0.0.1:54321"
     supabase_service_role_key: SecretStr = SecretStr("")
+    # How the worker and webhook server reach the SQL functions: "rest" (PostgREST RPC with the
+    # service-role key) or "postgres" (a direct pool on SUPABASE_DB_URL; fewer hops, higher rates).
+    outbox_transport: Literal["rest", "postgres"] = "rest"
+    supabase_db_url: SecretStr = SecretStr("")
     twilio_account_sid: str = ""
     twilio_auth_token: SecretStr = SecretStr("")
     # Empty: the real https://api.twilio.com. Set to the simulator's URL locally.

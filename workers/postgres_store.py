@@ -1,0 +1,115 @@
+"""OutboxStore and WebhookStore on the same SQL functions, over a direct Postgres connection pool.
+
+The REST adapter (outbox_store.py) needs only the service-role key; this one needs the database
+URL (hosted Supabase: the pooler's connection string) and saves the HTTP hops, which is what a
+worker sending hundreds of messages a second spends most of its time on. Same functions, same
+rules: only the transport differs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+from workers.ports import OutboundMessage, UnresolvedSend
+
+
+def _text_values(row: dict[str, Any]) -> dict[str, Any]:
+    """uuids as text, like the JSON the REST adapter receives."""
+    return {
+        key: (str(value) if type(value).__name__ == "UUID" else value) for key, value in row.items()
+    }
+
+
+class PostgresOutboxStore:
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self.pool = pool
+
+    @classmethod
+    def open_pool(cls, url: str, size: int) -> AsyncConnectionPool:
+        # prepare_threshold=None: safe behind a transaction-mode pooler (Supavisor, pgbouncer).
+        return AsyncConnectionPool(
+            url,
+            min_size=1,
+            max_size=size,
+            open=False,
+            kwargs={"autocommit": True, "prepare_threshold": None, "row_factory": dict_row},
+        )
+
+    async def _rows(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+        async with self.pool.connection() as conn:
+            cursor = await conn.execute(sql, params)
+            rows: list[dict[str, Any]] = await cursor.fetchall()  # type: ignore[assignment]
+            return [_text_values(row) for row in rows]
+
+    async def _value(self, sql: str, params: tuple[Any, ...]) -> Any:
+        rows = await self._rows(sql, params)
+        return next(iter(rows[0].values())) if rows else None
+
+    async def claim(
+        self, worker_id: str, channel: str, limit: int, lease_seconds: int
+    ) -> list[OutboundMessage]:
+        rows = await self._rows(
+            "select * from public.claim_outbound_messages(%s, %s, %s, %s)",
+            (worker_id, channel, limit, lease_seconds),
+        )
+        return [OutboundMessage.from_row(row) for row in rows]
+
+    async def mark_sending(self, message_id: str, worker_id: str) -> bool:
+        return bool(
+            await self._value("select public.mark_message_sending(%s, %s)", (message_id, worker_id))
+        )
+
+    async def record_sent(self, message_id: str, provider_id: str, provider_status: str) -> None:
+        await self._rows(
+            "select public.record_message_sent(%s, %s, %s)",
+            (message_id, provider_id, provider_status),
+        )
+
+    async def record_failed(
+        self, message_id: str, code: str, detail: str, retry_after_seconds: int | None = None
+    ) -> None:
+        await self._rows(
+            "select public.record_message_failed(%s, %s, %s, %s)",
+            (message_id, code, detail[:500], retry_after_seconds),
+        )
+
+    async def list_unresolved(self, older_than_seconds: int) -> list[UnresolvedSend]:
+        rows = await self._rows(
+            "select * from public.list_unresolved_sends(%s)", (older_than_seconds,)
+        )
+        return [
+            UnresolvedSend(
+                id=str(row["id"]),
+                channel=str(row["channel"]),
+                to_address=str(row["to_address"]),
+                body=str(row.get("body") or ""),
+                send_started_at=row.get("send_started_at"),
+            )
+            for row in rows
+        ]
+
+    async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None:
+        await self._rows("select public.resolve_unresolved_send(%s, %s)", (message_id, provider_id))
+
+    async def queue_depth(self, channel: str) -> int:
+        value = await self._value(
+            "select count(*) from public.messages where status = 'queued' and channel = %s",
+            (channel,),
+        )
+        return int(value or 0)
+
+    async def store_event(
+        self, provider: str, event_id: str, event_type: str, payload: dict[str, Any]
+    ) -> tuple[str, bool]:
+        rows = await self._rows(
+            "select * from public.store_webhook_event(%s, %s, %s, %s)",
+            (provider, event_id, event_type, Jsonb(payload)),
+        )
+        return str(rows[0]["event_id"]), bool(rows[0]["duplicate"])
+
+    async def process_event(self, event_id: str) -> dict[str, Any]:
+        result = await self._value("select public.process_webhook_event(%s)", (event_id,))
+        return dict(result or {})
