@@ -69,6 +69,16 @@ def user_id_param(request: Request) -> str:
         raise AuthApiError(404, "validation_failed", "user_id must be an UUID") from error
 
 
+def requested_id(body: dict[str, Any]) -> str | None:
+    """An id the admin chose for the new user, if any."""
+    if not body.get("id"):
+        return None
+    try:
+        return str(uuid.UUID(text_field(body, "id")))
+    except ValueError as error:
+        raise validation_failed("id must be an UUID") from error
+
+
 def page_param(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name) or str(default)
     if not raw.isdigit() or int(raw) < 1:
@@ -114,7 +124,7 @@ class AdminRoutes:
                 user_metadata=user_metadata,
                 app_metadata=object_field(body, "app_metadata") or {},
                 role=text_field(body, "role") or "authenticated",
-                user_id=str(uuid.UUID(text_field(body, "id"))) if body.get("id") else None,
+                user_id=requested_id(body),
                 banned_until=datetime.now(UTC) + ban if ban else None,
             )
             return JSONResponse(await user_json(conn, user))

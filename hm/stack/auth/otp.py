@@ -26,14 +26,19 @@ def code_hash(phone: str, code: str) -> str:
     return hashlib.sha224((phone + code).encode()).hexdigest()
 
 
-async def check_send_limits(
-    conn: Connection, settings: AuthSettings, phone: str, ip: str | None
-) -> None:
-    """Raise over_sms_send_rate_limit (429) when this send would exceed a limit. Holds a
-    per-phone lock until the transaction ends, so concurrent requests are counted in turn."""
+async def lock_phone(conn: Connection, phone: str) -> None:
+    """Serialise code requests for one phone until the transaction ends (re-entrant), so
+    concurrent requests neither double-create its user nor slip past the limits."""
     await execute(
         conn, "select pg_advisory_xact_lock(hashtextextended('hm-auth-sms:' || %s, 0))", [phone]
     )
+
+
+async def check_send_limits(
+    conn: Connection, settings: AuthSettings, phone: str, ip: str | None
+) -> None:
+    """Raise over_sms_send_rate_limit (429) when this send would exceed a limit."""
+    await lock_phone(conn, phone)
     usage = await fetch_one(
         conn,
         """

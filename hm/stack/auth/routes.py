@@ -263,6 +263,7 @@ class AuthRoutes:
         data = object_field(body, "data") or {}
         create = body.get("create_user", True) is not False
         async with self.pool.connection() as conn, conn.transaction():
+            await otp.lock_phone(conn, phone)
             user = await find_user_by_phone(conn, phone, lock=True)
             if user is None:
                 if not create:
