@@ -34,7 +34,7 @@ create index audit_log_actor_id_idx on public.audit_log (actor_id);
 -- Grants and RLS
 -- ============================================================================================
 
-revoke all on table public.audit_log from anon, authenticated;
+revoke all on table public.audit_log from anon, authenticated, service_role;
 grant select on table public.audit_log to authenticated;
 grant select on table public.audit_log to service_role;
 
