@@ -12,7 +12,7 @@ from hm.stack.config import TOOLS_DIR
 from tests.storage.conftest import AVATARS, LIMITED, PRIVATE, User
 
 SCRIPT = Path(__file__).parent / "js" / "storage.mjs"
-EXPECTED_CHECKS = 13
+EXPECTED_CHECKS = 14
 
 
 def test_supabase_js(supabase_env: dict[str, str], make_user: Callable[..., User]) -> None:

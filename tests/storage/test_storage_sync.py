@@ -539,3 +539,55 @@ def test_cors_and_unknown_routes(stack: LocalStack) -> None:
     unknown = httpx.get(f"{base}/nothing-here")
     assert unknown.status_code == 404
     assert unknown.json()["error"] == "Not Found"
+
+
+def test_signed_upload_urls(
+    stack: LocalStack,
+    make_client: Callable[..., Client],
+    make_user: Callable[..., User],
+    db: psycopg.Connection[tuple[object, ...]],
+) -> None:
+    alice, bob = make_user(), make_user()
+    bucket = make_client(access_token=alice.token).storage.from_(PRIVATE)
+    grant = bucket.create_signed_upload_url(alice.key("later.txt"))
+    # Anyone holding the URL may upload, once, for alice (an anonymous client here).
+    anon_bucket = make_client().storage.from_(PRIVATE)
+    anon_bucket.upload_to_signed_url(alice.key("later.txt"), grant["token"], b"via signed url")
+    assert bucket.download(alice.key("later.txt")) == b"via signed url"
+    row = object_row(db, PRIVATE, alice.key("later.txt"))
+    assert row is not None
+    assert row[0] == alice.id
+    again = refused(
+        lambda: anon_bucket.upload_to_signed_url(alice.key("later.txt"), grant["token"], b"x")
+    )
+    assert again.status == "409"
+
+    # RLS is checked when the URL is made: bob gets none for alice's folder.
+    assert (
+        refused(
+            lambda: (
+                make_client(access_token=bob.token)
+                .storage.from_(PRIVATE)
+                .create_signed_upload_url(alice.key("bob.txt"))
+            )
+        ).status
+        == "403"
+    )
+    # The token opens only its own path, and a download token is no upload token.
+    assert (
+        refused(
+            lambda: anon_bucket.upload_to_signed_url(alice.key("other.txt"), grant["token"], b"x")
+        ).message
+        == "Invalid signature"
+    )
+    download = bucket.create_signed_url(alice.key("later.txt"), 60)["signedURL"]
+    assert download is not None
+    download_token = download.split("token=")[1]
+    assert (
+        refused(
+            lambda: anon_bucket.upload_to_signed_url(alice.key("later.txt"), download_token, b"x")
+        ).message
+        == "Invalid signature"
+    )
+    upload_as_download = httpx.get(download.split("token=")[0] + "token=" + grant["token"])
+    assert upload_as_download.json()["message"] == "Invalid signature"

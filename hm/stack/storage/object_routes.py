@@ -30,7 +30,12 @@ from hm.stack.storage.requests import (
     object_address,
     required_string,
 )
-from hm.stack.storage.signing import sign_object_url, verify_signed_url
+from hm.stack.storage.signing import (
+    sign_object_url,
+    sign_upload_url,
+    verify_signed_url,
+    verify_upload_url,
+)
 from hm.stack.storage.uploads import (
     IncomingFile,
     check_mime_type,
@@ -52,6 +57,8 @@ class ObjectRoutes:
             Route("/object/list/{bucket}", self.list_objects, methods=["POST"]),
             Route("/object/move", self.move, methods=["POST"]),
             Route("/object/copy", self.copy, methods=["POST"]),
+            Route(f"/object/upload/sign/{name}", self.sign_upload, methods=["POST"]),
+            Route(f"/object/upload/sign/{name}", self.upload_signed, methods=["PUT"]),
             Route(f"/object/sign/{name}", self.sign, methods=["POST"]),
             Route("/object/sign/{bucket}", self.sign_many, methods=["POST"]),
             Route(f"/object/sign/{name}", self.download_signed, methods=["GET"]),
@@ -73,14 +80,51 @@ class ObjectRoutes:
     # --- upload ---------------------------------------------------------------------------------
 
     async def upload(self, request: Request) -> Response:
-        return await self._store(request, upsert=request.headers.get("x-upsert") == "true")
+        bucket_id, name = object_address(request)
+        upsert = request.headers.get("x-upsert") == "true"
+        object_id = await self._store(request, self.caller(request), bucket_id, name, upsert=upsert)
+        return JSONResponse({"Id": str(object_id), "Key": f"{bucket_id}/{name}"})
 
     async def update(self, request: Request) -> Response:
-        return await self._store(request, upsert=True)
+        bucket_id, name = object_address(request)
+        object_id = await self._store(request, self.caller(request), bucket_id, name, upsert=True)
+        return JSONResponse({"Id": str(object_id), "Key": f"{bucket_id}/{name}"})
 
-    async def _store(self, request: Request, *, upsert: bool) -> Response:
+    async def sign_upload(self, request: Request) -> Response:
+        """A URL that lets its holder upload this one object later, checked against RLS now."""
         bucket_id, name = object_address(request)
         caller = self.caller(request)
+        upsert = request.headers.get("x-upsert") == "true"
+        async with storage_transaction(self.deps.pool, caller) as db:
+            await db.become_caller()
+            await db.can_write(bucket_id, name, upsert=upsert)
+        url, token = sign_upload_url(self.deps.jwt_secret, bucket_id, name, caller.owner_id, upsert)
+        return JSONResponse({"url": url, "token": token})
+
+    async def upload_signed(self, request: Request) -> Response:
+        bucket_id, name = object_address(request)
+        token = request.query_params.get("token")
+        if token is None:
+            raise bad_request("querystring must have required property 'token'")
+        grant = verify_upload_url(self.deps.jwt_secret, token, bucket_id, name)
+        # As Storage does, the write happens as Storage itself, for the owner the URL names.
+        claims: dict[str, Any] = {"role": "service_role"}
+        if grant.owner:
+            claims["sub"] = grant.owner
+        uploader = Caller(role="service_role", claims=claims)
+        await self._store(request, uploader, bucket_id, name, upsert=grant.upsert, as_caller=False)
+        return JSONResponse({"Key": f"{bucket_id}/{name}"})
+
+    async def _store(
+        self,
+        request: Request,
+        caller: Caller,
+        bucket_id: str,
+        name: str,
+        *,
+        upsert: bool,
+        as_caller: bool = True,
+    ) -> uuid.UUID:
         version = str(uuid.uuid4())
         published: Path | None = None
         replaced: list[tuple[str, str | None]] = []
@@ -91,7 +135,8 @@ class ObjectRoutes:
                     raise no_such_bucket()
                 if upsert and (previous := await db.find_object(bucket_id, name)):
                     replaced.append((bucket_id, previous["version"]))
-                await db.become_caller()
+                if as_caller:
+                    await db.become_caller()
                 # The caller's right to write is settled before any byte is read, as Storage does.
                 write = db.upsert_object if upsert else db.insert_object
                 object_id = await write(bucket_id, name, version)
@@ -109,7 +154,7 @@ class ObjectRoutes:
                 self.deps.store.discard(published)
             raise
         self.deps.store.discard_versions(replaced)
-        return JSONResponse({"Id": str(object_id), "Key": f"{bucket_id}/{name}"})
+        return object_id
 
     def _limit(self, bucket: Bucket, name: str) -> int:
         if is_empty_folder_placeholder(name):

@@ -200,6 +200,12 @@ class StorageDb:
         assert row is not None
         return uuid.UUID(str(row["id"]))
 
+    async def can_write(self, bucket_id: str, name: str, *, upsert: bool) -> None:
+        """Storage's permission test: the write the caller would make, then rolled back."""
+        async with self.conn.transaction(force_rollback=True):
+            write = self.upsert_object if upsert else self.insert_object
+            await write(bucket_id, name, "permission-test")
+
     async def set_content(
         self, object_id: uuid.UUID, metadata: dict[str, Any], user_metadata: Any
     ) -> None:

@@ -130,6 +130,20 @@ await check('signed URLs open one object until they expire, and resist tampering
   assert.equal(many.data[1].signedUrl, null)
 })
 
+await check('signed upload URLs', async () => {
+  const { data, error } = await asAlice.from(PRIVATE).createSignedUploadUrl(key(alice, 'later.txt'))
+  assert.equal(error, null)
+  const uploaded = await asAnon
+    .from(PRIVATE)
+    .uploadToSignedUrl(key(alice, 'later.txt'), data.token, new Blob(['later'], { type: 'text/plain' }))
+  assert.equal(uploaded.error, null)
+  const { data: body } = await asAlice.from(PRIVATE).download(key(alice, 'later.txt'))
+  assert.equal(await body.text(), 'later')
+  const denied = await asBob.from(PRIVATE).createSignedUploadUrl(key(alice, 'bob.txt'))
+  assert.equal(denied.error.statusCode, '403')
+  await asAlice.from(PRIVATE).remove([key(alice, 'later.txt')])
+})
+
 await check('size and MIME limits', async () => {
   const big = await asAlice
     .from(LIMITED)
