@@ -120,7 +120,7 @@ class System:
     def start_worker(self, name: str, **env: str) -> int:
         settings = {
             "WORKER_POLL_INTERVAL_SECONDS": "0.5",
-            "WORKER_AMBIGUOUS_AFTER_SECONDS": "2",
+            "WORKER_AMBIGUOUS_AFTER_SECONDS": "5",
             "WORKER_PROVIDER_TIMEOUT_SECONDS": "2",
             "WORKER_LEASE_SECONDS": "10",
             **env,
