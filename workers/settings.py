@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,6 +40,17 @@ class WorkerSettings(BaseSettings):
     # An ambiguous send is looked up at the provider only after its callback had this long.
     worker_ambiguous_after_seconds: int = 20
     worker_metrics_port: int = 0
+
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 54350
     webhook_max_body_bytes: int = 64 * 1024
+
+    @model_validator(mode="after")
+    def _lookups_wait_for_calls_to_end(self) -> WorkerSettings:
+        # Looking an ambiguous send up while its provider call may still be in flight could
+        # requeue a text Twilio is about to accept: the wait must outlast the call's timeout.
+        if self.worker_ambiguous_after_seconds <= self.worker_provider_timeout_seconds:
+            raise ValueError(
+                "WORKER_AMBIGUOUS_AFTER_SECONDS must exceed WORKER_PROVIDER_TIMEOUT_SECONDS"
+            )
+        return self
