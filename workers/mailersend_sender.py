@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from mailersend import AsyncMailerSendClient
-from mailersend.exceptions import MailerSendError, RateLimitExceeded, ServerError
+from mailersend.exceptions import (
+    AuthenticationError,
+    MailerSendError,
+    RateLimitExceeded,
+    ServerError,
+)
 from mailersend.models.email import EmailRequest
 from pydantic import ValidationError
 
@@ -76,6 +81,9 @@ class MailerSendEmailSender:
             return await pending
         except RateLimitExceeded as error:
             raise ProviderThrottled(_retry_after(error), error.message) from error
+        except AuthenticationError as error:
+            # Our API key, not the email: never processed, so retry once fixed.
+            raise ProviderThrottled(60.0, f"MailerSend refused our key: {error.message}") from error
         except ServerError as error:
             raise ProviderAmbiguous(error.message) from error
         except MailerSendError as error:

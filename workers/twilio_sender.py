@@ -43,6 +43,11 @@ class TwilioSmsSender:
         except TwilioRestException as error:
             if error.status == 429 or error.code == 20429:
                 raise ProviderThrottled(None, str(error.msg)) from error
+            if error.status in (401, 403):
+                # Our credentials, not the message: never processed, so retry once fixed.
+                raise ProviderThrottled(
+                    60.0, f"Twilio refused our credentials: {error.msg}"
+                ) from error
             if error.status >= 500:
                 raise ProviderAmbiguous(f"Twilio {error.status}: {error.msg}") from error
             raise ProviderRejected(str(error.code or error.status), str(error.msg)) from error

@@ -79,11 +79,14 @@ async def test_list_filters_by_recipient_and_pages(
     assert await twilio_sender.find_sent("+13055550100", "never sent", since) is None
 
 
-async def test_wrong_credentials_are_refused(simulator: Simulator, http: httpx.AsyncClient) -> None:
+async def test_wrong_credentials_are_retried_later_not_failed(
+    simulator: Simulator, http: httpx.AsyncClient
+) -> None:
     sender = TwilioSmsSender(SIM_CONFIG.twilio_account_sid, "wrong", http, simulator.url)
-    with pytest.raises(ProviderRejected) as raised:
+    with pytest.raises(ProviderThrottled) as raised:
         await sender.send(text(), "http://127.0.0.1:9/cb")
-    assert raised.value.code == "20003"
+    assert raised.value.retry_after == 60.0
+    assert simulator.sms() == []
 
 
 @pytest.mark.parametrize(("to", "code"), [("3055550100", "21211"), ("+13055550177", "21610")])
