@@ -173,3 +173,26 @@ as $$
 $$;
 comment on function public.my_staff_level() is 'The caller''s active staff level, or null (for the SPA''s menus).';
 grant execute on function public.my_staff_level() to authenticated;
+
+-- SECURITY DEFINER: emails live in auth.users, which API roles cannot read; admins need them to
+-- manage staff.
+create function public.list_staff()
+returns table (user_id uuid, email text, level public.staff_level, status text, display_name text,
+               created_at timestamptz, last_sign_in_at timestamptz)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if private.acting_staff_level() is null or private.acting_staff_level() < 'admin' then
+    raise exception using errcode = 'P0001', message = 'not_allowed', detail = 'Admins only.';
+  end if;
+  return query
+  select s.user_id, u.email::text, s.level, s.status, s.display_name, s.created_at, u.last_sign_in_at
+    from public.staff s join auth.users u on u.id = s.user_id
+   order by s.level desc, u.email;
+end
+$$;
+comment on function public.list_staff() is 'Admins: staff with their login emails. Errors: not_allowed.';
+grant execute on function public.list_staff() to authenticated, service_role;

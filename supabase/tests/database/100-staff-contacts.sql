@@ -91,6 +91,14 @@ select is((public.set_staff_level(tests.get_supabase_uid('volunteer'), 'organize
 select is((public.set_staff_level(tests.get_supabase_uid('volunteer'), 'volunteer')).level, 'volunteer',
   'service_role sets the level back');
 
+select tests.act_as('admin');
+select is((select count(*)::int from public.list_staff()), 5, 'admins list staff with emails');
+select is((select email from public.list_staff() where level = 'owner'), 'owner@test.hellomiami.local', 'emails come from auth.users');
+select tests.act_as('organizer');
+select throws_ok($$select * from public.list_staff()$$, 'P0001', 'not_allowed', 'organizers cannot list staff emails');
+select tests.act_as('anon');
+select throws_ok($$select * from public.list_staff()$$, '42501', null, 'anon may not call list_staff');
+
 -- ---------------------------------------------------------------- contacts: select
 select tests.act_as('owner');
 select is((select count(*)::int from public.contacts), 2, 'owner reads all contacts');
