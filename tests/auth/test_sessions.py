@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import jwt
@@ -218,3 +219,19 @@ def test_banned_user_cannot_sign_in(auth_client: MakeClient, make_user: MakeUser
     with pytest.raises(AuthApiError) as refused:
         sign_in(auth_client(), user)
     assert (refused.value.status, refused.value.code) == (400, "user_banned")
+
+
+def test_concurrent_refreshes_of_one_token_share_one_child(
+    auth_client: MakeClient, make_user: MakeUser
+) -> None:
+    """Two tabs refreshing at once: both get the same new token, and the session survives."""
+    user = make_user()
+    first = present(sign_in(auth_client(), user).session)
+    clients = [auth_client() for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(
+            pool.map(lambda client: client.auth.refresh_session(first.refresh_token), clients)
+        )
+    children = {present(answer.session).refresh_token for answer in answers}
+    assert len(children) == 1
+    assert present(auth_client().auth.refresh_session(children.pop()).session).user.id == user["id"]

@@ -284,6 +284,13 @@ class AuthRoutes:
                     user_metadata=data,
                     app_metadata={},
                 )
+            elif data and user["phone_confirmed_at"] is None:
+                # As GoTrue, which signs an unconfirmed phone up again: the newest data wins.
+                await execute(
+                    conn,
+                    "update auth.users set raw_user_meta_data = %s where id = %s",
+                    [Jsonb(merge_metadata(user["raw_user_meta_data"], data)), user["id"]],
+                )
             send_id = await send_phone_code(conn, self.issuer, user, phone, CONFIRMATION, client)
         return JSONResponse({"message_id": str(send_id)})
 
