@@ -23,9 +23,13 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from hm.stack.storage.caller import Caller
-from hm.stack.storage.errors import access_denied
+from hm.stack.storage.errors import access_denied, no_such_bucket, no_such_key
 
 Row = dict[str, Any]
+
+# The identity of lookups Storage makes as itself (public buckets, signed URLs): they never
+# switch to a caller's role, so RLS does not apply, exactly as on Supabase.
+STORAGE_ITSELF = Caller(role="service_role", claims={"role": "service_role"})
 
 OBJECT_COLUMNS = (
     "id, bucket_id, name, owner, owner_id, version, metadata, user_metadata, "
@@ -269,3 +273,27 @@ async def storage_transaction(
     """One transaction for one request; any error rolls back everything it wrote."""
     async with pool.connection() as conn, conn.transaction():
         yield StorageDb(conn, caller)
+
+
+async def visible_object(
+    pool: AsyncConnectionPool, caller: Caller, bucket_id: str, name: str
+) -> Row:
+    """The object as the caller may see it; "Object not found" when RLS hides it or it is absent."""
+    async with storage_transaction(pool, caller) as db:
+        await db.become_caller()
+        row = await db.find_object(bucket_id, name)
+    if row is None:
+        raise no_such_key()
+    return row
+
+
+async def public_object(pool: AsyncConnectionPool, bucket_id: str, name: str) -> Row:
+    """An object of a public bucket, read as Storage itself: no token and no policy needed."""
+    async with storage_transaction(pool, STORAGE_ITSELF) as db:
+        bucket = await db.bucket(bucket_id)
+        if bucket is None or not bucket.public:
+            raise no_such_bucket()
+        row = await db.find_object(bucket_id, name)
+    if row is None:
+        raise no_such_key()
+    return row

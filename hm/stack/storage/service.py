@@ -28,6 +28,8 @@ from hm.stack.storage.files import FileStore
 from hm.stack.storage.limits import project_file_size_limit
 from hm.stack.storage.object_routes import ObjectRoutes
 from hm.stack.storage.requests import StorageDeps
+from hm.stack.storage.signed_routes import SignedRoutes
+from hm.stack.storage.transfer_routes import TransferRoutes
 
 log = logging.getLogger("hm.storage")
 
@@ -44,7 +46,13 @@ class StorageService:
             file_size_limit=project_file_size_limit(),
         )
         app = Starlette(
-            routes=[*ObjectRoutes(deps).routes(), *BucketRoutes(deps).routes()],
+            # Specific object routes first: `/object/{bucket}/{name}` would match them all.
+            routes=[
+                *SignedRoutes(deps).routes(),
+                *TransferRoutes(deps).routes(),
+                *ObjectRoutes(deps).routes(),
+                *BucketRoutes(deps).routes(),
+            ],
             exception_handlers={
                 StorageError: render_storage_error,
                 psycopg.Error: render_database_error,
