@@ -23,6 +23,9 @@ SERVER_SETTINGS = {
     "output_plugin_libraries": "pgoutput,test_decoding,wal2json",
     "fsync": "off",
     "synchronous_commit": "off",
+    # Logical decoding (Realtime) only sees flushed WAL; with asynchronous commits the WAL writer
+    # flushes every wal_writer_delay (200 ms by default), which would delay every change pushed.
+    "wal_writer_delay": "10ms",
     "full_page_writes": "off",
     "max_connections": "200",
     "shared_buffers": "256MB",

@@ -70,14 +70,20 @@ class Channel:
     presence_enabled: bool = False
     bindings: list[Binding] = field(default_factory=list)
     token_timer: asyncio.TimerHandle | None = None
+    # Derived from the claims once (every change dispatched looks it up).
+    identity: Identity = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.identity = Identity.from_claims(self.claims)
+
+    def set_token(self, token: str, claims: dict[str, Any]) -> None:
+        self.access_token = token
+        self.claims = claims
+        self.identity = Identity.from_claims(claims)
 
     @property
     def sub_topic(self) -> str:
         return self.topic.removeprefix(TOPIC_PREFIX)
-
-    @property
-    def identity(self) -> Identity:
-        return Identity.from_claims(self.claims)
 
     @property
     def owner_id(self) -> int:
@@ -176,6 +182,10 @@ class ClientConnection:
 
     def send(self, message: Message) -> None:
         self.outbox.put_nowait(encode_text(message, self.vsn))
+
+    def send_frame(self, frame: str) -> None:
+        """A frame already encoded for this connection's vsn (shared by many recipients)."""
+        self.outbox.put_nowait(frame)
 
     def send_binary(self, frame: bytes) -> None:
         self.outbox.put_nowait(frame)
@@ -365,8 +375,7 @@ class ClientConnection:
         except tokens.TokenError as error:
             self.shutdown(channel, error.message)
             return
-        channel.access_token = token
-        channel.claims = claims
+        channel.set_token(token, claims)
         self._schedule_token_check(channel)
 
     def _schedule_token_check(self, channel: Channel) -> None:
