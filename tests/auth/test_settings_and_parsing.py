@@ -53,7 +53,9 @@ def test_env_overrides(clean_env: pytest.MonkeyPatch) -> None:
     assert (settings.jwt_expiry, settings.otp_expiry, settings.sms_hook) == (600, 120, None)
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("60s", 60), ("5m", 300), ("1h", 3600), ("45", 45)])
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("60s", 60), ("5m", 300), ("1h", 3600), ("1m30s", 90), ("45", 45)]
+)
 def test_config_durations(text: str, seconds: int) -> None:
     assert parse_seconds(text) == seconds
 

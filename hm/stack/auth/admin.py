@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,6 +22,7 @@ from hm.stack.auth.errors import (
 from hm.stack.auth.inputs import json_body, require_admin
 from hm.stack.auth.passwords import check_new_password, hash_password
 from hm.stack.auth.routes import object_field, text_field
+from hm.stack.auth.settings import go_duration_seconds
 from hm.stack.auth.tokens import Issuer
 from hm.stack.auth.users import (
     AUDIENCE,
@@ -37,29 +37,16 @@ from hm.stack.auth.users import (
 from hm.stack.auth.validation import normalise_email, normalise_phone
 
 DEFAULT_PER_PAGE = 50
-# Go's time.ParseDuration units, which GoTrue's ban_duration accepts ("24h", "1h30m", "90s").
-_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
-_GO_UNIT_SECONDS = {
-    "ns": 1e-9,
-    "us": 1e-6,
-    "µs": 1e-6,
-    "ms": 1e-3,
-    "s": 1.0,
-    "m": 60.0,
-    "h": 3600.0,
-}
 
 
 def parse_ban_duration(value: str) -> timedelta | None:
     """None for "none" (lift the ban), otherwise the ban's length."""
     if value == "none":
         return None
-    if not value or _GO_DURATION_PART.sub("", value) != "":
-        raise validation_failed(f"invalid format for ban duration: {value!r}")
-    seconds = sum(
-        float(amount) * _GO_UNIT_SECONDS[unit] for amount, unit in _GO_DURATION_PART.findall(value)
-    )
-    return timedelta(seconds=seconds)
+    try:
+        return timedelta(seconds=go_duration_seconds(value))
+    except ValueError as error:
+        raise validation_failed(f"invalid format for ban duration: {value!r}") from error
 
 
 def user_id_param(request: Request) -> str:

@@ -65,7 +65,6 @@ def require_admin(request: Request, secret: str) -> dict[str, Any]:
 class Caller:
     """A signed-in user, from the access token in `Authorization`."""
 
-    claims: dict[str, Any]
     user: Row
     session_id: str | None
 
@@ -93,4 +92,4 @@ async def authenticate(conn: Connection, request: Request, secret: str) -> Calle
             raise AuthApiError(
                 403, "session_not_found", "Session from session_id claim in JWT does not exist"
             )
-    return Caller(claims=claims, user=user, session_id=str(session_id) if session_id else None)
+    return Caller(user=user, session_id=str(session_id) if session_id else None)

@@ -69,10 +69,8 @@ async def send_phone_code(
     await otp.check_send_limits(conn, settings, phone, client.ip)
     code = otp.new_code(settings.otp_length)
     await otp.store_code(conn, str(user["id"]), token_type, phone, code)
-    sent_at_column = (
-        "confirmation_sent_at" if token_type == CONFIRMATION else "phone_change_sent_at"
-    )
-    if sent_at_column == "confirmation_sent_at":
+    # GoTrue keeps the hash on the user row too, next to when it was sent.
+    if token_type == CONFIRMATION:
         await execute(
             conn,
             "update auth.users set confirmation_token = %s, confirmation_sent_at = now()"

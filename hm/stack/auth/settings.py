@@ -31,8 +31,17 @@ from hm.stack.config import SUPABASE_DIR
 _HOOK_URI = re.compile(
     r"^pg-functions://[^/]+/(?P<schema>[A-Za-z_][\w$]*)/(?P<function>[A-Za-z_][\w$]*)$"
 )
-_DURATION = re.compile(r"^(?P<amount>\d+)(?P<unit>s|m|h)?$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+# Go's time.ParseDuration syntax, which config.toml durations and GoTrue's ban_duration use.
+_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_GO_UNIT_SECONDS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "µs": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+}
 
 
 @dataclass(frozen=True)
@@ -102,12 +111,19 @@ class AuthSettings:
         )
 
 
+def go_duration_seconds(value: str) -> float:
+    """Seconds in a Go duration such as "60s", "1h30m" or "1.5s"; ValueError otherwise."""
+    if not value or _GO_DURATION_PART.sub("", value) != "":
+        raise ValueError(f"invalid duration {value!r} (want e.g. 60s, 5m, 1h30m)")
+    return sum(
+        float(amount) * _GO_UNIT_SECONDS[unit] for amount, unit in _GO_DURATION_PART.findall(value)
+    )
+
+
 def parse_seconds(value: str) -> int:
-    """config.toml durations such as "60s", "5m" or "1h"."""
-    match = _DURATION.match(value.strip())
-    if not match:
-        raise ValueError(f"unsupported duration {value!r} (want e.g. 60s, 5m, 1h)")
-    return int(match["amount"]) * _UNIT_SECONDS[match["unit"] or "s"]
+    """config.toml durations ("60s", "5m") in whole seconds; a bare number counts as seconds."""
+    text = value.strip()
+    return int(text) if text.isdigit() else round(go_duration_seconds(text))
 
 
 def _int(variable: str, fallback: object) -> int:
