@@ -591,3 +591,17 @@ def test_signed_upload_urls(
     )
     upload_as_download = httpx.get(download.split("token=")[0] + "token=" + grant["token"])
     assert upload_as_download.json()["message"] == "Invalid signature"
+
+
+def test_rows_without_bytes_never_reach_outside_the_store(
+    make_client: Callable[..., Client], db: psycopg.Connection[tuple[object, ...]]
+) -> None:
+    """A row written by other means (here SQL) with a hostile version has no bytes to serve."""
+    db.execute(
+        "insert into storage.objects (bucket_id, name, version) values (%s, 'sql-row.txt', %s)",
+        (SERVICE_ONLY, "../../../../etc/passwd"),
+    )
+    service = make_client("service_role").storage.from_(SERVICE_ONLY)
+    assert refused(lambda: service.download("sql-row.txt")).message == "Object not found"
+    assert refused(lambda: service.copy("sql-row.txt", "copied.txt")).message == "Object not found"
+    assert [row["name"] for row in service.remove(["sql-row.txt"])] == ["sql-row.txt"]

@@ -17,11 +17,9 @@ from hm.stack.storage.files import FileStore
 def serve_object(
     request: Request, store: FileStore, row: dict[str, Any], expires: str | None = None
 ) -> Response:
-    if not row.get("version"):
-        raise no_such_key()  # a row without bytes, e.g. created directly in SQL
-    path = store.path_for(row["bucket_id"], row["version"])
-    if not path.is_file():
-        raise no_such_key()
+    path = store.bytes_of(row["bucket_id"], row["version"])
+    if path is None:
+        raise no_such_key()  # a row without bytes, e.g. inserted directly in SQL
     metadata: dict[str, Any] = row.get("metadata") or {}
     etag = str(metadata.get("eTag") or "")
     headers = {

@@ -1,4 +1,4 @@
-"""Object bytes on disk: `<root>/<bucket id>/<version>`, one file per stored version.
+"""Object bytes on disk: `<root>/<bucket id>/<version uuid>`, one file per stored version.
 
 A request first stages its bytes in `<root>/.staging`; they are published (an atomic rename) only
 once the object's row is written, inside the same database transaction, and withdrawn again if
@@ -43,7 +43,17 @@ class FileStore:
         self.staging.mkdir(parents=True, exist_ok=True)
 
     def path_for(self, bucket_id: str, version: str) -> Path:
-        return self.root / bucket_id / version
+        """Where a version's bytes live; only versions this service minted (UUIDs) map to a
+        path, so a row written by other means can never point outside the store."""
+        return self.root / bucket_id / str(uuid.UUID(version))
+
+    def bytes_of(self, bucket_id: str, version: str | None) -> Path | None:
+        """The file holding a row's bytes, or None when the row has none on disk."""
+        try:
+            path = self.path_for(bucket_id, version or "")
+        except ValueError:
+            return None
+        return path if path.is_file() else None
 
     async def stage(self, chunks: AsyncIterator[bytes], size_limit: int) -> StagedFile:
         """Write the incoming bytes to a staging file, refusing them past `size_limit`."""
@@ -84,9 +94,11 @@ class FileStore:
     def discard_versions(self, versions: list[tuple[str, str | None]]) -> None:
         """Remove the bytes of rows that are gone for good (bucket id, version) after a commit."""
         for bucket_id, version in versions:
-            if version:
-                try:
-                    self.path_for(bucket_id, version).unlink(missing_ok=True)
-                except OSError:
-                    # The rows are already deleted; a leftover file is harmless, but say so.
-                    log.exception("could not remove %s/%s", bucket_id, version)
+            path = self.bytes_of(bucket_id, version)
+            if path is None:
+                continue
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                # The rows are already gone; a leftover file is harmless, but say so.
+                log.exception("could not remove %s", path)

@@ -113,8 +113,8 @@ class TransferRoutes:
         return source
 
     def _copy_bytes(self, source: Row, bucket_id: str, version: str) -> Path:
-        path = self.deps.store.path_for(source["bucket_id"], source["version"] or "")
-        if not source["version"] or not path.is_file():
+        path = self.deps.store.bytes_of(source["bucket_id"], source["version"])
+        if path is None:
             raise no_such_key()
         return self.deps.store.publish_copy(path, bucket_id, version)
 
