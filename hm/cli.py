@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typer
 
+from hm.cli_contacts import contacts_app
 from hm.cli_db import db_app
 from hm.cli_dev import dev_app
+from hm.cli_devices import devices_app
 from hm.cli_sim import sim_app
 from hm.cli_stack import stack_app
+from hm.cli_staff import staff_app
 from hm.cli_worker import webhook_app, worker_app
 
 app = typer.Typer(
@@ -21,3 +24,6 @@ app.add_typer(dev_app, name="dev")
 app.add_typer(sim_app, name="sim")
 app.add_typer(worker_app, name="worker")
 app.add_typer(webhook_app, name="webhook")
+app.add_typer(staff_app, name="staff")
+app.add_typer(devices_app, name="devices")
+app.add_typer(contacts_app, name="contacts")

@@ -1,0 +1,28 @@
+"""Fixtures for the operator commands: a CLI runner with the session stack's environment."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from hm.cli import app
+
+
+@pytest.fixture
+def run_hm(supabase_env: dict[str, str]) -> Callable[..., Result]:
+    """Run `hm …` against the session stack; returns typer's Result."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(app, list(args), env=supabase_env, input=input)
+
+    return run
+
+
+@pytest.fixture
+def unique() -> str:
+    """A short unique suffix so tests sharing the session database never collide."""
+    return uuid.uuid4().hex[:8]
