@@ -39,8 +39,16 @@ class FileStore:
         self.root = root
         self.staging = root / ".staging"
 
-    def prepare(self) -> None:
+    def prepare(self, live_versions: set[tuple[str, str]]) -> int:
+        """Make the folders and remove what no row points at: staging files left by a stopped
+        gateway, and the bytes of rows a database reset dropped. The number of files removed."""
         self.staging.mkdir(parents=True, exist_ok=True)
+        removed = 0
+        for path in self.root.glob("*/*"):
+            if path.is_file() and (path.parent.name, path.name) not in live_versions:
+                path.unlink()
+                removed += 1
+        return removed
 
     def path_for(self, bucket_id: str, version: str) -> Path:
         """Where a version's bytes live; only versions this service minted (UUIDs) map to a

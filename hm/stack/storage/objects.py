@@ -256,6 +256,12 @@ class StorageDb:
             (ids,),
         )
 
+    async def stored_versions(self) -> set[tuple[str, str]]:
+        rows = await self._rows(
+            "select bucket_id, version from storage.objects where version is not null"
+        )
+        return {(row["bucket_id"], row["version"]) for row in rows}
+
     async def objects_under(self, bucket_id: str, prefix: str) -> list[Row]:
         """Objects whose name starts with `prefix`, ignoring case, as Storage's search matches."""
         return await self._rows(

@@ -6,6 +6,7 @@ the caller's JWT itself; CORS is answered here because browsers call Storage dir
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import psycopg
@@ -27,6 +28,7 @@ from hm.stack.storage.errors import (
 from hm.stack.storage.files import FileStore
 from hm.stack.storage.limits import project_file_size_limit
 from hm.stack.storage.object_routes import ObjectRoutes
+from hm.stack.storage.objects import STORAGE_ITSELF, storage_transaction
 from hm.stack.storage.requests import StorageDeps
 from hm.stack.storage.signed_routes import SignedRoutes
 from hm.stack.storage.transfer_routes import TransferRoutes
@@ -38,6 +40,7 @@ class StorageService:
     prefix = "/storage/v1"
 
     def __init__(self, context: GatewayContext) -> None:
+        self.pool = context.pool
         self.store = FileStore(context.config.state_dir / "storage")
         deps = StorageDeps(
             pool=context.pool,
@@ -69,7 +72,11 @@ class StorageService:
         )
 
     async def startup(self) -> None:
-        self.store.prepare()
+        async with storage_transaction(self.pool, STORAGE_ITSELF) as db:
+            live_versions = await db.stored_versions()
+        removed = await asyncio.to_thread(self.store.prepare, live_versions)
+        if removed:
+            log.info("removed %d stored files no object row points at", removed)
 
     async def shutdown(self) -> None:
         """Nothing to release: the pool belongs to the gateway, the files stay on disk."""
