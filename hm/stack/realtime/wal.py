@@ -99,9 +99,12 @@ ChangeHandler = Callable[[list[Change]], Awaitable[None]]
 class WalReader:
     """Polls the slot and hands each batch of publication changes to `on_changes`."""
 
-    def __init__(self, pool: AsyncConnectionPool, on_changes: ChangeHandler) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool, on_changes: ChangeHandler, slot_name: str = SLOT_NAME
+    ) -> None:
         self.pool = pool
         self.on_changes = on_changes
+        self.slot_name = slot_name
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -118,10 +121,16 @@ class WalReader:
 
     async def _recreate_slot(self) -> None:
         await self._drop_slot()
+        await self._ensure_slot()
+
+    async def _ensure_slot(self) -> None:
+        """Create the slot unless it exists (someone may have dropped it under us)."""
         async with self.pool.connection() as conn:
             await conn.execute(
-                "select pg_catalog.pg_create_logical_replication_slot(%s, 'wal2json')",
-                (SLOT_NAME,),
+                "select pg_catalog.pg_create_logical_replication_slot(%(slot)s, 'wal2json')"
+                " where not exists (select from pg_catalog.pg_replication_slots"
+                " where slot_name = %(slot)s)",
+                {"slot": self.slot_name},
             )
 
     async def _drop_slot(self) -> None:
@@ -130,23 +139,22 @@ class WalReader:
             await conn.execute(
                 "select pg_catalog.pg_terminate_backend(active_pid)"
                 " from pg_catalog.pg_replication_slots where slot_name = %s and active",
-                (SLOT_NAME,),
+                (self.slot_name,),
             )
             await conn.execute(
                 "select pg_catalog.pg_drop_replication_slot(slot_name)"
                 " from pg_catalog.pg_replication_slots where slot_name = %s",
-                (SLOT_NAME,),
+                (self.slot_name,),
             )
 
     async def _run(self) -> None:
         while True:
             try:
                 changes, more = await self.poll()
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("polling the WAL failed; retrying in %s s", RETRY_DELAY)
                 await asyncio.sleep(RETRY_DELAY)
+                await self._recover()
                 continue
             if changes:
                 try:
@@ -156,6 +164,12 @@ class WalReader:
             if not more:
                 await asyncio.sleep(POLL_INTERVAL)
 
+    async def _recover(self) -> None:
+        try:
+            await self._ensure_slot()
+        except Exception:
+            log.exception("recreating replication slot %s failed", self.slot_name)
+
     async def poll(self) -> tuple[list[Change], bool]:
         """Consume the next changes; also says whether the slot may hold more right now."""
         async with self.pool.connection() as conn:
@@ -164,7 +178,7 @@ class WalReader:
                 " %s, null, %s, 'format-version', '2', 'include-timestamp', '1',"
                 " 'include-type-oids', '1', 'include-pk', '1', 'include-transaction', '0',"
                 " 'actions', 'insert,update,delete')",
-                (SLOT_NAME, MAX_CHANGES_PER_POLL),
+                (self.slot_name, MAX_CHANGES_PER_POLL),
             )
             rows = await cursor.fetchall()
             if not rows:
