@@ -164,3 +164,23 @@ def test_admin_api_refuses_non_service_keys(
             "error_code": "not_admin",
             "msg": "User not allowed",
         }
+
+
+def test_list_filters_by_email_or_full_name(
+    auth_client: MakeClient, make_user: MakeUser, stack: LocalStack
+) -> None:
+    marker = f"flt{random.randrange(10**9)}"
+    by_email = make_user(email=f"{marker}@example.com")
+    by_name = make_user(user_metadata={"full_name": f"Ana {marker.upper()} Ruiz"})
+    make_user()
+    headers = {
+        "apikey": stack.config.service_role_key,
+        "Authorization": f"Bearer {stack.config.service_role_key}",
+    }
+    response = httpx.get(
+        f"{stack.config.api_url}/auth/v1/admin/users",
+        params={"filter": marker},
+        headers=headers,
+    )
+    assert {user["id"] for user in response.json()["users"]} == {by_email["id"], by_name["id"]}
+    assert response.headers["x-total-count"] == "2"

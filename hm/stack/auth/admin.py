@@ -37,6 +37,13 @@ from hm.stack.auth.users import (
 from hm.stack.auth.validation import normalise_email, normalise_phone
 
 DEFAULT_PER_PAGE = 50
+_USERS_MATCHING = """
+  from auth.users
+  where aud = %(aud)s and deleted_at is null
+    and (%(filter)s = ''
+         or email like '%%' || %(filter)s || '%%'
+         or raw_user_meta_data ->> 'full_name' ilike '%%' || %(filter)s || '%%')
+"""
 
 
 def parse_ban_duration(value: str) -> timedelta | None:
@@ -120,17 +127,17 @@ class AdminRoutes:
         require_admin(request, self.issuer.secret)
         page = page_param(request, "page", 1)
         per_page = page_param(request, "per_page", DEFAULT_PER_PAGE)
+        # GoTrue's `filter`: a substring of the email or of user_metadata.full_name.
+        matching = {"aud": AUDIENCE, "filter": request.query_params.get("filter", "")}
         async with self.pool.connection() as conn:
             total_row = await fetch_one(
-                conn,
-                "select count(*) as total from auth.users where aud = %s and deleted_at is null",
-                [AUDIENCE],
+                conn, f"select count(*) as total {_USERS_MATCHING}", matching
             )
             users = await fetch_all(
                 conn,
-                "select * from auth.users where aud = %s and deleted_at is null"
-                " order by created_at desc, id limit %s offset %s",
-                [AUDIENCE, per_page, (page - 1) * per_page],
+                f"select * {_USERS_MATCHING}"
+                " order by created_at desc, id limit %(limit)s offset %(offset)s",
+                {**matching, "limit": per_page, "offset": (page - 1) * per_page},
             )
             body = {"users": [await user_json(conn, user) for user in users], "aud": AUDIENCE}
         total = int(total_row["total"]) if total_row else 0
