@@ -100,6 +100,14 @@ def test_bad_requests_get_clear_errors(auth_url: str, stack: LocalStack) -> None
     assert grant.status_code == 400
     no_bearer = httpx.get(f"{auth_url}/user", headers=headers)
     assert (no_bearer.status_code, no_bearer.json()["error_code"]) == (401, "no_authorization")
+    unknown = httpx.post(f"{auth_url}/recover", json={}, headers=headers)
+    assert unknown.status_code == 404
+    assert unknown.json() == {"code": 404, "error_code": "not_found", "msg": "Not Found"}
+    wrong_method = httpx.delete(f"{auth_url}/token", headers=headers)
+    assert (wrong_method.status_code, wrong_method.json()["error_code"]) == (
+        405,
+        "method_not_allowed",
+    )
     scope = httpx.post(
         f"{auth_url}/logout?scope=everyone",
         headers={**headers, "Authorization": f"Bearer {stack.config.anon_key}"},

@@ -6,6 +6,7 @@ import logging
 
 from psycopg_pool import AsyncConnectionPool
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -49,6 +50,13 @@ class RequireApiKey:
 async def api_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, AuthApiError)
     return error.response(request)
+
+
+async def routing_error(request: Request, error: Exception) -> Response:
+    """Unknown paths and methods answer in Auth's JSON shape, which the clients can parse."""
+    assert isinstance(error, HTTPException)
+    code = "not_found" if error.status_code == 404 else "method_not_allowed"
+    return AuthApiError(error.status_code, code, str(error.detail)).response(request)
 
 
 async def unexpected_error(request: Request, error: Exception) -> Response:
@@ -106,7 +114,12 @@ class AuthService:
                 ),
                 Middleware(RequireApiKey, keys=keys),
             ],
-            exception_handlers={AuthApiError: api_error, Exception: unexpected_error},
+            exception_handlers={
+                AuthApiError: api_error,
+                404: routing_error,
+                405: routing_error,
+                Exception: unexpected_error,
+            },
         )
 
     async def startup(self) -> None:
