@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
@@ -10,7 +11,7 @@ from storage3.exceptions import StorageApiError
 from supabase import AClient, AsyncClientOptions, Client, acreate_client
 
 from hm.stack.manager import LocalStack
-from tests.storage.conftest import AVATARS, PRIVATE, User
+from tests.storage.conftest import AVATARS, PRIVATE, SERVICE_ONLY, User
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 16
 
@@ -103,3 +104,23 @@ def test_project_avatars_bucket_from_migrations(
         storage.from_("avatars").upload(alice.key("a.txt"), b"t", {"content-type": "text/plain"})
     assert not_image.value.status == "415"
     storage.from_("avatars").remove([alice.key("avatar.png")])
+
+
+async def test_concurrent_upserts_keep_exactly_one_version(
+    stack: LocalStack, storage_fixtures: None
+) -> None:
+    bucket_dir = stack.config.state_dir / "storage" / SERVICE_ONLY
+    url = f"{stack.config.api_url}/storage/v1/object/{SERVICE_ONLY}/race.txt"
+    headers = {"Authorization": f"Bearer {stack.config.service_role_key}", "x-upsert": "true"}
+    async with httpx.AsyncClient(headers=headers) as http:
+        assert (await http.post(url, content=b"first")).status_code == 200
+        before = {path.name for path in bucket_dir.iterdir()}
+        bodies = [f"writer {n}".encode() for n in range(8)]
+        responses = await asyncio.gather(*(http.post(url, content=body) for body in bodies))
+        assert [response.status_code for response in responses] == [200] * len(bodies)
+        final = (await http.get(url)).content
+    assert final in bodies
+    after = {path.name for path in bucket_dir.iterdir()}
+    # Every replaced version's bytes are gone: one new file replaced the one "first" had.
+    assert len(after - before) == 1
+    assert len(before - after) == 1

@@ -168,9 +168,13 @@ class StorageDb:
 
     # --- objects --------------------------------------------------------------------------------
 
-    async def find_object(self, bucket_id: str, name: str) -> Row | None:
+    async def find_object(self, bucket_id: str, name: str, *, lock: bool = False) -> Row | None:
+        """One object; `lock` holds its row until the transaction ends, so a concurrent
+        replacement waits and this request learns exactly which version it replaces."""
+        suffix = " for update" if lock else ""
         return await self._row(
-            f"select {OBJECT_COLUMNS} from storage.objects where bucket_id = %s and name = %s",
+            f"select {OBJECT_COLUMNS} from storage.objects"
+            f" where bucket_id = %s and name = %s{suffix}",
             (bucket_id, name),
         )
 

@@ -79,7 +79,7 @@ class TransferRoutes:
         try:
             async with storage_transaction(self.deps.pool, self.caller(request)) as db:
                 destination = transfer.destination_bucket, transfer.destination_key
-                if upsert and (previous := await db.find_object(*destination)):
+                if upsert and (previous := await db.find_object(*destination, lock=True)):
                     replaced.append((transfer.destination_bucket, previous["version"]))
                 await db.become_caller()
                 source = await self._source(db, transfer)

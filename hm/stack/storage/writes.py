@@ -54,7 +54,7 @@ class ObjectWriter:
                 bucket = await db.bucket(bucket_id)
                 if bucket is None:
                     raise no_such_bucket()
-                if upsert and (previous := await db.find_object(bucket_id, name)):
+                if upsert and (previous := await db.find_object(bucket_id, name, lock=True)):
                     replaced.append((bucket_id, previous["version"]))
                 if as_caller:
                     await db.become_caller()
