@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from realtime import RealtimeSubscribeStates
 
+from hm.stack.manager import LocalStack
 from tests.realtime.conftest import Inbox, PublishedTable
 
 ALICE = str(uuid.uuid4())
@@ -264,3 +265,35 @@ async def test_an_unpublished_table_or_bad_filter_is_reported_by_a_system_messag
     await asyncio.wait_for(failed.wait(), 5)
     assert 'Error parsing `filter` params: [\\"like\\", \\"5\\"]' in bad_errors[0]
     await bad.unsubscribe()
+
+
+async def test_schema_wide_binding_and_column_privileges(
+    make_async_client: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+    stack: LocalStack,
+) -> None:
+    table = make_table()
+    table.execute("alter table {table} disable row level security")
+    table.execute("revoke select on {table} from authenticated")
+    table.execute("grant select (id, owner) on {table} to authenticated")
+    table.execute("revoke select on {table} from anon")
+    schema_wide = Inbox()
+    client = await make_async_client(user_token(ALICE))
+    channel = client.channel(f"schema-{uuid.uuid4().hex[:8]}")
+    channel.on_postgres_changes("INSERT", schema_wide.add, schema="public")
+    await channel.subscribe()
+    anon = await subscribe(await make_async_client(), table)
+    service = await make_async_client()
+    await service.realtime.set_auth(stack.config.service_role_key)
+    service_inbox = await subscribe(service, table)
+
+    row = table.insert(BOB, label="secret label")
+    item = await schema_wide.wait_for(lambda i: data(i)["table"] == table.name)
+    # Only the columns the role may SELECT are described and sent.
+    assert [c["name"] for c in data(item)["columns"]] == ["id", "owner"]
+    assert data(item)["record"] == {"id": row, "owner": BOB}
+    full = await service_inbox.wait_for(lambda i: data(i)["record"]["id"] == row)
+    assert data(full)["record"]["label"] == "secret label"
+    # anon may not read the table at all: nothing arrives.
+    assert anon.items == []

@@ -7,6 +7,7 @@ subscribers of one table as one user, that is one check, one rendering and one J
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -18,6 +19,8 @@ from hm.stack.realtime.filters import matches
 from hm.stack.realtime.records import TableView, change_data, filter_columns, load_table_view
 from hm.stack.realtime.serializer import Message, encode_text
 from hm.stack.realtime.wal import Change
+
+log = logging.getLogger("hm.realtime.dispatch")
 
 ViewCache = dict[tuple[str, str, str], TableView | None]
 
@@ -56,7 +59,14 @@ class ChangeDispatcher:
         frames: dict[tuple[str, str, tuple[int, ...]], str] = {}
         for identity in await visible_to(conn, change, reference, groups):
             view = await _view(conn, views, change, identity.role)
-            if view is None:
+            if view is None or not view.key_readable:
+                log.info(
+                    "%s change on %s.%s withheld from role %s: no readable primary key",
+                    change.type,
+                    change.schema,
+                    change.table,
+                    identity.role,
+                )
                 continue
             data = change_data(change, view)
             for channel in groups[identity]:

@@ -34,6 +34,16 @@ class TableView:
     rls_enabled: bool
     columns: tuple[TableColumn, ...]
 
+    @property
+    def key_readable(self) -> bool:
+        """Whether the table has a primary key and the role may SELECT all of it.
+
+        Supabase answers changes failing this with an error record ("Error 400: Bad Request,
+        no primary key" or "Error 401: Unauthorized") and no data; we send nothing.
+        """
+        key = [c for c in self.columns if c.is_pkey]
+        return bool(key) and all(c.selectable for c in key)
+
     def type_of(self, name: str) -> str:
         for column in self.columns:
             if column.name == name:
