@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from hm.stack.storage.caller import caller_from_request
+from hm.stack.storage.caller import Caller, caller_from_request
 from hm.stack.storage.errors import (
     access_denied,
     bad_request,
@@ -124,7 +124,7 @@ class BucketRoutes:
         self.deps.store.discard_versions([(row["bucket_id"], row["version"]) for row in deleted])
         return JSONResponse({"message": "Successfully emptied"})
 
-    def _caller(self, request: Request) -> Any:
+    def _caller(self, request: Request) -> Caller:
         return caller_from_request(request, self.deps.jwt_secret)
 
     def _size_limit(self, value: Any) -> int | None:
