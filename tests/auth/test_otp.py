@@ -268,3 +268,21 @@ def test_phone_change_is_confirmed_by_a_code(
     changed = client.auth.verify_otp({"phone": new, "token": change_code, "type": "phone_change"})
     assert present(changed.user).phone == new[1:]
     assert present(changed.user).new_phone is None
+
+
+def test_missing_hook_function_is_a_clear_server_error(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    db_exec: DbExec,
+) -> None:
+    phone = unique_phone()
+    db_exec("alter function auth_tests.capture_sms(jsonb) rename to capture_sms_away")
+    try:
+        with pytest.raises(AuthApiError) as failed:
+            auth_client(ip=unique_ip()).auth.sign_in_with_otp({"phone": phone})
+    finally:
+        db_exec("alter function auth_tests.capture_sms_away(jsonb) rename to capture_sms")
+    assert (failed.value.status, failed.value.code) == (500, "unexpected_failure")
+    assert "auth_tests.capture_sms" in failed.value.message
+    assert db_exec("select count(*) from auth.users where phone = %s", [phone[1:]]) == [(0,)]
