@@ -17,7 +17,9 @@ def run_hm(supabase_env: dict[str, str]) -> Callable[..., Result]:
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(app, list(args), env=supabase_env, input=input)
+        # Wide enough that rich never wraps the lines the tests look for.
+        env = {**supabase_env, "COLUMNS": "250"}
+        return runner.invoke(app, list(args), env=env, input=input)
 
     return run
 

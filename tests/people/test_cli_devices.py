@@ -23,7 +23,8 @@ def test_add_device_prints_credentials_that_work(
     assert result.exit_code == 0, result.output
     email = re.search(r"email:\s+(\S+)", result.output)
     password = re.search(r"password:\s+(\S+)", result.output)
-    assert email and password
+    assert email
+    assert password
     assert email.group(1) == f"device-front-door-{unique}@devices.hellomiami.local"
     row = db.execute(
         "select venue, cups_queue from public.devices where name = %s", (f"Front Door {unique}",)

@@ -70,7 +70,8 @@ def test_list_set_role_disable_enable(
     disabled = run_hm("staff", "disable", email)
     assert disabled.exit_code == 0
     status = db.execute(
-        "select s.status from public.staff s join auth.users u on u.id = s.user_id where u.email = %s",
+        "select s.status from public.staff s join auth.users u on u.id = s.user_id "
+        "where u.email = %s",
         (email,),
     ).fetchone()
     assert status == ("disabled",)
