@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hm.stack.storage.errors import StorageError
+from hm.stack.storage.limits import parse_file_size, project_file_size_limit
 from hm.stack.storage.listing import ListRequest, folder_level
 from hm.stack.storage.paths import (
     MAX_KEY_BYTES,
@@ -147,3 +148,13 @@ def test_listing_request_validation() -> None:
         with pytest.raises(StorageError) as refused:
             ListRequest.from_body(body)
         assert refused.value.status == 400
+
+
+def test_file_size_units() -> None:
+    assert parse_file_size("50MiB") == 50 * 1024 * 1024  # the CLI's config.toml
+    assert parse_file_size("1MB") == 1_000_000  # Storage's API
+    assert parse_file_size("1.5kb") == 1500
+    assert project_file_size_limit() == 50 * 1024 * 1024
+    with pytest.raises(StorageError) as refused:
+        parse_file_size("lots")
+    assert refused.value.message.startswith("Invalid file size format")

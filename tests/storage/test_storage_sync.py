@@ -498,6 +498,10 @@ def test_bucket_api_for_the_service_role(
         "",
     )
     assert "st-made" in [b.id for b in storage.list_buckets()]
+    too_large = refused(
+        lambda: storage.create_bucket("st-huge", options={"file_size_limit": 10**12})
+    )
+    assert (too_large.status, too_large.code) == ("413", "Payload too large")
     duplicate = refused(lambda: storage.create_bucket("st-made"))
     assert (duplicate.status, duplicate.code) == ("409", "Duplicate")
     storage.update_bucket(
