@@ -25,7 +25,7 @@ select e.id as event_id, e.name, e.starts_at,
           where earlier.contact_id = ci.contact_id and earlier.checked_in_at < ci.checked_in_at)) as first_timers,
        count(ci.id) filter (where exists (
          select 1 from public.check_ins earlier
-          where earlier.contact_id = ci.contact_id and earlier.checked_in_at < ci.checked_in_at)) as returning
+          where earlier.contact_id = ci.contact_id and earlier.checked_in_at < ci.checked_in_at)) as returning_attendees
   from public.events e
   left join public.check_ins ci on ci.event_id = e.id
  group by e.id, e.name, e.starts_at;

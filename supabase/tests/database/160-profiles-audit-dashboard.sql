@@ -113,7 +113,7 @@ insert into public.check_ins (event_id, contact_id, method, checked_in_at) value
 select ok((select reloptions @> array['security_invoker=true'] from pg_class where oid = 'public.dashboard_checkins_per_event'::regclass),
   'dashboard views run with the caller''s rights');
 select tests.act_as('organizer');
-select results_eq($$select name, check_ins, first_timers, "returning" from public.dashboard_checkins_per_event
+select results_eq($$select name, check_ins, first_timers, returning_attendees from public.dashboard_checkins_per_event
                      where name in ('One', 'Two') order by name$$,
   $$values ('One'::text, 1::bigint, 1::bigint, 0::bigint), ('Two'::text, 2::bigint, 1::bigint, 1::bigint)$$,
   'check-ins per event split into first-timers and returning');
