@@ -23,7 +23,13 @@ from hm.stack.storage.errors import (
     no_such_bucket,
 )
 from hm.stack.storage.limits import parse_file_size
-from hm.stack.storage.objects import Row, storage_transaction, to_json
+from hm.stack.storage.objects import (
+    BUCKET_SORT_COLUMNS,
+    BucketQuery,
+    Row,
+    storage_transaction,
+    to_json,
+)
 from hm.stack.storage.paths import must_be_valid_bucket_name
 from hm.stack.storage.requests import StorageDeps, json_body, required_string
 
@@ -45,9 +51,10 @@ class BucketRoutes:
         ]
 
     async def list_buckets(self, request: Request) -> Response:
+        query = _bucket_query(request)
         async with storage_transaction(self.deps.pool, self._caller(request)) as db:
             await db.become_caller()
-            rows = await db.bucket_rows()
+            rows = await db.list_buckets(query)
         return JSONResponse([_bucket_json(row) for row in rows])
 
     async def get(self, request: Request) -> Response:
@@ -137,6 +144,31 @@ class BucketRoutes:
         if value > self.deps.file_size_limit:
             raise entity_too_large()
         return value
+
+
+def _bucket_query(request: Request) -> BucketQuery:
+    params = request.query_params
+    column = params.get("sortColumn", "name")
+    order = params.get("sortOrder", "asc")
+    if column not in BUCKET_SORT_COLUMNS:
+        raise bad_request("querystring/sortColumn must be equal to one of the allowed values")
+    if order not in ("asc", "desc"):
+        raise bad_request("querystring/sortOrder must be equal to one of the allowed values")
+    return BucketQuery(
+        limit=_count(params.get("limit"), "limit", minimum=1),
+        offset=_count(params.get("offset"), "offset", minimum=0) or 0,
+        sort_column=column,
+        sort_order=order,
+        search=params.get("search", ""),
+    )
+
+
+def _count(value: str | None, name: str, *, minimum: int) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit() or int(value) < minimum:
+        raise bad_request(f"querystring/{name} must be >= {minimum}")
+    return int(value)
 
 
 def _mime_types(value: Any) -> list[str] | None:

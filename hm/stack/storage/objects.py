@@ -35,6 +35,7 @@ OBJECT_COLUMNS = (
     "id, bucket_id, name, owner, owner_id, version, metadata, user_metadata, "
     "created_at, updated_at, last_accessed_at"
 )
+BUCKET_SORT_COLUMNS = ("id", "name", "created_at", "updated_at")
 BUCKET_COLUMNS = (
     "id, name, owner, public, file_size_limit, allowed_mime_types, created_at, updated_at"
 )
@@ -46,6 +47,26 @@ class Bucket:
     public: bool
     file_size_limit: int | None
     allowed_mime_types: list[str] | None
+
+
+@dataclass(frozen=True)
+class BucketQuery:
+    """`GET /bucket?limit=&offset=&sortColumn=&sortOrder=&search=` (supabase-js `listBuckets`)."""
+
+    limit: int | None = None
+    offset: int = 0
+    sort_column: str = "name"
+    sort_order: str = "asc"
+    search: str = ""
+
+    def __post_init__(self) -> None:
+        # Both are spliced into SQL, so only these closed sets are ever accepted.
+        if self.sort_column not in BUCKET_SORT_COLUMNS or self.sort_order not in ("asc", "desc"):
+            raise ValueError(f"unsupported bucket sort {self.sort_column} {self.sort_order}")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def to_json(row: Row) -> Row:
@@ -115,11 +136,16 @@ class StorageDb:
             allowed_mime_types=row["allowed_mime_types"],
         )
 
-    async def bucket_rows(self, bucket_id: str | None = None) -> list[Row]:
-        if bucket_id is None:
-            return await self._rows(f"select {BUCKET_COLUMNS} from storage.buckets order by name")
+    async def bucket_rows(self, bucket_id: str) -> list[Row]:
         return await self._rows(
             f"select {BUCKET_COLUMNS} from storage.buckets where id = %s", (bucket_id,)
+        )
+
+    async def list_buckets(self, query: BucketQuery) -> list[Row]:
+        return await self._rows(
+            f"select {BUCKET_COLUMNS} from storage.buckets where name ilike %s"
+            f" order by {query.sort_column} {query.sort_order}, id limit %s offset %s",
+            (f"%{_escape_like(query.search)}%", query.limit, query.offset),
         )
 
     async def create_bucket(
