@@ -609,3 +609,19 @@ def test_rows_without_bytes_never_reach_outside_the_store(
     assert refused(lambda: service.download("sql-row.txt")).message == "Object not found"
     assert refused(lambda: service.copy("sql-row.txt", "copied.txt")).message == "Object not found"
     assert [row["name"] for row in service.remove(["sql-row.txt"])] == ["sql-row.txt"]
+
+
+def test_download_as_attachment(
+    make_client: Callable[..., Client], make_user: Callable[..., User]
+) -> None:
+    alice = make_user()
+    bucket = make_client(access_token=alice.token).storage.from_(PRIVATE)
+    bucket.upload(alice.key("report.txt"), b"r", {"content-type": "text/plain"})
+    named = bucket.create_signed_url(alice.key("report.txt"), 60, {"download": "my report.txt"})
+    response = httpx.get(str(named["signedURL"]))
+    assert response.headers["content-disposition"] == (
+        "attachment; filename=my%20report.txt; filename*=UTF-8''my%20report.txt;"
+    )
+    assert "expires" in response.headers
+    plain = bucket.create_signed_url(alice.key("report.txt"), 60, {"download": True})
+    assert httpx.get(str(plain["signedURL"])).headers["content-disposition"] == "attachment;"
