@@ -8,12 +8,15 @@ the shapes below are the contract, taken from supabase/storage `src/internal/err
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 
 import psycopg
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+
+log = logging.getLogger("hm.storage")
 
 
 class StorageError(Exception):
@@ -132,7 +135,10 @@ async def render_storage_error(request: Request, error: Exception) -> Response:
 async def render_database_error(request: Request, error: Exception) -> Response:
     del request
     assert isinstance(error, psycopg.Error)
-    return from_database_error(error).response()
+    storage_error = from_database_error(error)
+    if storage_error.status >= 500:
+        log.error("storage query failed: %s", error, exc_info=error)
+    return storage_error.response()
 
 
 async def render_http_error(request: Request, error: Exception) -> Response:
