@@ -13,7 +13,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -118,9 +118,13 @@ class Hub:
         self.jwt_secret = jwt_secret
         self.topics: dict[str, set[Channel]] = {}
         self.presence: dict[str, TopicPresence] = {}
+        # Told whether anyone listens for postgres changes (the WAL reader polls faster then).
+        self.on_listening: Callable[[bool], None] = lambda listening: None
 
     def add(self, channel: Channel) -> None:
         self.topics.setdefault(channel.topic, set()).add(channel)
+        if channel.bindings:
+            self.on_listening(True)
 
     def remove(self, channel: Channel) -> None:
         if channel.token_timer is not None:
@@ -131,6 +135,8 @@ class Hub:
             if not members:
                 del self.topics[channel.topic]
         self.untrack(channel)
+        if channel.bindings:
+            self.on_listening(any(True for _ in self.postgres_subscribers()))
 
     def postgres_subscribers(self) -> Iterator[tuple[Channel, Binding]]:
         for members in self.topics.values():

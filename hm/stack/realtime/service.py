@@ -39,6 +39,7 @@ class RealtimeService:
         self.keys = keys
         self.hub = Hub(context.pool, context.config.jwt_secret)
         self.wal = WalReader(context.pool, ChangeDispatcher(context.pool, self.hub))
+        self.hub.on_listening = self.wal.set_listening
         self.app = Starlette(
             routes=[
                 WebSocketRoute("/websocket", self.websocket),

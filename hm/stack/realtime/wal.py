@@ -1,9 +1,10 @@
 """Reading committed changes from the WAL, as Supabase Realtime's ReplicationPoller does.
 
 A logical replication slot with the wal2json plugin (format-version 2) is polled with
-`pg_logical_slot_get_changes` every POLL_INTERVAL seconds, and again at once while it returns
-rows. Polling, rather than streaming, is what Supabase Realtime itself does; it needs only an
-ordinary connection from the gateway's pool (psycopg has no async streaming-replication
+`pg_logical_slot_get_changes` every POLL_INTERVAL seconds while anyone listens for changes
+(IDLE_POLL_INTERVAL otherwise, just to keep the slot drained), and again at once while it
+returns rows. Polling, rather than streaming, is what Supabase Realtime itself does; it needs
+only an ordinary connection from the gateway's pool (psycopg has no async streaming-replication
 client), and a poll that fails is simply retried. The slot is dropped and recreated when the
 service starts, so a gateway that crashed never leaves a slot behind pinning WAL, and dropped
 when it stops.
@@ -27,6 +28,9 @@ log = logging.getLogger("hm.realtime.wal")
 SLOT_NAME = "hm_realtime"
 PUBLICATION = "supabase_realtime"
 POLL_INTERVAL = 0.02
+# With no postgres_changes subscriber there is nobody to be prompt for: a slower drain keeps a
+# stack that nobody listens to from polling 50 times a second on a shared machine.
+IDLE_POLL_INTERVAL = 0.5
 MAX_CHANGES_PER_POLL = 1000
 RETRY_DELAY = 1.0
 ACTIONS = {"I": "INSERT", "U": "UPDATE", "D": "DELETE"}
@@ -106,6 +110,14 @@ class WalReader:
         self.on_changes = on_changes
         self.slot_name = slot_name
         self._task: asyncio.Task[None] | None = None
+        self._listening = False
+        self._woken = asyncio.Event()
+
+    def set_listening(self, listening: bool) -> None:
+        """Poll promptly (someone subscribed to changes) or idly; a new listener wakes the loop."""
+        if listening and not self._listening:
+            self._woken.set()
+        self._listening = listening
 
     async def start(self) -> None:
         await self._recreate_slot()
@@ -162,7 +174,13 @@ class WalReader:
                 except Exception:
                     log.exception("dispatching %d changes failed", len(changes))
             if not more:
-                await asyncio.sleep(POLL_INTERVAL)
+                await self._pause()
+
+    async def _pause(self) -> None:
+        interval = POLL_INTERVAL if self._listening else IDLE_POLL_INTERVAL
+        self._woken.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._woken.wait(), interval)
 
     async def _recover(self) -> None:
         try:
