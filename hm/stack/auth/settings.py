@@ -1,20 +1,24 @@
 """What the local Auth service reads from `supabase/config.toml` [auth], with env overrides.
 
-Environment overrides (all optional; config.toml, then Supabase's defaults, otherwise):
+Only keys the Supabase CLI itself knows are read from config.toml (it rejects others); the
+limits it has no key for are environment-only. All variables are optional.
 
-| variable                              | config.toml                          | default |
-|---------------------------------------|--------------------------------------|---------|
-| HM_AUTH_JWT_EXPIRY                    | [auth] jwt_expiry                    | 3600    |
-| HM_AUTH_REFRESH_TOKEN_REUSE_INTERVAL  | [auth] refresh_token_reuse_interval  | 10      |
-| HM_AUTH_SMS_OTP_LENGTH                | [auth.sms] otp_length                | 6       |
-| HM_AUTH_SMS_OTP_EXPIRY (seconds)      | [auth.sms] otp_expiry                | 300     |
-| HM_AUTH_SMS_OTP_MAX_ATTEMPTS          | [auth.sms] otp_max_attempts          | 5       |
-| HM_AUTH_SMS_MAX_FREQUENCY (seconds)   | [auth.sms] max_frequency ("60s")     | 60      |
-| HM_AUTH_SMS_MAX_PER_HOUR (per phone)  | [auth.sms] max_per_hour              | 5       |
-| HM_AUTH_SMS_MAX_PER_IP_PER_HOUR       | [auth.rate_limit] sms_sent           | 30      |
-| HM_AUTH_SMS_HOOK_URI ("" = no hook)   | [auth.hook.send_sms] uri (if enabled)| none    |
+| variable                              | config.toml                           | default |
+|---------------------------------------|---------------------------------------|---------|
+| HM_AUTH_JWT_EXPIRY                    | [auth] jwt_expiry                     | 3600    |
+| HM_AUTH_REFRESH_TOKEN_REUSE_INTERVAL  | [auth] refresh_token_reuse_interval   | 10      |
+| HM_AUTH_SMS_MAX_FREQUENCY (seconds)   | [auth.sms] max_frequency ("60s")      | 60      |
+| HM_AUTH_SMS_MAX_PER_IP_PER_HOUR       | [auth.rate_limit] sms_sent (1)        | 30      |
+| HM_AUTH_SMS_HOOK_URI ("" = no hook)   | [auth.hook.send_sms] uri, if enabled  | none    |
+| HM_AUTH_SMS_OTP_LENGTH                | —                                     | 6       |
+| HM_AUTH_SMS_OTP_EXPIRY (seconds)      | —                                     | 300     |
+| HM_AUTH_SMS_OTP_MAX_ATTEMPTS          | —                                     | 5       |
+| HM_AUTH_SMS_MAX_PER_HOUR (per phone)  | —                                     | 5       |
 
-Without a Send-SMS hook the code is written to the gateway's log (the stack log).
+(1) Hosted Supabase applies sms_sent to the whole project; the local stand-in counts it per
+client IP. Signup and autoconfirm follow [auth] enable_signup, [auth.email] and [auth.sms]
+enable_signup / enable_confirmations. Without a Send-SMS hook the code is written to the
+gateway's log (the stack log).
 """
 
 from __future__ import annotations
@@ -97,13 +101,13 @@ class AuthSettings:
             email_autoconfirm=not email.get("enable_confirmations", False),
             phone_signup=bool(auth.get("enable_signup", True) and sms.get("enable_signup", True)),
             phone_autoconfirm=not sms.get("enable_confirmations", False),
-            otp_length=_int("HM_AUTH_SMS_OTP_LENGTH", sms.get("otp_length", 6)),
-            otp_expiry=_int("HM_AUTH_SMS_OTP_EXPIRY", sms.get("otp_expiry", 300)),
-            otp_max_attempts=_int("HM_AUTH_SMS_OTP_MAX_ATTEMPTS", sms.get("otp_max_attempts", 5)),
+            otp_length=_int("HM_AUTH_SMS_OTP_LENGTH", 6),
+            otp_expiry=_int("HM_AUTH_SMS_OTP_EXPIRY", 300),
+            otp_max_attempts=_int("HM_AUTH_SMS_OTP_MAX_ATTEMPTS", 5),
             sms_max_frequency=_int(
                 "HM_AUTH_SMS_MAX_FREQUENCY", parse_seconds(str(sms.get("max_frequency", "60s")))
             ),
-            sms_max_per_hour=_int("HM_AUTH_SMS_MAX_PER_HOUR", sms.get("max_per_hour", 5)),
+            sms_max_per_hour=_int("HM_AUTH_SMS_MAX_PER_HOUR", 5),
             sms_max_per_ip_per_hour=_int(
                 "HM_AUTH_SMS_MAX_PER_IP_PER_HOUR", auth.get("rate_limit", {}).get("sms_sent", 30)
             ),
