@@ -201,3 +201,16 @@ async def test_heartbeats_are_answered(vsn: str, start_js: Callable[..., Any]) -
     await js.events.wait_for(lambda e: e["kind"] == "heartbeat" and e["status"] == "ok")
     await asyncio.sleep(1)
     assert "timeout" not in [e["status"] for e in js.of_kind("heartbeat")]
+
+
+@pytest.mark.parametrize("vsn", VSNS)
+async def test_an_expired_token_closes_the_supabase_js_channel(
+    vsn: str, start_js: Callable[..., Any], user_token: Callable[..., str]
+) -> None:
+    js = await start_js(vsn, topic(), ACCESS_TOKEN=user_token(ALICE, 2))
+    await js.subscribed()
+    system = await js.events.wait_for(lambda e: e["kind"] == "system", within=6)
+    assert system["message"]["status"] == "error"
+    assert system["message"]["extension"] == "system"
+    assert system["message"]["message"] == "Token has expired 0 seconds ago"
+    await js.events.wait_for(lambda e: e["kind"] == "status" and e["status"] == "CLOSED")
