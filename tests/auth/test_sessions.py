@@ -235,3 +235,23 @@ def test_concurrent_refreshes_of_one_token_share_one_child(
     children = {present(answer.session).refresh_token for answer in answers}
     assert len(children) == 1
     assert present(auth_client().auth.refresh_session(children.pop()).session).user.id == user["id"]
+
+
+def test_phone_and_password_sign_in(
+    auth_client: MakeClient, unique_phone: Callable[[], str]
+) -> None:
+    admin = auth_client("service_role").auth.admin
+    confirmed, unconfirmed = unique_phone(), unique_phone()
+    user = admin.create_user(
+        {"phone": confirmed, "password": "phone secret", "phone_confirm": True}
+    )
+    admin.create_user({"phone": unconfirmed, "password": "phone secret"})
+
+    session = auth_client().auth.sign_in_with_password(
+        {"phone": confirmed, "password": "phone secret"}
+    )
+    assert present(session.user).id == present(user.user).id
+    assert present(session.user).phone == confirmed.removeprefix("+")
+    with pytest.raises(AuthApiError) as refused:
+        auth_client().auth.sign_in_with_password({"phone": unconfirmed, "password": "phone secret"})
+    assert (refused.value.status, str(refused.value.code)) == (400, "phone_not_confirmed")

@@ -129,7 +129,8 @@ class AuthRoutes:
                 raise AuthApiError(400, "email_not_confirmed", "Email not confirmed")
             if phone and user["phone_confirmed_at"] is None:
                 raise AuthApiError(400, "phone_not_confirmed", "Phone not confirmed")
-            return await start_session(conn, self.issuer, user, "password", client)
+            provider = "email" if email else "phone"
+            return await start_session(conn, self.issuer, user, "password", provider, client)
 
     async def get_user(self, request: Request) -> Response:
         async with self.pool.connection() as conn:
@@ -345,7 +346,7 @@ class AuthRoutes:
                 [user_id],
             )
         confirmed = await sync_identities(conn, user_id)
-        return await start_session(conn, self.issuer, confirmed, "otp", client)
+        return await start_session(conn, self.issuer, confirmed, "otp", "phone", client)
 
     async def health(self, request: Request) -> Response:
         del request

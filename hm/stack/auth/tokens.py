@@ -104,9 +104,10 @@ async def session_json(
 
 
 async def start_session(
-    conn: Connection, issuer: Issuer, user: Row, method: str, client: Client
+    conn: Connection, issuer: Issuer, user: Row, method: str, provider: str, client: Client
 ) -> dict[str, Any]:
-    """A new session for a user who just proved who they are (`method`: password, otp)."""
+    """A new session for a user who just proved who they are (`method`: password, otp) with
+    one of their identities (`provider`: email, phone)."""
     session_id = str(uuid.uuid4())
     await execute(
         conn,
@@ -133,7 +134,6 @@ async def start_session(
         [user["id"]],
     )
     assert signed_in is not None
-    provider = "phone" if method == "otp" else "email"
     await execute(
         conn,
         "update auth.identities set last_sign_in_at = now() where user_id = %s and provider = %s",
