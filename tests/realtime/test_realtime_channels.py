@@ -18,6 +18,10 @@ from tests.realtime.conftest import Inbox, PublishedTable
 ALICE = str(uuid.uuid4())
 
 
+def presence(key: str) -> dict[str, Any]:
+    return {"key": key, "enabled": True}
+
+
 def topic() -> str:
     return f"room-{uuid.uuid4().hex[:8]}"
 
@@ -254,3 +258,43 @@ async def test_a_refused_access_token_ends_the_channel(
     assert system["payload"]["message"] == "The token provided is not a valid JWT"
     closing = await socket.receive()
     assert (closing["event"], closing["ref"]) == ("phx_close", join_ref)
+
+
+async def test_bad_joins_get_clear_errors_and_the_socket_keeps_working(
+    raw_socket: Callable[..., Any],
+) -> None:
+    socket = await raw_socket()
+    name = f"realtime:{topic()}"
+    await socket.send(name, "phx_join", {"config": "nonsense"})
+    reply = await socket.receive()
+    assert reply["payload"] == {
+        "status": "error",
+        "response": {"reason": "InvalidJoinPayload: config must be an object"},
+    }
+    await socket.send(name, "phx_join", {"config": {"private": True}})
+    private = await socket.receive()
+    assert private["payload"]["response"]["reason"].startswith("Unauthorized: ")
+    await socket.send(name, "broadcast", {"type": "broadcast", "event": "e", "payload": {}})
+    unmatched = await socket.receive()
+    assert unmatched["payload"] == {"status": "error", "response": {"reason": "unmatched topic"}}
+    await socket.connection.send("not a frame")
+    ref = await socket.send("phoenix", "heartbeat", {})
+    assert (await socket.receive())["ref"] == ref
+
+
+async def test_leaving_a_presence_channel_tells_the_others(
+    make_async_client: Callable[..., Any],
+) -> None:
+    name = topic()
+    stays = await joined(await make_async_client(), name, presence=presence("stays"))
+    goes = await joined(await make_async_client(), name, presence=presence("goes"))
+    leaves = Inbox()
+    stays.on_presence_leave(lambda key, current, left: leaves.add(key))
+    await stays.subscribe()
+    await goes.subscribe()
+    await goes.track({"status": "here"})
+    async with asyncio.timeout(5):
+        while "goes" not in stays.presence_state():  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+    await goes.unsubscribe()
+    assert await leaves.wait_for(lambda key: key == "goes") == "goes"

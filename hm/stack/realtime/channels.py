@@ -231,7 +231,13 @@ class ClientConnection:
             self.reply(message, "ok", {})
             return
         if message.event == "phx_join":
-            await self.join(message)
+            try:
+                await self.join(message)
+            except Exception as error:
+                # Reported to the client as Supabase does ("Unknown Error on Channel") and logged.
+                log.exception("join of %s failed", message.topic)
+                reason = f"UnknownErrorOnChannel: {error}"
+                self.reply(message, "error", {"reason": reason})
             return
         channel = self.channels.get(message.topic)
         if channel is None:
@@ -266,6 +272,9 @@ class ClientConnection:
             self.hub.remove(previous)
             self.send(Message(topic, "phx_close", {}, previous.join_ref, previous.join_ref))
         config = message.payload.get("config") or {}
+        if not isinstance(config, dict):
+            self.reply(message, "error", {"reason": "InvalidJoinPayload: config must be an object"})
+            return
         token = message.payload.get("access_token") or message.payload.get("user_token")
         if not isinstance(token, str) or token.startswith("sb_"):
             token = self.api_key
@@ -281,8 +290,8 @@ class ClientConnection:
             )
             self.reply(message, "error", {"reason": reason})
             return
-        broadcast = config.get("broadcast") or {}
-        presence = config.get("presence") or {}
+        broadcast = _object(config.get("broadcast"))
+        presence = _object(config.get("presence"))
         channel = Channel(
             connection=self,
             topic=topic,
@@ -400,3 +409,7 @@ class ClientConnection:
             self._schedule_token_check(channel)
         else:
             self.shutdown(channel, f"Token has expired {-left} seconds ago")
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
