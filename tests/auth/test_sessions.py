@@ -255,3 +255,22 @@ def test_phone_and_password_sign_in(
     with pytest.raises(AuthApiError) as refused:
         auth_client().auth.sign_in_with_password({"phone": unconfirmed, "password": "phone secret"})
     assert (refused.value.status, str(refused.value.code)) == (400, "phone_not_confirmed")
+
+
+def test_user_seeded_in_sql_with_pgcrypto_can_sign_in(
+    auth_client: MakeClient, db_exec: DbExec
+) -> None:
+    """Seed files create users the Supabase way: a row in auth.users, bcrypt from pgcrypto."""
+    email = f"seeded-{uuid.uuid4().hex[:10]}@example.com"
+    [(user_id,)] = db_exec(
+        "insert into auth.users (instance_id, id, aud, role, email, encrypted_password,"
+        " email_confirmed_at, raw_app_meta_data, raw_user_meta_data)"
+        " values ('00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated',"
+        " 'authenticated', %s, extensions.crypt('seeded secret', extensions.gen_salt('bf')),"
+        ' now(), \'{"provider": "email", "providers": ["email"]}\', \'{}\') returning id',
+        [email],
+    )
+    session = auth_client().auth.sign_in_with_password(
+        {"email": email, "password": "seeded secret"}
+    )
+    assert present(session.user).id == str(user_id)
