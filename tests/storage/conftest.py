@@ -72,8 +72,9 @@ delete from storage.buckets where id like 'st-%';
 """
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def storage_fixtures(stack: LocalStack) -> Iterator[None]:
+    """Per module, so the session's other tests (pgTAP included) never see these policies."""
     with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
         conn.execute(FIXTURE_SQL)
     yield

@@ -91,19 +91,26 @@ def test_project_avatars_bucket_from_migrations(
     """The Data model's `avatars` bucket: public, images only, each user under their own folder."""
     alice, bob = make_user(), make_user()
     storage = make_client(access_token=alice.token).storage
-    storage.from_("avatars").upload(
-        alice.key("avatar.png"), PNG, {"content-type": "image/png", "upsert": "true"}
-    )
-    assert (
-        httpx.get(storage.from_("avatars").get_public_url(alice.key("avatar.png"))).content == PNG
-    )
-    with pytest.raises(StorageApiError) as elsewhere:
-        storage.from_("avatars").upload(bob.key("avatar.png"), PNG, {"content-type": "image/png"})
-    assert elsewhere.value.status == "403"
-    with pytest.raises(StorageApiError) as not_image:
-        storage.from_("avatars").upload(alice.key("a.txt"), b"t", {"content-type": "text/plain"})
-    assert not_image.value.status == "415"
-    storage.from_("avatars").remove([alice.key("avatar.png")])
+    try:
+        storage.from_("avatars").upload(
+            alice.key("avatar.png"), PNG, {"content-type": "image/png", "upsert": "true"}
+        )
+        assert (
+            httpx.get(storage.from_("avatars").get_public_url(alice.key("avatar.png"))).content
+            == PNG
+        )
+        with pytest.raises(StorageApiError) as elsewhere:
+            storage.from_("avatars").upload(
+                bob.key("avatar.png"), PNG, {"content-type": "image/png"}
+            )
+        assert elsewhere.value.status == "403"
+        with pytest.raises(StorageApiError) as not_image:
+            storage.from_("avatars").upload(
+                alice.key("a.txt"), b"t", {"content-type": "text/plain"}
+            )
+        assert not_image.value.status == "415"
+    finally:
+        storage.from_("avatars").remove([alice.key("avatar.png")])
 
 
 async def test_concurrent_upserts_keep_exactly_one_version(
