@@ -28,6 +28,8 @@ create schema auth_tests;
 create table auth_tests.sms_events (
   id bigint generated always as identity primary key,
   event jsonb not null,
+  -- The role Auth switched to before calling (a definer does not change this setting).
+  called_as text not null default current_setting('role'),
   received_at timestamptz not null default now()
 );
 -- A definer so that supabase_auth_admin, which Auth runs hooks as, needs only EXECUTE.

@@ -56,7 +56,7 @@ def test_first_code_signs_up_and_confirms_the_phone(
     ]
 
 
-def test_hook_event_has_supabase_shape(
+def test_hook_runs_as_supabase_auth_admin_with_supabase_event_shape(
     auth_client: MakeClient,
     unique_phone: Callable[[], str],
     unique_ip: Callable[[], str],
@@ -64,10 +64,11 @@ def test_hook_event_has_supabase_shape(
 ) -> None:
     phone = unique_phone()
     auth_client(ip=unique_ip()).auth.sign_in_with_otp({"phone": phone})
-    [(event,)] = db_exec(
-        "select event from auth_tests.sms_events where event -> 'user' ->> 'phone' = %s",
+    [(event, called_as)] = db_exec(
+        "select event, called_as from auth_tests.sms_events where event -> 'user' ->> 'phone' = %s",
         [phone.removeprefix("+")],
     )
+    assert called_as == "supabase_auth_admin"
     assert set(event) == {"user", "sms"}
     assert set(event["sms"]) == {"otp"}
     assert {"id", "aud", "role", "phone", "app_metadata", "user_metadata"} <= set(event["user"])
