@@ -625,3 +625,18 @@ def test_download_as_attachment(
     assert "expires" in response.headers
     plain = bucket.create_signed_url(alice.key("report.txt"), 60, {"download": True})
     assert httpx.get(str(plain["signedURL"])).headers["content-disposition"] == "attachment;"
+
+
+def test_oversized_multipart_is_refused_before_it_is_read(
+    stack: LocalStack, make_user: Callable[..., User]
+) -> None:
+    alice = make_user()
+    before = storage_files(stack)
+    response = httpx.post(
+        f"{stack.config.api_url}/storage/v1/object/{LIMITED}/{alice.key('huge.txt')}",
+        headers={"Authorization": f"Bearer {alice.token}"},
+        files={"file": ("huge.txt", b"x" * 1_200_000, "text/plain")},
+    )
+    assert response.status_code == 400
+    assert response.json()["statusCode"] == "413"
+    assert storage_files(stack) == before

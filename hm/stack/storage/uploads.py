@@ -19,6 +19,8 @@ from hm.stack.storage.files import FileStore, StagedFile
 
 _CHUNK = 256 * 1024
 MAX_USER_METADATA_BYTES = 1024 * 1024
+# Room for the non-file parts of a multipart upload (user metadata may take 1 MiB) and framing.
+MULTIPART_FIELDS_ALLOWANCE = MAX_USER_METADATA_BYTES + 64 * 1024
 EMPTY_FOLDER_PLACEHOLDER = ".emptyFolderPlaceholder"
 
 
@@ -44,6 +46,11 @@ async def receive_file(request: Request, store: FileStore, size_limit: int) -> I
 
 
 async def _receive_multipart(request: Request, store: FileStore, size_limit: int) -> IncomingFile:
+    # The form parser spools the whole body before the file's size is known; a body that cannot
+    # fit under the limit even with the largest allowed fields is refused before it is read.
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > size_limit + MULTIPART_FIELDS_ALLOWANCE:
+        raise entity_too_large()
     async with request.form(max_files=1, max_fields=10) as form:
         upload = next((value for value in form.values() if isinstance(value, UploadFile)), None)
         if upload is None:
