@@ -91,6 +91,22 @@ end
 $$;
 comment on function tests.make_people_cast is 'One user per role: owner, admin, organizer, volunteer, attendee, device, stranger.';
 
+-- Start a file from empty people tables: Python tests in the same pytest session commit rows
+-- (contacts, staff, events…) that would skew counts. Call it inside the file's transaction; the
+-- final rollback restores everything.
+create or replace function tests.clear_people_data() returns void
+language plpgsql
+security definer
+set search_path = ''
+set client_min_messages = warning
+as $$
+begin
+  truncate public.staff, public.contacts, public.events, public.devices, public.segments,
+           public.audit_log, public.gdpr_requests cascade;
+end
+$$;
+comment on function tests.clear_people_data is 'Empty Data model I''s tables (inside a test transaction).';
+
 -- Switch identity by name: 'anon', 'service_role', or a test user's identifier.
 create or replace function tests.act_as(who text) returns void
 language plpgsql

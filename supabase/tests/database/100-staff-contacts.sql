@@ -1,6 +1,7 @@
 -- Staff and contacts: RLS per role and operation, staff-management rules, the auth.users link.
 begin;
 select * from no_plan();
+select tests.clear_people_data();
 
 select tests.rls_enabled('public');
 select tests.make_people_cast();

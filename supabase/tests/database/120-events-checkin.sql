@@ -2,6 +2,7 @@
 -- refusal codes, door lookup, reprint limits, QR rotation and live counts.
 begin;
 select * from no_plan();
+select tests.clear_people_data();
 
 select tests.make_people_cast();
 insert into public.events (id, slug, name, venue, starts_at, ends_at, published, default_device_id) values

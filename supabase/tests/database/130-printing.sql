@@ -2,6 +2,7 @@
 -- contract (claim with lease, start, finish, requeue, heartbeat, lease expiry).
 begin;
 select * from no_plan();
+select tests.clear_people_data();
 
 select tests.make_people_cast();
 select tests.make_device('other_device');
@@ -17,6 +18,9 @@ select public.check_in('00000000-0000-0000-0000-0000000000e1', p_contact_id => '
 select public.check_in('00000000-0000-0000-0000-0000000000e1', p_contact_id => '00000000-0000-0000-0000-0000000000c2');
 select public.check_in('00000000-0000-0000-0000-0000000000e1', p_contact_id => '00000000-0000-0000-0000-0000000000c3');
 select tests.reset_role();
+-- Calls in one transaction share now(): spread the jobs out so "oldest first" is observable.
+update public.print_jobs pj set created_at = now() - make_interval(mins => 10 - right(c.phone::text, 1)::int)
+  from public.contacts c where c.id = pj.contact_id;
 -- One job for the other station, which our device must never see.
 insert into public.print_jobs (event_id, contact_id, device_id, payload)
 values ('00000000-0000-0000-0000-0000000000e1', '00000000-0000-0000-0000-0000000000c1',

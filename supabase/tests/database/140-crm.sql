@@ -2,6 +2,7 @@
 -- injection), preview, and the activity timeline.
 begin;
 select * from no_plan();
+select tests.clear_people_data();
 
 select tests.make_people_cast();
 insert into public.events (id, slug, name, starts_at, ends_at, published) values

@@ -1,6 +1,7 @@
 -- CSV import (per-row results, dedupe, bad rows never abort), export, merge and GDPR.
 begin;
 select * from no_plan();
+select tests.clear_people_data();
 
 select tests.make_people_cast();
 insert into public.events (id, slug, name, starts_at, ends_at, published) values

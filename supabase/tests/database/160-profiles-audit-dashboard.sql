@@ -1,6 +1,7 @@
 -- Profiles and storage buckets, the audit log, and the dashboard views, per role.
 begin;
 select * from no_plan();
+select tests.clear_people_data();
 
 select tests.make_people_cast();
 insert into public.contacts (id, phone, first_name) values ('00000000-0000-0000-0000-0000000000c1', '+13055550111', 'Bob');
