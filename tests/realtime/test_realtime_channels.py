@@ -101,6 +101,16 @@ async def test_http_broadcast_endpoint_answers_202_and_delivers(
             json={"messages": [{"topic": name, "event": "notice", "payload": {"n": 2}}]},
         )
         assert refused.status_code == 401
+        preflight = await http.options(
+            f"{stack.config.api_url}/realtime/v1/api/broadcast",
+            headers={
+                "origin": "http://localhost:5173",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "apikey, content-type",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "*"
     await inbox.wait_count(1)
     assert inbox.items[0]["payload"] == {"n": 1}
 

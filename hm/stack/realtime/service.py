@@ -9,6 +9,8 @@ import logging
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -41,6 +43,15 @@ class RealtimeService:
         self.wal = WalReader(context.pool, ChangeDispatcher(context.pool, self.hub))
         self.hub.on_listening = self.wal.set_listening
         self.app = Starlette(
+            # Browsers call the broadcast API directly (supabase-js's httpSend), like on Supabase.
+            middleware=[
+                Middleware(
+                    CORSMiddleware,
+                    allow_origins=["*"],
+                    allow_methods=["POST", "OPTIONS"],
+                    allow_headers=["*"],
+                )
+            ],
             routes=[
                 WebSocketRoute("/websocket", self.websocket),
                 Route("/api/broadcast", self.broadcast_messages, methods=["POST"]),
@@ -49,7 +60,7 @@ class RealtimeService:
                     self.broadcast_one,
                     methods=["POST"],
                 ),
-            ]
+            ],
         )
 
     async def startup(self) -> None:
