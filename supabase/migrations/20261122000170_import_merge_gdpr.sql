@@ -462,9 +462,10 @@ begin
   perform private.audit('gdpr_erase', 'contacts', p_contact_id::text, null, null,
                         jsonb_build_object('note', p_note));
   return jsonb_build_object('contact_id', p_contact_id, 'erased_at', now(),
-                            'storage_objects', to_jsonb(coalesce(v_files, '{}')), 'already_erased', false);
+                            'storage_objects', to_jsonb(coalesce(v_files, '{}')),
+                            'auth_user_id', v_contact.user_id, 'already_erased', false);
 end
 $$;
 comment on function public.gdpr_erase(uuid, text) is
-  'Admins: anonymise a contact (personal fields, profile, notes, label payloads, audit before/after), keep check-ins for aggregate counts, record the request. Returns storage objects the caller must delete. Idempotent. Errors: not_allowed, unknown_contact.';
+  'Admins: anonymise a contact (personal fields, profile, notes, label payloads, audit before/after), keep check-ins for aggregate counts, record the request. Returns the storage objects and the auth user (login) the caller must delete through the Storage and Auth admin APIs. Idempotent. Errors: not_allowed, unknown_contact.';
 grant execute on function public.gdpr_erase(uuid, text) to authenticated, service_role;
