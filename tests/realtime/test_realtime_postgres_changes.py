@@ -119,6 +119,10 @@ async def test_event_and_table_bindings_select_what_arrives(
         ("label=in.(red,green)", {"label": "green"}, {"label": "blue"}),
         ("n=in.(1,2,3)", {"n": 3}, {"n": 4}),
         (f"device_id=eq.{ALICE}", {"device_id": ALICE}, {"device_id": BOB}),
+        ("label=ilike.GR%", {"label": "green"}, {"label": "blue"}),
+        ("label=not.in.(red,blue)", {"label": "green"}, {"label": "red"}),
+        ("label=is.null", {"n": 1}, {"label": "set"}),
+        ("n=gt.0,label=eq.both", {"n": 1, "label": "both"}, {"n": 0, "label": "both"}),
     ],
 )
 async def test_each_filter_delivers_only_matching_rows(
@@ -252,7 +256,7 @@ async def test_an_unpublished_table_or_bad_filter_is_reported_by_a_system_messag
 
     table = make_table()
     bad = client.channel("bad-filter")
-    bad.on_postgres_changes("*", lambda p: None, table=table.name, filter="n=like.5")
+    bad.on_postgres_changes("*", lambda p: None, table=table.name, filter="n=foo.5")
     bad_errors: list[str] = []
     failed = asyncio.Event()
 
@@ -263,7 +267,7 @@ async def test_an_unpublished_table_or_bad_filter_is_reported_by_a_system_messag
 
     await bad.subscribe(on_bad)
     await asyncio.wait_for(failed.wait(), 5)
-    assert 'Error parsing `filter` params: [\\"like\\", \\"5\\"]' in bad_errors[0]
+    assert 'Error parsing `filter` params: [\\"foo\\", \\"5\\"]' in bad_errors[0]
     await bad.unsubscribe()
 
 

@@ -146,11 +146,32 @@ class TestFilters:
         assert matches(parse_filter("d=eq.427b0bde-b09f-4742-9410-e317e8f1197a"), device)
         assert matches(parse_filter("ok=eq.t"), {"ok": ColumnValue("bool", "true")})
 
+    def test_pattern_is_distinct_and_negated_operators(self) -> None:
+        label = {"label": ColumnValue("text", "Front Desk")}
+        assert matches(parse_filter("label=like.Front%"), label)
+        assert not matches(parse_filter("label=like.front%"), label)
+        assert matches(parse_filter("label=ilike.front_desk"), label)
+        assert matches(parse_filter("label=match.^Fr"), label)
+        assert matches(parse_filter("label=imatch.DESK$"), label)
+        assert matches(parse_filter("label=not.in.(a,b)"), label)
+        assert not matches(parse_filter("label=not.eq.Front Desk"), label)
+        missing = {"label": ColumnValue("text", None)}
+        assert matches(parse_filter("label=is.null"), missing)
+        assert not matches(parse_filter("label=not.is.null"), missing)
+        assert matches(parse_filter("label=isdistinct.x"), missing)
+        assert not matches(parse_filter("label=not.isdistinct.x"), missing)
+        assert matches(parse_filter("ok=is.true"), {"ok": ColumnValue("bool", "true")})
+        # NULL compared with anything is NULL, and negating NULL stays NULL: no match.
+        assert not matches(parse_filter("label=not.eq.x"), missing)
+        with pytest.raises(FilterError, match="invalid value for is filter"):
+            parse_filter("label=is.maybe")
+
     def test_null_bad_casts_and_absent_columns(self) -> None:
         assert not matches(parse_filter("n=eq.1"), {"n": ColumnValue("int4", None)})
         assert not matches(parse_filter("n=eq.abc"), {"n": ColumnValue("int4", "1")})
-        # No column a filter could check: no match (Supabase's bool_and over nothing).
+        # A filter on a column the change does not carry fails.
         assert not matches(parse_filter("n=eq.1"), {})
+        assert not matches(parse_filter("n=eq.1,m=eq.1"), {"n": ColumnValue("int4", "1")})
         assert matches((), {})
 
 
