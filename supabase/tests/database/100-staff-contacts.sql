@@ -75,6 +75,7 @@ select throws_ok($$select public.set_staff_status(tests.get_supabase_uid('strang
   'invalid_status', 'unknown status is refused');
 
 select tests.act_as('organizer');
+select is(public.my_staff_level(), 'organizer'::public.staff_level, 'my_staff_level tells the SPA the caller''s level');
 select throws_ok($$select public.add_staff(tests.get_supabase_uid('attendee'), 'volunteer')$$, 'P0001', 'not_allowed',
   'organizer cannot add staff');
 select tests.act_as('volunteer');
