@@ -112,11 +112,12 @@ select ci.event_id, ci.id, ci.contact_id, e.default_device_id, private.label_pay
   join public.events e on e.id = ci.event_id;
 
 -- Three people already checked in tonight (through the real function, so their tags are queued).
-select set_config('request.jwt.claims', json_build_object('sub', id, 'role', 'authenticated')::text, true)
+-- Session-level settings: a seed runner may commit each statement separately.
+select set_config('request.jwt.claims', json_build_object('sub', id, 'role', 'authenticated')::text, false)
   from auth.users where email = 'volunteer@hellomiami.local';
 select public.check_in((select id from public.events where slug = 'tonight-hello-miami'), p_phone => phone)
   from (values ('+13055550101'), ('+13055550102'), ('+13055550103')) p (phone);
-select set_config('request.jwt.claims', '', true);
+select set_config('request.jwt.claims', '', false);
 
 -- ---------------------------------------------------------------- CRM
 insert into public.interactions (contact_id, kind, body, occurred_at, author_id)
