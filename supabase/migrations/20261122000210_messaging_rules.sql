@@ -69,60 +69,80 @@ comment on function private.classify_twilio_opt_out_type(text) is
 -- SMS encoding and segments
 -- ============================================================================================
 
--- GSM 03.38 basic set and its extension table (extension characters take two septets).
-create or replace function private.gsm7_pattern() returns text
-language sql
+-- One plpgsql function measures a text: the snapshot calls it 100k times, and plpgsql evaluates
+-- these expressions with cached plans where nested SQL functions would each start an executor.
+create or replace function private.sms_measure(
+  p_text text,
+  out encoding text,
+  out units integer,
+  out segments integer
+)
+language plpgsql
 immutable
 parallel safe
 set search_path = ''
 as $$
-  select '^[@£$¥èéùìòÇ' || chr(10) || 'Øø' || chr(13) || 'ÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&''()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà'
-    || chr(12) || '\^{}\\\[~\]|€]*$'
+declare
+  -- GSM 03.38 basic set and extension table (extension characters take two septets).
+  gsm7 constant text := '^[@£$¥èéùìòÇ' || chr(10) || 'Øø' || chr(13)
+    || 'ÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&''()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà' || chr(12) || '\^{}\\\[~\]|€]*$';
+  gsm7_extension constant text := '[\^{}\\\[~\]|€' || chr(12) || ']';
+begin
+  p_text := coalesce(p_text, '');
+  if p_text ~ gsm7 then
+    encoding := 'gsm7';
+    units := char_length(p_text);
+    if p_text ~ gsm7_extension then
+      units := units + char_length(p_text) - char_length(regexp_replace(p_text, gsm7_extension, '', 'g'));
+    end if;
+    segments := case when units = 0 then 0 when units <= 160 then 1 else ceil(units / 153.0)::integer end;
+  else
+    encoding := 'ucs2';
+    -- UCS-2 on the wire is UTF-16: characters beyond the BMP (most emoji) take two code units.
+    units := char_length(p_text)
+      + char_length(regexp_replace(p_text, '[^\U00010000-\U0010FFFF]', '', 'g'));
+    segments := case when units <= 70 then 1 else ceil(units / 67.0)::integer end;
+  end if;
+end
 $$;
+comment on function private.sms_measure(text) is
+  'Encoding (gsm7/ucs2), length in encoding units and SMS segments of a text (160/153 GSM-7, 70/67 UCS-2).';
 
 create or replace function public.sms_encoding(p_text text) returns text
-language sql
+language plpgsql
 immutable
 parallel safe
 set search_path = ''
 as $$
-  select case when coalesce(p_text, '') ~ private.gsm7_pattern() then 'gsm7' else 'ucs2' end
+begin
+  return (private.sms_measure(p_text)).encoding;
+end
 $$;
 comment on function public.sms_encoding(text) is
   'gsm7 when every character is in the GSM 03.38 alphabet (with extension table), otherwise ucs2: one emoji or curly quote switches the whole message.';
 
 create or replace function public.sms_units(p_text text) returns integer
-language sql
+language plpgsql
 immutable
 parallel safe
 set search_path = ''
 as $$
-  select case public.sms_encoding(p_text)
-    -- Extension characters are sent as escape + character.
-    when 'gsm7' then char_length(coalesce(p_text, ''))
-      + char_length(regexp_replace(coalesce(p_text, ''), '[^\^{}\\\[~\]|€' || chr(12) || ']', '', 'g'))
-    -- UCS-2 on the wire is UTF-16: characters beyond the BMP (most emoji) take two code units.
-    else char_length(p_text)
-      + char_length(regexp_replace(p_text, '[^\U00010000-\U0010FFFF]', '', 'g'))
-  end
+begin
+  return (private.sms_measure(p_text)).units;
+end
 $$;
 comment on function public.sms_units(text) is
   'Length of a text in its SMS encoding: GSM-7 septets (extension characters count 2) or UTF-16 code units.';
 
 create or replace function public.sms_segments(p_text text) returns integer
-language sql
+language plpgsql
 immutable
 parallel safe
 set search_path = ''
 as $$
-  select case
-    when units = 0 then 0
-    when encoding = 'gsm7' and units <= 160 then 1
-    when encoding = 'gsm7' then ceil(units / 153.0)::integer
-    when units <= 70 then 1
-    else ceil(units / 67.0)::integer
-  end
-  from (select public.sms_encoding(p_text) as encoding, public.sms_units(p_text) as units) as m
+begin
+  return (private.sms_measure(p_text)).segments;
+end
 $$;
 comment on function public.sms_segments(text) is
   'Number of SMS segments a text is billed and paced as: 160/153 GSM-7 septets or 70/67 UCS-2 units per segment.';
@@ -176,8 +196,9 @@ immutable
 parallel safe
 set search_path = ''
 as $$
+  -- No unsubscribe_url: the email worker appends the per-message unsubscribe link and header.
   select array['first_name', 'last_name', 'full_name', 'email', 'phone', 'event_name', 'event_date',
-               'org_name', 'unsubscribe_url']
+               'org_name']
 $$;
 comment on function private.known_merge_fields() is
   'Merge fields a template may use, besides custom.<key> (a contact''s custom field).';
@@ -223,48 +244,75 @@ $$;
 comment on function private.compile_template(text) is
   'Parse a template once into [literal, (field, default, literal)*]; refuses unknown or malformed merge fields (P0001 unknown_merge_field / malformed_merge_field).';
 
-create or replace function private.render_compiled(p_parts text[], p_fields jsonb) returns text
+-- Rendering compiles a template into one SQL expression over "value expressions" for each
+-- field. The snapshot runs that expression set-based over contacts (100k rows cost about as much
+-- as concatenating strings); render_template runs the very same expression over a JSON object.
+-- Literal text is quoted with quote_literal and field names come only from the compiled
+-- (validated) template, so no template text is ever SQL.
+create or replace function private.template_sql(p_parts text[], p_value_sql jsonb) returns text
 language plpgsql
 immutable
 parallel safe
 set search_path = ''
 as $$
 declare
-  result text := p_parts[1];
-  value text;
+  expression text;
+  value_sql text;
   i integer := 2;
   n integer := coalesce(array_length(p_parts, 1), 0);
 begin
+  if p_parts is null then
+    return 'null::text';
+  end if;
+  expression := quote_literal(p_parts[1]);
   while i < n loop
     if p_parts[i] like 'custom.%' then
-      value := p_fields -> 'custom' ->> substr(p_parts[i], 8);
+      value_sql := format('(%s ->> %L)', coalesce(p_value_sql ->> 'custom', 'null::jsonb'), substr(p_parts[i], 8));
     else
-      value := p_fields ->> p_parts[i];
+      value_sql := coalesce(p_value_sql ->> p_parts[i], 'null::text');
     end if;
     -- An empty or blank value reads like a typo to the recipient: use the default instead.
-    if value is null or btrim(value) = '' then
-      value := p_parts[i + 1];
-    end if;
-    result := result || value || p_parts[i + 2];
+    expression := expression || format(
+      ' || (case when btrim(coalesce(%1$s, '''')) = '''' then %2$L else %1$s end) || %3$L',
+      value_sql, p_parts[i + 1], p_parts[i + 2]);
     i := i + 3;
   end loop;
-  return result;
+  return expression;
 end
 $$;
-comment on function private.render_compiled(text[], jsonb) is
-  'Render a compiled template with merge values {"first_name": …, "custom": {…}}: the rendering used by previews, snapshots and automations.';
+comment on function private.template_sql(text[], jsonb) is
+  'The SQL expression rendering a compiled template, given an SQL expression per merge field ({"first_name": "c.first_name", "custom": "c.custom_fields", …}; missing fields render their default).';
 
-create or replace function public.render_template(p_text text, p_fields jsonb default '{}'::jsonb)
-returns text
+create or replace function private.json_field_sql(p_json_sql text) returns jsonb
 language sql
 immutable
 parallel safe
 set search_path = ''
 as $$
-  select private.render_compiled(private.compile_template(p_text), coalesce(p_fields, '{}'::jsonb))
+  select jsonb_object_agg(f, format('(%s ->> %L)', p_json_sql, f))
+         || jsonb_build_object('custom', format('(%s -> %L)', p_json_sql, 'custom'))
+  from unnest(private.known_merge_fields()) as f
+$$;
+comment on function private.json_field_sql(text) is
+  'Value expressions reading each merge field from a JSON object expression (for render_template).';
+
+create or replace function public.render_template(p_text text, p_fields jsonb default '{}'::jsonb)
+returns text
+language plpgsql
+immutable
+parallel safe
+set search_path = ''
+as $$
+declare
+  result text;
+begin
+  execute 'select ' || private.template_sql(private.compile_template(p_text), private.json_field_sql('$1'))
+    into result using coalesce(p_fields, '{}'::jsonb);
+  return result;
+end
 $$;
 comment on function public.render_template(text, jsonb) is
-  'Render merge fields ({{first_name}}, {{first_name | friend}}, {{custom.key}}) with values from p_fields; unknown fields are refused (P0001 unknown_merge_field).';
+  'Render merge fields ({{first_name}}, {{first_name | friend}}, {{custom.key}}) with values from p_fields; unknown fields are refused (P0001 unknown_merge_field). Same rendering as blast snapshots.';
 grant execute on function public.render_template(text, jsonb) to authenticated, service_role;
 
 create or replace function public.template_merge_fields(p_text text) returns text[]

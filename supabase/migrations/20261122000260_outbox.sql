@@ -1,0 +1,555 @@
+-- The outbox functions the workers call (as service_role). FINAL SIGNATURES — workers code
+-- against exactly these; add a _v2 rather than change one:
+--
+--   public.claim_outbound_messages(p_worker_id text, p_channel text, p_limit integer default 50,
+--       p_lease_seconds integer default 30, p_now timestamptz default now())
+--     returns setof public.claimed_message
+--       (message_id uuid, channel text, kind text, to_address text, from_address text,
+--        messaging_service_sid text, from_name text, reply_to text, subject text, body text,
+--        media_urls text[], is_marketing boolean, validity_period_seconds integer, blast_id uuid,
+--        sender_id uuid, segments integer, attempts integer)
+--     Starts due scheduled blasts, then per enabled sender of the channel: locks the sender's
+--     token bucket (skip locked), takes queued messages and pending blast recipients
+--     (for update skip locked, transactional first, blasts last), rechecks consent,
+--     suppressions, paused/cancelled blasts and quiet hours (marketing), spends rate tokens in
+--     segments and honours the daily cap. Blast recipients become messages rows in the same
+--     transaction. Leases expire after p_lease_seconds; an expired, unsent claim is claimable again.
+--   public.mark_message_sending(p_message_id uuid, p_worker_id text) returns boolean
+--     true = go ahead and call the provider; false = do not send (lease lost, blast paused or
+--     cancelled, recipient opted out since the claim). After true the message is "possibly sent".
+--   public.record_message_sent(p_message_id uuid, p_provider_id text, p_provider_status text) returns void
+--     Idempotent; a different provider id for the same message raises provider_id_mismatch.
+--   public.record_message_failed(p_message_id uuid, p_error_code text, p_error_message text,
+--       p_retry_after_seconds integer default null) returns void
+--     Idempotent. 21610 → opt-out, never retried; 21211/30005 → number invalid; 30006 → not
+--     textable; 429/20429/21611/30001/30003 (or any p_retry_after_seconds) → queued again after a
+--     backoff, up to messaging_settings.max_send_attempts; anything else → failed.
+--   public.list_unresolved_sends(p_older_than_seconds integer) returns setof public.messages
+--   public.resolve_unresolved_send(p_message_id uuid, p_provider_id text) returns void
+--     p_provider_id = the provider's id when it has the message (→ sent), null when it has not
+--     (→ queued again, or failed after max attempts). Idempotent.
+
+-- ============================================================================================
+-- Types
+-- ============================================================================================
+
+create type public.claimed_message as (
+  message_id uuid,
+  channel text,
+  kind text,
+  to_address text,
+  from_address text,
+  messaging_service_sid text,
+  from_name text,
+  reply_to text,
+  subject text,
+  body text,
+  media_urls text[],
+  is_marketing boolean,
+  validity_period_seconds integer,
+  blast_id uuid,
+  sender_id uuid,
+  segments integer,
+  attempts integer
+);
+comment on type public.claimed_message is 'One claimed outbound message with what the provider call needs.';
+
+-- ============================================================================================
+-- Helpers
+-- ============================================================================================
+
+create function private.sender_window(p_sender public.senders, p_settings public.messaging_settings,
+  out window_start time, out window_end time)
+language sql
+immutable
+set search_path = ''
+as $$
+  select coalesce(p_sender.quiet_start, p_settings.quiet_start), coalesce(p_sender.quiet_end, p_settings.quiet_end)
+$$;
+comment on function private.sender_window(public.senders, public.messaging_settings) is
+  'The marketing send window of a sender (its own, else the organisation''s).';
+
+-- Seconds until the window closes in the recipient's zone, so Twilio drops a text stuck in its
+-- queue instead of delivering it during quiet hours.
+create function private.marketing_validity_seconds(
+  p_now timestamptz,
+  p_time_zone text,
+  p_window_end time,
+  p_max integer
+) returns integer
+language sql
+stable
+set search_path = ''
+as $$
+  select greatest(1, least(p_max, floor(extract(epoch from
+    ((((p_now at time zone p_time_zone)::date + p_window_end) at time zone p_time_zone) - p_now)))::integer))
+$$;
+comment on function private.marketing_validity_seconds(timestamptz, text, time, integer) is
+  'ValidityPeriod for a marketing text: the time left in today''s send window, at most p_max seconds.';
+
+-- Why a message or blast recipient must not be sent now (null = fine). Opt-outs and suppressions
+-- are permanent reasons (the row is dropped); quiet hours only postpone.
+create function private.send_blocker(
+  p_contact_id uuid,
+  p_channel public.message_channel,
+  p_address text,
+  p_is_marketing boolean,
+  p_kind public.message_kind,
+  p_settings public.messaging_settings
+) returns text
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_consent public.consent_status := private.current_consent(p_contact_id, p_channel);
+begin
+  if private.is_suppressed(p_channel, p_address) then
+    return 'suppressed';
+  end if;
+  -- STOP is absolute for SMS; for email an opt-out stops marketing only.
+  if v_consent = 'opted_out' and (p_channel = 'sms' or p_is_marketing) then
+    return 'opted_out';
+  end if;
+  if p_is_marketing and not private.consent_allows_marketing(v_consent, p_channel, p_settings) then
+    return 'no_consent';
+  end if;
+  return null;
+end
+$$;
+comment on function private.send_blocker(uuid, public.message_channel, text, boolean, public.message_kind, public.messaging_settings) is
+  'Permanent reason a message may not go (suppressed, opted_out, no_consent) or null.';
+
+-- A sending blast with nothing pending and nothing in flight is complete.
+create function private.maybe_complete_blast(p_blast_id uuid) returns void
+language sql
+set search_path = ''
+as $$
+  update public.blasts b set status = 'completed', completed_at = now()
+   where b.id = p_blast_id and b.status = 'sending'
+     and not exists (select 1 from public.blast_recipients r where r.blast_id = b.id and r.status = 'pending')
+     and not exists (select 1 from public.messages m where m.blast_id = b.id and m.status in ('queued', 'sending'))
+$$;
+comment on function private.maybe_complete_blast(uuid) is 'Mark a sending blast completed when no recipient is pending and no message is queued or sending.';
+
+-- Automatic pause: among the blast's last N finished sends, too many failures or opt-outs.
+create function private.check_blast_health(p_blast_id uuid) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_settings public.messaging_settings := private.messaging_settings();
+  v_total integer;
+  v_failed integer;
+  v_opted_out integer;
+begin
+  if p_blast_id is null then
+    return;
+  end if;
+  select count(*), count(*) filter (where m.status in ('failed', 'undelivered')),
+         count(*) filter (where m.recipient_opted_out_at is not null)
+    into v_total, v_failed, v_opted_out
+  from (
+    select m.status, m.recipient_opted_out_at from public.messages m
+    where m.blast_id = p_blast_id and m.status in ('sent', 'delivered', 'undelivered', 'failed')
+    order by m.created_at desc
+    limit v_settings.auto_pause_window
+  ) m;
+  if v_total < v_settings.auto_pause_min_sends then
+    return;
+  end if;
+  if v_failed::numeric / v_total >= v_settings.auto_pause_failure_rate then
+    update public.blasts set status = 'paused',
+           paused_reason = format('Automatic pause: %s of the last %s sends failed.', v_failed, v_total)
+     where id = p_blast_id and status = 'sending' and auto_pause;
+  elsif v_opted_out::numeric / v_total >= v_settings.auto_pause_opt_out_rate then
+    update public.blasts set status = 'paused',
+           paused_reason = format('Automatic pause: %s of the last %s recipients opted out.', v_opted_out, v_total)
+     where id = p_blast_id and status = 'sending' and auto_pause;
+  end if;
+end
+$$;
+comment on function private.check_blast_health(uuid) is
+  'Pause a sending blast (auto_pause on) when failures or opt-outs among its last N sends cross messaging_settings thresholds.';
+
+-- ============================================================================================
+-- Claim
+-- ============================================================================================
+
+create function public.claim_outbound_messages(
+  p_worker_id text,
+  p_channel text,
+  p_limit integer default 50,
+  p_lease_seconds integer default 30,
+  p_now timestamptz default now()
+) returns setof public.claimed_message
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_channel public.message_channel;
+  v_settings public.messaging_settings := private.messaging_settings();
+  v_sender public.senders;
+  v_bucket private.sender_rate_buckets;
+  v_window record;
+  v_taken integer := 0;
+  v_message public.messages;
+  v_recipient public.blast_recipients;
+  v_blocker text;
+  v_cost integer;
+  v_rate_exhausted boolean;
+  v_lease timestamptz := p_now + make_interval(secs => greatest(p_lease_seconds, 1));
+  v_validity integer;
+  v_blast_ids uuid[];
+  v_blast_id uuid;
+begin
+  if p_worker_id is null or btrim(p_worker_id) = '' then
+    raise exception using errcode = 'P0001', message = 'worker_id_required';
+  end if;
+  if p_channel not in ('sms', 'email') then
+    raise exception using errcode = 'P0001', message = 'unknown_channel', detail = p_channel;
+  end if;
+  if p_limit is null or p_limit < 1 then
+    return;
+  end if;
+  v_channel := p_channel::public.message_channel;
+  perform private.start_due_blasts(p_now);
+
+  for v_sender in
+    select * from public.senders s where s.channel = v_channel and s.enabled order by s.id
+  loop
+    exit when v_taken >= p_limit;
+    v_bucket := private.lock_sender_bucket(v_sender.id, p_now);
+    continue when v_bucket.sender_id is null;
+    select * into v_window from private.sender_window(v_sender, v_settings);
+    v_rate_exhausted := false;
+
+    -- 1. Messages already in the outbox: transactional first, blasts last; expired leases return.
+    for v_message in
+      select m.* from public.messages m
+      where m.status = 'queued' and m.channel = v_channel and m.sender_id = v_sender.id
+        and m.direction = 'outbound'
+        and (m.lease_expires_at is null or m.lease_expires_at < p_now)
+        and (m.next_attempt_at is null or m.next_attempt_at <= p_now)
+      order by case m.kind when 'transactional' then 0 when 'auto_reply' then 1 when 'conversation' then 1
+                           when 'automation' then 2 else 3 end, m.created_at
+      limit p_limit - v_taken
+      for update of m skip locked
+    loop
+      v_blocker := private.send_blocker(v_message.contact_id, v_channel, v_message.to_address,
+        v_message.is_marketing, v_message.kind, v_settings);
+      if v_blocker is not null then
+        update public.messages set status = 'cancelled', error_code = v_blocker,
+               error_message = 'Not sent: ' || v_blocker || ' at claim time.'
+         where id = v_message.id;
+        continue;
+      end if;
+      if v_message.blast_id is not null and not exists (
+           select 1 from public.blasts b where b.id = v_message.blast_id and b.status = 'sending') then
+        continue;
+      end if;
+      if v_message.is_marketing and not private.within_send_window(p_now,
+           coalesce(v_message.recipient_time_zone, v_settings.org_time_zone), v_window.window_start, v_window.window_end) then
+        continue;
+      end if;
+      v_cost := greatest(v_message.segments, 1);
+      if not private.bucket_allows(v_bucket, v_sender, v_cost) then
+        v_rate_exhausted := true;
+        exit;
+      end if;
+      v_bucket.tokens := v_bucket.tokens - v_cost;
+      v_bucket.used_today := v_bucket.used_today + v_cost;
+      v_validity := case when v_message.is_marketing and v_channel = 'sms' then
+        private.marketing_validity_seconds(p_now, coalesce(v_message.recipient_time_zone, v_settings.org_time_zone),
+          v_window.window_end, v_settings.marketing_validity_seconds) end;
+      update public.messages set claimed_by = p_worker_id, lease_expires_at = v_lease,
+             validity_period_seconds = coalesce(v_validity, validity_period_seconds)
+       where id = v_message.id
+      returning * into v_message;
+      v_taken := v_taken + 1;
+      return next (v_message.id, v_message.channel::text, v_message.kind::text, v_message.to_address,
+        v_sender.from_number::text, v_sender.messaging_service_sid, v_sender.from_name, v_sender.reply_to,
+        v_message.subject, v_message.body, v_message.media_urls, v_message.is_marketing,
+        v_message.validity_period_seconds, v_message.blast_id, v_sender.id, v_message.segments,
+        v_message.attempts)::public.claimed_message;
+    end loop;
+
+    -- 2. Blast recipients still pending in the snapshot, inside their quiet-hours window,
+    --    oldest blast first (each blast's pending rows come from its partial index).
+    for v_blast_id in
+      select b.id from public.blasts b
+      where b.status = 'sending'
+        and v_sender.id = case v_channel when 'sms' then b.sms_sender_id else b.email_sender_id end
+      order by b.started_at, b.id
+    loop
+      exit when v_rate_exhausted or v_taken >= p_limit;
+      for v_recipient in
+        select r.* from public.blast_recipients r
+        where r.blast_id = v_blast_id and r.channel = v_channel and r.status = 'pending'
+          and private.within_send_window(p_now, r.time_zone, v_window.window_start, v_window.window_end)
+        order by r.id
+        limit p_limit - v_taken
+        for update skip locked
+      loop
+        v_blocker := private.send_blocker(v_recipient.contact_id, v_channel, v_recipient.to_address,
+          true, 'blast', v_settings);
+        if v_blocker is not null then
+          update public.blast_recipients set status = 'skipped', skip_reason = v_blocker where id = v_recipient.id;
+          update public.blasts set skipped_count = skipped_count + 1 where id = v_recipient.blast_id;
+          v_blast_ids := array_append(v_blast_ids, v_recipient.blast_id);
+          continue;
+        end if;
+        v_cost := case v_channel when 'sms' then greatest(coalesce(v_recipient.segments, public.sms_segments(v_recipient.body)), 1) else 1 end;
+        if not private.bucket_allows(v_bucket, v_sender, v_cost) then
+          v_rate_exhausted := true;
+          exit;
+        end if;
+        v_bucket.tokens := v_bucket.tokens - v_cost;
+        v_bucket.used_today := v_bucket.used_today + v_cost;
+        v_validity := case when v_channel = 'sms' then
+          private.marketing_validity_seconds(p_now, v_recipient.time_zone, v_window.window_end,
+            v_settings.marketing_validity_seconds) end;
+        insert into public.messages (direction, kind, channel, status, contact_id, sender_id, blast_id,
+          blast_recipient_id, to_address, from_address, subject, body, segments, is_marketing,
+          recipient_time_zone, validity_period_seconds, claimed_by, lease_expires_at, created_at)
+        values ('outbound', 'blast', v_channel, 'queued', v_recipient.contact_id, v_sender.id, v_recipient.blast_id,
+          v_recipient.id, v_recipient.to_address,
+          coalesce(v_sender.from_number::text, v_sender.messaging_service_sid, v_sender.from_email),
+          v_recipient.subject, v_recipient.body, v_cost, true, v_recipient.time_zone, v_validity,
+          p_worker_id, v_lease, p_now)
+        returning * into v_message;
+        update public.blast_recipients set status = 'materialised', message_id = v_message.id, segments = v_cost
+         where id = v_recipient.id;
+        v_taken := v_taken + 1;
+        return next (v_message.id, v_message.channel::text, v_message.kind::text, v_message.to_address,
+          v_sender.from_number::text, v_sender.messaging_service_sid, v_sender.from_name, v_sender.reply_to,
+          v_message.subject, v_message.body, v_message.media_urls, true, v_message.validity_period_seconds,
+          v_message.blast_id, v_sender.id, v_message.segments, 0)::public.claimed_message;
+      end loop;
+    end loop;
+    perform private.save_sender_bucket(v_bucket);
+  end loop;
+
+  -- Blasts whose last recipients were skipped just now may be finished.
+  perform private.maybe_complete_blast(b) from unnest(v_blast_ids) as b;
+  return;
+end
+$$;
+comment on function public.claim_outbound_messages(text, text, integer, integer, timestamptz) is
+  'Workers: claim up to p_limit outbound messages of a channel under lease, paced by each sender''s rate tokens (segments) and daily cap; consent, suppressions, blast state and quiet hours are rechecked here.';
+revoke execute on function public.claim_outbound_messages(text, text, integer, integer, timestamptz) from public, anon, authenticated;
+grant execute on function public.claim_outbound_messages(text, text, integer, integer, timestamptz) to service_role;
+
+-- ============================================================================================
+-- Sending and outcomes
+-- ============================================================================================
+
+create function public.mark_message_sending(p_message_id uuid, p_worker_id text) returns boolean
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_message public.messages;
+  v_settings public.messaging_settings := private.messaging_settings();
+  v_blocker text;
+begin
+  select * into v_message from public.messages where id = p_message_id for update;
+  if not found or v_message.status <> 'queued' or v_message.claimed_by is distinct from p_worker_id
+     or v_message.lease_expires_at is null or v_message.lease_expires_at < now() then
+    return false;
+  end if;
+  v_blocker := private.send_blocker(v_message.contact_id, v_message.channel, v_message.to_address,
+    v_message.is_marketing, v_message.kind, v_settings);
+  if v_blocker is not null then
+    update public.messages set status = 'cancelled', error_code = v_blocker,
+           error_message = 'Not sent: ' || v_blocker || ' just before sending.', claimed_by = null, lease_expires_at = null
+     where id = p_message_id;
+    perform private.maybe_complete_blast(v_message.blast_id);
+    return false;
+  end if;
+  if v_message.blast_id is not null and not exists (
+       select 1 from public.blasts b where b.id = v_message.blast_id and b.status = 'sending') then
+    -- Paused: give it back (it is claimed again on resume). Cancelled blasts cancel it themselves.
+    update public.messages set claimed_by = null, lease_expires_at = null where id = p_message_id;
+    return false;
+  end if;
+  update public.messages
+     set status = 'sending', attempts = attempts + 1, send_started_at = now()
+   where id = p_message_id;
+  return true;
+end
+$$;
+comment on function public.mark_message_sending(uuid, text) is
+  'Workers: call just before the provider request. False = do not send (lease lost, blast paused/cancelled, opted out since the claim).';
+revoke execute on function public.mark_message_sending(uuid, text) from public, anon, authenticated;
+grant execute on function public.mark_message_sending(uuid, text) to service_role;
+
+create function public.record_message_sent(p_message_id uuid, p_provider_id text, p_provider_status text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_message public.messages;
+begin
+  if p_provider_id is null or btrim(p_provider_id) = '' then
+    raise exception using errcode = 'P0001', message = 'provider_id_required';
+  end if;
+  select * into v_message from public.messages where id = p_message_id for update;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_message';
+  end if;
+  if v_message.provider_id is not null then
+    if v_message.provider_id <> p_provider_id then
+      raise exception using errcode = 'P0001', message = 'provider_id_mismatch',
+        detail = format('Message %s already has provider id %s.', p_message_id, v_message.provider_id);
+    end if;
+    return;
+  end if;
+  update public.messages
+     set provider_id = p_provider_id, provider_status = p_provider_status,
+         status = case when private.message_status_rank(status) < 2 then 'sent'::public.message_status else status end,
+         claimed_by = null, lease_expires_at = null
+   where id = p_message_id;
+  -- Status callbacks that arrived before we knew the provider id can be applied now.
+  perform private.replay_deferred_webhooks(p_provider_id);
+  perform private.check_blast_health(v_message.blast_id);
+  perform private.maybe_complete_blast(v_message.blast_id);
+end
+$$;
+comment on function public.record_message_sent(uuid, text, text) is
+  'Workers: the provider accepted the message with this id (idempotent; another id raises provider_id_mismatch).';
+revoke execute on function public.record_message_sent(uuid, text, text) from public, anon, authenticated;
+grant execute on function public.record_message_sent(uuid, text, text) to service_role;
+
+-- Provider error codes → what they mean for the recipient (COMPLIANCE.md).
+create function private.apply_delivery_error(p_message public.messages, p_error_code text) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  case p_error_code
+    when '21610' then
+      perform private.record_consent(p_message.contact_id, 'sms', 'opted_out', 'provider_error',
+        p_message.id, 'Twilio 21610: the recipient has unsubscribed from this sender.');
+    when '21211', '30005' then
+      perform private.suppress_address('sms', p_message.to_address, 'invalid_number', p_message.id);
+    when '30006' then
+      perform private.suppress_address('sms', p_message.to_address, 'not_textable', p_message.id);
+    else
+      null;
+  end case;
+end
+$$;
+comment on function private.apply_delivery_error(public.messages, text) is
+  'Apply a delivery error to the recipient: 21610 opt-out, 21211/30005 invalid number, 30006 not textable.';
+
+create function private.retry_delay_seconds(p_error_code text, p_attempts integer) returns integer
+language sql
+immutable
+set search_path = ''
+as $$
+  -- Rate limits and queue overflows were never processed; 30003 (unreachable) may recover.
+  select case when p_error_code in ('429', '20429', '21611', '30001', '30003')
+              then least(3600, 30 * power(2, greatest(p_attempts - 1, 0))::integer) end
+$$;
+comment on function private.retry_delay_seconds(text, integer) is
+  'Backoff in seconds for a retryable provider error code (null = not retryable).';
+
+create function public.record_message_failed(
+  p_message_id uuid,
+  p_error_code text,
+  p_error_message text,
+  p_retry_after_seconds integer default null
+) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_message public.messages;
+  v_settings public.messaging_settings := private.messaging_settings();
+  v_delay integer;
+begin
+  select * into v_message from public.messages where id = p_message_id for update;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_message';
+  end if;
+  if private.message_status_rank(v_message.status) >= 2 then
+    -- Already sent or final: a late or repeated failure report changes nothing.
+    return;
+  end if;
+  perform private.apply_delivery_error(v_message, p_error_code);
+  v_delay := case when p_error_code in ('21610', '21211', '30005', '30006') then null
+                  else coalesce(p_retry_after_seconds, private.retry_delay_seconds(p_error_code, v_message.attempts)) end;
+  if v_delay is not null and v_message.attempts < v_settings.max_send_attempts
+     and v_message.provider_id is null then
+    update public.messages
+       set status = 'queued', next_attempt_at = now() + make_interval(secs => v_delay),
+           error_code = p_error_code, error_message = p_error_message,
+           claimed_by = null, lease_expires_at = null
+     where id = p_message_id;
+    return;
+  end if;
+  update public.messages
+     set status = 'failed', error_code = p_error_code, error_message = p_error_message,
+         claimed_by = null, lease_expires_at = null
+   where id = p_message_id and status in ('queued', 'sending');
+  perform private.check_blast_health(v_message.blast_id);
+  perform private.maybe_complete_blast(v_message.blast_id);
+end
+$$;
+comment on function public.record_message_failed(uuid, text, text, integer) is
+  'Workers: the provider refused the message. Maps error codes per COMPLIANCE.md, retries rate limits with backoff, never retries 21610. Idempotent.';
+revoke execute on function public.record_message_failed(uuid, text, text, integer) from public, anon, authenticated;
+grant execute on function public.record_message_failed(uuid, text, text, integer) to service_role;
+
+create function public.list_unresolved_sends(p_older_than_seconds integer) returns setof public.messages
+language sql
+stable
+set search_path = ''
+as $$
+  select * from public.messages m
+  where m.status = 'sending'
+    and m.send_started_at < now() - make_interval(secs => greatest(coalesce(p_older_than_seconds, 0), 0))
+  order by m.send_started_at
+$$;
+comment on function public.list_unresolved_sends(integer) is
+  'Workers: messages left in sending longer than p_older_than_seconds (worker died, 5xx or timeout): ask the provider, then resolve.';
+revoke execute on function public.list_unresolved_sends(integer) from public, anon, authenticated;
+grant execute on function public.list_unresolved_sends(integer) to service_role;
+
+create function public.resolve_unresolved_send(p_message_id uuid, p_provider_id text) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_message public.messages;
+  v_settings public.messaging_settings := private.messaging_settings();
+begin
+  select * into v_message from public.messages where id = p_message_id for update;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_message';
+  end if;
+  if v_message.status <> 'sending' then
+    return;
+  end if;
+  if p_provider_id is not null then
+    perform public.record_message_sent(p_message_id, p_provider_id, 'resolved');
+  elsif v_message.attempts < v_settings.max_send_attempts then
+    update public.messages
+       set status = 'queued', claimed_by = null, lease_expires_at = null, next_attempt_at = now(),
+           error_code = 'unresolved', error_message = 'The provider has no such message; sending again.'
+     where id = p_message_id;
+  else
+    update public.messages
+       set status = 'failed', claimed_by = null, lease_expires_at = null,
+           error_code = 'unresolved', error_message = 'The provider has no such message and attempts are exhausted.'
+     where id = p_message_id;
+    perform private.maybe_complete_blast(v_message.blast_id);
+  end if;
+end
+$$;
+comment on function public.resolve_unresolved_send(uuid, text) is
+  'Workers: settle an ambiguous send — provider id found (sent) or null (never reached the provider: queued again, or failed after max attempts). Idempotent.';
+revoke execute on function public.resolve_unresolved_send(uuid, text) from public, anon, authenticated;
+grant execute on function public.resolve_unresolved_send(uuid, text) to service_role;

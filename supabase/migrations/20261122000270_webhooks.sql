@@ -1,0 +1,483 @@
+-- Provider webhooks and the Send-SMS Auth hook. FINAL SIGNATURES (workers call them as
+-- service_role; Supabase Auth calls the hook as supabase_auth_admin):
+--
+--   public.store_webhook_event(p_provider text, p_event_id text, p_event_type text, p_payload jsonb)
+--     returns table (event_id uuid, duplicate boolean)
+--     p_provider: twilio | mailersend. p_event_type: sms_inbound | sms_status | email_event.
+--     p_event_id: the provider's id of the event (Twilio inbound: MessageSid; Twilio status:
+--     MessageSid || ':' || MessageStatus; MailerSend: data.id). Stored raw first, once.
+--   public.process_webhook_event(p_event_id uuid) returns jsonb
+--     Idempotent (a processed event returns its stored result). Result for sms_inbound:
+--     {"reply": "<text for TwiML> or null", "action": "opt_out|opt_in|help|null", "message_id", "conversation_id"};
+--     for others {"applied": true|false, ...}. A status callback for a provider id we do not
+--     know yet is "deferred" and applied when record_message_sent learns the id. A failure is
+--     stored (status failed, last_error) and returned as {"error": "..."}; replay it later.
+--   public.replay_webhook_event(p_event_id uuid) returns jsonb — process again (failed/deferred/processed).
+--   public.send_sms_hook(event jsonb) returns jsonb — Supabase Auth "Send SMS" hook: queues the
+--     one-time code as a transactional SMS; {} on success, {"error": {"http_code", "message"}} otherwise.
+
+-- ============================================================================================
+-- Tables
+-- ============================================================================================
+
+create table public.webhook_events (
+  id uuid primary key default gen_random_uuid(),
+  provider public.message_provider not null,
+  provider_event_id text not null check (btrim(provider_event_id) <> ''),
+  event_type text not null check (event_type in ('sms_inbound', 'sms_status', 'email_event')),
+  provider_message_id text,
+  payload jsonb not null,
+  status text not null default 'received' check (status in ('received', 'processed', 'deferred', 'failed')),
+  attempts integer not null default 0,
+  last_error text,
+  result jsonb,
+  received_at timestamptz not null default now(),
+  processed_at timestamptz,
+  unique (provider, provider_event_id)
+);
+comment on table public.webhook_events is
+  'Every provider webhook, stored raw before processing (unique per provider event id), with its processing state; replayable.';
+comment on column public.webhook_events.provider_message_id is 'Twilio MessageSid or MailerSend message id the event is about.';
+comment on column public.webhook_events.status is
+  'received → processed | deferred (about a message whose provider id is not recorded yet) | failed (see last_error; replay).';
+
+create index webhook_events_deferred_idx on public.webhook_events (provider_message_id) where status = 'deferred';
+create index webhook_events_status_idx on public.webhook_events (status, received_at);
+
+-- ============================================================================================
+-- Grants and RLS
+-- ============================================================================================
+
+revoke all on table public.webhook_events from anon, authenticated;
+grant select on table public.webhook_events to authenticated;
+grant all on table public.webhook_events to service_role;
+
+alter table public.webhook_events enable row level security;
+
+create policy "Admins can read webhook events" on public.webhook_events
+  for select to authenticated
+  using ((select private.has_staff_level('admin')));
+
+-- ============================================================================================
+-- Inbound SMS
+-- ============================================================================================
+
+create function private.help_reply(p_settings public.messaging_settings) returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select format('%s: community events in Miami. Reply STOP to opt out. Help: %s. Msg&data rates may apply.',
+                p_settings.org_name, p_settings.contact_address)
+$$;
+comment on function private.help_reply(public.messaging_settings) is
+  'The HELP auto-reply: organisation name, how to opt out, a contact address.';
+
+create function private.handle_inbound_sms(p_payload jsonb) returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_settings public.messaging_settings := private.messaging_settings();
+  v_from text := private.normalize_phone(p_payload ->> 'From');
+  v_to text := private.normalize_phone(p_payload ->> 'To');
+  v_sid text := p_payload ->> 'MessageSid';
+  v_body text := coalesce(p_payload ->> 'Body', '');
+  v_sender public.senders;
+  v_contact_id uuid;
+  v_conversation_id uuid;
+  v_message_id uuid;
+  v_action text;
+  v_twilio_handled boolean := nullif(p_payload ->> 'OptOutType', '') is not null;
+  v_reply text;
+  v_media text[];
+begin
+  if v_sid is null or v_from is null then
+    raise exception using errcode = 'P0001', message = 'invalid_inbound_payload',
+      detail = 'MessageSid and From are required.';
+  end if;
+  select * into v_sender from public.senders s
+  where s.channel = 'sms'
+    and (s.from_number = v_to or s.messaging_service_sid = p_payload ->> 'MessagingServiceSid')
+  order by s.from_number = v_to desc
+  limit 1;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_sender',
+      detail = format('No SMS sender for To=%s.', p_payload ->> 'To');
+  end if;
+  if exists (select 1 from public.messages m where m.provider_id = v_sid) then
+    return jsonb_build_object('reply', null, 'action', null, 'duplicate', true);
+  end if;
+
+  select c.id into v_contact_id from public.contacts c where c.phone = v_from;
+  if v_contact_id is null then
+    insert into public.contacts (phone, source) values (v_from, 'inbound_sms')
+    returning id into v_contact_id;
+  end if;
+
+  insert into public.conversations (contact_id, sender_id) values (v_contact_id, v_sender.id)
+  on conflict (contact_id, sender_id) do update set status = 'open'
+  returning id into v_conversation_id;
+
+  select coalesce(array_agg(p_payload ->> ('MediaUrl' || i) order by i), '{}') into v_media
+  from generate_series(0, coalesce((p_payload ->> 'NumMedia')::integer, 0) - 1) as i
+  where p_payload ? ('MediaUrl' || i);
+
+  insert into public.messages (direction, kind, channel, status, contact_id, conversation_id, sender_id,
+    to_address, from_address, body, media_urls, provider_id, provider_status, segments)
+  values ('inbound', 'conversation', 'sms', 'received', v_contact_id, v_conversation_id, v_sender.id,
+    coalesce(v_sender.from_number::text, v_to), v_from, v_body, v_media, v_sid, 'received',
+    public.sms_segments(v_body))
+  returning id into v_message_id;
+
+  -- Twilio's own classification first (it has already blocked or unblocked the number).
+  v_action := coalesce(private.classify_twilio_opt_out_type(p_payload ->> 'OptOutType'),
+                       private.classify_sms_keyword(v_body, v_settings.opt_out_keywords,
+                         v_settings.opt_in_keywords, v_settings.help_keywords));
+  case v_action
+    when 'opt_out' then
+      perform private.record_consent(v_contact_id, 'sms', 'opted_out', 'keyword', v_message_id,
+        'Replied ' || left(v_body, 40));
+      -- Attribute the opt-out to the blast text that prompted it (sent in the last 3 days).
+      with last_blast as (
+        select m.id, m.blast_id from public.messages m
+        where m.contact_id = v_contact_id and m.kind = 'blast' and m.channel = 'sms'
+          and m.status in ('sent', 'delivered') and m.recipient_opted_out_at is null
+          and m.sent_at > now() - interval '3 days'
+        order by m.sent_at desc limit 1
+      ), marked as (
+        update public.messages m set recipient_opted_out_at = now()
+        from last_blast l where m.id = l.id
+        returning m.blast_id
+      )
+      update public.blasts b set opted_out_count = b.opted_out_count + 1
+      from marked where b.id = marked.blast_id;
+      perform private.check_blast_health(m.blast_id) from public.messages m
+      where m.contact_id = v_contact_id and m.recipient_opted_out_at is not null and m.blast_id is not null
+        and m.recipient_opted_out_at = now();
+      -- No reply: the opted-out number gets nothing but the confirmation Twilio itself sends.
+      v_reply := null;
+    when 'opt_in' then
+      perform private.record_consent(v_contact_id, 'sms', 'opted_in', 'keyword', v_message_id,
+        'Replied ' || left(v_body, 40));
+      -- Twilio confirms its own START; a keyword only we know gets our confirmation.
+      v_reply := case when v_twilio_handled then null else v_settings.opt_in_reply end;
+    when 'help' then
+      v_reply := private.help_reply(v_settings);
+    else
+      v_reply := null;
+  end case;
+
+  if v_reply is not null then
+    insert into public.messages (direction, kind, channel, status, contact_id, conversation_id, sender_id,
+      to_address, from_address, body, segments, provider_status)
+    values ('outbound', 'auto_reply', 'sms', 'sent', v_contact_id, v_conversation_id, v_sender.id,
+      v_from, coalesce(v_sender.from_number::text, v_to), v_reply, public.sms_segments(v_reply), 'twiml');
+  end if;
+  return jsonb_build_object('reply', v_reply, 'action', v_action, 'message_id', v_message_id,
+                            'conversation_id', v_conversation_id, 'contact_id', v_contact_id);
+end
+$$;
+comment on function private.handle_inbound_sms(jsonb) is
+  'An inbound Twilio SMS: contact, conversation and message upserted; STOP/START/HELP per COMPLIANCE.md (OptOutType first, keyword list second); returns the auto-reply text or null.';
+
+-- ============================================================================================
+-- Status callbacks (Twilio) and email events (MailerSend)
+-- ============================================================================================
+
+create function private.twilio_status(p_status text) returns public.message_status
+language sql
+immutable
+set search_path = ''
+as $$
+  select case lower(p_status)
+    when 'accepted' then 'sent'
+    when 'scheduled' then 'sent'
+    when 'queued' then 'sent'
+    when 'sending' then 'sent'
+    when 'sent' then 'sent'
+    when 'delivered' then 'delivered'
+    when 'read' then 'delivered'
+    when 'undelivered' then 'undelivered'
+    when 'failed' then 'failed'
+    when 'canceled' then 'failed'
+  end::public.message_status
+$$;
+comment on function private.twilio_status(text) is
+  'Our status for a Twilio MessageStatus (anything Twilio holds counts as sent: we handed it over).';
+
+create function private.apply_provider_status(
+  p_message public.messages,
+  p_status public.message_status,
+  p_provider_status text,
+  p_error_code text,
+  p_error_message text
+) returns boolean
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if p_error_code is not null then
+    perform private.apply_delivery_error(p_message, p_error_code);
+  end if;
+  -- Forward only: duplicates and late, out-of-order callbacks change nothing.
+  if p_status is null or private.message_status_rank(p_status) <= private.message_status_rank(p_message.status)
+     or p_message.status in ('cancelled', 'received') then
+    return false;
+  end if;
+  update public.messages
+     set status = p_status, provider_status = p_provider_status,
+         error_code = coalesce(p_error_code, error_code), error_message = coalesce(p_error_message, error_message),
+         claimed_by = null, lease_expires_at = null
+   where id = p_message.id;
+  perform private.check_blast_health(p_message.blast_id);
+  perform private.maybe_complete_blast(p_message.blast_id);
+  return true;
+end
+$$;
+comment on function private.apply_provider_status(public.messages, public.message_status, text, text, text) is
+  'Move a message forward to a provider-reported status (no-op when not forward) and apply the error code''s consequences.';
+
+create function private.handle_sms_status(p_payload jsonb) returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_message public.messages;
+  v_status text := coalesce(p_payload ->> 'MessageStatus', p_payload ->> 'SmsStatus');
+  v_code text := nullif(p_payload ->> 'ErrorCode', '');
+begin
+  select * into v_message from public.messages m where m.provider_id = p_payload ->> 'MessageSid' for update;
+  if not found then
+    return jsonb_build_object('deferred', true);
+  end if;
+  return jsonb_build_object('applied', private.apply_provider_status(v_message, private.twilio_status(v_status),
+    v_status, v_code, nullif(p_payload ->> 'ErrorMessage', '')), 'message_id', v_message.id);
+end
+$$;
+comment on function private.handle_sms_status(jsonb) is
+  'A Twilio status callback: forward-only status, idempotent; 21610/21211/30005/30006 change consent or suppressions.';
+
+create function private.handle_email_event(p_payload jsonb) returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_type text := regexp_replace(coalesce(p_payload ->> 'type', ''), '^activity\.', '');
+  v_email jsonb := p_payload -> 'data' -> 'email';
+  v_address text := lower(v_email -> 'recipient' ->> 'email');
+  v_message public.messages;
+  v_tag_id uuid;
+  v_contact_id uuid;
+  v_applied boolean := false;
+begin
+  -- The worker tags each email "message-<our id>"; MailerSend ids are the fallback.
+  select substr(t, 9)::uuid into v_tag_id
+  from jsonb_array_elements_text(coalesce(v_email -> 'tags', '[]'::jsonb)) as t
+  where t ~ '^message-[0-9a-f-]{36}$' limit 1;
+  select * into v_message from public.messages m
+  where m.channel = 'email' and (m.id = v_tag_id
+     or m.provider_id in (v_email -> 'message' ->> 'id', v_email ->> 'id'))
+  order by m.id = v_tag_id desc nulls last
+  limit 1
+  for update;
+  v_contact_id := coalesce(v_message.contact_id,
+    (select c.id from public.contacts c where lower(c.email) = v_address));
+  v_address := coalesce(v_address, v_message.to_address);
+
+  case v_type
+    when 'hard_bounced' then
+      perform private.suppress_address('email', v_address, 'hard_bounce', v_message.id);
+    when 'spam_complaint' then
+      perform private.suppress_address('email', v_address, 'spam_complaint', v_message.id);
+      perform private.record_consent(v_contact_id, 'email', 'opted_out', 'email_complaint', v_message.id, 'Spam complaint');
+    when 'unsubscribed' then
+      perform private.suppress_address('email', v_address, 'unsubscribed', v_message.id);
+      perform private.record_consent(v_contact_id, 'email', 'opted_out', 'email_unsubscribe', v_message.id, 'Unsubscribed');
+    else
+      null;
+  end case;
+  if v_message.id is null then
+    -- Delivery news about a message whose provider id we do not know yet waits for it.
+    return jsonb_build_object('deferred', v_type in ('sent', 'delivered', 'soft_bounced', 'hard_bounced'),
+                              'applied', false);
+  end if;
+  if v_type = 'spam_complaint' and v_message.blast_id is not null and v_message.recipient_opted_out_at is null then
+    update public.messages set recipient_opted_out_at = now() where id = v_message.id;
+    update public.blasts set opted_out_count = opted_out_count + 1 where id = v_message.blast_id;
+  end if;
+  v_applied := private.apply_provider_status(v_message,
+    case v_type when 'sent' then 'sent' when 'delivered' then 'delivered'
+                when 'soft_bounced' then 'undelivered' when 'hard_bounced' then 'failed' end::public.message_status,
+    v_type, case v_type when 'soft_bounced' then 'soft_bounce' when 'hard_bounced' then 'hard_bounce' end,
+    v_email -> 'morph' ->> 'reason');
+  return jsonb_build_object('applied', v_applied, 'message_id', v_message.id);
+end
+$$;
+comment on function private.handle_email_event(jsonb) is
+  'A MailerSend webhook: sent/delivered/soft_bounced/hard_bounced move the status forward; hard bounce, complaint and unsubscribe suppress the address (complaint/unsubscribe also opt the contact out of email).';
+
+-- ============================================================================================
+-- Webhook entry points
+-- ============================================================================================
+
+create function public.store_webhook_event(p_provider text, p_event_id text, p_event_type text, p_payload jsonb)
+returns table (event_id uuid, duplicate boolean)
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  if p_provider not in ('twilio', 'mailersend') then
+    raise exception using errcode = 'P0001', message = 'unknown_provider', detail = p_provider;
+  end if;
+  if p_payload is null or jsonb_typeof(p_payload) <> 'object' then
+    raise exception using errcode = 'P0001', message = 'invalid_payload';
+  end if;
+  insert into public.webhook_events (provider, provider_event_id, event_type, provider_message_id, payload)
+  values (p_provider::public.message_provider, p_event_id, p_event_type,
+          case p_provider when 'twilio' then p_payload ->> 'MessageSid'
+               else coalesce(p_payload -> 'data' -> 'email' -> 'message' ->> 'id', p_payload -> 'data' -> 'email' ->> 'id') end,
+          p_payload)
+  on conflict (provider, provider_event_id) do nothing
+  returning id into v_id;
+  if v_id is not null then
+    return query select v_id, false;
+  else
+    return query select w.id, true from public.webhook_events w
+      where w.provider = p_provider::public.message_provider and w.provider_event_id = p_event_id;
+  end if;
+end
+$$;
+comment on function public.store_webhook_event(text, text, text, jsonb) is
+  'Workers: store a provider webhook raw, once per provider event id; returns our id and whether it was a duplicate.';
+revoke execute on function public.store_webhook_event(text, text, text, jsonb) from public, anon, authenticated;
+grant execute on function public.store_webhook_event(text, text, text, jsonb) to service_role;
+
+create function private.process_webhook_event(p_event_id uuid, p_force boolean) returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_event public.webhook_events;
+  v_result jsonb;
+  v_error text;
+begin
+  select * into v_event from public.webhook_events where id = p_event_id for update;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_webhook_event';
+  end if;
+  if v_event.status = 'processed' and not p_force then
+    return v_event.result;
+  end if;
+  begin
+    v_result := case v_event.event_type
+      when 'sms_inbound' then private.handle_inbound_sms(v_event.payload)
+      when 'sms_status' then private.handle_sms_status(v_event.payload)
+      when 'email_event' then private.handle_email_event(v_event.payload)
+    end;
+  exception when others then
+    -- Kept, not swallowed: the event is marked failed with the error and stays replayable.
+    get stacked diagnostics v_error = message_text;
+    update public.webhook_events
+       set status = 'failed', attempts = attempts + 1, last_error = v_error, processed_at = now()
+     where id = p_event_id;
+    return jsonb_build_object('error', v_error);
+  end;
+  update public.webhook_events
+     set status = case when coalesce((v_result ->> 'deferred')::boolean, false) then 'deferred' else 'processed' end,
+         attempts = attempts + 1, last_error = null, result = v_result, processed_at = now()
+   where id = p_event_id;
+  return v_result;
+end
+$$;
+comment on function private.process_webhook_event(uuid, boolean) is
+  'Dispatch a stored webhook to its handler; failures are recorded on the event (failed + last_error).';
+
+create function public.process_webhook_event(p_event_id uuid) returns jsonb
+language sql
+set search_path = ''
+as $$
+  select private.process_webhook_event(p_event_id, false)
+$$;
+comment on function public.process_webhook_event(uuid) is
+  'Workers: process a stored webhook (idempotent: a processed event returns its stored result). Inbound SMS returns {"reply": …}.';
+revoke execute on function public.process_webhook_event(uuid) from public, anon, authenticated;
+grant execute on function public.process_webhook_event(uuid) to service_role;
+
+create function public.replay_webhook_event(p_event_id uuid) returns jsonb
+language sql
+set search_path = ''
+as $$
+  select private.process_webhook_event(p_event_id, true)
+$$;
+comment on function public.replay_webhook_event(uuid) is
+  'Operators/workers: process a stored webhook again (handlers are idempotent).';
+revoke execute on function public.replay_webhook_event(uuid) from public, anon, authenticated;
+grant execute on function public.replay_webhook_event(uuid) to service_role;
+
+create function private.replay_deferred_webhooks(p_provider_message_id text) returns void
+language sql
+set search_path = ''
+as $$
+  select private.process_webhook_event(w.id, true)
+  from public.webhook_events w
+  where w.status = 'deferred' and w.provider_message_id = p_provider_message_id
+  order by w.received_at
+$$;
+comment on function private.replay_deferred_webhooks(text) is
+  'Apply status events that arrived before their message''s provider id was recorded.';
+
+-- ============================================================================================
+-- Send-SMS hook (Supabase Auth)
+-- ============================================================================================
+
+-- SECURITY DEFINER: Supabase Auth calls it as supabase_auth_admin, which has no rights on the
+-- messaging tables; EXECUTE is granted to that role alone.
+create function public.send_sms_hook(event jsonb) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_settings public.messaging_settings := private.messaging_settings();
+  v_phone text := private.normalize_phone(event -> 'user' ->> 'phone');
+  v_otp text := event -> 'sms' ->> 'otp';
+  v_sender public.senders;
+  v_contact_id uuid;
+  v_body text;
+begin
+  if v_phone is null or v_phone !~ '^\+[1-9][0-9]{6,14}$' or coalesce(v_otp, '') = '' then
+    return jsonb_build_object('error', jsonb_build_object('http_code', 400,
+      'message', 'The hook needs user.phone (E.164) and sms.otp.'));
+  end if;
+  select c.id into v_contact_id from public.contacts c where c.phone = v_phone;
+  if private.current_consent(v_contact_id, 'sms') = 'opted_out' then
+    return jsonb_build_object('error', jsonb_build_object('http_code', 403,
+      'message', 'This number replied STOP. Text START to us to receive codes again.'));
+  end if;
+  if private.is_suppressed('sms', v_phone) then
+    return jsonb_build_object('error', jsonb_build_object('http_code', 400,
+      'message', 'This number cannot receive text messages.'));
+  end if;
+  select * into v_sender from public.senders s
+  where s.channel = 'sms' and s.enabled
+  order by s.use_for_transactional desc, s.created_at
+  limit 1;
+  if not found then
+    return jsonb_build_object('error', jsonb_build_object('http_code', 500,
+      'message', 'No SMS sender is configured.'));
+  end if;
+  v_body := replace(v_settings.otp_template, '{{code}}', v_otp);
+  insert into public.messages (direction, kind, channel, status, contact_id, sender_id, to_address,
+    from_address, body, segments, is_marketing)
+  values ('outbound', 'transactional', 'sms', 'queued', v_contact_id, v_sender.id, v_phone,
+    coalesce(v_sender.from_number::text, v_sender.messaging_service_sid), v_body, public.sms_segments(v_body), false);
+  return '{}'::jsonb;
+end
+$$;
+comment on function public.send_sms_hook(jsonb) is
+  'Supabase Auth Send-SMS hook: queue the one-time code as a transactional SMS for the SMS worker. {} or {"error": {"http_code", "message"}}.';
+revoke execute on function public.send_sms_hook(jsonb) from public, anon, authenticated, service_role;
+grant execute on function public.send_sms_hook(jsonb) to supabase_auth_admin;
