@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from typing import Any
@@ -95,8 +94,7 @@ class RealtimeService:
                     connection.receive_binary(frame["bytes"])
         finally:
             connection.close()
-            with contextlib.suppress(asyncio.CancelledError):
-                await writer
+            await writer
 
     async def broadcast_messages(self, request: Request) -> Response:
         """`POST /api/broadcast` `{messages: [{topic, event, payload, private}]}` → 202."""

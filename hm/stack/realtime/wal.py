@@ -33,6 +33,7 @@ POLL_INTERVAL = 0.02
 IDLE_POLL_INTERVAL = 0.5
 MAX_CHANGES_PER_POLL = 1000
 RETRY_DELAY = 1.0
+DISPATCH_RETRY_DELAY = 0.1
 ACTIONS = {"I": "INSERT", "U": "UPDATE", "D": "DELETE"}
 
 
@@ -169,12 +170,21 @@ class WalReader:
                 await self._recover()
                 continue
             if changes:
-                try:
-                    await self.on_changes(changes)
-                except Exception:
-                    log.exception("dispatching %d changes failed", len(changes))
+                await self._hand_over(changes)
             if not more:
                 await self._pause()
+
+    async def _hand_over(self, changes: list[Change]) -> None:
+        """Dispatch a batch; the slot has already moved past it, so a failure is retried once
+        (a database hiccup during the RLS checks) before the batch is reported lost."""
+        for attempt in (1, 2):
+            try:
+                await self.on_changes(changes)
+                return
+            except Exception:
+                log.exception("dispatching %d changes failed (attempt %d)", len(changes), attempt)
+                await asyncio.sleep(DISPATCH_RETRY_DELAY)
+        log.error("%d changes were not delivered to subscribers", len(changes))
 
     async def _pause(self) -> None:
         interval = POLL_INTERVAL if self._listening else IDLE_POLL_INTERVAL
