@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 import pytest
 from realtime import RealtimeSubscribeStates
 
@@ -301,3 +302,38 @@ async def test_schema_wide_binding_and_column_privileges(
     assert data(full)["record"]["label"] == "secret label"
     # anon may not read the table at all: nothing arrives.
     assert anon.items == []
+
+
+async def test_one_rls_check_per_identity_however_many_subscribers(
+    make_async_client: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+) -> None:
+    table = make_table()
+    log = f"public.{table.name}_checks"
+    # The policy records each evaluation, so the test counts the RLS checks the service runs.
+    table.execute(f"create table {log} (id bigserial primary key)")
+    table.execute(
+        f"create function {log}_count() returns boolean language sql volatile security definer"
+        f" set search_path = '' as $$ insert into {log} default values returning true $$"
+    )
+    table.execute(f"grant execute on function {log}_count() to authenticated")
+    table.execute(
+        'create policy "Checks are counted" on {table} as restrictive for select'
+        f" to authenticated using ({log}_count())"
+    )
+    first_token, second_token = user_token(ALICE), user_token(ALICE, 7200)
+    first, second = (
+        await make_async_client(first_token),
+        await make_async_client(second_token),
+    )
+    inboxes = [await subscribe(first, table) for _ in range(10)]
+    inboxes += [await subscribe(second, table) for _ in range(10)]
+
+    row = table.insert(ALICE)
+    for inbox in inboxes:
+        await inbox.wait_for(lambda i: data(i)["record"]["id"] == row)
+    with psycopg.connect(table.db_url, autocommit=True) as conn:
+        (checks,) = conn.execute(f"select count(*) from {log}").fetchone() or (0,)
+    # Twenty subscribers, two distinct sets of claims (the tokens' exp differ): two checks.
+    assert checks == 2
