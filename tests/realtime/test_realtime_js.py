@@ -214,3 +214,24 @@ async def test_an_expired_token_closes_the_supabase_js_channel(
     assert system["message"]["extension"] == "system"
     assert system["message"]["message"] == "Token has expired 0 seconds ago"
     await js.events.wait_for(lambda e: e["kind"] == "status" and e["status"] == "CLOSED")
+
+
+@pytest.mark.parametrize("vsn", VSNS)
+async def test_set_auth_refreshes_the_token_of_a_joined_channel(
+    vsn: str,
+    start_js: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+) -> None:
+    table = make_table()
+    js = await start_js(vsn, topic(), TABLE=table.name, ACCESS_TOKEN=user_token(ALICE, 2))
+    await js.subscribed()
+    await js.command(setAuth=user_token(ALICE))
+    await js.events.wait_for(lambda e: e["kind"] == "auth-set")
+    await asyncio.sleep(2.5)  # past the first token's expiry
+    row = table.insert(ALICE)
+    change = await js.events.wait_for(lambda e: e["kind"] == "change")
+    assert change["new"]["id"] == row
+    statuses = [e["status"] for e in js.of_kind("status")]
+    assert statuses == ["SUBSCRIBED"]
+    assert all(e["message"]["status"] == "ok" for e in js.of_kind("system"))

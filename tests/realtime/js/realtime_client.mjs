@@ -66,6 +66,9 @@ for await (const line of createInterface({ input: process.stdin })) {
       type: 'broadcast', event: command.sendBinary.event, payload: bytes.buffer,
     })
     out({ kind: 'sent', result })
+  } else if (command.setAuth) {
+    await client.realtime.setAuth(command.setAuth)
+    out({ kind: 'auth-set' })
   } else if (command.quit) {
     break
   }
