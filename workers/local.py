@@ -46,6 +46,8 @@ class LocalMessaging:
     simulator_port: int = 54340
     webhook_port: int = 54350
     simulator_config: SimulatorConfig = field(default_factory=SimulatorConfig)
+    # "rest" (PostgREST RPC, the default deployment) or "postgres" (direct pool).
+    outbox_transport: str = "rest"
     workers: dict[str, ManagedProcess] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -63,9 +65,12 @@ class LocalMessaging:
 
     @property
     def env(self) -> dict[str, str]:
-        return local_messaging_env(
-            self.supabase_env, self.simulator_config, self.simulator.url, self.webhook_port
-        )
+        return {
+            **local_messaging_env(
+                self.supabase_env, self.simulator_config, self.simulator.url, self.webhook_port
+            ),
+            "OUTBOX_TRANSPORT": self.outbox_transport,
+        }
 
     @property
     def webhook_url(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -25,6 +26,15 @@ class Contact:
 def _number_block(count: int) -> int:
     """A random base for `count` consecutive 10-digit US numbers (fictional enough for tests)."""
     return secrets.randbelow(7_000_000_000 - count) + 2_000_000_000
+
+
+def zone_at_local_hour(hour: int, now: datetime | None = None) -> str:
+    """An IANA zone (Etc/GMT±N) where it is now about `hour` o'clock, so quiet-hours scenarios
+    do not depend on when the tests run."""
+    current = (now or datetime.now(UTC)).hour
+    offset = (hour - current + 12) % 24 - 12  # in -12..11
+    # Etc/GMT names have the sign inverted: Etc/GMT+5 is UTC-5.
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
 
 
 def create_sms_sender(
@@ -56,7 +66,10 @@ def create_email_sender(conn: Connection, rate: float = 100.0) -> str:
 def create_contacts(
     conn: Connection, count: int, *, consent: bool = True, time_zone: str | None = None
 ) -> list[Contact]:
-    """`count` contacts with a phone and an email, opted in to SMS and email when `consent`."""
+    """`count` contacts with a phone and an email, opted in to SMS and email when `consent`,
+    living where it is early afternoon unless `time_zone` says otherwise (marketing quiet hours
+    must not make a scenario depend on the time of day it runs)."""
+    time_zone = time_zone or zone_at_local_hour(13)
     base = _number_block(count)
     tag = secrets.token_hex(3)
     rows = conn.execute(

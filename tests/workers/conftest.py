@@ -3,6 +3,7 @@ and MailerSend's wire protocols) and clients of it built on the official SDKs.""
 
 from __future__ import annotations
 
+import os
 import signal
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -149,6 +150,7 @@ def local_messaging(stack: LocalStack) -> Iterator[LocalMessaging]:
         simulator_port=free_port(),
         webhook_port=free_port(),
         simulator_config=SIM_CONFIG,
+        outbox_transport=os.environ.get("HM_TEST_OUTBOX_TRANSPORT", "rest"),
     )
     messaging.start(worker_count=0)
     yield messaging

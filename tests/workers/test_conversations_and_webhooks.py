@@ -132,7 +132,7 @@ def test_duplicate_inbound_webhook_is_stored_and_processed_once(
     ).fetchone()
     assert row == (1,)
     events = db.execute(
-        "select count(*) from public.webhook_events where provider_event_id like %s", (sid + "%",)
+        "select count(*) from public.webhook_events where provider_event_id = %s", (sid,)
     ).fetchone()
     assert events == (1,)
 

@@ -132,7 +132,7 @@ def create_app(
             return params
         inbound = parse(TwilioInbound, params)
         event_id, duplicate = await holder["store"].store_event(
-            "twilio", f"{inbound.MessageSid}:inbound", "inbound", params
+            "twilio", inbound.MessageSid, "sms_inbound", params
         )
         if duplicate:
             # Already answered once (Twilio retries): no second reply, no second processing.
@@ -154,7 +154,9 @@ def create_app(
         if request.query_params.get("message_id"):
             payload["message_id"] = request.query_params["message_id"]
         key = f"{status.MessageSid}:{status.MessageStatus}"
-        event_id, duplicate = await holder["store"].store_event("twilio", key, "status", payload)
+        event_id, duplicate = await holder["store"].store_event(
+            "twilio", key, "sms_status", payload
+        )
         WEBHOOK_EVENTS.labels("twilio", "duplicate" if duplicate else "status").inc()
         if not duplicate:
             process_later(event_id, holder["store"].process_event(event_id))
@@ -176,7 +178,7 @@ def create_app(
         if not event.event_id:
             raise InvalidPayload("data.id is missing")
         event_id, duplicate = await holder["store"].store_event(
-            "mailersend", event.event_id, event.type, data
+            "mailersend", event.event_id, "email_event", data
         )
         WEBHOOK_EVENTS.labels("mailersend", "duplicate" if duplicate else "event").inc()
         if not duplicate:
