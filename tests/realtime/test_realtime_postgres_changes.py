@@ -337,3 +337,31 @@ async def test_one_rls_check_per_identity_however_many_subscribers(
         (checks,) = conn.execute(f"select count(*) from {log}").fetchone() or (0,)
     # Twenty subscribers, two distinct sets of claims (the tokens' exp differ): two checks.
     assert checks == 2
+
+
+async def test_select_narrows_the_columns_sent(
+    make_async_client: Callable[..., Any],
+    make_table: Callable[[], PublishedTable],
+    user_token: Callable[..., str],
+) -> None:
+    table = make_table()
+    client = await make_async_client(user_token(ALICE))
+    narrow, full = Inbox(), Inbox()
+    channel = client.channel(f"select-{uuid.uuid4().hex[:8]}")
+    channel.on_postgres_changes("INSERT", narrow.add, table=table.name, select=["id", "label"])
+    channel.on_postgres_changes("INSERT", full.add, table=table.name)
+    await channel.subscribe()
+
+    row = table.insert(ALICE, n=3, label="tag")
+    item = data(await narrow.wait_for(lambda i: data(i)["record"]["id"] == row))
+    assert item["record"] == {"id": row, "label": "tag"}
+    assert [c["name"] for c in item["columns"]] == ["id", "label"]
+    whole = data(await full.wait_for(lambda i: "n" in data(i)["record"]))
+    assert whole["record"]["n"] == 3
+
+    errors = Inbox()
+    wildcard = client.channel(f"select-all-{uuid.uuid4().hex[:8]}")
+    wildcard.on_postgres_changes("*", lambda p: None, schema="public", select=["id"])
+    await wildcard.subscribe(lambda state, error: errors.add(str(error)) if error else None)
+    message = await errors.wait_for(lambda e: "Column selection" in e)
+    assert "not supported for wildcard subscriptions" in message

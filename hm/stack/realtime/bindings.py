@@ -31,6 +31,8 @@ class Binding:
     schema: str
     table: str  # "*" means every published table of the schema
     filters: tuple[Filter, ...]
+    # Columns to send (`select`); None sends every column the subscriber may read.
+    select: tuple[str, ...] | None = None
 
     def covers(self, change: Change) -> bool:
         return (
@@ -63,13 +65,32 @@ def parse_binding(params: dict[str, Any]) -> Binding:
     except FilterError as error:
         raise BindingError(str(error)) from error
     event = str(params.get("event", "*")).upper()
-    return Binding(
+    binding = Binding(
         id=binding_id(params),
         event=event if event in EVENTS else "*",
         schema=str(schema) if schema is not None else "public",
         table=str(table) if table is not None else "*",
         filters=filters,
+        select=_select(params.get("select")),
     )
+    if binding.select is not None and "*" in (binding.schema, binding.table):
+        raise BindingError(
+            "Column selection is not supported for wildcard subscriptions. Provide an explicit"
+            " schema and table name."
+        )
+    return binding
+
+
+def _select(raw: Any) -> tuple[str, ...] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raise BindingError(
+            "Error parsing `select` params: expected a list of column name strings,"
+            ' e.g. select: ["col1", "col2"]'
+        )
+    names = tuple(name for name in raw if isinstance(name, str))
+    return names or None
 
 
 PUBLISHED_COLUMNS_SQL = """
@@ -101,6 +122,13 @@ async def check_published(conn: AsyncConnection[Any], bindings: list[Binding]) -
                 "Unable to subscribe to changes with given parameters. Please check Realtime is"
                 f" enabled for the given connect parameters: [{binding.describe()}]"
             )
+        for column in binding.select or ():
+            if not any(column in names for names in tables):
+                return (
+                    "Unable to subscribe to changes with given parameters. An exception happened"
+                    f" so please check your connect parameters: [{binding.describe()}]."
+                    f" Exception: ERROR P0001 (raise_exception) invalid column for select {column}"
+                )
         for filter_ in binding.filters:
             if not any(filter_.column in names for names in tables):
                 return (

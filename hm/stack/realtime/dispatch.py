@@ -23,6 +23,7 @@ from hm.stack.realtime.wal import Change
 log = logging.getLogger("hm.realtime.dispatch")
 
 ViewCache = dict[tuple[str, str, str], TableView | None]
+Selection = tuple[str, ...] | None
 
 
 class ChangeDispatcher:
@@ -49,14 +50,14 @@ class ChangeDispatcher:
         if reference is None:
             return
         column_sets = filter_columns(change, reference)
-        matched: dict[Channel, list[int]] = {}
+        # One push per channel and column selection, listing the ids of its matching bindings.
+        matched: dict[tuple[Channel, Selection], list[int]] = {}
         for channel, binding in subscribers:
             if any(matches(binding.filters, columns) for columns in column_sets):
-                matched.setdefault(channel, []).append(binding.id)
-        groups: dict[Identity, list[Channel]] = {}
-        for channel in matched:
-            groups.setdefault(channel.identity, []).append(channel)
-        frames: dict[tuple[str, str, tuple[int, ...]], str] = {}
+                matched.setdefault((channel, binding.select), []).append(binding.id)
+        groups: dict[Identity, list[tuple[Channel, Selection]]] = {}
+        for channel, selection in matched:
+            groups.setdefault(channel.identity, []).append((channel, selection))
         for identity in await visible_to(conn, change, reference, groups):
             view = await _view(conn, views, change, identity.role)
             if view is None or not view.key_readable:
@@ -68,16 +69,20 @@ class ChangeDispatcher:
                     identity.role,
                 )
                 continue
-            data = change_data(change, view)
-            for channel in groups[identity]:
-                ids = matched[channel]
+            rendered: dict[Selection, dict[str, Any]] = {}
+            frames: dict[tuple[str, str, tuple[int, ...], Selection], str] = {}
+            for channel, selection in groups[identity]:
+                ids = matched[(channel, selection)]
                 vsn = channel.connection.vsn
-                key = (channel.topic, vsn, tuple(ids))
+                key = (channel.topic, vsn, tuple(ids), selection)
                 if key not in frames:
-                    push = Message(channel.topic, "postgres_changes", {"ids": ids, "data": data})
-                    frames[key] = encode_text(push, vsn)
+                    if selection not in rendered:
+                        rendered[selection] = change_data(change, view, selection)
+                    payload = {"ids": ids, "data": rendered[selection]}
+                    frames[key] = encode_text(
+                        Message(channel.topic, "postgres_changes", payload), vsn
+                    )
                 channel.connection.send_frame(frames[key])
-            frames.clear()  # another identity's data differs
 
 
 async def _view(

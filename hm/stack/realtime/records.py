@@ -91,8 +91,13 @@ def _typed_columns(columns: tuple[WalColumn, ...], view: TableView) -> dict[str,
     return {c.name: ColumnValue(view.type_of(c.name), c.text) for c in columns}
 
 
-def change_data(change: Change, view: TableView) -> dict[str, Any]:
-    selectable = {c.name: c for c in view.columns if c.selectable}
+def change_data(
+    change: Change, view: TableView, select: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """The payload's `data`; `select` narrows it to a binding's chosen columns."""
+    selectable = {
+        c.name: c for c in view.columns if c.selectable and (select is None or c.name in select)
+    }
     data: dict[str, Any] = {
         "schema": change.schema,
         "table": change.table,
