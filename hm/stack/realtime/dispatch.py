@@ -14,8 +14,8 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from hm.stack.realtime.authorization import Identity, visible_to
-from hm.stack.realtime.channels import Channel, Hub
 from hm.stack.realtime.filters import matches
+from hm.stack.realtime.hub import Channel, Hub
 from hm.stack.realtime.records import TableView, change_data, filter_columns, load_table_view
 from hm.stack.realtime.serializer import Message, encode_text
 from hm.stack.realtime.wal import Change

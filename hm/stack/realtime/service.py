@@ -17,8 +17,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hm.stack.api_keys import ApiKeyCheck
 from hm.stack.context import GatewayContext
-from hm.stack.realtime.channels import TOPIC_PREFIX, ClientConnection, Hub
+from hm.stack.realtime.channels import ClientConnection
 from hm.stack.realtime.dispatch import ChangeDispatcher
+from hm.stack.realtime.hub import TOPIC_PREFIX, Hub
 from hm.stack.realtime.serializer import (
     BINARY_ENCODING,
     JSON_ENCODING,
