@@ -13,7 +13,7 @@ import websockets
 from realtime import RealtimeSubscribeStates
 
 from hm.stack.manager import LocalStack
-from tests.realtime.conftest import Inbox, PublishedTable
+from tests.realtime.helpers import Inbox, PublishedTable
 
 ALICE = str(uuid.uuid4())
 

@@ -15,7 +15,7 @@ import pytest
 
 from hm.stack.config import TOOLS_DIR
 from hm.stack.manager import LocalStack
-from tests.realtime.conftest import Inbox, PublishedTable
+from tests.realtime.helpers import Inbox, PublishedTable
 
 SCRIPT = Path(__file__).parent / "js" / "realtime_client.mjs"
 ALICE = str(uuid.uuid4())

@@ -12,7 +12,7 @@ import pytest
 from realtime import RealtimeSubscribeStates
 
 from hm.stack.manager import LocalStack
-from tests.realtime.conftest import Inbox, PublishedTable
+from tests.realtime.helpers import Inbox, PublishedTable
 
 ALICE = str(uuid.uuid4())
 BOB = str(uuid.uuid4())

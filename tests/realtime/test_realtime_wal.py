@@ -12,7 +12,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from hm.stack.manager import LocalStack
 from hm.stack.realtime.wal import Change, WalReader
-from tests.realtime.conftest import Inbox, PublishedTable
+from tests.realtime.helpers import Inbox, PublishedTable
 
 
 @pytest.fixture
