@@ -4,6 +4,7 @@ and MailerSend's wire protocols) and clients of it built on the official SDKs.""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -121,8 +122,8 @@ class System:
     def start_worker(self, name: str, **env: str) -> int:
         settings = {
             "WORKER_POLL_INTERVAL_SECONDS": "0.5",
-            "WORKER_AMBIGUOUS_AFTER_SECONDS": "5",
-            "WORKER_PROVIDER_TIMEOUT_SECONDS": "2",
+            "WORKER_AMBIGUOUS_AFTER_SECONDS": "8",
+            "WORKER_PROVIDER_TIMEOUT_SECONDS": "5",
             "WORKER_LEASE_SECONDS": "10",
             **env,
         }
@@ -155,6 +156,8 @@ def local_messaging(stack: LocalStack) -> Iterator[LocalMessaging]:
     messaging.start(worker_count=0)
     yield messaging
     messaging.stop()
+    if not os.environ.get("HM_KEEP_TEST_STACK"):  # kept for reading the processes' logs
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -13,12 +13,18 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 FINAL = {"delivered", "undelivered", "failed"}
 
 
-def eventually(check: Callable[[], bool], seconds: float = 30.0, what: str = "condition") -> None:
+def eventually(
+    check: Callable[[], bool],
+    seconds: float = 30.0,
+    what: str = "condition",
+    state: Callable[[], object] | None = None,
+) -> None:
     deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {seconds:.0f} s")
-        time.sleep(0.1)
+            seen = f" (state: {state()})" if state else ""
+            raise AssertionError(f"{what} not reached within {seconds:.0f} s{seen}")
+        time.sleep(0.2)
 
 
 def blast_statuses(db: Connection, blast_id: str) -> Counter[str]:
