@@ -332,3 +332,12 @@ $$;
 comment on function public.template_merge_fields(text) is
   'The distinct merge fields a template uses (validating it: unknown fields are refused).';
 grant execute on function public.template_merge_fields(text) to authenticated, service_role;
+
+-- Pure helpers: callable by the API roles so invoker functions, triggers and policies can use them
+-- (the private schema itself is not exposed through the API).
+grant execute on function private.sms_keyword_token(text), private.classify_sms_keyword(text, text[], text[], text[]),
+  private.classify_twilio_opt_out_type(text), private.sms_measure(text),
+  private.within_send_window(timestamptz, text, time, time), private.merge_field_pattern(),
+  private.known_merge_fields(), private.compile_template(text), private.template_sql(text[], jsonb),
+  private.json_field_sql(text)
+  to authenticated, service_role;

@@ -418,3 +418,8 @@ as $$
 $$;
 comment on function private.suppress_address(public.message_channel, text, public.suppression_reason, uuid) is
   'Add an active suppression for an address unless one exists (idempotent).';
+
+grant execute on function private.resolve_time_zone(text, text),
+  private.consent_allows_marketing(public.consent_status, public.message_channel, public.messaging_settings),
+  private.current_consent(uuid, public.message_channel), private.is_suppressed(public.message_channel, text)
+  to authenticated, service_role;

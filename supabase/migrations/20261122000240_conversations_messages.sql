@@ -369,6 +369,9 @@ $$;
 comment on function public.mark_conversation_read(uuid) is 'Reset a conversation''s unread count (RLS: organizers+).';
 grant execute on function public.mark_conversation_read(uuid) to authenticated;
 
+grant execute on function private.message_status_rank(public.message_status), private.may_reply_by_sms(uuid, uuid)
+  to authenticated, service_role;
+
 -- ============================================================================================
 -- Realtime
 -- ============================================================================================

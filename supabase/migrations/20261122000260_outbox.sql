@@ -176,6 +176,8 @@ comment on function private.check_blast_health(uuid) is
 -- Claim
 -- ============================================================================================
 
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
+-- helpers and writes counters, consent and suppressions as the owner.
 create function public.claim_outbound_messages(
   p_worker_id text,
   p_channel text,
@@ -184,6 +186,7 @@ create function public.claim_outbound_messages(
   p_now timestamptz default now()
 ) returns setof public.claimed_message
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
@@ -344,8 +347,11 @@ grant execute on function public.claim_outbound_messages(text, text, integer, in
 -- Sending and outcomes
 -- ============================================================================================
 
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
+-- helpers and writes counters, consent and suppressions as the owner.
 create function public.mark_message_sending(p_message_id uuid, p_worker_id text) returns boolean
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
@@ -384,9 +390,12 @@ comment on function public.mark_message_sending(uuid, text) is
 revoke execute on function public.mark_message_sending(uuid, text) from public, anon, authenticated;
 grant execute on function public.mark_message_sending(uuid, text) to service_role;
 
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
+-- helpers and writes counters, consent and suppressions as the owner.
 create function public.record_message_sent(p_message_id uuid, p_provider_id text, p_provider_status text)
 returns void
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
@@ -456,6 +465,8 @@ $$;
 comment on function private.retry_delay_seconds(text, integer) is
   'Backoff in seconds for a retryable provider error code (null = not retryable).';
 
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
+-- helpers and writes counters, consent and suppressions as the owner.
 create function public.record_message_failed(
   p_message_id uuid,
   p_error_code text,
@@ -463,6 +474,7 @@ create function public.record_message_failed(
   p_retry_after_seconds integer default null
 ) returns void
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
@@ -503,14 +515,17 @@ comment on function public.record_message_failed(uuid, text, text, integer) is
 revoke execute on function public.record_message_failed(uuid, text, text, integer) from public, anon, authenticated;
 grant execute on function public.record_message_failed(uuid, text, text, integer) to service_role;
 
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
+-- helpers and writes counters, consent and suppressions as the owner.
 create function public.list_unresolved_sends(p_older_than_seconds integer) returns setof public.messages
 language sql
 stable
+security definer
 set search_path = ''
 as $$
   select * from public.messages m
   where m.status = 'sending'
-    and m.send_started_at < now() - make_interval(secs => greatest(coalesce(p_older_than_seconds, 0), 0))
+    and m.send_started_at <= now() - make_interval(secs => greatest(coalesce(p_older_than_seconds, 0), 0))
   order by m.send_started_at
 $$;
 comment on function public.list_unresolved_sends(integer) is
@@ -518,8 +533,11 @@ comment on function public.list_unresolved_sends(integer) is
 revoke execute on function public.list_unresolved_sends(integer) from public, anon, authenticated;
 grant execute on function public.list_unresolved_sends(integer) to service_role;
 
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
+-- helpers and writes counters, consent and suppressions as the owner.
 create function public.resolve_unresolved_send(p_message_id uuid, p_provider_id text) returns void
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare

@@ -321,9 +321,12 @@ comment on function private.handle_email_event(jsonb) is
 -- Webhook entry points
 -- ============================================================================================
 
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
+-- helpers and writes counters, consent and suppressions as the owner.
 create function public.store_webhook_event(p_provider text, p_event_id text, p_event_type text, p_payload jsonb)
 returns table (event_id uuid, duplicate boolean)
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
@@ -395,8 +398,11 @@ $$;
 comment on function private.process_webhook_event(uuid, boolean) is
   'Dispatch a stored webhook to its handler; failures are recorded on the event (failed + last_error).';
 
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
+-- helpers and writes counters, consent and suppressions as the owner.
 create function public.process_webhook_event(p_event_id uuid) returns jsonb
 language sql
+security definer
 set search_path = ''
 as $$
   select private.process_webhook_event(p_event_id, false)
@@ -406,8 +412,11 @@ comment on function public.process_webhook_event(uuid) is
 revoke execute on function public.process_webhook_event(uuid) from public, anon, authenticated;
 grant execute on function public.process_webhook_event(uuid) to service_role;
 
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
+-- helpers and writes counters, consent and suppressions as the owner.
 create function public.replay_webhook_event(p_event_id uuid) returns jsonb
 language sql
+security definer
 set search_path = ''
 as $$
   select private.process_webhook_event(p_event_id, true)

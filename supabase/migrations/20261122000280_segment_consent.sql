@@ -89,6 +89,8 @@ $$;
 comment on function private.segment_contact_ids(jsonb) is
   'THE segment evaluator: ids of live contacts matching a definition — Data model I''s criteria plus consent_sms / consent_email.';
 
+grant execute on function private.validate_segment_consent(jsonb) to authenticated, service_role;
+
 -- ============================================================================================
 -- Blast references
 -- ============================================================================================
