@@ -24,8 +24,12 @@ class GatewayContext:
 class GatewayService(Protocol):
     """A Supabase service mounted on the gateway under `prefix` (for example `/auth/v1`)."""
 
-    prefix: str
-    app: ASGIApp
+    # Read-only properties, so a service may expose a more specific app type (e.g. Starlette).
+    @property
+    def prefix(self) -> str: ...
+
+    @property
+    def app(self) -> ASGIApp: ...
 
     async def startup(self) -> None: ...
 
