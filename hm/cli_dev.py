@@ -15,12 +15,15 @@ dev_app = typer.Typer(
 )
 console = Console()
 
+# The logins supabase/seeds/10-people-events.sql creates.
 DEMO_LOGINS = (
     ("owner", "owner@hellomiami.local"),
+    ("admin", "admin@hellomiami.local"),
     ("organizer", "organizer@hellomiami.local"),
     ("volunteer", "volunteer@hellomiami.local"),
+    ("print station", "station@devices.hellomiami.local"),
 )
-DEMO_PASSWORD = "hello-miami-demo"
+DEMO_PASSWORD = "hellomiami-demo"
 
 
 @dev_app.command()
@@ -39,7 +42,7 @@ def up() -> None:
         f"service_role key:   {config.service_role_key}",
         "",
         "Demo staff logins (password [bold]" + DEMO_PASSWORD + "[/]):",
-        *(f"  {role:<10} {email}" for role, email in DEMO_LOGINS),
+        *(f"  {role:<14} {email}" for role, email in DEMO_LOGINS),
         "",
         "Environment for clients: [bold].venv/bin/hm stack env[/]",
         "Stop everything:         [bold].venv/bin/hm dev down[/]",
