@@ -269,7 +269,7 @@ as $$
      -- STOP is absolute.
      and private.current_consent(c.id, 'sms') is distinct from 'opted_out'
      and not private.is_suppressed('sms', c.phone)
-     and (private.current_consent(c.id, 'sms') = 'opted_in'
+     and (private.current_consent(c.id, 'sms') is not distinct from 'opted_in'
           or exists (select 1 from public.conversations v
                      where v.id = p_conversation_id and v.contact_id = c.id
                        and v.last_inbound_at is not null))
@@ -346,7 +346,7 @@ begin
     raise exception using errcode = 'P0001', message = 'contact_opted_out',
       detail = 'The contact replied STOP (or equivalent); they get no texts until they opt back in.';
   end if;
-  if not private.may_reply_by_sms(v_conversation.contact_id, p_conversation_id) then
+  if not coalesce(private.may_reply_by_sms(v_conversation.contact_id, p_conversation_id), false) then
     raise exception using errcode = 'P0001', message = 'no_sms_consent',
       detail = 'The contact has not opted in to texts and has not written in this conversation (or the number is suppressed).';
   end if;
