@@ -51,7 +51,8 @@ create table public.automation_runs (
   status text not null check (status in ('completed', 'failed')),
   error text
 );
-comment on table public.automation_runs is 'Run log: each automation run that found recipients (or failed), with counts.';
+comment on table public.automation_runs is
+  'Run log with counts: one run per event for thank-yous; birthday runs that queued texts; failures.';
 comment on column public.automation_runs.occasion is 'What the run was for: the event id, or the birthday date.';
 comment on column public.automation_runs.skipped is 'Recipients left out: no consent, suppressed, no address, or already sent.';
 
@@ -226,6 +227,9 @@ begin
             and e.ends_at + make_interval(hours => v_automation.delay_hours) <= p_now
             and e.ends_at + make_interval(hours => v_automation.delay_hours)
                 > p_now - make_interval(hours => v_automation.lookback_hours)
+            -- One completed run per event: the thank-you goes out once.
+            and not exists (select 1 from public.automation_runs r
+                            where r.automation_id = v_automation.id and r.occasion = e.id::text and r.status = 'completed')
         loop
           v_occasion := v_event.id::text;
           select array_agg(ci.contact_id) into v_ids
@@ -253,6 +257,9 @@ begin
                           where m.dedupe_key = format('automation:%s:%s:%s', v_automation.id, v_occasion, c.id));
         continue when v_ids is null;
         v_result := private.enqueue_automation(v_automation, v_ids, v_occasion, null, p_now);
+        -- Called every minute all day: log only runs that queued something, not the contacts
+        -- without consent it meets again each time.
+        continue when v_result.enqueued = 0;
         return next private.log_automation_run(v_automation.id, v_occasion, p_now,
           v_result.enqueued, v_result.skipped, 'completed', null);
       end if;
