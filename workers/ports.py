@@ -137,3 +137,8 @@ class WebhookStore(Protocol):
         """Store the raw event first; returns (our event id, whether it was a duplicate)."""
 
     async def process_event(self, event_id: str) -> dict[str, Any]: ...
+
+    async def list_deferred(self, older_than_seconds: int, limit: int) -> list[str]:
+        """Events parked as `deferred` (about a message whose provider id was not known yet)."""
+
+    async def replay_event(self, event_id: str) -> dict[str, Any]: ...

@@ -113,3 +113,18 @@ class PostgresOutboxStore:
     async def process_event(self, event_id: str) -> dict[str, Any]:
         result = await self._value("select public.process_webhook_event(%s)", (event_id,))
         return dict(result or {})
+
+    async def list_deferred(self, older_than_seconds: int, limit: int) -> list[str]:
+        rows = await self._rows(
+            """select id from public.webhook_events
+               where status = 'deferred'
+                 and received_at < now() - make_interval(secs => %s)
+                 and received_at > now() - interval '1 day'
+               order by received_at limit %s""",
+            (older_than_seconds, limit),
+        )
+        return [str(row["id"]) for row in rows]
+
+    async def replay_event(self, event_id: str) -> dict[str, Any]:
+        result = await self._value("select public.replay_webhook_event(%s)", (event_id,))
+        return dict(result or {})

@@ -63,6 +63,12 @@ class RecordingStore:
         self.calls.append(("process_event", (event_id,)))
         return {"reply": None}
 
+    async def list_deferred(self, older_than_seconds: int, limit: int) -> list[str]:
+        return []
+
+    async def replay_event(self, event_id: str) -> dict[str, Any]:
+        return {}
+
 
 @dataclass
 class ScriptedSms:

@@ -51,6 +51,22 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+DEFERRED_REPLAY_EVERY_SECONDS = 5
+
+
+async def replay_deferred(store: WebhookStore) -> None:
+    """A status callback can overtake the worker's record of the provider id; such events are
+    parked as deferred and normally replayed when the id is recorded. This sweep replays any
+    left behind (a callback processed while that record was committing), so none stays stuck."""
+    while True:
+        await asyncio.sleep(DEFERRED_REPLAY_EVERY_SECONDS)
+        try:
+            for event_id in await store.list_deferred(DEFERRED_REPLAY_EVERY_SECONDS, 200):
+                await store.replay_event(event_id)
+        except Exception:  # logged; the next sweep tries again
+            log.exception("replaying deferred webhook events failed")
+
+
 def twiml(reply: str | None) -> Response:
     response = MessagingResponse()
     if reply:
@@ -77,14 +93,13 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if lifespan_store is None:
+        async with contextlib.AsyncExitStack() as stack:
+            if lifespan_store is not None:
+                holder["store"] = await stack.enter_async_context(lifespan_store())
+            sweeper = asyncio.create_task(replay_deferred(holder["store"]))
             yield
-        else:
-            async with lifespan_store() as opened:
-                holder["store"] = opened
-                yield
-        if background:
-            await asyncio.gather(*background, return_exceptions=True)
+            sweeper.cancel()
+            await asyncio.gather(sweeper, *background, return_exceptions=True)
 
     app = FastAPI(
         title="Hello Miami webhooks",
