@@ -129,6 +129,9 @@ class OutboxStore(Protocol):
 
     async def queue_depth(self, channel: str) -> int: ...
 
+    async def sender_from_email(self, sender_id: str) -> str | None:
+        """The email sender's from address (for claim rows that do not carry it)."""
+
 
 class WebhookStore(Protocol):
     async def store_event(
