@@ -311,18 +311,28 @@ $$;
 comment on function private.messaging_settings() is 'The organisation''s messaging settings row.';
 grant execute on function private.messaging_settings() to authenticated, service_role;
 
+-- contacts.time_zone is only shape-checked; an unknown zone must not break a claim. Asking
+-- Postgres to convert is far cheaper than scanning pg_timezone_names (which reads the zone files).
+create function private.is_time_zone(p_time_zone text) returns boolean
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  perform now() at time zone p_time_zone;
+  return true;
+exception when invalid_parameter_value then
+  return false;
+end
+$$;
+comment on function private.is_time_zone(text) is 'True when Postgres knows this IANA time zone.';
+
 create function private.resolve_time_zone(p_time_zone text, p_fallback text) returns text
 language sql
 stable
 set search_path = ''
 as $$
-  -- contacts.time_zone is only shape-checked; an unknown zone must not break a claim.
-  select case
-    when p_time_zone is not null
-         and exists (select 1 from pg_catalog.pg_timezone_names z where z.name = p_time_zone)
-      then p_time_zone
-    else p_fallback
-  end
+  select case when p_time_zone is not null and private.is_time_zone(p_time_zone) then p_time_zone else p_fallback end
 $$;
 comment on function private.resolve_time_zone(text, text) is
   'The given IANA time zone if Postgres knows it, else the fallback (the organisation''s).';
@@ -419,7 +429,7 @@ $$;
 comment on function private.suppress_address(public.message_channel, text, public.suppression_reason, uuid) is
   'Add an active suppression for an address unless one exists (idempotent).';
 
-grant execute on function private.resolve_time_zone(text, text),
+grant execute on function private.is_time_zone(text), private.resolve_time_zone(text, text),
   private.consent_allows_marketing(public.consent_status, public.message_channel, public.messaging_settings),
   private.current_consent(uuid, public.message_channel), private.is_suppressed(public.message_channel, text)
   to authenticated, service_role;

@@ -94,9 +94,10 @@ create index blast_audience_contact_id_idx on public.blast_audience (contact_id)
 
 create table public.blast_recipients (
   id bigint generated always as identity primary key,
-  blast_id uuid not null references public.blasts (id) on delete cascade,
-  -- No foreign key to contacts: the snapshot writes 100k rows in one statement and a per-row
-  -- key check would double its time; contacts are erased by anonymising, not deleted.
+  -- No foreign keys: the snapshot writes 100k rows in one statement and a per-row key check
+  -- would cost more than the rest of the insert. The blast's rows go with it (trigger below);
+  -- contacts are erased by anonymising, not deleted.
+  blast_id uuid not null,
   contact_id uuid not null,
   channel public.message_channel not null,
   variant text,
@@ -119,7 +120,6 @@ comment on column public.blast_recipients.time_zone is 'Recipient''s resolved IA
 
 create index blast_recipients_pending_idx on public.blast_recipients (blast_id, channel, id) where status = 'pending';
 create index blast_recipients_pending_contact_idx on public.blast_recipients (contact_id) where status = 'pending';
-create index blast_recipients_pending_address_idx on public.blast_recipients (to_address) where status = 'pending';
 
 alter table public.messages
   add constraint messages_blast_id_fkey foreign key (blast_id) references public.blasts (id) on delete set null;
@@ -142,6 +142,22 @@ grant all on table public.blasts, public.blast_variants, public.blast_audience, 
 
 create trigger blasts_touch_updated_at before update on public.blasts
   for each row execute function private.touch_updated_at();
+
+-- In place of an on-delete-cascade foreign key on the snapshot (see blast_recipients).
+create function private.blasts_delete_recipients() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  delete from public.blast_recipients r where r.blast_id = old.id;
+  return old;
+end
+$$;
+comment on function private.blasts_delete_recipients() is 'Trigger: a deleted blast takes its snapshot rows with it.';
+
+create trigger blasts_delete_recipients before delete on public.blasts
+  for each row execute function private.blasts_delete_recipients();
 
 create function private.blasts_guard_status() returns trigger
 language plpgsql
@@ -260,7 +276,11 @@ begin
   end if;
   for v_skipped in
     update public.blast_recipients r set status = 'skipped', skip_reason = 'suppressed'
-     where r.to_address = new.address and r.channel = new.channel and r.status = 'pending'
+     where r.status = 'pending' and r.channel = new.channel and r.to_address = new.address
+       and r.contact_id in (
+         select c.id from public.contacts c
+         where (new.channel = 'sms' and c.phone = new.address)
+            or (new.channel = 'email' and lower(c.email) = new.address))
     returning r.blast_id
   loop
     update public.blasts set skipped_count = skipped_count + 1 where id = v_skipped.blast_id;
@@ -478,7 +498,10 @@ begin
                 else not $7
               end
       ) e
-      left join (select tz.name from pg_catalog.pg_timezone_names tz) z on z.name = e.time_zone
+      left join (
+        select d.tz as name from (select distinct c.time_zone as tz from public.contacts c where c.time_zone is not null) d
+        where private.is_time_zone(d.tz)
+      ) z on z.name = e.time_zone
       where e.address is not null
         and not exists (
           select 1 from public.suppressions s
@@ -492,7 +515,10 @@ end
 $$;
 comment on function private.blast_candidates(uuid, boolean) is
   'The blast''s recipients per channel after consent, suppressions and missing addresses, with variant and rendered text (segments when p_measure_segments).';
+-- Audiences are big and the planner cannot estimate a set-returning function: hash joins and
+-- enough memory to keep them in RAM beat 100k index probes.
 alter function private.blast_candidates(uuid, boolean) set work_mem = '64MB';
+alter function private.blast_candidates(uuid, boolean) set enable_nestloop = off;
 
 create function private.assert_blast_ready(p_blast public.blasts) returns void
 language plpgsql
@@ -567,21 +593,24 @@ set search_path = ''
 as $$
 declare
   v_blast public.blasts;
+  v_total integer;
+  v_sms integer;
+  v_email integer;
 begin
   perform private.assert_blast_ready(p_blast);
-  insert into public.blast_recipients (blast_id, contact_id, channel, variant, to_address, subject, body, segments, time_zone)
-  select p_blast.id, c.contact_id, c.channel, c.variant, c.to_address, c.subject, c.body, c.segments, c.time_zone
-  from private.blast_candidates(p_blast.id) c;
+  with inserted as (
+    insert into public.blast_recipients (blast_id, contact_id, channel, variant, to_address, subject, body, segments, time_zone)
+    select p_blast.id, c.contact_id, c.channel, c.variant, c.to_address, c.subject, c.body, c.segments, c.time_zone
+    from private.blast_candidates(p_blast.id) c
+    returning channel
+  )
+  select count(*), count(*) filter (where channel = 'sms'), count(*) filter (where channel = 'email')
+    into v_total, v_sms, v_email
+  from inserted;
   perform set_config('hm.blast_starting', 'on', true);
   update public.blasts b
      set status = 'sending', started_at = p_now, paused_reason = null,
-         recipients_total = s.total, sms_recipients = s.sms, email_recipients = s.email
-    from (
-      select count(*) as total,
-             count(*) filter (where r.channel = 'sms') as sms,
-             count(*) filter (where r.channel = 'email') as email
-      from public.blast_recipients r where r.blast_id = p_blast.id
-    ) s
+         recipients_total = v_total, sms_recipients = v_sms, email_recipients = v_email
    where b.id = p_blast.id
   returning b.* into v_blast;
   perform set_config('hm.blast_starting', 'off', true);

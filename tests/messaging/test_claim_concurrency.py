@@ -25,13 +25,14 @@ def _claim_rounds(
     limit: int,
     claims: list[Claim],
 ) -> None:
-    """Claim once per simulated instant, in step with the other worker (the barrier)."""
+    """Claim once per simulated instant, in step with the other worker (the barrier). Leases
+    are an hour long, so nothing returns to the queue during a test."""
     with psycopg.connect(db_url, autocommit=True) as conn:
         for now in times:
             start.wait()
             rows = conn.execute(
                 "select message_id::text, segments"
-                " from public.claim_outbound_messages(%s, 'sms', %s, 30, %s)",
+                " from public.claim_outbound_messages(%s, 'sms', %s, 3600, %s)",
                 (worker, limit, now),
             ).fetchall()
             claims.extend((str(message_id), now, int(segments)) for message_id, segments in rows)
@@ -61,8 +62,9 @@ def test_two_claimers_never_get_the_same_recipient(
     make_ready_blast: Callable[[int, float], ReadyBlast],
 ) -> None:
     blast = make_ready_blast(300, 1000.0)
-    # 25 simulated seconds: shorter than the 30 s lease, so no claim expires and returns.
-    times = [IN_WINDOW + timedelta(seconds=second) for second in range(25)]
+    # While one claimer holds the sender's bucket the other skips it, so a round may give only
+    # one claimer's limit: 40 rounds of 10 are enough for 300 recipients either way.
+    times = [IN_WINDOW + timedelta(seconds=second) for second in range(40)]
 
     claims = _run_two_workers(stack, times, limit=10)
 
