@@ -22,17 +22,22 @@ class SupabaseOutboxStore:
         return response.data
 
     async def claim(
-        self, worker_id: str, channel: str, limit: int, lease_seconds: int
+        self,
+        worker_id: str,
+        channel: str,
+        limit: int,
+        lease_seconds: int,
+        now: datetime | None = None,
     ) -> list[OutboundMessage]:
-        rows = await self._rpc(
-            "claim_outbound_messages",
-            {
-                "p_worker_id": worker_id,
-                "p_channel": channel,
-                "p_limit": limit,
-                "p_lease_seconds": lease_seconds,
-            },
-        )
+        params: dict[str, Any] = {
+            "p_worker_id": worker_id,
+            "p_channel": channel,
+            "p_limit": limit,
+            "p_lease_seconds": lease_seconds,
+        }
+        if now is not None:
+            params["p_now"] = now.isoformat()
+        rows = await self._rpc("claim_outbound_messages", params)
         return [OutboundMessage.from_row(row) for row in rows or []]
 
     async def mark_sending(self, message_id: str, worker_id: str) -> bool:

@@ -110,8 +110,14 @@ class EmailSender(Protocol):
 
 class OutboxStore(Protocol):
     async def claim(
-        self, worker_id: str, channel: str, limit: int, lease_seconds: int
-    ) -> list[OutboundMessage]: ...
+        self,
+        worker_id: str,
+        channel: str,
+        limit: int,
+        lease_seconds: int,
+        now: datetime | None = None,
+    ) -> list[OutboundMessage]:
+        """`now` overrides the database clock for quiet hours and pacing (tests, drills)."""
 
     async def mark_sending(self, message_id: str, worker_id: str) -> bool: ...
 

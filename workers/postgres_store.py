@@ -7,6 +7,7 @@ rules: only the transport differs."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from psycopg.rows import dict_row
@@ -49,11 +50,16 @@ class PostgresOutboxStore:
         return next(iter(rows[0].values())) if rows else None
 
     async def claim(
-        self, worker_id: str, channel: str, limit: int, lease_seconds: int
+        self,
+        worker_id: str,
+        channel: str,
+        limit: int,
+        lease_seconds: int,
+        now: datetime | None = None,
     ) -> list[OutboundMessage]:
         rows = await self._rows(
-            "select * from public.claim_outbound_messages(%s, %s, %s, %s)",
-            (worker_id, channel, limit, lease_seconds),
+            "select * from public.claim_outbound_messages(%s, %s, %s, %s, coalesce(%s, now()))",
+            (worker_id, channel, limit, lease_seconds, now),
         )
         return [OutboundMessage.from_row(row) for row in rows]
 

@@ -103,6 +103,7 @@ async def run_worker(settings: WorkerSettings) -> None:
                 lease_seconds=settings.worker_lease_seconds,
                 poll_interval=settings.worker_poll_interval_seconds,
                 concurrency=settings.worker_concurrency,
+                clock_offset_seconds=settings.worker_clock_offset_seconds,
             ),
             store,
             SmsDelivery(store, sms_sender, worker_id, settings.webhook_public_url)

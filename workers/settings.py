@@ -40,6 +40,8 @@ class WorkerSettings(BaseSettings):
     # An ambiguous send is looked up at the provider only after its callback had this long.
     worker_ambiguous_after_seconds: int = 20
     worker_metrics_port: int = 0
+    # Tests and drills only: the claim sees the clock shifted by this much (quiet hours).
+    worker_clock_offset_seconds: float = 0.0
 
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 54350

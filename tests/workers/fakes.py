@@ -25,7 +25,12 @@ class RecordingStore:
     events: dict[tuple[str, str], str] = field(default_factory=dict)
 
     async def claim(
-        self, worker_id: str, channel: str, limit: int, lease_seconds: int
+        self,
+        worker_id: str,
+        channel: str,
+        limit: int,
+        lease_seconds: int,
+        now: datetime | None = None,
     ) -> list[OutboundMessage]:
         return []
 
