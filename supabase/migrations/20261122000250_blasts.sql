@@ -399,17 +399,7 @@ comment on function private.blast_audience_ids(public.blasts) is
 -- contact and blast) are compiled once into SQL expressions (private.template_sql), so rendering
 -- costs string concatenation per row. Segments are measured only when asked (previews); the
 -- claim measures the few rows it hands out.
-create function private.blast_candidates(p_blast_id uuid, p_measure_segments boolean default false)
-returns table (
-  contact_id uuid,
-  channel public.message_channel,
-  variant text,
-  to_address text,
-  subject text,
-  body text,
-  segments integer,
-  time_zone text
-)
+create function private.blast_candidates_sql(p_blast_id uuid, p_measure_segments boolean) returns text
 language plpgsql
 stable
 set search_path = ''
@@ -472,30 +462,32 @@ begin
     raise exception using errcode = 'P0001', message = 'blast_missing_template';
   end if;
 
-  return query execute format($sql$
-    select r.contact_id, r.channel, r.variant, r.address, r.subject, r.body,
-           case when not $5 then null::integer
-                when r.channel = 'sms' then public.sms_segments(r.body) else 1 end,
+  -- Every value is embedded with %L (quoted) or built above from quoted literals.
+  return format($sql$
+    select r.contact_id, r.channel, r.variant, r.address as to_address, r.subject, r.body,
+           case when not %7$L::boolean then null::integer
+                when r.channel = 'sms' then public.sms_segments(r.body) else 1 end as segments,
            r.time_zone
     from (
       select e.contact_id, e.channel, (case %1$s end)::text as variant, e.address,
              (case %2$s end)::text as subject, (case %3$s end)::text as body,
-             coalesce(z.name, $4) as time_zone
+             coalesce(z.name, %6$L) as time_zone
       from (
         select c.id as contact_id, ch.channel,
                case ch.channel when 'sms' then c.phone::text else lower(c.email) end as address,
                c.first_name, c.last_name, c.email, c.phone, c.custom_fields, c.time_zone,
-               abs(hashtextextended(c.id::text || $1::text, 0)) %% 100 as bucket
+               abs(hashtextextended(c.id::text || %4$L, 0)) %% 100 as bucket
         from public.contacts c
-        cross join unnest($2) as ch(channel)
+        cross join unnest(%5$L::public.message_channel[]) as ch(channel)
         left join public.contact_consents cc on cc.contact_id = c.id and cc.channel = ch.channel
-        where c.id in (select a.id from private.blast_audience_ids($3) as a(id))
+        where c.id in (select a.id from private.blast_audience_ids(
+                         (select b from public.blasts b where b.id = %4$L)) as a(id))
           and c.erased_at is null and c.merged_into is null
           and case
                 when cc.status = 'opted_out' then false
                 when cc.status = 'opted_in' then true
-                when ch.channel = 'sms' then not $6
-                else not $7
+                when ch.channel = 'sms' then not %8$L::boolean
+                else not %9$L::boolean
               end
       ) e
       left join (
@@ -508,17 +500,39 @@ begin
           where s.channel = e.channel and s.address = e.address and s.lifted_at is null)
       offset 0
     ) r
-    $sql$, v_label_sql, v_subject_sql, v_body_sql)
-  using p_blast_id, v_channels, v_blast, v_settings.org_time_zone, p_measure_segments,
-        v_settings.sms_requires_opt_in, v_settings.email_requires_opt_in;
+    $sql$, v_label_sql, v_subject_sql, v_body_sql, p_blast_id, v_channels, v_settings.org_time_zone,
+    p_measure_segments, v_settings.sms_requires_opt_in, v_settings.email_requires_opt_in);
+end
+$$;
+comment on function private.blast_candidates_sql(uuid, boolean) is
+  'The query (SQL text, values quoted) of a blast''s recipients per channel after consent, suppressions and missing addresses, with variant and rendered text (segments when p_measure_segments).';
+
+create function private.blast_candidates(p_blast_id uuid, p_measure_segments boolean default false)
+returns table (
+  contact_id uuid,
+  channel public.message_channel,
+  variant text,
+  to_address text,
+  subject text,
+  body text,
+  segments integer,
+  time_zone text
+)
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  return query execute private.blast_candidates_sql(p_blast_id, p_measure_segments);
 end
 $$;
 comment on function private.blast_candidates(uuid, boolean) is
-  'The blast''s recipients per channel after consent, suppressions and missing addresses, with variant and rendered text (segments when p_measure_segments).';
+  'The blast''s recipients (see private.blast_candidates_sql) as rows: previews aggregate them.';
 -- Audiences are big and the planner cannot estimate a set-returning function: hash joins and
--- enough memory to keep them in RAM beat 100k index probes.
+-- enough memory to keep them in RAM beat 100k index probes (or sorts for merge joins).
 alter function private.blast_candidates(uuid, boolean) set work_mem = '64MB';
 alter function private.blast_candidates(uuid, boolean) set enable_nestloop = off;
+alter function private.blast_candidates(uuid, boolean) set enable_mergejoin = off;
 
 create function private.assert_blast_ready(p_blast public.blasts) returns void
 language plpgsql
@@ -598,15 +612,18 @@ declare
   v_email integer;
 begin
   perform private.assert_blast_ready(p_blast);
-  with inserted as (
-    insert into public.blast_recipients (blast_id, contact_id, channel, variant, to_address, subject, body, segments, time_zone)
-    select p_blast.id, c.contact_id, c.channel, c.variant, c.to_address, c.subject, c.body, c.segments, c.time_zone
-    from private.blast_candidates(p_blast.id) c
-    returning channel
-  )
-  select count(*), count(*) filter (where channel = 'sms'), count(*) filter (where channel = 'email')
-    into v_total, v_sms, v_email
-  from inserted;
+  -- One statement straight from the candidates query (no intermediate row set).
+  execute format($sql$
+    with inserted as (
+      insert into public.blast_recipients (blast_id, contact_id, channel, variant, to_address, subject, body, segments, time_zone)
+      select %L, c.contact_id, c.channel, c.variant, c.to_address, c.subject, c.body, c.segments, c.time_zone
+      from (%s) as c
+      returning channel
+    )
+    select count(*), count(*) filter (where channel = 'sms'), count(*) filter (where channel = 'email')
+    from inserted
+    $sql$, p_blast.id, private.blast_candidates_sql(p_blast.id, false))
+  into v_total, v_sms, v_email;
   perform set_config('hm.blast_starting', 'on', true);
   update public.blasts b
      set status = 'sending', started_at = p_now, paused_reason = null,
@@ -618,7 +635,10 @@ begin
 end
 $$;
 comment on function private.start_blast_locked(public.blasts, timestamptz) is
-  'Snapshot the recipients of a locked blast and set it sending with its totals and estimated cost.';
+  'Snapshot the recipients of a locked blast and set it sending with its totals.';
+alter function private.start_blast_locked(public.blasts, timestamptz) set work_mem = '64MB';
+alter function private.start_blast_locked(public.blasts, timestamptz) set enable_nestloop = off;
+alter function private.start_blast_locked(public.blasts, timestamptz) set enable_mergejoin = off;
 
 -- Called at the top of every claim: scheduled blasts whose time has come start (one claimer
 -- does it; the others skip the locked rows).
