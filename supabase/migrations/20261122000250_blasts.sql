@@ -476,7 +476,7 @@ begin
         select c.id as contact_id, ch.channel,
                case ch.channel when 'sms' then c.phone::text else lower(c.email) end as address,
                c.first_name, c.last_name, c.email, c.phone, c.custom_fields, c.time_zone,
-               abs(hashtextextended(c.id::text || %4$L, 0)) %% 100 as bucket
+               %10$s as bucket
         from public.contacts c
         cross join unnest(%5$L::public.message_channel[]) as ch(channel)
         left join public.contact_consents cc on cc.contact_id = c.id and cc.channel = ch.channel
@@ -491,7 +491,9 @@ begin
               end
       ) e
       left join (
-        select d.tz as name from (select distinct c.time_zone as tz from public.contacts c where c.time_zone is not null) d
+        -- Each distinct zone is checked once (offset 0 keeps the check above the distinct).
+        select d.tz as name
+        from (select distinct c.time_zone as tz from public.contacts c where c.time_zone is not null offset 0) d
         where private.is_time_zone(d.tz)
       ) z on z.name = e.time_zone
       where e.address is not null
@@ -501,7 +503,10 @@ begin
       offset 0
     ) r
     $sql$, v_label_sql, v_subject_sql, v_body_sql, p_blast_id, v_channels, v_settings.org_time_zone,
-    p_measure_segments, v_settings.sms_requires_opt_in, v_settings.email_requires_opt_in);
+    p_measure_segments, v_settings.sms_requires_opt_in, v_settings.email_requires_opt_in,
+    -- A stable hash of contact and blast picks the variant; without variants there is nothing to pick.
+    case when exists (select 1 from public.blast_variants v where v.blast_id = p_blast_id)
+         then format('abs(hashtextextended(c.id::text || %L, 0)) %% 100', p_blast_id) else '0' end);
 end
 $$;
 comment on function private.blast_candidates_sql(uuid, boolean) is
@@ -529,10 +534,13 @@ $$;
 comment on function private.blast_candidates(uuid, boolean) is
   'The blast''s recipients (see private.blast_candidates_sql) as rows: previews aggregate them.';
 -- Audiences are big and the planner cannot estimate a set-returning function: hash joins and
--- enough memory to keep them in RAM beat 100k index probes (or sorts for merge joins).
+-- enough memory to keep them in RAM beat 100k index probes (or sorts for merge joins). The
+-- disabled join methods inflate cost estimates past the JIT thresholds, and compiling would
+-- take longer than the query: no JIT.
 alter function private.blast_candidates(uuid, boolean) set work_mem = '64MB';
 alter function private.blast_candidates(uuid, boolean) set enable_nestloop = off;
 alter function private.blast_candidates(uuid, boolean) set enable_mergejoin = off;
+alter function private.blast_candidates(uuid, boolean) set jit = off;
 
 create function private.assert_blast_ready(p_blast public.blasts) returns void
 language plpgsql
@@ -639,6 +647,7 @@ comment on function private.start_blast_locked(public.blasts, timestamptz) is
 alter function private.start_blast_locked(public.blasts, timestamptz) set work_mem = '64MB';
 alter function private.start_blast_locked(public.blasts, timestamptz) set enable_nestloop = off;
 alter function private.start_blast_locked(public.blasts, timestamptz) set enable_mergejoin = off;
+alter function private.start_blast_locked(public.blasts, timestamptz) set jit = off;
 
 -- Called at the top of every claim: scheduled blasts whose time has come start (one claimer
 -- does it; the others skip the locked rows).
