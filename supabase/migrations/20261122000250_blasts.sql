@@ -639,6 +639,11 @@ begin
    where b.id = p_blast.id
   returning b.* into v_blast;
   perform set_config('hm.blast_starting', 'off', true);
+  if v_total = 0 then
+    -- Nobody to send to (all opted out, say): nothing will ever claim it, so finish it now.
+    perform private.maybe_complete_blast(p_blast.id);
+    select * into v_blast from public.blasts where id = p_blast.id;
+  end if;
   return v_blast;
 end
 $$;

@@ -4,7 +4,7 @@
 --   public.claim_outbound_messages(p_worker_id text, p_channel text, p_limit integer default 50,
 --       p_lease_seconds integer default 30, p_now timestamptz default now())
 --     returns setof public.claimed_message
---       (message_id uuid, channel text, kind text, to_address text, from_address text,
+--       (message_id uuid, channel text, kind text, to_address text, from_address text (number or email),
 --        messaging_service_sid text, from_name text, reply_to text, subject text, body text,
 --        media_urls text[], is_marketing boolean, validity_period_seconds integer, blast_id uuid,
 --        sender_id uuid, segments integer, attempts integer)
@@ -94,7 +94,6 @@ create function private.send_blocker(
   p_channel public.message_channel,
   p_address text,
   p_is_marketing boolean,
-  p_kind public.message_kind,
   p_settings public.messaging_settings
 ) returns text
 language plpgsql
@@ -117,7 +116,7 @@ begin
   return null;
 end
 $$;
-comment on function private.send_blocker(uuid, public.message_channel, text, boolean, public.message_kind, public.messaging_settings) is
+comment on function private.send_blocker(uuid, public.message_channel, text, boolean, public.messaging_settings) is
   'Permanent reason a message may not go (suppressed, opted_out, no_consent) or null.';
 
 -- A sending blast with nothing pending and nothing in flight is complete.
@@ -240,7 +239,7 @@ begin
       for update of m skip locked
     loop
       v_blocker := private.send_blocker(v_message.contact_id, v_channel, v_message.to_address,
-        v_message.is_marketing, v_message.kind, v_settings);
+        v_message.is_marketing, v_settings);
       if v_blocker is not null then
         update public.messages set status = 'cancelled', error_code = v_blocker,
                error_message = 'Not sent: ' || v_blocker || ' at claim time.'
@@ -271,7 +270,8 @@ begin
       returning * into v_message;
       v_taken := v_taken + 1;
       return next (v_message.id, v_message.channel::text, v_message.kind::text, v_message.to_address,
-        v_sender.from_number::text, v_sender.messaging_service_sid, v_sender.from_name, v_sender.reply_to,
+        coalesce(v_sender.from_number::text, v_sender.from_email), v_sender.messaging_service_sid,
+          v_sender.from_name, v_sender.reply_to,
         v_message.subject, v_message.body, v_message.media_urls, v_message.is_marketing,
         v_message.validity_period_seconds, v_message.blast_id, v_sender.id, v_message.segments,
         v_message.attempts)::public.claimed_message;
@@ -295,7 +295,7 @@ begin
         for update skip locked
       loop
         v_blocker := private.send_blocker(v_recipient.contact_id, v_channel, v_recipient.to_address,
-          true, 'blast', v_settings);
+          true, v_settings);
         if v_blocker is not null then
           update public.blast_recipients set status = 'skipped', skip_reason = v_blocker where id = v_recipient.id;
           update public.blasts set skipped_count = skipped_count + 1 where id = v_recipient.blast_id;
@@ -325,7 +325,8 @@ begin
          where id = v_recipient.id;
         v_taken := v_taken + 1;
         return next (v_message.id, v_message.channel::text, v_message.kind::text, v_message.to_address,
-          v_sender.from_number::text, v_sender.messaging_service_sid, v_sender.from_name, v_sender.reply_to,
+          coalesce(v_sender.from_number::text, v_sender.from_email), v_sender.messaging_service_sid,
+          v_sender.from_name, v_sender.reply_to,
           v_message.subject, v_message.body, v_message.media_urls, true, v_message.validity_period_seconds,
           v_message.blast_id, v_sender.id, v_message.segments, 0)::public.claimed_message;
       end loop;
@@ -365,7 +366,7 @@ begin
     return false;
   end if;
   v_blocker := private.send_blocker(v_message.contact_id, v_message.channel, v_message.to_address,
-    v_message.is_marketing, v_message.kind, v_settings);
+    v_message.is_marketing, v_settings);
   if v_blocker is not null then
     update public.messages set status = 'cancelled', error_code = v_blocker,
            error_message = 'Not sent: ' || v_blocker || ' just before sending.', claimed_by = null, lease_expires_at = null

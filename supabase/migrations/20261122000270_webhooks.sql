@@ -13,6 +13,7 @@
 --     know yet is "deferred" and applied when record_message_sent learns the id. A failure is
 --     stored (status failed, last_error) and returned as {"error": "..."}; replay it later.
 --   public.replay_webhook_event(p_event_id uuid) returns jsonb — process again (failed/deferred/processed).
+--   public.unsubscribe_by_message(p_message_id uuid) returns boolean — the email unsubscribe link.
 --   public.send_sms_hook(event jsonb) returns jsonb — Supabase Auth "Send SMS" hook: queues the
 --     one-time code as a transactional SMS; {} on success, {"error": {"http_code", "message"}} otherwise.
 
@@ -91,6 +92,7 @@ declare
   v_twilio_handled boolean := nullif(p_payload ->> 'OptOutType', '') is not null;
   v_reply text;
   v_media text[];
+  v_prompting_blast_id uuid;
 begin
   if v_sid is null or v_from is null then
     raise exception using errcode = 'P0001', message = 'invalid_inbound_payload',
@@ -138,23 +140,22 @@ begin
     when 'opt_out' then
       perform private.record_consent(v_contact_id, 'sms', 'opted_out', 'keyword', v_message_id,
         'Replied ' || left(v_body, 40));
-      -- Attribute the opt-out to the blast text that prompted it (sent in the last 3 days).
+      -- Attribute the opt-out to the blast text that prompted it (sent in the last 3 days): it
+      -- counts towards that blast's opt-out rate, which may pause it.
       with last_blast as (
-        select m.id, m.blast_id from public.messages m
+        select m.id from public.messages m
         where m.contact_id = v_contact_id and m.kind = 'blast' and m.channel = 'sms'
           and m.status in ('sent', 'delivered') and m.recipient_opted_out_at is null
           and m.sent_at > now() - interval '3 days'
         order by m.sent_at desc limit 1
-      ), marked as (
-        update public.messages m set recipient_opted_out_at = now()
-        from last_blast l where m.id = l.id
-        returning m.blast_id
       )
-      update public.blasts b set opted_out_count = b.opted_out_count + 1
-      from marked where b.id = marked.blast_id;
-      perform private.check_blast_health(m.blast_id) from public.messages m
-      where m.contact_id = v_contact_id and m.recipient_opted_out_at is not null and m.blast_id is not null
-        and m.recipient_opted_out_at = now();
+      update public.messages m set recipient_opted_out_at = now()
+      from last_blast l where m.id = l.id
+      returning m.blast_id into v_prompting_blast_id;
+      if v_prompting_blast_id is not null then
+        update public.blasts set opted_out_count = opted_out_count + 1 where id = v_prompting_blast_id;
+        perform private.check_blast_health(v_prompting_blast_id);
+      end if;
       -- No reply: the opted-out number gets nothing but the confirmation Twilio itself sends.
       v_reply := null;
     when 'opt_in' then
@@ -437,6 +438,38 @@ as $$
 $$;
 comment on function private.replay_deferred_webhooks(text) is
   'Apply status events that arrived before their message''s provider id was recorded.';
+
+-- ============================================================================================
+-- Unsubscribe links
+-- ============================================================================================
+
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the gateway/worker serving the
+-- link in every marketing email); it writes consent and suppressions as the owner.
+create function public.unsubscribe_by_message(p_message_id uuid) returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_message public.messages;
+begin
+  select * into v_message from public.messages where id = p_message_id and channel = 'email' and direction = 'outbound';
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_message';
+  end if;
+  perform private.suppress_address('email', v_message.to_address, 'unsubscribed', v_message.id);
+  if v_message.blast_id is not null and v_message.recipient_opted_out_at is null then
+    update public.messages set recipient_opted_out_at = now() where id = v_message.id;
+    update public.blasts set opted_out_count = opted_out_count + 1 where id = v_message.blast_id;
+  end if;
+  return private.record_consent(v_message.contact_id, 'email', 'opted_out', 'email_unsubscribe', v_message.id,
+    'Unsubscribe link');
+end
+$$;
+comment on function public.unsubscribe_by_message(uuid) is
+  'The unsubscribe link of a marketing email (one-click, List-Unsubscribe): opt the recipient out of email and suppress the address. Idempotent; true when it changed the consent.';
+revoke execute on function public.unsubscribe_by_message(uuid) from public, anon, authenticated;
+grant execute on function public.unsubscribe_by_message(uuid) to service_role;
 
 -- ============================================================================================
 -- Send-SMS hook (Supabase Auth)

@@ -1,7 +1,7 @@
 -- Blasts: the recipient snapshot (exclusions, variants, rendering), preview, status machine,
 -- controls, segments with consent, roles, Realtime.
 begin;
-select plan(45);
+select plan(46);
 
 select tests.make_messaging_roles();
 select tests.make_sms_sender() as sender \gset
@@ -91,6 +91,10 @@ select is((public.resume_blast(:'empty')).status::text, 'sending', 'resume');
 select is((public.cancel_blast(:'empty')).status::text, 'cancelled', 'cancel');
 select is((public.cancel_blast(:'empty')).status::text, 'cancelled', 'cancel again: idempotent');
 select throws_ok(format($$select public.resume_blast(%L)$$, :'empty'), 'P0001', 'invalid_blast_transition', 'a cancelled blast stays cancelled');
+
+insert into public.blasts (name, channel, sms_template_id, sms_sender_id) values ('Nobody', 'sms', :'tpl', :'sender') returning id as nobody \gset
+insert into public.blast_audience values (:'nobody', :'ben');
+select is((public.start_blast(:'nobody')).status::text, 'completed', 'a blast with no eligible recipient completes at once');
 
 -- ---------------------------------------------------------------- segments with consent
 select is((select count(*)::int from private.segment_contact_ids('{"has_phone": true, "consent_sms": "opted_in"}')

@@ -2,7 +2,7 @@
 -- hours, STOP mid-blast, rate tokens (never above the sender's MPS), daily caps, leases, forward
 -- only results, error-code mapping, ambiguous sends, automatic pause, completion.
 begin;
-select plan(62);
+select plan(63);
 
 -- Tomorrow 10:00 in Miami (inside 09:00–20:00), and 21:00 the evening before (quiet in Miami, 18:00 in LA).
 select ((now() at time zone 'America/New_York')::date + 1 + time '10:00') at time zone 'America/New_York' as t0 \gset
@@ -148,6 +148,13 @@ from capped_claims;
 select is((select count(*)::int from public.claim_outbound_messages('cap', 'sms', 10, 30, :'t0'::timestamptz + interval '1 hour')), 0, 'all day');
 select is((select count(*)::int from public.claim_outbound_messages('cap', 'sms', 10, 30, :'t0'::timestamptz + interval '1 day')), 1, 'the next day it goes');
 update public.senders set enabled = true, mps_segments = 10 where id = :'sender';
+
+-- ---------------------------------------------------------------- email claims
+select tests.make_email_sender() as esender \gset
+insert into public.messages (kind, channel, contact_id, sender_id, to_address, subject, body)
+values ('transactional', 'email', :'ana', :'esender', 'ana@example.com', 'Your receipt', 'Thanks!');
+select results_eq($$select from_address, to_address, subject from public.claim_outbound_messages('mail', 'email', 5, 30, now())$$,
+  $$values ('events@hellomiami.test', 'ana@example.com', 'Your receipt')$$, 'an email claim carries the sender identity and subject');
 
 -- ---------------------------------------------------------------- pause, resume, cancel, completion
 select tests.make_contact('+1305555040' || g, 'P' || g) from generate_series(1, 4) g;

@@ -1,7 +1,7 @@
 -- Webhooks stored raw first, processed idempotently, replayable; inbound STOP/START/HELP per
 -- COMPLIANCE.md; Twilio status callbacks; MailerSend events; the Send-SMS Auth hook.
 begin;
-select plan(50);
+select plan(54);
 
 select tests.make_messaging_roles();
 select tests.make_contact('+13055550001', 'Ana', 'opted_in', 'ana@example.com', 'opted_in') as ana \gset
@@ -107,6 +107,15 @@ select (select event_id from public.store_webhook_event('mailersend', 'act-4', '
     'id', 'e-10', 'recipient', jsonb_build_object('email', 'leaver@example.com')))))) as ev4 \gset
 select public.process_webhook_event(:'ev4');
 select is((select reason::text from public.suppressions where address = 'leaver@example.com'), 'unsubscribed', 'an unsubscribe suppresses marketing');
+
+-- ---------------------------------------------------------------- unsubscribe link
+select tests.make_contact('+13055550061', 'Una', 'opted_in', 'una@example.com', 'opted_in') as una \gset
+insert into public.messages (kind, channel, contact_id, sender_id, to_address, subject, body, status, is_marketing)
+values ('blast', 'email', :'una', :'esender', 'una@example.com', 's', 'b', 'delivered', true) returning id as um \gset
+select is(public.unsubscribe_by_message(:'um'), true, 'the unsubscribe link opts the recipient out of email');
+select is(public.unsubscribe_by_message(:'um'), false, 'clicking it again changes nothing');
+select is((select reason::text from public.suppressions where address = 'una@example.com'), 'unsubscribed', 'and suppresses the address');
+select throws_ok($$select public.unsubscribe_by_message(gen_random_uuid())$$, 'P0001', 'unknown_message', 'an unknown message id is refused');
 
 -- ---------------------------------------------------------------- roles on webhook_events
 select tests.act_as('msg_admin');
