@@ -8,7 +8,6 @@ from rich.panel import Panel
 
 from hm.cli_errors import exit_on_error
 from hm.stack.config import StackConfig
-from hm.stack.manager import LocalStack
 
 dev_app = typer.Typer(
     help="Run the whole system locally (what scripts/run starts).", no_args_is_help=True
@@ -30,16 +29,20 @@ DEMO_PASSWORD = "hellomiami-demo"
 @exit_on_error
 def up() -> None:
     """Start everything (idempotent) and print what to open and how to log in."""
+    # Imported here: the Pi installs `hm` without the workers' and the stack's dependencies.
+    from hm.dev import DevSystem
+
     config = StackConfig.from_environment()
-    stack = LocalStack(config)
-    statuses = stack.up()
-    lines = [f"[bold]{s.name}[/] pid {s.pid}  {s.address}" for s in statuses]
+    system = DevSystem(config)
+    statuses = system.up()
+    lines = [f"[bold]{s.name:<18}[/] pid {s.pid:<7} {s.address}" for s in statuses]
     lines += [
         "",
         f"API (Supabase URL): [bold]{config.api_url}[/]",
         f"Database:           {config.db_url()}",
         f"anon key:           {config.anon_key}",
         f"service_role key:   {config.service_role_key}",
+        f"Texts and emails sent, reply as a contact: [bold]{system.messaging.simulator.url}/[/]",
         "",
         "Demo staff logins (password [bold]" + DEMO_PASSWORD + "[/]):",
         *(f"  {role:<14} {email}" for role, email in DEMO_LOGINS),
@@ -54,5 +57,7 @@ def up() -> None:
 @exit_on_error
 def down() -> None:
     """Stop everything `hm dev up` started."""
-    stopped = LocalStack(StackConfig.from_environment()).down()
+    from hm.dev import DevSystem
+
+    stopped = DevSystem(StackConfig.from_environment()).down()
     console.print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
