@@ -8,6 +8,7 @@ from hm.cli_contacts import contacts_app
 from hm.cli_db import db_app
 from hm.cli_dev import dev_app
 from hm.cli_devices import devices_app
+from hm.cli_pi import pi_app
 from hm.cli_sim import sim_app
 from hm.cli_stack import stack_app
 from hm.cli_staff import staff_app
@@ -27,3 +28,4 @@ app.add_typer(webhook_app, name="webhook")
 app.add_typer(staff_app, name="staff")
 app.add_typer(devices_app, name="devices")
 app.add_typer(contacts_app, name="contacts")
+app.add_typer(pi_app, name="pi")

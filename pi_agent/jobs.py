@@ -1,0 +1,86 @@
+"""The print queue as the device sees it: the printing contract's SQL functions, called as the
+device user through PostgREST (supabase-py). The agent never needs the service role key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from postgrest.exceptions import APIError
+from supabase import AsyncClient
+
+
+class JobRefused(Exception):
+    """The database refused a transition; `code` is the contract's stable error code
+    (e.g. `lease_lost`, `unknown_job`, `invalid_transition`, `not_allowed`)."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    id: str
+    payload: dict[str, Any]
+    attempts: int
+    created_at: str
+
+
+class JobStore(Protocol):
+    async def claim(self, limit: int, lease_seconds: int) -> list[PrintJob]: ...
+
+    async def start(self, job_id: str) -> None: ...
+
+    async def finish(
+        self, job_id: str, outcome: str, cups_job_id: int | None = None, error: str | None = None
+    ) -> None: ...
+
+    async def heartbeat(self, printer_state: str, reason: str | None) -> None: ...
+
+
+class SupabaseJobStore:
+    """`JobStore` over a signed-in supabase-py async client. Network failures propagate
+    (httpx errors) so the agent can back off; refusals become `JobRefused`."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self.client = client
+
+    async def _rpc(self, function: str, params: dict[str, Any]) -> Any:
+        try:
+            return (await self.client.rpc(function, params).execute()).data
+        except APIError as error:
+            raise JobRefused(str(error.message), str(error.details or "")) from error
+
+    async def claim(self, limit: int, lease_seconds: int) -> list[PrintJob]:
+        rows = await self._rpc(
+            "claim_print_jobs", {"p_limit": limit, "p_lease_seconds": lease_seconds}
+        )
+        jobs = [
+            PrintJob(
+                str(row["id"]), dict(row["payload"]), int(row["attempts"]), str(row["created_at"])
+            )
+            for row in rows or []
+        ]
+        return jobs  # oldest first, as claim_print_jobs orders them
+
+    async def start(self, job_id: str) -> None:
+        await self._rpc("start_print_job", {"p_job_id": job_id})
+
+    async def finish(
+        self, job_id: str, outcome: str, cups_job_id: int | None = None, error: str | None = None
+    ) -> None:
+        await self._rpc(
+            "finish_print_job",
+            {
+                "p_job_id": job_id,
+                "p_outcome": outcome,
+                "p_cups_job_id": cups_job_id,
+                "p_error": error,
+            },
+        )
+
+    async def heartbeat(self, printer_state: str, reason: str | None) -> None:
+        await self._rpc(
+            "device_heartbeat", {"p_printer_state": printer_state, "p_printer_state_reason": reason}
+        )
