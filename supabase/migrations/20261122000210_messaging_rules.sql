@@ -190,6 +190,9 @@ as $$
   select '\{\{[[:space:]]*([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)?)[[:space:]]*(\|([^{}]*))?\}\}'
 $$;
 
+comment on function private.merge_field_pattern() is
+  'The regular expression of a merge field: {{ field }} or {{ field | default }}, field = name or custom.key.';
+
 create or replace function private.known_merge_fields() returns text[]
 language sql
 immutable

@@ -71,8 +71,11 @@ grant select, insert, update, delete on table public.automations to authenticate
 grant select on table public.automation_runs to authenticated;
 grant all on table public.automations, public.automation_runs to service_role;
 
+-- SECURITY DEFINER: it must see the template and sender whatever the caller's RLS, so that a
+-- caller without rights gets RLS's refusal (42501) rather than a misleading channel mismatch.
 create function private.automations_validate() returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 begin

@@ -1,7 +1,7 @@
 -- Blasts: the recipient snapshot (exclusions, variants, rendering), preview, status machine,
 -- controls, segments with consent, roles, Realtime.
 begin;
-select plan(46);
+select plan(53);
 
 select tests.make_messaging_roles();
 select tests.make_sms_sender() as sender \gset
@@ -115,6 +115,16 @@ select ok(tests.visible_rows('public.blast_recipients') > 0, 'organizer reads th
 select tests.act_as('msg_volunteer');
 select is(tests.visible_rows('public.blasts'), 0::bigint, 'volunteer sees no blasts');
 select throws_ok(format($$select public.pause_blast(%L)$$, :'ab'), 'P0001', 'not_allowed', 'volunteer cannot pause a blast');
+select throws_ok(format($$insert into public.blasts (name, channel) values ('V', 'sms')$$), '42501', null, 'volunteer cannot create blasts');
+select tests.act_as('msg_attendee');
+select is(tests.visible_rows('public.blasts') + tests.visible_rows('public.blast_recipients'), 0::bigint, 'attendee sees no blasts or recipients');
+select tests.act_as('msg_device');
+select is(tests.visible_rows('public.blasts') + tests.visible_rows('public.blast_variants'), 0::bigint, 'device sees no blasts');
+select throws_ok(format($$select public.start_blast(%L)$$, :'ab'), 'P0001', 'not_allowed', 'device cannot start a blast');
+select tests.act_as('anon');
+select throws_ok($$select count(*) from public.blasts$$, '42501', null, 'anon cannot read blasts');
+select throws_ok($$select count(*) from public.blast_recipients$$, '42501', null, 'anon cannot read recipients');
+select throws_ok($$select public.preview_blast(gen_random_uuid())$$, '42501', null, 'anon cannot preview');
 
 select tests.reset_role();
 select ok(exists (select 1 from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'blasts'),

@@ -1,7 +1,7 @@
 -- Automations (thank-you after an event, birthday at 10:00 local) through the same consent and
 -- quiet-hour rules, with a run log; and the dashboard views.
 begin;
-select plan(20);
+select plan(23);
 
 select tests.make_messaging_roles();
 select tests.make_sms_sender() as sender \gset
@@ -60,8 +60,14 @@ select tests.act_as('msg_volunteer');
 select is(tests.visible_rows('public.automations'), 0::bigint, 'volunteer sees no automations');
 select is(tests.visible_rows('public.message_daily_stats'), 0::bigint, 'the dashboard view respects RLS (security_invoker)');
 select throws_ok($$select * from public.run_due_automations()$$, 'P0001', 'not_allowed', 'volunteer cannot run automations');
+select tests.act_as('msg_attendee');
+select is(tests.visible_rows('public.automations') + tests.visible_rows('public.automation_runs'), 0::bigint, 'attendee sees no automations');
+select tests.act_as('msg_device');
+select throws_ok(format($$insert into public.automations (name, kind, channel, template_id, sender_id) values ('D', 'birthday', 'sms', %L, %L)$$, :'tpl_bday', :'sender'),
+  '42501', null, 'device cannot create automations');
 select tests.act_as('anon');
 select throws_ok($$select count(*) from public.message_daily_stats$$, '42501', null, 'anon cannot read the dashboard');
+select throws_ok($$select count(*) from public.automations$$, '42501', null, 'anon cannot read automations');
 select tests.reset_role();
 select ok((select bool_and(c.reloptions @> array['security_invoker=true']) from pg_class c
            where c.relname in ('message_daily_stats', 'messaging_daily_rates', 'blast_variant_results')), 'dashboard views are security_invoker');
