@@ -232,8 +232,10 @@ def plan_label(label: LabelData, layout: LabelLayout) -> LabelPlan:
     name_box_h = name_top - floor - layout.block_gap
     name_text = " ".join(bold.printable(label.name).split()) or "?"
     fitted = _fit_name(name_text, bold, box_w, name_box_h, layout)
+    # Centre the name block in the space it has, so a small two-line name doesn't hug the top.
+    slack = name_box_h - _block_height(len(fitted.lines), bold, layout) * fitted.size
     name: list[PlacedText] = []
-    baseline = name_top - bold.ascent * fitted.size
+    baseline = name_top - max(slack, 0.0) / 2 - bold.ascent * fitted.size
     for line in fitted.lines:
         name.append(
             _place(line, bold, fitted.size, layout.margin, baseline + bold.descent * fitted.size)
