@@ -116,6 +116,8 @@ create trigger message_templates_validate before insert or update of subject, bo
   for each row execute function private.message_templates_validate();
 create trigger message_templates_touch_updated_at before update on public.message_templates
   for each row execute function private.touch_updated_at();
+create trigger message_templates_audit after insert or update or delete on public.message_templates
+  for each row execute function private.audit_row_change();
 
 create trigger senders_touch_updated_at before update on public.senders
   for each row execute function private.touch_updated_at();
