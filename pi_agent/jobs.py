@@ -4,6 +4,7 @@ device user through PostgREST (supabase-py). The agent never needs the service r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from postgrest.exceptions import APIError
@@ -62,7 +63,8 @@ class SupabaseJobStore:
             )
             for row in rows or []
         ]
-        return jobs  # oldest first, as claim_print_jobs orders them
+        # `update … returning` hands rows back in no particular order: print oldest first.
+        return sorted(jobs, key=lambda job: (datetime.fromisoformat(job.created_at), job.id))
 
     async def start(self, job_id: str) -> None:
         await self._rpc("start_print_job", {"p_job_id": job_id})

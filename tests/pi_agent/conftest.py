@@ -48,8 +48,11 @@ def cups(cups_server: LocalCups) -> Iterator[LocalCups]:
     server.admin("cupsaccept", server.queue)
     server.output_path.unlink(missing_ok=True)
     yield server
+    server.admin("lpadmin", "-p", server.queue, "-o", "job-hold-until-default=no-hold")
+    server.admin("cancel", "-a", server.queue)
     server.admin("cupsenable", server.queue)
     server.admin("cupsaccept", server.queue)
+    server.admin("lpadmin", "-p", server.queue, "-o", "job-hold-until-default=no-hold")
 
 
 @dataclass

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
+import time
 
 import cups as pycups
 from pypdf import PdfReader
@@ -19,7 +21,7 @@ def _printed_text(cups: LocalCups) -> str:
 
 def _cups_jobs_titled(cups: LocalCups, title: str) -> list[int]:
     connection = pycups.Connection(host=cups.server)
-    jobs = connection.getJobs(which_jobs="all", requested_attributes=["job-name"])
+    jobs = connection.getJobs(which_jobs="all", requested_attributes=["job-id", "job-name"])
     return [job_id for job_id, attributes in jobs.items() if attributes.get("job-name") == title]
 
 
@@ -40,3 +42,84 @@ def test_check_in_prints_a_tag_with_the_attendees_name(door: Door, agents: Agent
         (door.station.device_id,),
     ).fetchone()
     assert heartbeat == ("idle", True)
+
+
+def test_disabled_printer_fails_the_job_with_cups_reason(door: Door, agents: Agents) -> None:
+    door.cups.admin("cupsdisable", "-r", "Out of labels", door.cups.queue)
+    agents.append(door.start_agent(HM_PRINT_MAX_ATTEMPTS="2", HM_PRINT_RETRY_SECONDS="0.2"))
+    job_id = door.check_in("Refused")
+    job = door.wait_for_status(job_id, "printed", "failed")
+    assert job["status"] == "failed"
+    assert "Out of labels" in job["error"]
+    assert job["attempts"] == 2
+    assert job["cups_job_id"] is None  # nothing reached CUPS
+
+    door.cups.admin("cupsenable", door.cups.queue)
+    next_job = door.check_in("Welcome")
+    assert door.wait_for_status(next_job, "printed", "failed")["status"] == "printed"
+    assert "Welcome" in _printed_text(door.cups)
+
+
+def test_a_job_waiting_for_a_disabled_printer_prints_after_re_enable(
+    door: Door, agents: Agents
+) -> None:
+    door.cups.admin("cupsdisable", "-r", "Paper jam", door.cups.queue)
+    agents.append(door.start_agent(HM_PRINT_MAX_ATTEMPTS="100", HM_PRINT_RETRY_SECONDS="0.2"))
+    job_id = door.check_in("Patient")
+    deadline = time.monotonic() + 20
+    while (job := door.job(job_id))["attempts"] < 2 or job["status"] != "queued":
+        assert time.monotonic() < deadline, job
+        time.sleep(0.02)
+    assert "Paper jam" in job["error"]
+
+    door.cups.admin("cupsenable", door.cups.queue)
+    assert door.wait_for_status(job_id, "printed", "failed")["status"] == "printed"
+    assert "Patient" in _printed_text(door.cups)
+
+
+def test_agent_killed_mid_job_never_reprints_silently(door: Door, agents: Agents) -> None:
+    # CUPS holds every new job, so the agent is stuck between submitting and the outcome.
+    door.cups.admin("lpadmin", "-p", door.cups.queue, "-o", "job-hold-until-default=indefinite")
+    first = door.start_agent()
+    agents.append(first)
+    job_id = door.check_in("Crash")
+    door.wait_for_status(job_id, "printing")
+    deadline = time.monotonic() + 10
+    while not _cups_jobs_titled(door.cups, f"hm-{job_id}"):
+        assert time.monotonic() < deadline, "the job never reached CUPS"
+        time.sleep(0.02)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+
+    # Time passes beyond the lease; a new agent starts.
+    door.db.execute(
+        "update public.print_jobs set lease_expires_at = now() - interval '1 second' where id = %s",
+        (job_id,),
+    )
+    door.cups.admin("lpadmin", "-p", door.cups.queue, "-o", "job-hold-until-default=no-hold")
+    agents.append(door.start_agent())
+    door.wait_for_status(job_id, "unknown")
+    later = door.check_in("After")
+    assert door.wait_for_status(later, "printed", "failed")["status"] == "printed"
+    assert door.job(job_id)["status"] == "unknown"
+    assert len(_cups_jobs_titled(door.cups, f"hm-{job_id}")) == 1
+
+
+def test_backlog_queued_while_the_agent_was_down_prints_in_order(
+    door: Door, agents: Agents
+) -> None:
+    job_ids = [door.check_in(f"Backlog{index}") for index in range(5)]
+    agents.append(door.start_agent())
+    jobs = [door.wait_for_status(job_id, "printed", "failed") for job_id in job_ids]
+    assert [job["status"] for job in jobs] == ["printed"] * 5
+    cups_ids = [job["cups_job_id"] for job in jobs]
+    assert cups_ids == sorted(cups_ids)
+    printed_at = [job["printed_at"] for job in jobs]
+    assert printed_at == sorted(printed_at)
+
+
+def test_polling_alone_prints_when_realtime_events_are_lost(door: Door, agents: Agents) -> None:
+    agents.append(door.start_agent(HM_PI_REALTIME="0", HM_POLL_SECONDS="0.5"))
+    job_id = door.check_in("Polled")
+    assert door.wait_for_status(job_id, "printed", "failed")["status"] == "printed"
+    assert "Polled" in _printed_text(door.cups)
