@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -45,3 +49,21 @@ def test_test_print_writes_a_sample_tag(door: Door) -> None:
     assert result.exit_code == 0, result.output
     assert "printed CUPS job" in result.output
     assert "Señora Prueba" in PdfReader(door.cups.output_path).pages[0].extract_text()
+
+
+def test_local_cups_starts_a_queue_that_writes_pdfs_and_stops() -> None:
+    state_dir = Path(tempfile.mkdtemp(prefix="hm-test-cli-cups-"))
+    try:
+        started = runner.invoke(app, ["pi", "local-cups", "--state-dir", str(state_dir)])
+        assert started.exit_code == 0, started.output
+        env = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
+        assert env["HM_CUPS_QUEUE"] == "Label"
+        printed = runner.invoke(app, ["pi", "test-print", "--name", "Local"], env=env)
+        assert printed.exit_code == 0, printed.output
+        output = state_dir / "output" / "label-output.pdf"
+        assert "Local" in PdfReader(output).pages[0].extract_text()
+    finally:
+        stopped = runner.invoke(app, ["pi", "local-cups", "--state-dir", str(state_dir), "--stop"])
+        shutil.rmtree(state_dir, ignore_errors=True)
+    assert stopped.exit_code == 0
+    assert "stopped" in stopped.output
