@@ -183,6 +183,11 @@ def _write_config(cups: LocalCups) -> None:
                 "  Allow all",
                 "</Location>",
                 "<Policy default>",
+                # A private test/dev server: job names and owners are visible to every client.
+                "  JobPrivateAccess all",
+                "  JobPrivateValues none",
+                "  SubscriptionPrivateAccess all",
+                "  SubscriptionPrivateValues none",
                 "  <Limit All>",
                 "    Order deny,allow",
                 "    Allow all",
