@@ -1,6 +1,7 @@
 -- The workers' outbox functions and the COMPLIANCE.md rules they enforce at claim time: quiet
 -- hours, STOP mid-blast, rate tokens (never above the sender's MPS), daily caps, leases, forward
 -- only results, error-code mapping, ambiguous sends, automatic pause, completion.
+-- Statements that are not assertions print nothing TAP could mistake for a plan (no bare ids).
 begin;
 select plan(63);
 
@@ -18,7 +19,7 @@ select tests.make_sms_blast('Spring', :'tpl', :'sender', array[:'ana', :'ben', :
 select public.start_blast(:'blast') is not null as started \gset
 
 -- ---------------------------------------------------------------- grants
-select tests.make_staff('ob_organizer', 'organizer');
+select tests.make_staff('ob_organizer', 'organizer') as ob_organizer \gset
 select tests.act_as('ob_organizer');
 select throws_ok($$select * from public.claim_outbound_messages('w', 'sms')$$, '42501', null, 'staff cannot claim outbound work');
 select throws_ok($$select public.record_message_sent(gen_random_uuid(), 'SMx', 'queued')$$, '42501', null, 'staff cannot record results');
@@ -157,7 +158,7 @@ select results_eq($$select from_address, to_address, subject from public.claim_o
   $$values ('events@hellomiami.test', 'ana@example.com', 'Your receipt')$$, 'an email claim carries the sender identity and subject');
 
 -- ---------------------------------------------------------------- pause, resume, cancel, completion
-select tests.make_contact('+1305555040' || g, 'P' || g) from generate_series(1, 4) g;
+select count(tests.make_contact('+1305555040' || g, 'P' || g)) from generate_series(1, 4) g;
 select tests.make_sms_blast('Pausable', :'tpl', :'sender', array(select id from public.contacts where phone like '+1305555040%')) as blast2 \gset
 select public.start_blast(:'blast2') is not null;
 select public.pause_blast(:'blast2') is not null;
@@ -181,7 +182,7 @@ select is((select status::text from public.blasts where id = :'blast'), 'complet
 
 -- ---------------------------------------------------------------- automatic pause
 update public.messaging_settings set auto_pause_min_sends = 3, auto_pause_window = 10, auto_pause_failure_rate = 0.5;
-select tests.make_contact('+1305555050' || g, 'F' || g) from generate_series(1, 5) g;
+select count(tests.make_contact('+1305555050' || g, 'F' || g)) from generate_series(1, 5) g;
 select tests.make_sms_blast('Failing', :'tpl', :'sender', array(select id from public.contacts where phone like '+1305555050%')) as blast3 \gset
 select public.start_blast(:'blast3') is not null;
 update public.senders set mps_segments = 10 where id = :'sender';
