@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -57,9 +58,13 @@ def measure(
     db: psycopg.Connection[tuple[Any, ...]],
     event_id: str,
     count: int,
+    max_gap: float,
 ) -> list[float]:
+    """`count` check-ins one at a time, each after a random pause: attendees don't arrive in
+    step with the agent's poll timer."""
     latencies: list[float] = []
     for index in range(count):
+        time.sleep(random.uniform(0, max_gap))
         phone = f"+1305{secrets.randbelow(10_000_000):07d}"
         started = time.perf_counter()
         result = client.rpc(
@@ -144,20 +149,21 @@ def main() -> None:
                     **cups.env(),
                 }
                 log = cups_dir / "agent.log"
-                for name, overrides, count in (
-                    ("with Realtime", {}, args.count),
+                for name, overrides, count, max_gap in (
+                    ("with Realtime", {}, args.count, 0.2),
                     (
                         f"polling only ({args.poll_seconds:g} s)",
                         {"HM_PI_REALTIME": "0"},
                         args.polling_count,
+                        args.poll_seconds,
                     ),
                 ):
                     if count <= 0:
                         continue
                     agent = run_agent({**agent_env, **overrides}, log)
                     try:
-                        measure(client, db, event_id, 3)  # warm up: sign-in, subscribe, fonts
-                        report(name, measure(client, db, event_id, count))
+                        measure(client, db, event_id, 3, 0.0)  # warm up: sign-in, subscribe, fonts
+                        report(name, measure(client, db, event_id, count, max_gap))
                     finally:
                         stop_agent(agent)
     finally:
