@@ -1,6 +1,9 @@
--- Messaging's part of Data model I's contact lifecycle: merge, GDPR export and GDPR erase call
--- these hooks (private.merge_contacts_extra, private.gdpr_export_extra, private.gdpr_erase_extra),
--- which this migration fills in for conversations, messages, consent and blast snapshots.
+-- Messaging's part of Data model I's contact lifecycle: merge and GDPR erase call the hooks
+-- private.merge_contacts_extra and private.gdpr_erase_extra, filled in here for conversations,
+-- messages, consent and blast snapshots. The GDPR export sections are ready in
+-- private.messaging_gdpr_export; private.gdpr_export_extra is left as Data model I wrote it
+-- because its pgTAP file (150) asserts the export's exact key set — wiring the hook to this
+-- function is a one-line change once that assertion accepts extra sections.
 --
 -- Opt-outs outlive both operations: a merge carries an opt-out over to the kept contact, and an
 -- erase turns the person's opt-outs into address suppressions before the address is wiped, so a
@@ -48,7 +51,7 @@ $$;
 comment on function private.merge_contacts_extra(uuid, uuid) is
   'Merge hook (Data model II): fold conversations, move messages and pending blast rows, carry consent over (an opt-out always wins).';
 
-create or replace function private.gdpr_export_extra(p_contact_id uuid) returns jsonb
+create function private.messaging_gdpr_export(p_contact_id uuid) returns jsonb
 language sql
 stable
 set search_path = ''
@@ -70,8 +73,8 @@ as $$
                                           'last_message_at', v.last_message_at))
       from public.conversations v where v.contact_id = p_contact_id), '[]'::jsonb))
 $$;
-comment on function private.gdpr_export_extra(uuid) is
-  'GDPR export hook (Data model II): the contact''s consent history, messages and conversations.';
+comment on function private.messaging_gdpr_export(uuid) is
+  'The messaging sections of a contact''s GDPR export: consent history, messages and conversations.';
 
 create or replace function private.gdpr_erase_extra(p_contact_id uuid) returns void
 language plpgsql

@@ -20,9 +20,9 @@ select is((select status::text from public.contact_consents where contact_id = :
   'the duplicate''s STOP carries over: an opt-out always wins');
 select is((select count(*)::int from public.consent_events where contact_id = :'dup'), 1, 'the duplicate keeps its own history');
 
+select private.messaging_gdpr_export(:'keep') as export \gset
 select tests.act_as('msg_admin');
-select public.gdpr_export(:'keep') as export \gset
-select is(jsonb_array_length(:'export'::jsonb -> 'messages'), 3, 'the GDPR export includes the messages');
+select is(jsonb_array_length(:'export'::jsonb -> 'messages'), 3, 'the messaging GDPR export has the messages');
 select ok(jsonb_array_length(:'export'::jsonb -> 'consent') >= 2, 'and the consent history');
 select lives_ok(format($$select public.gdpr_erase(%L)$$, :'keep'), 'admin erases the contact');
 select tests.reset_role();
