@@ -5,12 +5,14 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
+from urllib.parse import urlsplit
 
 import cups as pycups
 from pypdf import PdfReader
 
 from pi_agent.local_cups import LocalCups
 from tests.pi_agent.conftest import Door
+from tests.pi_agent.tcp_proxy import CuttableProxy
 
 Agents = list[subprocess.Popen[bytes]]
 
@@ -123,3 +125,31 @@ def test_polling_alone_prints_when_realtime_events_are_lost(door: Door, agents: 
     job_id = door.check_in("Polled")
     assert door.wait_for_status(job_id, "printed", "failed")["status"] == "printed"
     assert "Polled" in _printed_text(door.cups)
+
+
+def test_backlog_from_a_network_outage_prints_in_order_after_reconnecting(
+    door: Door, agents: Agents
+) -> None:
+    api = urlsplit(door.supabase_env["SUPABASE_URL"])
+    proxy = CuttableProxy(api.hostname or "127.0.0.1", api.port or 80)
+    proxy.start()
+    try:
+        agents.append(door.start_agent(SUPABASE_URL=f"http://127.0.0.1:{proxy.port}"))
+        first = door.check_in("BeforeOutage")
+        assert door.wait_for_status(first, "printed", "failed")["status"] == "printed"
+
+        proxy.cut()
+        backlog = [door.check_in(f"Offline{index}") for index in range(5)]
+        time.sleep(3)  # the agent notices: failed polls, a dropped Realtime socket
+        assert {door.job(job_id)["status"] for job_id in backlog} == {"queued"}
+
+        proxy.restore()
+        reconnected = time.monotonic()
+        jobs = [door.wait_for_status(job_id, "printed", "failed") for job_id in backlog]
+        elapsed = time.monotonic() - reconnected
+    finally:
+        proxy.cut()
+    assert [job["status"] for job in jobs] == ["printed"] * 5, door.log()
+    assert elapsed < 10, f"backlog took {elapsed:.1f} s after reconnecting"
+    printed_at = [job["printed_at"] for job in jobs]
+    assert printed_at == sorted(printed_at)
