@@ -90,8 +90,8 @@ class Agent:
             while not stop.is_set():
                 requeue_pause = 0.0
                 try:
-                    await self._connect()
-                    await self._refresh_session_if_due()
+                    await self.connect()
+                    await self.refresh_session_if_due()
                     await self._subscribe_if_needed()
                     printer = await self._heartbeat_if_due()
                     requeue_pause = await self._drain(stop, printer)
@@ -103,7 +103,7 @@ class Agent:
                 await _wait_for_any(self.woken, stop, pause)
                 self.woken.clear()
         finally:
-            await self._close()
+            await self.close()
 
     def _backoff(self) -> float:
         failures = self.state.failures_in_a_row
@@ -124,7 +124,8 @@ class Agent:
 
     # -- Supabase session --------------------------------------------------------------------
 
-    async def _connect(self) -> None:
+    async def connect(self) -> None:
+        """Sign in as the device (once) and learn its devices row."""
         if self._client is not None and self._device is not None:
             return
         if self._client is None:
@@ -187,7 +188,7 @@ class Agent:
             raise AuthRetryableError("no session after sign-in", 0)
         return str(session.user.id)
 
-    async def _refresh_session_if_due(self) -> None:
+    async def refresh_session_if_due(self) -> None:
         """Refresh well before expiry; a refresh token that no longer works means sign in again."""
         session = await self.client.auth.get_session()
         if session is not None and (session.expires_at or 0) - time.time() > REFRESH_MARGIN_SECONDS:
@@ -309,7 +310,7 @@ class Agent:
         delay = 0.2
         while True:
             try:
-                await self._refresh_session_if_due()
+                await self.refresh_session_if_due()
                 await self.store.finish(job_id, outcome, cups_job_id, error)
                 return
             except (httpx.HTTPError, OSError, AuthRetryableError, TimeoutError) as problem:
@@ -319,7 +320,7 @@ class Agent:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_BACKOFF_SECONDS)
 
-    async def _close(self) -> None:
+    async def close(self) -> None:
         if self._client is not None:
             with contextlib.suppress(*TRANSIENT_ERRORS):
                 await self._client.realtime.close()
