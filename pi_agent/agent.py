@@ -47,6 +47,7 @@ CLAIM_BATCH = 10
 LEASE_SECONDS = 60
 REFRESH_MARGIN_SECONDS = 120
 MAX_BACKOFF_SECONDS = 10.0
+SUBSCRIBE_SECONDS = 5.0
 DEFAULT_QUEUE = "Label"
 
 
@@ -214,8 +215,17 @@ class Agent:
             schema="public",
             filter=f"device_id=eq.{self._device.id}",
         )
+        try:
+            # Bounded: a Realtime endpoint that hangs must not hold up polling.
+            await asyncio.wait_for(channel.subscribe(self._on_channel_state), SUBSCRIBE_SECONDS)
+        except Exception as error:
+            # Any failure here leaves printing to polling; the next iteration subscribes again.
+            log.warning("realtime subscription failed (polling continues): %s", _describe(error))
+            # Best effort: the half-open channel may already be gone with its socket.
+            with contextlib.suppress(Exception):
+                await self.client.remove_channel(channel)
+            return
         self._channel = channel
-        await channel.subscribe(self._on_channel_state)
 
     def _on_channel_state(self, state: RealtimeSubscribeStates, error: Exception | None) -> None:
         # (Re)subscribed: jobs inserted while we were not listening are claimed right away.
