@@ -99,7 +99,8 @@ def local_cups(
     ] = Path(".hm/cups"),
     stop: Annotated[bool, typer.Option("--stop", help="Stop it instead.")] = False,
 ) -> None:
-    """Start a private cupsd (no root, no system CUPS) with a `Label` queue that writes each tag
+    """Start a private cupsd (system CUPS untouched; run as root, it drops to lp) with a `Label`
+    queue that writes each tag
     to a PDF you can open; prints the HM_CUPS_* settings for `hm pi run` (`eval $(…)`)."""
     from pi_agent import local_cups as cups
 
