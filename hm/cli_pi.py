@@ -100,8 +100,8 @@ def local_cups(
     stop: Annotated[bool, typer.Option("--stop", help="Stop it instead.")] = False,
 ) -> None:
     """Start a private cupsd (system CUPS untouched; run as root, it drops to lp) with a `Label`
-    queue that writes each tag
-    to a PDF you can open; prints the HM_CUPS_* settings for `hm pi run` (`eval $(…)`)."""
+    queue that writes each tag to a PDF you can open; prints the HM_CUPS_* settings for
+    `hm pi run` (`eval $(…)`)."""
     from pi_agent import local_cups as cups
 
     if stop:
