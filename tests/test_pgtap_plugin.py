@@ -66,3 +66,18 @@ def test_sql_error_is_reported(pytester: pytest.Pytester, stack: LocalStack) -> 
     result = run_pgtap(pytester, stack, broken=BROKEN)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*function no_such_function() does not exist*"])
+
+
+UUID_NOISE = """
+begin;
+select plan(1);
+select '1c810263-0000-4000-8000-000000000000'::uuid;
+select ok(true, 'a setup query printed a uuid first');
+select * from finish();
+rollback;
+"""
+
+
+def test_stray_output_is_not_taken_for_a_plan(pytester: pytest.Pytester, stack: LocalStack) -> None:
+    result = run_pgtap(pytester, stack, noise=UUID_NOISE)
+    result.assert_outcomes(passed=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,10 +57,16 @@ class TapReport:
         return "\n".join(lines)
 
 
+# What TAP lines look like. Anything else psql prints (a setup query's result, say a uuid such as
+# "1c810263-…", which tap.py's loose plan pattern would take for "1..N") is not TAP.
+TAP_LINE = re.compile(r"^(?:(?:not )?ok\b|1\.\.\d+\s*(?:#.*)?$|\s*#|Bail out!)")
+
+
 def parse(output: str) -> tuple[int | None, list[Assertion]]:
     planned: int | None = None
     assertions: list[Assertion] = []
-    for line in Parser().parse_text(output):
+    tap = "\n".join(line for line in output.splitlines() if TAP_LINE.match(line))
+    for line in Parser().parse_text(tap):
         if isinstance(line, Plan):
             planned = line.expected_tests
         elif isinstance(line, Result):
