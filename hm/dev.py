@@ -12,12 +12,18 @@ from dataclasses import dataclass
 from hm.stack.config import StackConfig
 from hm.stack.manager import LocalStack, ServiceStatus
 from hm.stack.processes import ManagedProcess
-from workers.local import LocalMessaging
+from pi_agent import local_cups
+from workers.local import HM_COMMAND, LocalMessaging
 
 # Ports beside the Supabase CLI's 5432x range, overridable like the stack's own.
 SIMULATOR_PORT = int(os.environ.get("HM_SIM_PORT", 54340))
 WEBHOOK_PORT = int(os.environ.get("HM_WEBHOOK_PORT", 54350))
 LOCAL_WORKERS = ("worker-1",)
+# The print station supabase/seeds/10-people-events.sql creates (queue "Label").
+DEMO_STATION = {
+    "HM_DEVICE_EMAIL": "station@devices.hellomiami.local",
+    "HM_DEVICE_PASSWORD": "hellomiami-demo",
+}
 
 
 @dataclass
@@ -33,11 +39,29 @@ class DevSystem:
             simulator_port=SIMULATOR_PORT,
             webhook_port=WEBHOOK_PORT,
         )
+        self.cups_dir = self.config.state_dir / "cups"
+        self.print_agent = ManagedProcess("print-agent", self.config.run_dir)
 
     def up(self) -> list[ServiceStatus]:
         statuses = self.stack.up()
         self.messaging.start(worker_count=len(LOCAL_WORKERS))
-        return statuses + self._messaging_status()
+        cups = self._start_printing()
+        return [
+            *statuses,
+            *self._messaging_status(),
+            ServiceStatus("cupsd", cups.process.pid(), cups.server),
+            ServiceStatus("print-agent", self.print_agent.pid(), f"tags: {cups.output_path}"),
+        ]
+
+    def _start_printing(self) -> local_cups.LocalCups:
+        """A private cupsd whose Label queue writes PDFs, and the agent as the demo station."""
+        cups = local_cups.start(self.cups_dir)
+        if self.print_agent.pid() is None:
+            env = {**self.config.client_env(), **DEMO_STATION, **cups.env()}
+            self.print_agent.start(
+                [HM_COMMAND, "pi", "run"], self.config.log_dir / "print-agent.log", env
+            )
+        return cups
 
     def _messaging_status(self) -> list[ServiceStatus]:
         return [
@@ -57,4 +81,7 @@ class DevSystem:
     def down(self) -> list[str]:
         for name in LOCAL_WORKERS:
             self._worker(name)
-        return self.messaging.stop() + self.stack.down()
+        stopped = [name for name, process in [("print-agent", self.print_agent)] if process.stop()]
+        if local_cups.stop(self.cups_dir):
+            stopped.append("cupsd")
+        return stopped + self.messaging.stop() + self.stack.down()
