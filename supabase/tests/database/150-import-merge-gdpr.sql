@@ -118,8 +118,9 @@ select tests.act_as('organizer');
 select throws_ok($$select public.gdpr_export('00000000-0000-0000-0000-0000000000c1')$$, 'P0001', 'not_allowed',
   'organizers cannot run GDPR exports');
 select tests.act_as('admin');
-select is((select array_agg(k order by k) from jsonb_object_keys(public.gdpr_export('00000000-0000-0000-0000-0000000000c1')) k),
-  array['check_ins', 'contact', 'generated_at', 'interactions', 'merged_contacts', 'print_jobs', 'profile'],
+-- Later migrations add their own sections (messaging adds consent, messages, conversations).
+select ok((select array_agg(k) from jsonb_object_keys(public.gdpr_export('00000000-0000-0000-0000-0000000000c1')) k)
+  @> array['check_ins', 'contact', 'generated_at', 'interactions', 'merged_contacts', 'print_jobs', 'profile'],
   'one document with every section');
 select is(jsonb_array_length(public.gdpr_export('00000000-0000-0000-0000-0000000000c1') -> 'check_ins'), 2, 'with the check-ins');
 select throws_ok($$select public.gdpr_export(gen_random_uuid())$$, 'P0001', 'unknown_contact', 'unknown contact');
