@@ -13,6 +13,7 @@ with no practical limit gives the highest rate one process reaches (goal ≥ 500
 from __future__ import annotations
 
 import argparse
+import signal
 import math
 import tempfile
 import time
@@ -105,7 +106,17 @@ def measure_max(
     )
 
 
+def stop_on_sigterm() -> None:
+    """`timeout` and CI send SIGTERM: unwind normally so every started server is stopped."""
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
+
+
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--full", action="store_true", help="60 s windows")
     parser.add_argument("--window", type=float, default=20.0)

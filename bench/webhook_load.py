@@ -9,6 +9,7 @@ Goal (issue 6): 500 req/s for 60 s, p99 < 100 ms, zero lost.
 from __future__ import annotations
 
 import argparse
+import signal
 import asyncio
 import secrets
 import tempfile
@@ -79,11 +80,27 @@ def stored_events(db_url: str) -> int:
         return int(row[0]) if row else 0
 
 
+def stop_on_sigterm() -> None:
+    """`timeout` and CI send SIGTERM: unwind normally so every started server is stopped."""
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
+
+
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--full", action="store_true", help="60 s, as the goal states")
+    parser.add_argument(
+        "--transport",
+        choices=["rest", "postgres"],
+        default="postgres",
+        help="how the webhook server reaches the SQL functions",
+    )
     args = parser.parse_args()
     seconds = 60.0 if args.full else args.seconds
     with private_stack() as stack:
@@ -94,6 +111,7 @@ def main() -> None:
             folder / "logs",
             simulator_port=free_port(),
             webhook_port=free_port(),
+            outbox_transport=args.transport,
         )
         try:
             messaging.start(worker_count=0)
@@ -104,7 +122,10 @@ def main() -> None:
             stored = stored_events(stack.config.db_url())
         finally:
             messaging.stop()
-    print(f"webhook load: {sent} signed status callbacks at {args.rate} req/s for {seconds:.0f} s")
+    print(
+        f"webhook load ({args.transport}): {sent} signed status callbacks at {args.rate} req/s "
+        f"for {seconds:.0f} s"
+    )
     p50, p99 = percentile(latencies, 0.50) * 1000, percentile(latencies, 0.99) * 1000
     print(f"  answered: {len(latencies)}  errors (non-204 or no answer): {errors}")
     print(

@@ -108,10 +108,15 @@ def create_app(
         lifespan=lifespan,
     )
 
+    # Processing after the answer is bounded, so a burst of callbacks cannot starve the
+    # request path (storing) of database connections; the rest waits its turn in memory.
+    processing_slots = asyncio.Semaphore(8)
+
     def process_later(event_id: str, work: Coroutine[Any, Any, Any]) -> None:
         async def run() -> None:
             try:
-                await work
+                async with processing_slots:
+                    await work
             except Exception:  # stored raw already: replay_webhook_event can redo it
                 log.exception("processing webhook event failed", extra={"event_id": event_id})
 
