@@ -13,8 +13,8 @@ with no practical limit gives the highest rate one process reaches (goal ≥ 500
 from __future__ import annotations
 
 import argparse
-import signal
 import math
+import signal
 import tempfile
 import time
 from datetime import datetime

@@ -9,9 +9,9 @@ Goal (issue 6): 500 req/s for 60 s, p99 < 100 ms, zero lost.
 from __future__ import annotations
 
 import argparse
-import signal
 import asyncio
 import secrets
+import signal
 import tempfile
 import time
 from pathlib import Path
