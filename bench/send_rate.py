@@ -122,6 +122,12 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=20.0)
     parser.add_argument("--rates", default="1,10,100")
     parser.add_argument("--max-count", type=int, default=3000)
+    parser.add_argument(
+        "--transport",
+        choices=["rest", "postgres"],
+        default="postgres",
+        help="how the workers reach the SQL functions",
+    )
     args = parser.parse_args()
     window = 60.0 if args.full else args.window
     # Callbacks off: this measures our pacing and throughput, not the webhook server.
@@ -135,13 +141,17 @@ def main() -> None:
             simulator_port=free_port(),
             webhook_port=free_port(),
             simulator_config=sim_config,
+            outbox_transport=args.transport,
         )
         try:
             with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
                 messaging.start(worker_count=0)
                 for name in ("rate-1", "rate-2"):
                     messaging.start_worker(name, WORKER_CHANNELS="sms")
-                print(f"send rate vs configured MPS (2 workers, {window:.0f} s windows):")
+                print(
+                    f"send rate vs configured MPS (2 workers, {args.transport} transport, "
+                    f"{window:.0f} s windows):"
+                )
                 for mps in (float(r) for r in args.rates.split(",")):
                     measure_rate(messaging, conn, mps, window)
                 for name in ("rate-1", "rate-2"):
