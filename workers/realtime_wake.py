@@ -15,9 +15,12 @@ from workers.metrics import REALTIME_CONNECTED
 
 log = logging.getLogger(__name__)
 
-# New or requeued messages and blasts being started or resumed (the snapshot table is not
-# in the publication: the claim reads it).
-WATCHED_TABLES = ("messages", "blasts")
+# Only new 1:1, transactional and automation messages wake the loop (one-time codes and replies
+# should leave at once). Blast traffic is left to polling: every blast message changes rows of
+# messages and blasts several times, and decoding those events cost a busy worker more CPU than
+# the wake-ups were worth; a running blast keeps the loop claiming every 50 ms anyway, and a
+# started or resumed blast is picked up within one poll interval.
+WAKE_FILTER = "kind=neq.blast"
 
 
 class RealtimeWake:
@@ -50,13 +53,13 @@ class RealtimeWake:
         try:
             await self.client.remove_all_channels()
             channel = self.client.channel("hm-outbox")
-            for table in WATCHED_TABLES:
-                channel.on_postgres_changes(
-                    RealtimePostgresChangesListenEvent.All,
-                    schema="public",
-                    table=table,
-                    callback=self._changed,
-                )
+            channel.on_postgres_changes(
+                RealtimePostgresChangesListenEvent.Insert,
+                schema="public",
+                table="messages",
+                filter=WAKE_FILTER,
+                callback=self._changed,
+            )
             await channel.subscribe(self._status)
         except Exception as error:  # any failure: the loop keeps polling; retried later
             self.joined = False
