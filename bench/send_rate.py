@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import shutil
 import signal
 import tempfile
 import time
@@ -162,6 +163,7 @@ def main() -> None:
                 measure_max(messaging, conn, args.max_count)
         finally:
             messaging.stop()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

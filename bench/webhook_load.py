@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import secrets
+import shutil
 import signal
 import tempfile
 import time
@@ -122,6 +123,7 @@ def main() -> None:
             stored = stored_events(stack.config.db_url())
         finally:
             messaging.stop()
+            shutil.rmtree(folder, ignore_errors=True)
     print(
         f"webhook load ({args.transport}): {sent} signed status callbacks at {args.rate} req/s "
         f"for {seconds:.0f} s"
