@@ -121,7 +121,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--full", action="store_true", help="60 s windows")
     parser.add_argument("--window", type=float, default=20.0)
-    parser.add_argument("--rates", default="1,10,100")
+    parser.add_argument(
+        "--rates", default="1,10,100", help="comma-separated MPS values; empty = max-rate only"
+    )
     parser.add_argument("--max-count", type=int, default=3000)
     parser.add_argument(
         "--transport",
@@ -153,7 +155,7 @@ def main() -> None:
                     f"send rate vs configured MPS (2 workers, {args.transport} transport, "
                     f"{window:.0f} s windows):"
                 )
-                for mps in (float(r) for r in args.rates.split(",")):
+                for mps in (float(r) for r in args.rates.split(",") if r.strip()):
                     measure_rate(messaging, conn, mps, window)
                 for name in ("rate-1", "rate-2"):
                     messaging.workers[name].stop()

@@ -119,15 +119,24 @@ $$;
 comment on function private.send_blocker(uuid, public.message_channel, text, boolean, public.messaging_settings) is
   'Permanent reason a message may not go (suppressed, opted_out, no_consent) or null.';
 
--- A sending blast with nothing pending and nothing in flight is complete.
+-- A sending blast with nothing pending and nothing in flight is complete (with its counters
+-- folded, so the final numbers arrive together with the status).
 create function private.maybe_complete_blast(p_blast_id uuid) returns void
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  update public.blasts b set status = 'completed', completed_at = now()
-   where b.id = p_blast_id and b.status = 'sending'
-     and not exists (select 1 from public.blast_recipients r where r.blast_id = b.id and r.status = 'pending')
-     and not exists (select 1 from public.messages m where m.blast_id = b.id and m.status in ('queued', 'sending'))
+begin
+  if exists (
+    select 1 from public.blasts b
+    where b.id = p_blast_id and b.status = 'sending'
+      and not exists (select 1 from public.blast_recipients r where r.blast_id = b.id and r.status = 'pending')
+      and not exists (select 1 from public.messages m where m.blast_id = b.id and m.status in ('queued', 'sending'))
+  ) then
+    perform private.fold_blast_counters(p_blast_id);
+    update public.blasts set status = 'completed', completed_at = now()
+     where id = p_blast_id and status = 'sending';
+  end if;
+end
 $$;
 comment on function private.maybe_complete_blast(uuid) is 'Mark a sending blast completed when no recipient is pending and no message is queued or sending.';
 
@@ -171,6 +180,30 @@ $$;
 comment on function private.check_blast_health(uuid) is
   'Pause a sending blast (auto_pause on) when failures or opt-outs among its last N sends cross messaging_settings thresholds.';
 
+-- Blast bookkeeping done once per claim call rather than once per message, so sends never queue
+-- behind their blast's row: counter deltas older than a second are folded onto the blasts
+-- (Realtime progress about once a second), then every sending blast is checked for a failure or
+-- opt-out spike (automatic pause) and for completion.
+create function private.blast_upkeep() returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_blast_id uuid;
+begin
+  perform private.fold_blast_counters(b.id)
+  from public.blasts b
+  where b.id in (select d.blast_id from private.blast_counter_deltas d)
+    and b.updated_at < now() - interval '1 second';
+  for v_blast_id in select b.id from public.blasts b where b.status = 'sending' loop
+    perform private.check_blast_health(v_blast_id);
+    perform private.maybe_complete_blast(v_blast_id);
+  end loop;
+end
+$$;
+comment on function private.blast_upkeep() is
+  'Once per claim: fold blast counter deltas (at most about once a second per blast), auto-pause unhealthy sending blasts, complete finished ones.';
+
 -- ============================================================================================
 -- Claim
 -- ============================================================================================
@@ -202,7 +235,6 @@ declare
   v_rate_exhausted boolean;
   v_lease timestamptz := p_now + make_interval(secs => greatest(p_lease_seconds, 1));
   v_validity integer;
-  v_blast_ids uuid[];
   v_blast_id uuid;
 begin
   if p_worker_id is null or btrim(p_worker_id) = '' then
@@ -216,12 +248,16 @@ begin
   end if;
   v_channel := p_channel::public.message_channel;
   perform private.start_due_blasts(p_now);
+  perform private.blast_upkeep();
 
   for v_sender in
     select * from public.senders s where s.channel = v_channel and s.enabled order by s.id
   loop
     exit when v_taken >= p_limit;
-    v_bucket := private.lock_sender_bucket(v_sender.id, p_now);
+    -- Refill up to the moment the bucket is locked, not the transaction's start: time this call
+    -- spent before (starting blasts, upkeep, earlier senders) would otherwise be credited to a
+    -- later claim as extra burst.
+    v_bucket := private.lock_sender_bucket(v_sender.id, p_now + (clock_timestamp() - statement_timestamp()));
     continue when v_bucket.sender_id is null;
     select * into v_window from private.sender_window(v_sender, v_settings);
     v_rate_exhausted := false;
@@ -298,8 +334,9 @@ begin
           true, v_settings);
         if v_blocker is not null then
           update public.blast_recipients set status = 'skipped', skip_reason = v_blocker where id = v_recipient.id;
-          update public.blasts set skipped_count = skipped_count + 1 where id = v_recipient.blast_id;
-          v_blast_ids := array_append(v_blast_ids, v_recipient.blast_id);
+          insert into private.blast_counter_deltas as d (blast_id, slot, skipped)
+          values (v_recipient.blast_id, (pg_backend_pid() % 16)::smallint, 1)
+          on conflict (blast_id, slot) do update set skipped = d.skipped + 1;
           continue;
         end if;
         v_cost := case v_channel when 'sms' then greatest(coalesce(v_recipient.segments, public.sms_segments(v_recipient.body)), 1) else 1 end;
@@ -333,9 +370,6 @@ begin
     end loop;
     perform private.save_sender_bucket(v_bucket);
   end loop;
-
-  -- Blasts whose last recipients were skipped just now may be finished.
-  perform private.maybe_complete_blast(b) from unnest(v_blast_ids) as b;
   return;
 end
 $$;
@@ -371,7 +405,6 @@ begin
     update public.messages set status = 'cancelled', error_code = v_blocker,
            error_message = 'Not sent: ' || v_blocker || ' just before sending.', claimed_by = null, lease_expires_at = null
      where id = p_message_id;
-    perform private.maybe_complete_blast(v_message.blast_id);
     return false;
   end if;
   if v_message.blast_id is not null and not exists (
@@ -391,6 +424,17 @@ comment on function public.mark_message_sending(uuid, text) is
 revoke execute on function public.mark_message_sending(uuid, text) from public, anon, authenticated;
 grant execute on function public.mark_message_sending(uuid, text) to service_role;
 
+-- Serialises recording a provider id with a status callback about the same id: whichever comes
+-- second sees what the first committed. Taken before any message row lock (same order everywhere).
+create function private.lock_provider_message(p_provider_id text) returns void
+language sql
+set search_path = ''
+as $$
+  select pg_advisory_xact_lock(hashtextextended('provider_message:' || p_provider_id, 0))
+$$;
+comment on function private.lock_provider_message(text) is
+  'Transaction advisory lock on a provider message id (record_message_sent vs. its status callbacks).';
+
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
 -- helpers and writes counters, consent and suppressions as the owner.
 create function public.record_message_sent(p_message_id uuid, p_provider_id text, p_provider_status text)
@@ -405,6 +449,7 @@ begin
   if p_provider_id is null or btrim(p_provider_id) = '' then
     raise exception using errcode = 'P0001', message = 'provider_id_required';
   end if;
+  perform private.lock_provider_message(p_provider_id);
   select * into v_message from public.messages where id = p_message_id for update;
   if not found then
     raise exception using errcode = 'P0001', message = 'unknown_message';
@@ -421,10 +466,10 @@ begin
          status = case when private.message_status_rank(status) < 2 then 'sent'::public.message_status else status end,
          claimed_by = null, lease_expires_at = null
    where id = p_message_id;
-  -- Status callbacks that arrived before we knew the provider id can be applied now.
+  -- Status callbacks that arrived before we knew the provider id can be applied now (the
+  -- advisory lock above makes a concurrent callback either wait for this commit or be deferred
+  -- before this replay reads the deferred events).
   perform private.replay_deferred_webhooks(p_provider_id);
-  perform private.check_blast_health(v_message.blast_id);
-  perform private.maybe_complete_blast(v_message.blast_id);
 end
 $$;
 comment on function public.record_message_sent(uuid, text, text) is
@@ -507,8 +552,6 @@ begin
      set status = 'failed', error_code = p_error_code, error_message = p_error_message,
          claimed_by = null, lease_expires_at = null
    where id = p_message_id and status in ('queued', 'sending');
-  perform private.check_blast_health(v_message.blast_id);
-  perform private.maybe_complete_blast(v_message.blast_id);
 end
 $$;
 comment on function public.record_message_failed(uuid, text, text, integer) is
@@ -564,7 +607,6 @@ begin
        set status = 'failed', claimed_by = null, lease_expires_at = null,
            error_code = 'unresolved', error_message = 'The provider has no such message and attempts are exhausted.'
      where id = p_message_id;
-    perform private.maybe_complete_blast(v_message.blast_id);
   end if;
 end
 $$;

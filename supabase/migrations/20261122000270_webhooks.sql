@@ -231,8 +231,7 @@ begin
          error_code = coalesce(p_error_code, error_code), error_message = coalesce(p_error_message, error_message),
          claimed_by = null, lease_expires_at = null
    where id = p_message.id;
-  perform private.check_blast_health(p_message.blast_id);
-  perform private.maybe_complete_blast(p_message.blast_id);
+  -- Blast health and completion are evaluated once per claim call (private.blast_upkeep).
   return true;
 end
 $$;
@@ -245,11 +244,30 @@ set search_path = ''
 as $$
 declare
   v_message public.messages;
+  v_sid text := nullif(p_payload ->> 'MessageSid', '');
   v_status text := coalesce(p_payload ->> 'MessageStatus', p_payload ->> 'SmsStatus');
   v_code text := nullif(p_payload ->> 'ErrorCode', '');
+  v_message_id uuid := case when p_payload ->> 'message_id'
+    ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then (p_payload ->> 'message_id')::uuid end;
 begin
-  select * into v_message from public.messages m where m.provider_id = p_payload ->> 'MessageSid' for update;
-  if not found then
+  if v_sid is null then
+    raise exception using errcode = 'P0001', message = 'invalid_status_callback', detail = 'MessageSid is required.';
+  end if;
+  -- Waits for a record_message_sent of this sid still committing (see private.lock_provider_message).
+  perform private.lock_provider_message(v_sid);
+  select * into v_message from public.messages m where m.provider_id = v_sid for update;
+  if not found and v_message_id is not null then
+    -- Our id from the StatusCallback URL: the provider has the message even if the worker has
+    -- not recorded its sid yet (or never will: it died after the provider accepted the send).
+    select * into v_message from public.messages m
+    where m.id = v_message_id and m.direction = 'outbound' and m.channel = 'sms'
+      and (m.provider_id is null or m.provider_id = v_sid)
+    for update;
+    if found and v_message.provider_id is null then
+      update public.messages set provider_id = v_sid where id = v_message.id returning * into v_message;
+    end if;
+  end if;
+  if v_message.id is null then
     return jsonb_build_object('deferred', true);
   end if;
   return jsonb_build_object('applied', private.apply_provider_status(v_message, private.twilio_status(v_status),

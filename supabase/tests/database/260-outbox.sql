@@ -3,7 +3,7 @@
 -- only results, error-code mapping, ambiguous sends, automatic pause, completion.
 -- Statements that are not assertions print nothing TAP could mistake for a plan (no bare ids).
 begin;
-select plan(63);
+select plan(66);
 
 -- Tomorrow 10:00 in Miami (inside 09:00–20:00), and 21:00 the evening before (quiet in Miami, 18:00 in LA).
 select ((now() at time zone 'America/New_York')::date + 1 + time '10:00') at time zone 'America/New_York' as t0 \gset
@@ -84,7 +84,9 @@ select lives_ok(format($$select public.record_message_sent(%L, 'SMana', 'queued'
 select throws_ok(format($$select public.record_message_sent(%L, 'SMother', 'queued')$$, :'m_ana'), 'P0001', 'provider_id_mismatch',
   'a different provider id for the same message is refused');
 select is((select status::text from public.messages where id = :'m_ana'), 'sent', 'the message is sent');
-select is((select sent_count from public.blasts where id = :'blast'), 1, 'the blast counts it');
+select is((select sent_count from public.blasts where id = :'blast'), 0, 'sends do not touch the blast row (no hot row)');
+select private.fold_blast_counters(:'blast') is null as folded \gset
+select is((select sent_count from public.blasts where id = :'blast'), 1, 'folding the counter deltas counts it on the blast');
 select lives_ok(format($$select public.record_message_failed(%L, '30001', 'late')$$, :'m_ana'), 'a late failure report is harmless');
 select is((select status::text from public.messages where id = :'m_ana'), 'sent', 'and changes nothing');
 select throws_ok(format($$update public.messages set status = 'queued' where id = %L$$, :'m_ana'), 'P0001', 'status_moves_forward_only',
@@ -178,7 +180,12 @@ select is((select status::text from public.messages where id = :'m_p'), 'cancell
 -- Completion of the first blast: Lou (LA) and Ana are in flight or sent; finish them.
 select public.record_message_sent(m.id, 'SM-' || m.id, 'queued')
 from public.messages m where m.blast_id = :'blast' and m.status = 'queued' and m.contact_id <> :'ana';
+select is((select status::text from public.blasts where id = :'blast'), 'sending', 'completion waits for the next claim call');
+select count(*) from public.claim_outbound_messages('up', 'sms', 1, 30, :'t0'::timestamptz + interval '7 hours 30 minutes');
 select is((select status::text from public.blasts where id = :'blast'), 'completed', 'a blast with nothing pending or in flight completes');
+select is((select sent_count from public.blasts where id = :'blast'),
+  (select count(*)::int from public.messages where blast_id = :'blast' and status in ('sent', 'delivered', 'undelivered')),
+  'a completed blast carries its final counters');
 
 -- ---------------------------------------------------------------- automatic pause
 update public.messaging_settings set auto_pause_min_sends = 3, auto_pause_window = 10, auto_pause_failure_rate = 0.5;
@@ -189,6 +196,7 @@ update public.senders set mps_segments = 10 where id = :'sender';
 select count(*) from public.claim_outbound_messages('f', 'sms', 3, 30, :'t0'::timestamptz + interval '8 hours');
 select public.mark_message_sending(m.id, 'f') from public.messages m where m.blast_id = :'blast3';
 select public.record_message_failed(m.id, '30007', 'Carrier filtered') from public.messages m where m.blast_id = :'blast3';
+select count(*) from public.claim_outbound_messages('f', 'sms', 1, 30, :'t0'::timestamptz + interval '8 hours 1 minute');
 select results_eq(format($$select status::text, paused_reason like 'Automatic pause%%' from public.blasts where id = %L$$, :'blast3'),
   $$values ('paused', true)$$, 'a failure spike pauses the blast automatically');
 

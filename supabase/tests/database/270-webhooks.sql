@@ -1,7 +1,7 @@
 -- Webhooks stored raw first, processed idempotently, replayable; inbound STOP/START/HELP per
 -- COMPLIANCE.md; Twilio status callbacks; MailerSend events; the Send-SMS Auth hook.
 begin;
-select plan(54);
+select plan(58);
 
 select tests.make_messaging_roles();
 select tests.make_contact('+13055550001', 'Ana', 'opted_in', 'ana@example.com', 'opted_in') as ana \gset
@@ -65,6 +65,22 @@ select is((select status::text from public.messages where id = :'m'), 'delivered
 select tests.sms_status('SMout1', 'delivered');
 select is((select count(*)::int from public.webhook_events where provider_event_id = 'SMout1:delivered'), 1,
   'a repeated callback is stored once and answered from the stored result');
+
+-- Our message id from the StatusCallback URL finds the message before its sid is recorded.
+insert into public.messages (kind, channel, contact_id, sender_id, to_address, body, status)
+values ('conversation', 'sms', :'ana', :'sender', '+13055550001', 'by id', 'sending') returning id as m_by_id \gset
+select (select event_id from public.store_webhook_event('twilio', 'SMbyid:delivered', 'sms_status',
+  jsonb_build_object('MessageSid', 'SMbyid', 'MessageStatus', 'delivered', 'message_id', :'m_by_id'))) as by_id_event \gset
+select is(public.process_webhook_event(:'by_id_event') ->> 'applied', 'true',
+  'a callback carrying our message_id applies even before the sid is recorded');
+select results_eq(format($$select status::text, provider_id from public.messages where id = %L$$, :'m_by_id'),
+  $$values ('delivered', 'SMbyid')$$, 'and records the provider''s sid on the message');
+select lives_ok(format($$select public.record_message_sent(%L, 'SMbyid', 'queued')$$, :'m_by_id'),
+  'the worker recording the same sid afterwards is a no-op');
+select (select event_id from public.store_webhook_event('twilio', 'SMwrong:delivered', 'sms_status',
+  jsonb_build_object('MessageSid', 'SMwrong', 'MessageStatus', 'delivered', 'message_id', :'m_by_id'))) as wrong_event \gset
+select is(public.process_webhook_event(:'wrong_event') ->> 'deferred', 'true',
+  'a message_id whose message already has another sid is not matched');
 
 insert into public.messages (kind, channel, contact_id, sender_id, to_address, body, status, provider_id)
 values ('conversation', 'sms', :'ana', :'sender', '+13055550001', 'x', 'sent', 'SMout2'),
