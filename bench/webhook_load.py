@@ -146,6 +146,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU of the server process and its children (uvicorn's worker processes)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return cpu_seconds(pid) + sum(cpu_seconds(int(child)) for child in children)
+
+
 def wait_processed(db_url: str, timeout: float) -> tuple[int, int, float]:
     """Poll until nothing is left unprocessed (or the timeout); (stored, unprocessed, waited)."""
     started = time.perf_counter()
@@ -178,6 +184,9 @@ def main() -> None:
         default="postgres",
         help="how the webhook server reaches the SQL functions",
     )
+    parser.add_argument(
+        "--processes", type=int, default=2, help="webhook server processes (WEBHOOK_PROCESSES)"
+    )
     args = parser.parse_args()
     seconds = 60.0 if args.full else args.seconds
     with private_stack() as stack:
@@ -189,6 +198,7 @@ def main() -> None:
             simulator_port=free_port(),
             webhook_port=free_port(),
             outbox_transport=args.transport,
+            webhook_processes=args.processes,
         )
         try:
             messaging.start(worker_count=0)
@@ -197,17 +207,17 @@ def main() -> None:
             requests = signed_requests(url, token, int(args.rate * seconds))
             server_pid = messaging.webhook.pid()
             assert server_pid is not None
-            cpu_before = cpu_seconds(server_pid)
+            cpu_before = server_cpu_seconds(server_pid)
             latencies, errors, behind = uvloop.run(fire(url, requests, args.rate))
-            server_cpu = cpu_seconds(server_pid) - cpu_before
+            server_cpu = server_cpu_seconds(server_pid) - cpu_before
             stored, waiting, waited = wait_processed(stack.config.db_url(), 60.0)
         finally:
             messaging.stop()
             shutil.rmtree(folder, ignore_errors=True)
     sent = len(requests)
     print(
-        f"webhook load ({args.transport}): {sent} signed status callbacks at {args.rate} req/s "
-        f"for {seconds:.0f} s"
+        f"webhook load ({args.transport}, {args.processes} server processes): {sent} signed "
+        f"status callbacks at {args.rate} req/s for {seconds:.0f} s"
     )
     p50, p95, p99 = (percentile(latencies, f) * 1000 for f in (0.50, 0.95, 0.99))
     print(f"  answered: {len(latencies)}  errors (non-204 or no answer): {errors}")

@@ -48,6 +48,8 @@ class LocalMessaging:
     simulator_config: SimulatorConfig = field(default_factory=SimulatorConfig)
     # "rest" (PostgREST RPC, the default deployment) or "postgres" (direct pool).
     outbox_transport: str = "rest"
+    # Webhook server processes (WEBHOOK_PROCESSES).
+    webhook_processes: int = 1
     workers: dict[str, ManagedProcess] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -70,6 +72,7 @@ class LocalMessaging:
                 self.supabase_env, self.simulator_config, self.simulator.url, self.webhook_port
             ),
             "OUTBOX_TRANSPORT": self.outbox_transport,
+            "WEBHOOK_PROCESSES": str(self.webhook_processes),
         }
 
     @property

@@ -126,13 +126,50 @@ class PostgresOutboxStore:
         result = await self._value("select public.process_webhook_event(%s)", (event_id,))
         return dict(result or {})
 
-    async def list_deferred(self, older_than_seconds: int, limit: int) -> list[str]:
+    async def store_events(
+        self, events: list[tuple[str, str, str, dict[str, Any]]]
+    ) -> list[tuple[str, bool]]:
+        """store_event for many events in one statement (one round trip, one transaction);
+        results in the same order. A repeated id within the batch is a duplicate, as apart."""
         rows = await self._rows(
-            """select id from public.webhook_events
-               where status = 'deferred'
-                 and received_at < now() - make_interval(secs => %s)
-                 and received_at > now() - interval '1 day'
-               order by received_at limit %s""",
+            """select s.event_id, s.duplicate
+               from unnest(%s::text[], %s::text[], %s::text[], %s::jsonb[])
+                    with ordinality as e(provider, event_id, event_type, payload, n)
+               cross join lateral public.store_webhook_event(
+                    e.provider, e.event_id, e.event_type, e.payload) as s
+               order by e.n""",
+            (
+                [provider for provider, _, _, _ in events],
+                [event_id for _, event_id, _, _ in events],
+                [event_type for _, _, event_type, _ in events],
+                [Jsonb(payload) for _, _, _, payload in events],
+            ),
+        )
+        return [(str(row["event_id"]), bool(row["duplicate"])) for row in rows]
+
+    async def process_events(self, event_ids: list[str]) -> list[dict[str, Any]]:
+        """process_event for many events in one statement; results in the same order."""
+        rows = await self._rows(
+            """select public.process_webhook_event(e.id) as result
+               from unnest(%s::uuid[]) with ordinality as e(id, n) order by e.n""",
+            (event_ids,),
+        )
+        return [dict(row["result"] or {}) for row in rows]
+
+    async def list_deferred(self, older_than_seconds: int, limit: int) -> list[str]:
+        """Events to replay: still `received` after 30 s (the server answers
+        once an event is stored and processes it right after, so a server that died in between
+        leaves it here), and `deferred` ones whose message's provider id is now recorded (an
+        unknown id would only be deferred again)."""
+        rows = await self._rows(
+            """select w.id from public.webhook_events w
+               where w.received_at < now() - make_interval(secs => %s)
+                 and w.received_at > now() - interval '1 day'
+                 and ((w.status = 'received' and w.received_at < now() - interval '30 seconds')
+                      or (w.status = 'deferred' and exists (
+                            select 1 from public.messages m
+                            where m.provider_id = w.provider_message_id)))
+               order by w.received_at limit %s""",
             (older_than_seconds, limit),
         )
         return [str(row["id"]) for row in rows]

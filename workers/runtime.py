@@ -157,6 +157,17 @@ def webhook_app(settings: WorkerSettings) -> FastAPI:
 
 def serve_webhooks(settings: WorkerSettings) -> None:
     """`hm webhook serve`."""
+    if settings.webhook_processes > 1:
+        uvicorn.run(
+            "workers.webhooks.server:app_from_environment",
+            factory=True,
+            workers=settings.webhook_processes,
+            host=settings.webhook_host,
+            port=settings.webhook_port,
+            log_level="warning",
+            access_log=False,
+        )
+        return
     uvicorn.run(
         webhook_app(settings),
         host=settings.webhook_host,

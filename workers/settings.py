@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +46,9 @@ class WorkerSettings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 54350
     webhook_max_body_bytes: int = 64 * 1024
+    # Server processes sharing the port (uvicorn workers): Python answers on one core per
+    # process, so a host with spare cores answers bursts faster with more.
+    webhook_processes: int = Field(default=1, ge=1, le=32)
 
     @model_validator(mode="after")
     def _lookups_wait_for_calls_to_end(self) -> WorkerSettings:

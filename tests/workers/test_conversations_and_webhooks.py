@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -12,8 +13,10 @@ from supabase import Client
 
 from hm.simulators import scenario
 from hm.simulators.callbacks import twilio_signature
+from hm.stack.manager import LocalStack
 from tests.workers.conftest import SIM_CONFIG, System
 from tests.workers.flow_helpers import Connection, eventually
+from workers.postgres_store import PostgresOutboxStore
 
 
 def make_organizer(db: Connection) -> str:
@@ -160,3 +163,45 @@ def test_out_of_order_status_callbacks_never_move_a_status_backwards(
     system.sim.post(f"/_sim/sms/{current[1]}/status", {"status": "queued"})
     time.sleep(1.0)  # status callbacks are processed just after the answer
     assert status() == current
+
+
+async def test_postgres_transport_stores_and_processes_webhooks_in_batches(
+    stack: LocalStack, db: Connection
+) -> None:
+    """The webhook server's batch calls: a repeated id inside one batch is a duplicate, results
+    keep the batch's order, and a status for an unknown message is deferred (not lost)."""
+    sid = "SM" + uuid.uuid4().hex
+    other = "SM" + uuid.uuid4().hex
+    events: list[tuple[str, str, str, dict[str, Any]]] = [
+        (
+            "twilio",
+            f"{sid}:delivered",
+            "sms_status",
+            {"MessageSid": sid, "MessageStatus": "delivered"},
+        ),
+        ("twilio", f"{other}:sent", "sms_status", {"MessageSid": other, "MessageStatus": "sent"}),
+        (
+            "twilio",
+            f"{sid}:delivered",
+            "sms_status",
+            {"MessageSid": sid, "MessageStatus": "delivered"},
+        ),
+    ]
+    async with PostgresOutboxStore.open_pool(stack.config.db_url(), 2) as pool:
+        store = PostgresOutboxStore(pool)
+        stored = await store.store_events(events)
+        assert [duplicate for _, duplicate in stored] == [False, False, True]
+        assert stored[0][0] == stored[2][0] != stored[1][0]
+        results = await store.process_events([stored[1][0], stored[0][0]])
+        assert [result.get("deferred") for result in results] == [True, True]
+        # A server that died after answering leaves the event `received`: the sweep finds it.
+        ((fresh, _),) = await store.store_events(
+            [("twilio", f"{other}:delivered", "sms_status", {"MessageSid": other})]
+        )
+        db.execute(
+            "update public.webhook_events set received_at = now() - interval '1 minute' "
+            "where id = %s",
+            (fresh,),
+        )
+        assert fresh in await store.list_deferred(5, 1000)
+        assert stored[0][0] not in await store.list_deferred(5, 1000)  # deferred, id unknown

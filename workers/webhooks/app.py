@@ -1,6 +1,12 @@
 """FastAPI app for provider webhooks. Order for every request: size limit → signature (403,
 nothing written) → payload shape (400) → store raw (idempotent on the provider's id) → process
-through SQL. Twilio waits at most 15 s and MailerSend pauses webhooks that fail: answer fast."""
+through SQL. Twilio waits at most 15 s and MailerSend pauses webhooks that fail: answer fast.
+
+Status callbacks and MailerSend events are answered as soon as they are stored and processed
+right after, off the request path; inbound texts are processed before answering (the TwiML
+reply depends on it). Stores and processing are batched across concurrent requests (one
+statement for many events), and a periodic sweep replays whatever a dead server left stored
+but unprocessed."""
 
 from __future__ import annotations
 
@@ -9,8 +15,8 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Coroutine
-from typing import Any
+from collections.abc import AsyncIterator
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request, Response
@@ -20,6 +26,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from workers.metrics import WEBHOOK_EVENTS, WEBHOOK_LATENCY
 from workers.ports import WebhookStore
+from workers.webhooks.batching import Batcher
 from workers.webhooks.payloads import (
     InvalidPayload,
     MailerSendEvent,
@@ -52,6 +59,25 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 DEFERRED_REPLAY_EVERY_SECONDS = 5
+
+StoredEvent = tuple[str, str, str, dict[str, Any]]
+
+
+@runtime_checkable
+class BatchWebhookStore(Protocol):
+    """A store that can store and process many events in one round trip (Postgres transport)."""
+
+    async def store_events(self, events: list[StoredEvent]) -> list[tuple[str, bool]]: ...
+
+    async def process_events(self, event_ids: list[str]) -> list[dict[str, Any]]: ...
+
+
+async def process_all(store: WebhookStore, event_ids: list[str]) -> list[dict[str, Any]]:
+    """Processing is idempotent, so a failed batch may be retried event by event. Without a
+    batch call, one at a time: the flushers alone bound how many calls are in flight."""
+    if isinstance(store, BatchWebhookStore):
+        return await store.process_events(event_ids)
+    return [await store.process_event(event_id) for event_id in event_ids]
 
 
 async def replay_deferred(store: WebhookStore) -> None:
@@ -86,7 +112,6 @@ def create_app(
     """`store` is used as is; or `lifespan_store` (an async context manager factory) opens one
     on startup, so the server owns its database client."""
     public = public_url.rstrip("/")
-    background: set[asyncio.Task[None]] = set()
     holder: dict[str, WebhookStore] = {}
     if store is not None:
         holder["store"] = store
@@ -99,7 +124,9 @@ def create_app(
             sweeper = asyncio.create_task(replay_deferred(holder["store"]))
             yield
             sweeper.cancel()
-            await asyncio.gather(sweeper, *background, return_exceptions=True)
+            await storing.drain()
+            await processing.drain()
+            await asyncio.gather(sweeper, return_exceptions=True)
 
     app = FastAPI(
         title="Hello Miami webhooks",
@@ -108,21 +135,35 @@ def create_app(
         lifespan=lifespan,
     )
 
-    # Processing after the answer is bounded, so a burst of callbacks cannot starve the
-    # request path (storing) of database connections; the rest waits its turn in memory.
-    processing_slots = asyncio.Semaphore(8)
+    async def store_batch(events: list[StoredEvent]) -> list[tuple[str, bool]]:
+        store = holder["store"]
+        assert isinstance(store, BatchWebhookStore)
+        return await store.store_events(events)
 
-    def process_later(event_id: str, work: Coroutine[Any, Any, Any]) -> None:
-        async def run() -> None:
-            try:
-                async with processing_slots:
-                    await work
-            except Exception:  # stored raw already: replay_webhook_event can redo it
-                log.exception("processing webhook event failed", extra={"event_id": event_id})
+    async def process_batch(event_ids: list[str]) -> list[dict[str, Any]]:
+        return await process_all(holder["store"], event_ids)
 
-        task = asyncio.get_running_loop().create_task(run())
-        background.add(task)
-        task.add_done_callback(background.discard)
+    # Few flushers: a burst of callbacks cannot take every database connection, and what waits
+    # meanwhile joins the next batch.
+    storing: Batcher[StoredEvent, tuple[str, bool]] = Batcher(store_batch, flushers=4)
+    processing: Batcher[str, dict[str, Any]] = Batcher(process_batch, flushers=4)
+
+    async def store_event(
+        provider: str, event_id: str, event_type: str, payload: dict[str, Any]
+    ) -> tuple[str, bool]:
+        store = holder["store"]
+        if not isinstance(store, BatchWebhookStore):
+            # One by one: storing is not idempotent in its answer (a retry says "duplicate").
+            return await store.store_event(provider, event_id, event_type, payload)
+        return await storing.submit((provider, event_id, event_type, payload))
+
+    def log_failure(future: asyncio.Future[dict[str, Any]]) -> None:
+        if not future.cancelled() and future.exception() is not None:
+            # Stored raw already: the sweep replays events left unprocessed.
+            log.error("processing a webhook event failed", exc_info=future.exception())
+
+    def process_later(event_id: str) -> None:
+        processing.submit(event_id).add_done_callback(log_failure)
 
     async def twilio_params(request: Request, path: str) -> dict[str, str] | Response:
         body = await read_body(request, max_body_bytes)
@@ -151,9 +192,7 @@ def create_app(
         if isinstance(params, Response):
             return params
         inbound = parse(TwilioInbound, params)
-        event_id, duplicate = await holder["store"].store_event(
-            "twilio", inbound.MessageSid, "sms_inbound", params
-        )
+        event_id, duplicate = await store_event("twilio", inbound.MessageSid, "sms_inbound", params)
         if duplicate:
             # Already answered once (Twilio retries): no second reply, no second processing.
             WEBHOOK_EVENTS.labels("twilio", "duplicate").inc()
@@ -174,12 +213,10 @@ def create_app(
         if request.query_params.get("message_id"):
             payload["message_id"] = request.query_params["message_id"]
         key = f"{status.MessageSid}:{status.MessageStatus}"
-        event_id, duplicate = await holder["store"].store_event(
-            "twilio", key, "sms_status", payload
-        )
+        event_id, duplicate = await store_event("twilio", key, "sms_status", payload)
         WEBHOOK_EVENTS.labels("twilio", "duplicate" if duplicate else "status").inc()
         if not duplicate:
-            process_later(event_id, holder["store"].process_event(event_id))
+            process_later(event_id)
         WEBHOOK_LATENCY.labels("twilio").observe(time.perf_counter() - started)
         return Response(status_code=204)
 
@@ -197,12 +234,10 @@ def create_app(
         event = parse(MailerSendEvent, data)
         if not event.event_id:
             raise InvalidPayload("data.id is missing")
-        event_id, duplicate = await holder["store"].store_event(
-            "mailersend", event.event_id, "email_event", data
-        )
+        event_id, duplicate = await store_event("mailersend", event.event_id, "email_event", data)
         WEBHOOK_EVENTS.labels("mailersend", "duplicate" if duplicate else "event").inc()
         if not duplicate:
-            process_later(event_id, holder["store"].process_event(event_id))
+            process_later(event_id)
         WEBHOOK_LATENCY.labels("mailersend").observe(time.perf_counter() - started)
         return JSONResponse({"received": True, "duplicate": duplicate})
 
