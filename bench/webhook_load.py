@@ -16,6 +16,7 @@ import shutil
 import signal
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -95,23 +96,37 @@ async def fire(url: str, requests: list[bytes], rate: int) -> tuple[list[float],
     idle: list[Connection] = []
     latencies: list[float] = []
     errors = 0
+    failures: Counter[str] = Counter()
     behind = 0.0
+
+    async def exchange(request: bytes) -> tuple[int, Connection]:
+        """On an idle connection, or a new one. An idle connection the server has just closed
+        (keep-alive timeout) fails before any answer: like any HTTP client, try a new one."""
+        while idle:
+            connection = idle.pop()
+            try:
+                return await connection.exchange(request), connection
+            except (OSError, asyncio.IncompleteReadError):
+                connection.close()
+        connection = await Connection.open(host, port)
+        try:
+            return await connection.exchange(request), connection
+        except BaseException:
+            connection.close()
+            raise
 
     async def one(scheduled: float, request: bytes) -> None:
         nonlocal errors
-        connection = idle.pop() if idle else None
         try:
-            if connection is None:
-                connection = await Connection.open(host, port)
-            status = await asyncio.wait_for(connection.exchange(request), 15)
-        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+            status, connection = await asyncio.wait_for(exchange(request), 15)
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
             errors += 1
-            if connection is not None:
-                connection.close()
+            failures[type(error).__name__] += 1
             return
         latencies.append(time.perf_counter() - scheduled)
         if status != 204:
             errors += 1
+            failures[f"HTTP {status}"] += 1
         idle.append(connection)
 
     tasks = []
@@ -127,6 +142,8 @@ async def fire(url: str, requests: list[bytes], rate: int) -> tuple[list[float],
     await asyncio.gather(*tasks)
     for connection in idle:
         connection.close()
+    if failures:
+        print(f"  failures: {dict(failures)}")
     return latencies, errors, behind
 
 
