@@ -138,6 +138,7 @@ async def run_worker(settings: WorkerSettings) -> None:
 
 def webhook_app(settings: WorkerSettings) -> FastAPI:
     """The webhook server's app; it opens its own service-role client on startup."""
+    settings = settings.for_webhook_server()
 
     @contextlib.asynccontextmanager
     async def store_for_app() -> AsyncIterator[SupabaseOutboxStore | PostgresOutboxStore]:

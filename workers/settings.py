@@ -50,6 +50,17 @@ class WorkerSettings(BaseSettings):
     # process, so a host with spare cores answers bursts faster with more.
     webhook_processes: int = Field(default=1, ge=1, le=32)
 
+    def for_webhook_server(self) -> WorkerSettings:
+        """The webhook server takes the direct Postgres transport whenever SUPABASE_DB_URL is set
+        and OUTBOX_TRANSPORT is not: under a burst of callbacks it batches stores and
+        processing into single statements, which PostgREST RPC cannot."""
+        if (
+            "outbox_transport" in self.model_fields_set
+            or not self.supabase_db_url.get_secret_value()
+        ):
+            return self
+        return self.model_copy(update={"outbox_transport": "postgres"})
+
     @model_validator(mode="after")
     def _lookups_wait_for_calls_to_end(self) -> WorkerSettings:
         # Looking an ambiguous send up while its provider call may still be in flight could

@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,9 +15,11 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import SecretStr
 from twilio.request_validator import RequestValidator
 
 from tests.workers.fakes import RecordingStore
+from workers.settings import WorkerSettings
 from workers.webhooks.app import create_app
 from workers.webhooks.batching import Batcher
 
@@ -229,3 +232,19 @@ async def test_a_failing_batch_is_retried_item_by_item_so_only_the_bad_item_fail
     assert [r for r in results if isinstance(r, ValueError)] == [results[7]]
     assert [r for n, r in enumerate(results) if n != 7] == [n for n in range(10) if n != 7]
     await batcher.drain()
+
+
+def test_webhook_server_takes_the_postgres_transport_when_a_database_url_is_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OUTBOX_TRANSPORT", raising=False)
+    monkeypatch.chdir(Path(__file__).parent)  # no .env file here
+    with_url = WorkerSettings(supabase_db_url=SecretStr("postgresql://db.example/postgres"))
+    assert with_url.for_webhook_server().outbox_transport == "postgres"
+    chosen = WorkerSettings(
+        supabase_db_url=SecretStr("postgresql://db.example/postgres"), outbox_transport="rest"
+    )
+    assert chosen.for_webhook_server().outbox_transport == "rest"
+    assert WorkerSettings(supabase_db_url=SecretStr("")).for_webhook_server().outbox_transport == (
+        "rest"
+    )
