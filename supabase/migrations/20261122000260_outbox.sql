@@ -14,6 +14,8 @@
 --     suppressions, paused/cancelled blasts and quiet hours (marketing), spends rate tokens in
 --     segments and honours the daily cap. Blast recipients become messages rows in the same
 --     transaction. Leases expire after p_lease_seconds; an expired, unsent claim is claimable again.
+--     Last, once per call: folds blast counter deltas onto public.blasts (about once a second per
+--     blast), auto-pauses sending blasts with a failure/opt-out spike and completes finished ones.
 --   public.mark_message_sending(p_message_id uuid, p_worker_id text) returns boolean
 --     true = go ahead and call the provider; false = do not send (lease lost, blast paused or
 --     cancelled, recipient opted out since the claim). After true the message is "possibly sent".
@@ -248,7 +250,6 @@ begin
   end if;
   v_channel := p_channel::public.message_channel;
   perform private.start_due_blasts(p_now);
-  perform private.blast_upkeep();
 
   for v_sender in
     select * from public.senders s where s.channel = v_channel and s.enabled order by s.id
@@ -370,6 +371,8 @@ begin
     end loop;
     perform private.save_sender_bucket(v_bucket);
   end loop;
+  -- Last, so the counter deltas it folds (and locks) are released by the commit right after.
+  perform private.blast_upkeep();
   return;
 end
 $$;
