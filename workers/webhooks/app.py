@@ -72,18 +72,11 @@ class BatchWebhookStore(Protocol):
     async def process_events(self, event_ids: list[str]) -> list[dict[str, Any]]: ...
 
 
-async def process_all(store: WebhookStore, event_ids: list[str]) -> list[dict[str, Any]]:
-    """Processing is idempotent, so a failed batch may be retried event by event. Without a
-    batch call, one at a time: the flushers alone bound how many calls are in flight."""
-    if isinstance(store, BatchWebhookStore):
-        return await store.process_events(event_ids)
-    return [await store.process_event(event_id) for event_id in event_ids]
-
-
 async def replay_deferred(store: WebhookStore) -> None:
     """A status callback can overtake the worker's record of the provider id; such events are
     parked as deferred and normally replayed when the id is recorded. This sweep replays any
-    left behind (a callback processed while that record was committing), so none stays stuck."""
+    left behind (a callback processed while that record was committing), and, with the Postgres
+    store, events a dead server stored but never processed, so none stays stuck."""
     while True:
         await asyncio.sleep(DEFERRED_REPLAY_EVERY_SECONDS)
         try:
@@ -126,6 +119,7 @@ def create_app(
             sweeper.cancel()
             await storing.drain()
             await processing.drain()
+            await asyncio.gather(*unbatched, return_exceptions=True)
             await asyncio.gather(sweeper, return_exceptions=True)
 
     app = FastAPI(
@@ -141,12 +135,14 @@ def create_app(
         return await store.store_events(events)
 
     async def process_batch(event_ids: list[str]) -> list[dict[str, Any]]:
-        return await process_all(holder["store"], event_ids)
+        store = holder["store"]
+        assert isinstance(store, BatchWebhookStore)
+        return await store.process_events(event_ids)
 
-    # Few flushers: a burst of callbacks cannot take every database connection, and what waits
-    # meanwhile joins the next batch.
+    # Few flushers: a burst of callbacks cannot take every database connection (the pool has
+    # 20; 4 + 8 leave room for inbound texts and the sweep), and what waits joins the next batch.
     storing: Batcher[StoredEvent, tuple[str, bool]] = Batcher(store_batch, flushers=4)
-    processing: Batcher[str, dict[str, Any]] = Batcher(process_batch, flushers=4)
+    processing: Batcher[str, dict[str, Any]] = Batcher(process_batch, flushers=8)
 
     async def store_event(
         provider: str, event_id: str, event_type: str, payload: dict[str, Any]
@@ -162,8 +158,22 @@ def create_app(
             # Stored raw already: the sweep replays events left unprocessed.
             log.error("processing a webhook event failed", exc_info=future.exception())
 
+    # Without a batch call (REST transport), one task per event, at most 8 calls in flight.
+    processing_slots = asyncio.Semaphore(8)
+    unbatched: set[asyncio.Task[dict[str, Any]]] = set()
+
+    async def process_unbatched(event_id: str) -> dict[str, Any]:
+        async with processing_slots:
+            return await holder["store"].process_event(event_id)
+
     def process_later(event_id: str) -> None:
-        processing.submit(event_id).add_done_callback(log_failure)
+        if isinstance(holder["store"], BatchWebhookStore):
+            processing.submit(event_id).add_done_callback(log_failure)
+            return
+        task = asyncio.get_running_loop().create_task(process_unbatched(event_id))
+        unbatched.add(task)
+        task.add_done_callback(unbatched.discard)
+        task.add_done_callback(log_failure)
 
     async def twilio_params(request: Request, path: str) -> dict[str, str] | Response:
         body = await read_body(request, max_body_bytes)

@@ -44,9 +44,16 @@ class Batcher(Generic[Item, Result]):
         return future
 
     async def _flush(self) -> None:
-        while self.pending:
-            batch, self.pending = self.pending[: self.max_batch], self.pending[self.max_batch :]
-            await self._run([item for item, _ in batch], [future for _, future in batch])
+        try:
+            while self.pending:
+                batch, self.pending = self.pending[: self.max_batch], self.pending[self.max_batch :]
+                await self._run([item for item, _ in batch], [future for _, future in batch])
+        finally:
+            # Leave `running` in the same step that saw `pending` empty: a done callback would
+            # run later, and an item submitted in between would find no flusher starting.
+            task = asyncio.current_task()
+            if task is not None:
+                self.running.discard(task)
 
     async def _run(self, items: list[Item], futures: list[asyncio.Future[Result]]) -> None:
         try:
