@@ -142,7 +142,9 @@ def create_app(
     # Few flushers: a burst of callbacks cannot take every database connection (the pool has
     # 20; 4 + 8 leave room for inbound texts and the sweep), and what waits joins the next batch.
     storing: Batcher[StoredEvent, tuple[str, bool]] = Batcher(store_batch, flushers=4)
-    processing: Batcher[str, dict[str, Any]] = Batcher(process_batch, flushers=8)
+    # Small processing batches: one transaction holds its messages' row locks until it commits,
+    # and a worker recording a send of one of them waits that long.
+    processing: Batcher[str, dict[str, Any]] = Batcher(process_batch, flushers=8, max_batch=20)
 
     async def store_event(
         provider: str, event_id: str, event_type: str, payload: dict[str, Any]
