@@ -35,21 +35,6 @@ end
 $$;
 comment on function tests.visible_rows is 'count(*) of a table as the current identity.';
 
--- Rows an UPDATE/DELETE statement touched as the current identity (RLS silently filters).
-create or replace function tests.affected_rows(p_statement text) returns bigint
-language plpgsql
-set search_path = ''
-as $$
-declare
-  n bigint;
-begin
-  execute p_statement;
-  get diagnostics n = row_count;
-  return n;
-end
-$$;
-comment on function tests.affected_rows is 'Run a statement and return how many rows it affected.';
-
 create or replace function tests.make_sms_sender(
   p_name text default 'Test number',
   p_number text default '+13055550100',

@@ -46,13 +46,13 @@ select throws_ok($$delete from public.consent_events$$, '42501', null, 'organize
 select lives_ok($$insert into public.suppressions (channel, address, reason) values ('email', ' Someone@Example.COM ', 'manual')$$,
   'organizer adds a manual suppression');
 select is((select address from public.suppressions where reason = 'manual'), 'someone@example.com', 'email suppressions are normalised');
-select is(tests.affected_rows($$update public.suppressions set lifted_at = now() where reason = 'manual'$$), 0::bigint,
+select is(tests.row_count($$update public.suppressions set lifted_at = now() where reason = 'manual'$$), 0,
   'organizer cannot lift a suppression');
-select is(tests.affected_rows($$update public.messaging_settings set org_name = 'X'$$), 0::bigint, 'organizer cannot change settings');
+select is(tests.row_count($$update public.messaging_settings set org_name = 'X'$$), 0, 'organizer cannot change settings');
 select tests.act_as('msg_admin');
-select is(tests.affected_rows($$update public.suppressions set lifted_at = now() where reason = 'manual'$$), 1::bigint, 'admin lifts a suppression');
+select is(tests.row_count($$update public.suppressions set lifted_at = now() where reason = 'manual'$$), 1, 'admin lifts a suppression');
 select is((select lifted_by from public.suppressions where reason = 'manual'), tests.get_supabase_uid('msg_admin'), 'the lift is stamped');
-select is(tests.affected_rows($$update public.messaging_settings set org_name = 'Hello Miami!'$$), 1::bigint, 'admin changes settings');
+select is(tests.row_count($$update public.messaging_settings set org_name = 'Hello Miami!'$$), 1, 'admin changes settings');
 select throws_ok($$delete from public.suppressions$$, '42501', null, 'suppressions are never deleted through the API');
 select tests.reset_role();
 select ok(exists (select 1 from public.audit_log where table_name = 'messaging_settings'), 'settings changes are audited');

@@ -17,11 +17,11 @@ select throws_ok($$insert into public.message_templates (name, channel, body) va
   '23514', null, 'an email template needs a subject');
 select throws_ok($$update public.message_templates set body = 'Hi {{first_name' where name = 'Welcome'$$,
   'P0001', 'malformed_merge_field', 'an edit that breaks a field is refused');
-select is(tests.affected_rows($$update public.message_templates set body = 'Hello {{first_name | friend}}' where name = 'Welcome'$$), 1::bigint,
+select is(tests.row_count($$update public.message_templates set body = 'Hello {{first_name | friend}}' where name = 'Welcome'$$), 1,
   'organizer edits a template');
 select is(tests.visible_rows('public.message_templates'), 1::bigint, 'organizer reads templates');
 select tests.act_as('msg_admin');
-select is(tests.affected_rows($$delete from public.message_templates where name = 'Welcome'$$), 1::bigint, 'admin deletes a template');
+select is(tests.row_count($$delete from public.message_templates where name = 'Welcome'$$), 1, 'admin deletes a template');
 select tests.act_as('msg_volunteer');
 select is(tests.visible_rows('public.message_templates'), 0::bigint, 'volunteer cannot read templates');
 select throws_ok($$insert into public.message_templates (name, channel, body) values ('V', 'sms', 'x')$$, '42501', null, 'volunteer cannot create templates');
@@ -47,10 +47,10 @@ select throws_ok($$insert into public.senders (name, channel, provider) values (
   '23514', null, 'a Twilio sender needs a number or a Messaging Service');
 select throws_ok($$insert into public.senders (name, channel, provider, from_number, mps_segments) values ('Zero', 'sms', 'twilio', '+13055550101', 0)$$,
   '23514', null, 'MPS must be positive');
-select is(tests.affected_rows($$update public.senders set enabled = false where name = 'Mail'$$), 1::bigint, 'admin disables a sender');
+select is(tests.row_count($$update public.senders set enabled = false where name = 'Mail'$$), 1, 'admin disables a sender');
 select tests.act_as('msg_organizer');
 select is(tests.visible_rows('public.senders'), 2::bigint, 'organizer reads senders');
-select is(tests.affected_rows($$update public.senders set mps_segments = 100$$), 0::bigint, 'organizer cannot change pacing');
+select is(tests.row_count($$update public.senders set mps_segments = 100$$), 0, 'organizer cannot change pacing');
 select tests.act_as('msg_volunteer');
 select is(tests.visible_rows('public.senders'), 0::bigint, 'volunteer cannot read senders');
 select tests.act_as('anon');

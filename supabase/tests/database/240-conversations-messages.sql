@@ -40,14 +40,14 @@ select throws_ok($$delete from public.messages$$, '42501', null, 'staff cannot d
 select ok(tests.visible_rows('public.messages') >= 3, 'organizer reads messages');
 select ok(tests.visible_rows('public.conversations') = 3, 'organizer reads conversations');
 select lives_ok(format($$select public.mark_conversation_read(%L)$$, :'conv_ben'), 'organizer marks a conversation read');
-select is(tests.affected_rows(format($$update public.conversations set assigned_to = %L, status = 'closed' where id = %L$$,
-  tests.get_supabase_uid('msg_organizer'), :'conv_ben')), 1::bigint, 'organizer assigns and closes a conversation');
-select is(tests.affected_rows($$delete from public.conversations$$), 0::bigint, 'organizer cannot delete conversations');
+select is(tests.row_count(format($$update public.conversations set assigned_to = %L, status = 'closed' where id = %L$$,
+  tests.get_supabase_uid('msg_organizer'), :'conv_ben')), 1, 'organizer assigns and closes a conversation');
+select is(tests.row_count($$delete from public.conversations$$), 0, 'organizer cannot delete conversations');
 select tests.act_as('msg_owner');
 select ok(tests.visible_rows('public.messages') >= 3, 'owner reads messages');
 select tests.act_as('msg_admin');
 select ok(tests.visible_rows('public.conversations') = 3, 'admin reads conversations');
-select is(tests.affected_rows(format($$delete from public.conversations where id = %L$$, :'conv_cy')), 1::bigint, 'admin deletes a conversation');
+select is(tests.row_count(format($$delete from public.conversations where id = %L$$, :'conv_cy')), 1, 'admin deletes a conversation');
 select tests.reset_role();
 select results_eq(format($$select unread_count, status from public.conversations where id = %L$$, :'conv_ben'),
   $$values (0, 'closed')$$, 'read and closed');
@@ -70,7 +70,7 @@ select is(tests.visible_rows('public.messages'), 0::bigint, 'volunteer cannot re
 select is(tests.visible_rows('public.conversations'), 0::bigint, 'volunteer cannot read conversations');
 select throws_ok(format($$insert into public.messages (conversation_id, body) values (%L, 'x')$$, :'conv_ana'), '42501', null, 'volunteer cannot send');
 select throws_ok(format($$insert into public.conversations (contact_id, sender_id) values (%L, %L)$$, :'ben', :'sender'), '42501', null, 'volunteer cannot start a conversation');
-select is(tests.affected_rows($$update public.conversations set unread_count = 0$$), 0::bigint, 'volunteer cannot update conversations');
+select is(tests.row_count($$update public.conversations set unread_count = 0$$), 0, 'volunteer cannot update conversations');
 select tests.act_as('msg_attendee');
 select is(tests.visible_rows('public.messages'), 0::bigint, 'attendee cannot read messages');
 select is(tests.visible_rows('public.conversations'), 0::bigint, 'attendee cannot read conversations');

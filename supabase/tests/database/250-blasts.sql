@@ -110,7 +110,7 @@ select throws_ok($$insert into public.segments (name, definition) values ('bad',
 select tests.act_as('msg_organizer');
 select lives_ok(format($$insert into public.blasts (name, channel, sms_template_id, sms_sender_id) values ('Org draft', 'sms', %L, %L)$$, :'tpl', :'sender'),
   'organizer creates a draft');
-select is(tests.affected_rows(format($$update public.blasts set name = 'x' where id = %L$$, :'blast')), 0::bigint, 'organizer cannot edit a running blast directly');
+select is(tests.row_count(format($$update public.blasts set name = 'x' where id = %L$$, :'blast')), 0, 'organizer cannot edit a running blast directly');
 select ok(tests.visible_rows('public.blast_recipients') > 0, 'organizer reads the snapshot');
 select tests.act_as('msg_volunteer');
 select is(tests.visible_rows('public.blasts'), 0::bigint, 'volunteer sees no blasts');
