@@ -13,12 +13,12 @@ from hm.stack.config import StackConfig
 from hm.stack.manager import LocalStack, ServiceStatus
 from hm.stack.processes import ManagedProcess
 from pi_agent import local_cups
-from workers.local import HM_COMMAND, LocalMessaging
+from workers.local import HM_COMMAND, LocalMessaging, worker_name
 
 # Ports beside the Supabase CLI's 5432x range, overridable like the stack's own.
 SIMULATOR_PORT = int(os.environ.get("HM_SIM_PORT", 54340))
 WEBHOOK_PORT = int(os.environ.get("HM_WEBHOOK_PORT", 54350))
-LOCAL_WORKERS = ("worker-1",)
+LOCAL_WORKERS = (worker_name(1),)
 # The print station supabase/seeds/10-people-events.sql creates (queue "Label").
 DEMO_STATION = {
     "HM_DEVICE_EMAIL": "station@devices.hellomiami.local",
@@ -71,17 +71,18 @@ class DevSystem:
                 self.messaging.simulator.url,
             ),
             ServiceStatus("webhook", self.messaging.webhook.pid(), self.messaging.webhook_url),
-            *(ServiceStatus(name, self._worker(name).pid(), "(worker)") for name in LOCAL_WORKERS),
+            *(
+                ServiceStatus(name, self.messaging.worker(name).pid(), "(worker)")
+                for name in LOCAL_WORKERS
+            ),
         ]
-
-    def _worker(self, name: str) -> ManagedProcess:
-        """The worker's process record, known to `messaging.stop()` even in a new `hm` run."""
-        return self.messaging.workers.setdefault(name, ManagedProcess(name, self.config.run_dir))
 
     def down(self) -> list[str]:
         for name in LOCAL_WORKERS:
-            self._worker(name)
-        stopped = [name for name, process in [("print-agent", self.print_agent)] if process.stop()]
+            self.messaging.worker(
+                name
+            )  # so messaging.stop() knows the workers an earlier run started
+        stopped = ["print-agent"] if self.print_agent.stop() else []
         if local_cups.stop(self.cups_dir):
             stopped.append("cupsd")
         return stopped + self.messaging.stop() + self.stack.down()

@@ -18,6 +18,11 @@ from hm.stack.processes import ManagedProcess, wait_until
 HM_COMMAND = str(Path(sys.executable).with_name("hm"))
 
 
+def worker_name(number: int) -> str:
+    """The name (and pid-file stem) of the `number`-th worker `LocalMessaging.start` runs."""
+    return f"worker-{number}"
+
+
 def local_messaging_env(
     supabase_env: dict[str, str], simulator: SimulatorConfig, simulator_url: str, webhook_port: int
 ) -> dict[str, str]:
@@ -87,10 +92,15 @@ class LocalMessaging:
             self.webhook.start([HM_COMMAND, "webhook", "serve"], log_file, self.env)
             wait_until(self._webhook_ready, "the webhook server", log_file=log_file)
         for number in range(1, worker_count + 1):
-            self.start_worker(f"worker-{number}")
+            self.start_worker(worker_name(number))
+
+    def worker(self, name: str) -> ManagedProcess:
+        """The named worker's process record (its pid file lives in `run_dir`), so a later `hm`
+        run can report on and stop workers an earlier run started."""
+        return self.workers.setdefault(name, ManagedProcess(name, self.run_dir))
 
     def start_worker(self, name: str, **extra_env: str) -> int:
-        process = self.workers.setdefault(name, ManagedProcess(name, self.run_dir))
+        process = self.worker(name)
         existing = process.pid()
         if existing is not None:
             return existing
