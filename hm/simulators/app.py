@@ -45,7 +45,7 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
         async with httpx.AsyncClient(timeout=15.0, limits=limits) as client:
             app.state.webhooks = WebhookSender(state, client)
             yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -30,9 +31,15 @@ def mailersend_signature(secret: str, body: bytes) -> str:
 class WebhookSender:
     """Posts signed webhooks and records each attempt (tests read them from `/_sim/callbacks`)."""
 
-    def __init__(self, state: SimulatorState, client: httpx.AsyncClient) -> None:
+    def __init__(
+        self, state: SimulatorState, client: httpx.AsyncClient, max_in_flight: int = 32
+    ) -> None:
         self.state = state
         self.client = client
+        # Callbacks wait here, not in httpx's pool: its queue is scanned against every
+        # connection on each change, so hundreds queued there (a slow webhook server under a
+        # blast) cost the simulator most of its CPU and made it time out its own API calls.
+        self.in_flight = asyncio.Semaphore(max_in_flight)
 
     async def post_twilio(self, url: str, params: dict[str, str]) -> httpx.Response | None:
         signature = twilio_signature(self.state.config.twilio_auth_token, url, params)
@@ -69,7 +76,8 @@ class WebhookSender:
     ) -> httpx.Response | None:
         signed = headers.get("X-Twilio-Signature") or headers.get("Signature", "")
         try:
-            response = await self.client.post(url, content=content, data=data, headers=headers)
+            async with self.in_flight:
+                response = await self.client.post(url, content=content, data=data, headers=headers)
         except httpx.HTTPError as error:
             log.warning("webhook to %s failed: %s", url, error)
             self.state.callbacks.append(
