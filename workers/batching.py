@@ -1,6 +1,6 @@
-"""Group concurrent database calls into one statement. Under a burst of webhooks, one round trip
-for many events costs the server and Postgres far less than one per event; when traffic is
-light a batch is a single event and nothing waits for company."""
+"""Group concurrent database calls into one statement. Under a burst of webhooks or a busy
+worker's deliveries, one round trip for many items costs the process and Postgres far less than
+one per item; when traffic is light a batch is a single item and nothing waits for company."""
 
 from __future__ import annotations
 

@@ -4,13 +4,14 @@ functions enforce the rules (forward-only status, opt-outs, pacing)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from postgrest.types import CountMethod
 from supabase import AsyncClient
 
-from workers.ports import OutboundMessage, UnresolvedSend
+from workers.ports import OutboundMessage, SentResult, UnresolvedSend
 
 
 class SupabaseOutboxStore:
@@ -40,21 +41,29 @@ class SupabaseOutboxStore:
         rows = await self._rpc("claim_outbound_messages", params)
         return [OutboundMessage.from_row(row) for row in rows or []]
 
-    async def mark_sending(self, message_id: str, worker_id: str) -> bool:
-        result = await self._rpc(
-            "mark_message_sending", {"p_message_id": message_id, "p_worker_id": worker_id}
+    async def mark_sending(self, message_ids: list[str], worker_id: str) -> set[str]:
+        rows = await self._rpc(
+            "mark_messages_sending", {"p_message_ids": message_ids, "p_worker_id": worker_id}
         )
-        return bool(result)
+        return {str(row) for row in rows or []}
 
-    async def record_sent(self, message_id: str, provider_id: str, provider_status: str) -> None:
-        await self._rpc(
-            "record_message_sent",
-            {
-                "p_message_id": message_id,
-                "p_provider_id": provider_id,
-                "p_provider_status": provider_status,
-            },
+    async def record_sent(self, results: list[SentResult]) -> None:
+        busy = await self._rpc(
+            "record_messages_sent",
+            {"p_results": [dataclasses.asdict(result) for result in results]},
         )
+        # Left out because a status callback held their provider id: one by one, which waits.
+        by_id = {result.message_id: result for result in results}
+        for message_id in busy or []:
+            result = by_id[str(message_id)]
+            await self._rpc(
+                "record_message_sent",
+                {
+                    "p_message_id": result.message_id,
+                    "p_provider_id": result.provider_id,
+                    "p_provider_status": result.provider_status,
+                },
+            )
 
     async def record_failed(
         self, message_id: str, code: str, detail: str, retry_after_seconds: int | None = None

@@ -108,6 +108,13 @@ class EmailSender(Protocol):
         """Where a bulk request is; `message_ids` follow the order of the request."""
 
 
+@dataclass(frozen=True)
+class SentResult:
+    message_id: str
+    provider_id: str
+    provider_status: str
+
+
 class OutboxStore(Protocol):
     async def claim(
         self,
@@ -119,11 +126,12 @@ class OutboxStore(Protocol):
     ) -> list[OutboundMessage]:
         """`now` overrides the database clock for quiet hours and pacing (tests, drills)."""
 
-    async def mark_sending(self, message_id: str, worker_id: str) -> bool: ...
+    async def mark_sending(self, message_ids: list[str], worker_id: str) -> set[str]:
+        """Of `message_ids` (claimed by `worker_id`), the ones that may be sent now; each
+        returned id is "possibly sent" from here on."""
 
-    async def record_sent(
-        self, message_id: str, provider_id: str, provider_status: str
-    ) -> None: ...
+    async def record_sent(self, results: list[SentResult]) -> None:
+        """What the provider accepted (idempotent per message)."""
 
     async def record_failed(
         self, message_id: str, code: str, detail: str, retry_after_seconds: int | None = None
@@ -137,6 +145,21 @@ class OutboxStore(Protocol):
 
     async def sender_from_email(self, sender_id: str) -> str | None:
         """The email sender's from address (for claim rows that do not carry it)."""
+
+
+class DeliveryOutbox(Protocol):
+    """The outbox calls one delivery makes about its own message (see `outbox_batches`)."""
+
+    async def mark_sending(self, message_id: str) -> bool:
+        """True: go ahead with the provider call (the message is now "possibly sent")."""
+
+    async def record_sent(
+        self, message_id: str, provider_id: str, provider_status: str
+    ) -> None: ...
+
+    async def record_failed(
+        self, message_id: str, code: str, detail: str, retry_after_seconds: int | None = None
+    ) -> None: ...
 
 
 class WebhookStore(Protocol):

@@ -7,6 +7,7 @@ rules: only the transport differs."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from workers.ports import OutboundMessage, UnresolvedSend
+from workers.ports import OutboundMessage, SentResult, UnresolvedSend
 
 
 def _text_values(row: dict[str, Any]) -> dict[str, Any]:
@@ -63,16 +64,26 @@ class PostgresOutboxStore:
         )
         return [OutboundMessage.from_row(row) for row in rows]
 
-    async def mark_sending(self, message_id: str, worker_id: str) -> bool:
-        return bool(
-            await self._value("select public.mark_message_sending(%s, %s)", (message_id, worker_id))
+    async def mark_sending(self, message_ids: list[str], worker_id: str) -> set[str]:
+        rows = await self._rows(
+            "select id from public.mark_messages_sending(%s::uuid[], %s) as id",
+            (message_ids, worker_id),
         )
+        return {str(row["id"]) for row in rows}
 
-    async def record_sent(self, message_id: str, provider_id: str, provider_status: str) -> None:
-        await self._rows(
-            "select public.record_message_sent(%s, %s, %s)",
-            (message_id, provider_id, provider_status),
+    async def record_sent(self, results: list[SentResult]) -> None:
+        busy = await self._rows(
+            "select id from public.record_messages_sent(%s) as id",
+            (Jsonb([dataclasses.asdict(result) for result in results]),),
         )
+        # Left out because a status callback held their provider id: one by one, which waits.
+        by_id = {result.message_id: result for result in results}
+        for row in busy:
+            result = by_id[str(row["id"])]
+            await self._rows(
+                "select public.record_message_sent(%s, %s, %s)",
+                (result.message_id, result.provider_id, result.provider_status),
+            )
 
     async def record_failed(
         self, message_id: str, code: str, detail: str, retry_after_seconds: int | None = None

@@ -18,6 +18,7 @@ from supabase import AsyncClient, AsyncClientOptions, acreate_client
 from hm.errors import HmError
 from workers.loop import LoopSettings, WorkerLoop
 from workers.mailersend_sender import MailerSendEmailSender
+from workers.outbox_batches import BatchedOutbox
 from workers.outbox_store import SupabaseOutboxStore
 from workers.postgres_store import PostgresOutboxStore
 from workers.realtime_wake import RealtimeWake
@@ -95,6 +96,8 @@ async def run_worker(settings: WorkerSettings) -> None:
             settings.mailersend_base_url,
             settings.email_unsubscribe_url,
         )
+        # Deliveries' per-message calls share batch statements (see outbox_batches).
+        outbox = BatchedOutbox(store, worker_id)
         loop = WorkerLoop(
             LoopSettings(
                 worker_id=worker_id,
@@ -106,10 +109,10 @@ async def run_worker(settings: WorkerSettings) -> None:
                 clock_offset_seconds=settings.worker_clock_offset_seconds,
             ),
             store,
-            SmsDelivery(store, sms_sender, worker_id, settings.webhook_public_url)
+            SmsDelivery(outbox, sms_sender, settings.webhook_public_url)
             if "sms" in channels
             else None,
-            EmailDelivery(store, email_sender, worker_id) if "email" in channels else None,
+            EmailDelivery(outbox, email_sender) if "email" in channels else None,
             AmbiguousSendResolver(store, sms_sender, settings.worker_ambiguous_after_seconds),
         )
         running = asyncio.get_running_loop()

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from workers.metrics import PROVIDER_ERRORS, SENDS
 from workers.ports import (
+    DeliveryOutbox,
     EmailSender,
     OutboundMessage,
-    OutboxStore,
     ProviderAmbiguous,
     ProviderRejected,
     ProviderThrottled,
@@ -45,16 +45,15 @@ def status_callback_url(public_url: str, message_id: str) -> str:
 
 @dataclass
 class SmsDelivery:
-    store: OutboxStore
+    outbox: DeliveryOutbox
     sender: SmsSender
-    worker_id: str
     public_url: str
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     async def deliver(self, message: OutboundMessage) -> None:
         context = {"message_id": message.id, "blast_id": message.blast_id, "channel": "sms"}
         sender_label = message.sender_id or "-"
-        if not await self.store.mark_sending(message.id, self.worker_id):
+        if not await self.outbox.mark_sending(message.id):
             # Paused, cancelled, opted out or out of its window since the claim: not ours to send.
             SENDS.labels("sms", sender_label, "skipped").inc()
             log.info("not sent: no longer sendable", extra=context)
@@ -69,7 +68,7 @@ class SmsDelivery:
                     await self.sleep(backoff_seconds(attempt, error.retry_after))
                     continue
                 SENDS.labels("sms", sender_label, "throttled").inc()
-                await self.store.record_failed(
+                await self.outbox.record_failed(
                     message.id, "20429", str(error), THROTTLE_REQUEUE_SECONDS
                 )
                 log.warning("throttled; handed back to the queue", extra=context)
@@ -77,7 +76,7 @@ class SmsDelivery:
             except ProviderRejected as error:
                 PROVIDER_ERRORS.labels("twilio", error.code).inc()
                 SENDS.labels("sms", sender_label, "failed").inc()
-                await self.store.record_failed(message.id, error.code, error.detail)
+                await self.outbox.record_failed(message.id, error.code, error.detail)
                 log.info("rejected by Twilio", extra={**context, "code": error.code})
                 return
             except ProviderAmbiguous as error:
@@ -87,22 +86,21 @@ class SmsDelivery:
                 log.warning("ambiguous send: %s", error, extra=context)
                 return
             SENDS.labels("sms", sender_label, "sent").inc()
-            await self.store.record_sent(message.id, provider_id, status)
+            await self.outbox.record_sent(message.id, provider_id, status)
             log.debug("sent", extra={**context, "provider_id": provider_id})
             return
 
 
 @dataclass
 class EmailDelivery:
-    store: OutboxStore
+    outbox: DeliveryOutbox
     sender: EmailSender
-    worker_id: str
     bulk_poll_interval: float = 0.25
     bulk_poll_timeout: float = 120.0
 
     async def deliver(self, message: OutboundMessage) -> None:
         context = {"message_id": message.id, "blast_id": message.blast_id, "channel": "email"}
-        if not await self.store.mark_sending(message.id, self.worker_id):
+        if not await self.outbox.mark_sending(message.id):
             SENDS.labels("email", message.sender_id or "-", "skipped").inc()
             return
         try:
@@ -112,18 +110,19 @@ class EmailDelivery:
             return
         except ProviderRejected as error:
             PROVIDER_ERRORS.labels("mailersend", error.code).inc()
-            await self.store.record_failed(message.id, error.code, error.detail)
+            await self.outbox.record_failed(message.id, error.code, error.detail)
             return
         except ProviderAmbiguous as error:
             PROVIDER_ERRORS.labels("mailersend", "ambiguous").inc()
             log.warning("ambiguous email send: %s", error, extra=context)
             return
         SENDS.labels("email", message.sender_id or "-", "sent").inc()
-        await self.store.record_sent(message.id, provider_id, "queued")
+        await self.outbox.record_sent(message.id, provider_id, "queued")
 
     async def deliver_bulk(self, messages: list[OutboundMessage]) -> None:
         """Marketing email through the bulk endpoint (≤ 500 per request)."""
-        started = [m for m in messages if await self.store.mark_sending(m.id, self.worker_id)]
+        marks = await asyncio.gather(*(self.outbox.mark_sending(m.id) for m in messages))
+        started = [message for message, sendable in zip(messages, marks, strict=True) if sendable]
         if not started:
             return
         try:
@@ -134,7 +133,7 @@ class EmailDelivery:
         except ProviderRejected as error:
             PROVIDER_ERRORS.labels("mailersend", error.code).inc()
             for message in started:
-                await self.store.record_failed(message.id, error.code, error.detail)
+                await self.outbox.record_failed(message.id, error.code, error.detail)
             return
         except ProviderAmbiguous as error:
             PROVIDER_ERRORS.labels("mailersend", "ambiguous").inc()
@@ -149,7 +148,7 @@ class EmailDelivery:
         delay = math.ceil(error.retry_after) if error.retry_after is not None else 60
         for message in messages:
             SENDS.labels("email", message.sender_id or "-", "throttled").inc()
-            await self.store.record_failed(message.id, "429", str(error), delay)
+            await self.outbox.record_failed(message.id, "429", str(error), delay)
         log.warning("MailerSend 429: %d emails requeued in %d s", len(messages), delay)
 
     async def _record_bulk(self, bulk_id: str, messages: list[OutboundMessage]) -> None:
@@ -165,13 +164,19 @@ class EmailDelivery:
             await asyncio.sleep(self.bulk_poll_interval)
         invalid = {int(key.split(".", 1)[0]) for key in status.validation_errors}
         accepted = iter(status.message_ids)
+        recordings: list[Awaitable[None]] = []
         for index, message in enumerate(messages):
             if index in invalid:
-                await self.store.record_failed(message.id, "422", "rejected by bulk validation")
+                recordings.append(
+                    self.outbox.record_failed(message.id, "422", "rejected by bulk validation")
+                )
                 continue
             provider_id = next(accepted, None)
             if provider_id is None:
+                # The rest stay `sending`: resolved later like any ambiguous send.
                 log.warning("bulk %s returned fewer ids than emails", bulk_id)
-                return
+                break
             SENDS.labels("email", message.sender_id or "-", "sent").inc()
-            await self.store.record_sent(message.id, provider_id, "queued")
+            recordings.append(self.outbox.record_sent(message.id, provider_id, "queued"))
+        # Together, so the sent ones share batch calls.
+        await asyncio.gather(*recordings)

@@ -12,6 +12,7 @@ from workers.ports import (
     ProviderAmbiguous,
     ProviderRejected,
     ProviderThrottled,
+    SentResult,
     UnresolvedSend,
 )
 
@@ -34,12 +35,13 @@ class RecordingStore:
     ) -> list[OutboundMessage]:
         return []
 
-    async def mark_sending(self, message_id: str, worker_id: str) -> bool:
-        self.calls.append(("mark_sending", (message_id,)))
-        return self.sendable
+    async def mark_sending(self, message_ids: list[str], worker_id: str) -> set[str]:
+        self.calls.append(("mark_sending", tuple(message_ids)))
+        return set(message_ids) if self.sendable else set()
 
-    async def record_sent(self, message_id: str, provider_id: str, provider_status: str) -> None:
-        self.calls.append(("record_sent", (message_id, provider_id)))
+    async def record_sent(self, results: list[SentResult]) -> None:
+        for result in results:
+            self.calls.append(("record_sent", (result.message_id, result.provider_id)))
 
     async def record_failed(
         self, message_id: str, code: str, detail: str, retry_after_seconds: int | None = None

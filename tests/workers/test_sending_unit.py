@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.workers.fakes import RecordingStore, ScriptedSms
+from workers.outbox_batches import BatchedOutbox
 from workers.ports import (
     BulkStatus,
     OutboundMessage,
@@ -22,7 +23,9 @@ async def no_sleep(seconds: float) -> None:
 
 
 def delivery(store: RecordingStore, sms: ScriptedSms) -> SmsDelivery:
-    return SmsDelivery(store, sms, "w1", "https://hooks.example.org/", sleep=no_sleep)
+    return SmsDelivery(
+        BatchedOutbox(store, "w1"), sms, "https://hooks.example.org/", sleep=no_sleep
+    )
 
 
 async def test_sent_is_recorded_with_the_provider_id() -> None:
@@ -116,13 +119,22 @@ def emails(count: int) -> list[OutboundMessage]:
 
 async def test_bulk_ids_are_matched_in_order_skipping_invalid_emails() -> None:
     store = RecordingStore()
-    await EmailDelivery(store, ScriptedEmail({1}), "w1").deliver_bulk(emails(3))
+    await EmailDelivery(BatchedOutbox(store, "w1"), ScriptedEmail({1})).deliver_bulk(emails(3))
     recorded = [args for name, args in store.calls if name != "mark_sending"]
-    assert recorded == [("e0", "ms-0"), ("e1", "422", None), ("e2", "ms-2")]
+    assert sorted(recorded) == [("e0", "ms-0"), ("e1", "422", None), ("e2", "ms-2")]
+
+
+async def test_a_bulk_is_marked_and_recorded_in_one_call_each() -> None:
+    store = RecordingStore()
+    await EmailDelivery(BatchedOutbox(store, "w1"), ScriptedEmail(set())).deliver_bulk(emails(3))
+    assert store.calls[0] == ("mark_sending", ("e0", "e1", "e2"))
+    assert [name for name, _ in store.calls].count("mark_sending") == 1
 
 
 async def test_bulk_429_requeues_every_email_after_retry_after() -> None:
     store = RecordingStore()
-    await EmailDelivery(store, ScriptedEmail(set(), throttle=True), "w1").deliver_bulk(emails(2))
+    await EmailDelivery(
+        BatchedOutbox(store, "w1"), ScriptedEmail(set(), throttle=True)
+    ).deliver_bulk(emails(2))
     failed = [args for name, args in store.calls if name == "record_failed"]
     assert failed == [("e0", "429", 7), ("e1", "429", 7)]

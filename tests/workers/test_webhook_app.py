@@ -3,7 +3,6 @@ stored unless the request is signed and well-formed. Property tests generate pay
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -21,7 +20,6 @@ from twilio.request_validator import RequestValidator
 from tests.workers.fakes import RecordingStore
 from workers.settings import WorkerSettings
 from workers.webhooks.app import create_app
-from workers.webhooks.batching import Batcher
 
 TOKEN = "test-auth-token"
 SECRET = "test-webhook-secret"
@@ -204,34 +202,6 @@ async def test_any_body_over_the_limit_is_413(size: int) -> None:
         )
     assert response.status_code == 413
     assert store.calls == []
-
-
-async def test_batcher_groups_concurrent_items_and_answers_each_in_order() -> None:
-    batches: list[list[int]] = []
-
-    async def double(items: list[int]) -> list[int]:
-        batches.append(items)
-        await asyncio.sleep(0)
-        return [item * 2 for item in items]
-
-    batcher: Batcher[int, int] = Batcher(double, flushers=1)
-    results = await asyncio.gather(*(batcher.submit(n) for n in range(10)))
-    assert results == [n * 2 for n in range(10)]
-    assert len(batches) < 10
-    assert sorted(item for batch in batches for item in batch) == list(range(10))
-
-
-async def test_a_failing_batch_is_retried_item_by_item_so_only_the_bad_item_fails() -> None:
-    async def refuse_seven(items: list[int]) -> list[int]:
-        if 7 in items:
-            raise ValueError("seven")
-        return items
-
-    batcher: Batcher[int, int] = Batcher(refuse_seven, flushers=1)
-    results = await asyncio.gather(*(batcher.submit(n) for n in range(10)), return_exceptions=True)
-    assert [r for r in results if isinstance(r, ValueError)] == [results[7]]
-    assert [r for n, r in enumerate(results) if n != 7] == [n for n in range(10) if n != 7]
-    await batcher.drain()
 
 
 def test_webhook_server_takes_the_postgres_transport_when_a_database_url_is_set(

@@ -24,9 +24,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from twilio.twiml.messaging_response import MessagingResponse
 
+from workers.batching import Batcher
 from workers.metrics import WEBHOOK_EVENTS, WEBHOOK_LATENCY
 from workers.ports import WebhookStore
-from workers.webhooks.batching import Batcher
 from workers.webhooks.payloads import (
     InvalidPayload,
     MailerSendEvent,
