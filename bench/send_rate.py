@@ -160,7 +160,10 @@ def main() -> None:
                 for name in ("rate-1", "rate-2"):
                     messaging.workers[name].stop()
                 messaging.start_worker(
-                    "max-1", WORKER_CHANNELS="sms", WORKER_CONCURRENCY="64", WORKER_BATCH_SIZE="200"
+                    "max-1",
+                    WORKER_CHANNELS="sms",
+                    WORKER_CONCURRENCY="200",
+                    WORKER_BATCH_SIZE="200",
                 )
                 measure_max(messaging, conn, args.max_count)
         finally:

@@ -9,7 +9,7 @@ import signal
 import socket
 from collections.abc import AsyncIterator, Iterator
 
-import httpx
+import aiohttp
 import uvicorn
 from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -59,6 +59,11 @@ def health_app(loop: WorkerLoop) -> FastAPI:
     return app
 
 
+# Deliveries share batch statements (2 + 2 flushers), plus the claim, the resolver and the odd
+# failure recorded on its own: a few connections serve any concurrency.
+WORKER_DB_CONNECTIONS = 8
+
+
 @contextlib.asynccontextmanager
 async def open_store(
     settings: WorkerSettings, client: AsyncClient, pool_size: int
@@ -79,10 +84,11 @@ async def run_worker(settings: WorkerSettings) -> None:
     worker_id = settings.worker_id or f"{socket.gethostname()}-{os.getpid()}"
     channels = tuple(c.strip() for c in settings.worker_channels.split(",") if c.strip())
     client = await service_client(settings)
-    limits = httpx.Limits(max_connections=settings.worker_concurrency * 2)
+    # One connection per delivery in flight; the resolver's lookups take their turn.
+    connector = aiohttp.TCPConnector(limit=settings.worker_concurrency * 2)
     async with (
-        open_store(settings, client, settings.worker_concurrency + 2) as store,
-        httpx.AsyncClient(limits=limits) as http,
+        open_store(settings, client, WORKER_DB_CONNECTIONS) as store,
+        aiohttp.ClientSession(connector=connector) as http,
     ):
         sms_sender = TwilioSmsSender(
             settings.twilio_account_sid,

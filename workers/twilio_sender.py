@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import httpx
+import aiohttp
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from workers.ports import OutboundMessage, ProviderAmbiguous, ProviderRejected, ProviderThrottled
-from workers.twilio_http import HttpxTwilioClient
+from workers.twilio_http import AiohttpTwilioClient
 
 
 class TwilioSmsSender:
@@ -17,12 +17,12 @@ class TwilioSmsSender:
         self,
         account_sid: str,
         auth_token: str,
-        http: httpx.AsyncClient,
+        http: aiohttp.ClientSession,
         base_url: str = "",
         timeout: float = 10.0,
     ) -> None:
         self.client = Client(
-            account_sid, auth_token, http_client=HttpxTwilioClient(http, base_url, timeout)
+            account_sid, auth_token, http_client=AiohttpTwilioClient(http, base_url, timeout)
         )
 
     async def send(self, message: OutboundMessage, status_callback: str) -> tuple[str, str]:
@@ -51,7 +51,7 @@ class TwilioSmsSender:
             if error.status >= 500:
                 raise ProviderAmbiguous(f"Twilio {error.status}: {error.msg}") from error
             raise ProviderRejected(str(error.code or error.status), str(error.msg)) from error
-        except httpx.TransportError as error:
+        except (aiohttp.ClientError, TimeoutError) as error:
             # The request may have reached Twilio: a timeout or a dropped answer proves nothing.
             raise ProviderAmbiguous(f"{type(error).__name__}: {error}") from error
         return str(created.sid), str(created.status)

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 
@@ -88,13 +89,13 @@ def simulator(simulator_process: SimulatorProcess) -> Simulator:
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 @pytest.fixture
-def twilio_sender(simulator: Simulator, http: httpx.AsyncClient) -> TwilioSmsSender:
+def twilio_sender(simulator: Simulator, http: aiohttp.ClientSession) -> TwilioSmsSender:
     return TwilioSmsSender(
         SIM_CONFIG.twilio_account_sid, SIM_CONFIG.twilio_auth_token, http, simulator.url, 2.0
     )

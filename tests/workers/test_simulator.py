@@ -4,10 +4,12 @@ signed callbacks and every injected fault mapping to the right send outcome."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import aiohttp
 import httpx
 import pytest
 from twilio.request_validator import RequestValidator
@@ -52,6 +54,20 @@ async def wait_for(check: Callable[[], bool], seconds: float = 5.0) -> None:
         await asyncio.sleep(0.02)
 
 
+async def test_a_picture_message_carries_every_media_url_and_its_validity(
+    simulator: Simulator, twilio_sender: TwilioSmsSender
+) -> None:
+    mms = dataclasses.replace(
+        text(),
+        media_urls=("https://example.org/a.jpg", "https://example.org/b.jpg"),
+        validity_period_seconds=600,
+    )
+    await twilio_sender.send(mms, "http://127.0.0.1:9/cb")
+    [record] = simulator.sms()
+    assert record["media_urls"] == ["https://example.org/a.jpg", "https://example.org/b.jpg"]
+    assert record["validity_period"] == 600
+
+
 async def test_created_text_is_recorded_and_fetchable(
     simulator: Simulator, twilio_sender: TwilioSmsSender
 ) -> None:
@@ -80,7 +96,7 @@ async def test_list_filters_by_recipient_and_pages(
 
 
 async def test_wrong_credentials_are_retried_later_not_failed(
-    simulator: Simulator, http: httpx.AsyncClient
+    simulator: Simulator, http: aiohttp.ClientSession
 ) -> None:
     sender = TwilioSmsSender(SIM_CONFIG.twilio_account_sid, "wrong", http, simulator.url)
     with pytest.raises(ProviderThrottled) as raised:
@@ -177,16 +193,17 @@ async def test_bulk_send_then_status_lists_message_ids(
 
 
 async def test_email_validation_error_is_a_rejection(
-    simulator: Simulator, email_sender: MailerSendEmailSender, http: httpx.AsyncClient
+    simulator: Simulator, email_sender: MailerSendEmailSender
 ) -> None:
     invalid = email()
     request = email_sender.request_for(invalid).model_dump(by_alias=True, exclude_none=True)
     request["subject"] = ""
-    raw = await http.post(
-        f"{simulator.url}/v1/email",
-        json=request,
-        headers={"Authorization": f"Bearer {SIM_CONFIG.mailersend_api_key}"},
-    )
+    async with httpx.AsyncClient() as http:
+        raw = await http.post(
+            f"{simulator.url}/v1/email",
+            json=request,
+            headers={"Authorization": f"Bearer {SIM_CONFIG.mailersend_api_key}"},
+        )
     assert raw.status_code == 422
     assert "subject" in raw.json()["errors"]
 
