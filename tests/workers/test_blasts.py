@@ -21,9 +21,6 @@ from tests.workers.flow_helpers import (
 pytestmark = pytest.mark.slow
 
 
-# Known flaky on a saturated 2-core machine (callbacks lag past the deadline); one rerun, and the
-# flake is tracked in the session notes rather than hidden by a longer timeout.
-@pytest.mark.flaky(reruns=1)
 def test_blast_to_2000_recipients_with_two_workers_at_the_configured_rate(
     system: System, db: Connection
 ) -> None:
