@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -17,6 +18,30 @@ LastCode = Callable[[str], str | None]
 
 def wrong(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+@dataclass(frozen=True)
+class SentCode:
+    client: Client
+    phone: str
+    code: str
+
+
+@pytest.fixture
+def sent_code(
+    auth_client: MakeClient,
+    unique_phone: Callable[[], str],
+    unique_ip: Callable[[], str],
+    last_code: LastCode,
+) -> SentCode:
+    """A code sent to a fresh phone from a fresh IP: no other test's sends count against the
+    per-phone and per-IP SMS limits."""
+    phone = unique_phone()
+    client = auth_client(ip=unique_ip())
+    client.auth.sign_in_with_otp({"phone": phone})
+    code = last_code(phone)
+    assert code is not None
+    return SentCode(client, phone, code)
 
 
 def test_first_code_signs_up_and_confirms_the_phone(
@@ -107,17 +132,8 @@ def test_no_signup_when_create_user_is_false(
     assert db_exec("select count(*) from auth.users where phone = %s", [phone[1:]]) == [(0,)]
 
 
-def test_wrong_code_refused_and_sixth_attempt_locked_out(
-    auth_client: MakeClient,
-    unique_phone: Callable[[], str],
-    unique_ip: Callable[[], str],
-    last_code: LastCode,
-) -> None:
-    phone = unique_phone()
-    client = auth_client(ip=unique_ip())
-    client.auth.sign_in_with_otp({"phone": phone})
-    code = last_code(phone)
-    assert code is not None
+def test_wrong_code_refused_and_sixth_attempt_locked_out(sent_code: SentCode) -> None:
+    client, phone, code = sent_code.client, sent_code.phone, sent_code.code
     for _ in range(5):
         with pytest.raises(AuthApiError) as refused:
             client.auth.verify_otp({"phone": phone, "token": wrong(code), "type": "sms"})
@@ -128,35 +144,16 @@ def test_wrong_code_refused_and_sixth_attempt_locked_out(
     assert (locked.value.status, locked.value.code) == (403, "otp_expired")
 
 
-def test_code_works_after_fewer_than_five_wrong_guesses(
-    auth_client: MakeClient,
-    unique_phone: Callable[[], str],
-    unique_ip: Callable[[], str],
-    last_code: LastCode,
-) -> None:
-    phone = unique_phone()
-    client = auth_client(ip=unique_ip())
-    client.auth.sign_in_with_otp({"phone": phone})
-    code = last_code(phone)
-    assert code is not None
+def test_code_works_after_fewer_than_five_wrong_guesses(sent_code: SentCode) -> None:
+    client, phone, code = sent_code.client, sent_code.phone, sent_code.code
     for _ in range(4):
         with pytest.raises(AuthApiError):
             client.auth.verify_otp({"phone": phone, "token": wrong(code), "type": "sms"})
     assert client.auth.verify_otp({"phone": phone, "token": code, "type": "sms"}).session
 
 
-def test_expired_code_is_otp_expired(
-    auth_client: MakeClient,
-    unique_phone: Callable[[], str],
-    unique_ip: Callable[[], str],
-    last_code: LastCode,
-    db_exec: DbExec,
-) -> None:
-    phone = unique_phone()
-    client = auth_client(ip=unique_ip())
-    client.auth.sign_in_with_otp({"phone": phone})
-    code = last_code(phone)
-    assert code is not None
+def test_expired_code_is_otp_expired(sent_code: SentCode, db_exec: DbExec) -> None:
+    client, phone, code = sent_code.client, sent_code.phone, sent_code.code
     db_exec(
         "update auth.one_time_tokens set created_at = created_at - interval '301 seconds'"
         " where relates_to = %s",
@@ -249,17 +246,11 @@ def test_hook_error_reaches_the_client_and_stores_nothing(
 
 
 def test_phone_change_is_confirmed_by_a_code(
-    auth_client: MakeClient,
-    unique_phone: Callable[[], str],
-    unique_ip: Callable[[], str],
-    last_code: LastCode,
+    sent_code: SentCode, unique_phone: Callable[[], str], last_code: LastCode
 ) -> None:
-    old, new = unique_phone(), unique_phone()
-    client = auth_client(ip=unique_ip())
-    client.auth.sign_in_with_otp({"phone": old})
-    code = last_code(old)
-    assert code is not None
-    client.auth.verify_otp({"phone": old, "token": code, "type": "sms"})
+    client, old = sent_code.client, sent_code.phone
+    new = unique_phone()
+    client.auth.verify_otp({"phone": old, "token": sent_code.code, "type": "sms"})
 
     pending = client.auth.update_user({"phone": new}).user
     assert pending.phone == old[1:]

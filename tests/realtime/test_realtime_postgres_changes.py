@@ -39,14 +39,35 @@ def data(item: Any) -> dict[str, Any]:
     return result
 
 
+async def subscription_error(channel: Any) -> str:
+    """Subscribe to a channel the service is expected to refuse; its CHANNEL_ERROR's text."""
+    errors: list[str] = []
+    failed = asyncio.Event()
+
+    def on_state(state: Any, error: Exception | None) -> None:
+        if state == RealtimeSubscribeStates.CHANNEL_ERROR:
+            errors.append(str(error))
+            failed.set()
+
+    await channel.subscribe(on_state)
+    await asyncio.wait_for(failed.wait(), 5)
+    return errors[0]
+
+
+@pytest.fixture
+async def alice_client(
+    make_async_client: Callable[..., Any], user_token: Callable[..., str]
+) -> Any:
+    """A client signed in as ALICE, the owner the tables' RLS policies let see her own rows."""
+    return await make_async_client(user_token(ALICE))
+
+
 async def test_insert_update_delete_reach_the_owner_with_supabase_shapes(
-    make_async_client: Callable[..., Any],
+    alice_client: Any,
     make_table: Callable[[], PublishedTable],
-    user_token: Callable[..., str],
 ) -> None:
     table = make_table()
-    client = await make_async_client(user_token(ALICE))
-    inbox = await subscribe(client, table)
+    inbox = await subscribe(alice_client, table)
 
     row = table.insert(ALICE, n=1, label="first")
     insert = data(await inbox.wait_for(lambda i: data(i)["type"] == "INSERT"))
@@ -81,15 +102,13 @@ async def test_insert_update_delete_reach_the_owner_with_supabase_shapes(
 
 
 async def test_event_and_table_bindings_select_what_arrives(
-    make_async_client: Callable[..., Any],
+    alice_client: Any,
     make_table: Callable[[], PublishedTable],
-    user_token: Callable[..., str],
 ) -> None:
     watched, other = make_table(), make_table()
-    client = await make_async_client(user_token(ALICE))
-    inserts = await subscribe(client, watched, event="INSERT")
-    deletes = await subscribe(client, watched, event="DELETE")
-    everything = await subscribe(client, watched)
+    inserts = await subscribe(alice_client, watched, event="INSERT")
+    deletes = await subscribe(alice_client, watched, event="DELETE")
+    everything = await subscribe(alice_client, watched)
 
     other.insert(ALICE, label="elsewhere")
     row = watched.insert(ALICE, label="here")
@@ -127,16 +146,14 @@ async def test_event_and_table_bindings_select_what_arrives(
     ],
 )
 async def test_each_filter_delivers_only_matching_rows(
-    make_async_client: Callable[..., Any],
+    alice_client: Any,
     make_table: Callable[[], PublishedTable],
-    user_token: Callable[..., str],
     filter_: str,
     passing: dict[str, Any],
     failing: dict[str, Any],
 ) -> None:
     table = make_table()
-    client = await make_async_client(user_token(ALICE))
-    inbox = await subscribe(client, table, event="INSERT", filter_=filter_)
+    inbox = await subscribe(alice_client, table, event="INSERT", filter_=filter_)
 
     rejected = table.insert(ALICE, **failing)
     accepted = table.insert(ALICE, **passing)
@@ -170,27 +187,23 @@ async def test_a_row_rls_hides_never_reaches_the_subscriber(
 
 
 async def test_identical_identities_share_one_check_and_all_receive(
-    make_async_client: Callable[..., Any],
+    alice_client: Any,
     make_table: Callable[[], PublishedTable],
-    user_token: Callable[..., str],
 ) -> None:
     table = make_table()
-    token = user_token(ALICE)
-    client = await make_async_client(token)
-    inboxes = [await subscribe(client, table) for _ in range(5)]
+    inboxes = [await subscribe(alice_client, table) for _ in range(5)]
     row = table.insert(ALICE)
     for inbox in inboxes:
         await inbox.wait_for(lambda i: data(i)["record"]["id"] == row)
 
 
 async def test_old_record_follows_replica_identity_and_rls(
-    make_async_client: Callable[..., Any],
+    alice_client: Any,
     make_table: Callable[[], PublishedTable],
-    user_token: Callable[..., str],
 ) -> None:
     table = make_table()
     table.execute("alter table {table} replica identity full")
-    inbox = await subscribe(await make_async_client(user_token(ALICE)), table)
+    inbox = await subscribe(alice_client, table)
 
     row = table.insert(ALICE, n=1, label="before")
     table.execute("update {table} set n = 2, label = 'after' where id = %s", (row,))
@@ -217,15 +230,12 @@ async def test_old_record_follows_replica_identity_and_rls(
 
 
 async def test_delete_filters_see_the_old_row_under_replica_identity_full(
-    make_async_client: Callable[..., Any],
+    alice_client: Any,
     make_table: Callable[[], PublishedTable],
-    user_token: Callable[..., str],
 ) -> None:
     table = make_table()
     table.execute("alter table {table} replica identity full")
-    inbox = await subscribe(
-        await make_async_client(user_token(ALICE)), table, event="DELETE", filter_="n=eq.1"
-    )
+    inbox = await subscribe(alice_client, table, event="DELETE", filter_="n=eq.1")
     skipped = table.insert(ALICE, n=2)
     kept = table.insert(ALICE, n=1)
     table.execute("delete from {table} where id = %s", (skipped,))
@@ -235,47 +245,27 @@ async def test_delete_filters_see_the_old_row_under_replica_identity_full(
 
 
 async def test_an_unpublished_table_or_bad_filter_is_reported_by_a_system_message(
-    make_async_client: Callable[..., Any],
+    alice_client: Any,
     make_table: Callable[[], PublishedTable],
-    user_token: Callable[..., str],
 ) -> None:
-    client = await make_async_client(user_token(ALICE))
-    errors: list[Any] = []
-    channel = client.channel("bad-binding")
+    channel = alice_client.channel("bad-binding")
     channel.on_postgres_changes("*", lambda p: None, table="no_such_table", schema="public")
-    done = asyncio.Event()
-
-    def on_state(state: Any, error: Exception | None) -> None:
-        if state == RealtimeSubscribeStates.CHANNEL_ERROR:
-            errors.append(str(error))
-            done.set()
-
-    await channel.subscribe(on_state)
-    await asyncio.wait_for(done.wait(), 5)
-    assert "Unable to subscribe to changes with given parameters" in errors[0]
+    unpublished_error = await subscription_error(channel)
+    assert "Unable to subscribe to changes with given parameters" in unpublished_error
     await channel.unsubscribe()
 
     table = make_table()
-    bad = client.channel("bad-filter")
+    bad = alice_client.channel("bad-filter")
     bad.on_postgres_changes("*", lambda p: None, table=table.name, filter="n=foo.5")
-    bad_errors: list[str] = []
-    failed = asyncio.Event()
-
-    def on_bad(state: Any, error: Exception | None) -> None:
-        if state == RealtimeSubscribeStates.CHANNEL_ERROR:
-            bad_errors.append(str(error))
-            failed.set()
-
-    await bad.subscribe(on_bad)
-    await asyncio.wait_for(failed.wait(), 5)
-    assert 'Error parsing `filter` params: [\\"foo\\", \\"5\\"]' in bad_errors[0]
+    bad_filter_error = await subscription_error(bad)
+    assert 'Error parsing `filter` params: [\\"foo\\", \\"5\\"]' in bad_filter_error
     await bad.unsubscribe()
 
 
 async def test_schema_wide_binding_and_column_privileges(
+    alice_client: Any,
     make_async_client: Callable[..., Any],
     make_table: Callable[[], PublishedTable],
-    user_token: Callable[..., str],
     stack: LocalStack,
 ) -> None:
     table = make_table()
@@ -284,8 +274,7 @@ async def test_schema_wide_binding_and_column_privileges(
     table.execute("grant select (id, owner) on {table} to authenticated")
     table.execute("revoke select on {table} from anon")
     schema_wide = Inbox()
-    client = await make_async_client(user_token(ALICE))
-    channel = client.channel(f"schema-{uuid.uuid4().hex[:8]}")
+    channel = alice_client.channel(f"schema-{uuid.uuid4().hex[:8]}")
     channel.on_postgres_changes("INSERT", schema_wide.add, schema="public")
     await channel.subscribe()
     anon = await subscribe(await make_async_client(), table)
@@ -340,14 +329,12 @@ async def test_one_rls_check_per_identity_however_many_subscribers(
 
 
 async def test_select_narrows_the_columns_sent(
-    make_async_client: Callable[..., Any],
+    alice_client: Any,
     make_table: Callable[[], PublishedTable],
-    user_token: Callable[..., str],
 ) -> None:
     table = make_table()
-    client = await make_async_client(user_token(ALICE))
     narrow, full = Inbox(), Inbox()
-    channel = client.channel(f"select-{uuid.uuid4().hex[:8]}")
+    channel = alice_client.channel(f"select-{uuid.uuid4().hex[:8]}")
     channel.on_postgres_changes("INSERT", narrow.add, table=table.name, select=["id", "label"])
     channel.on_postgres_changes("INSERT", full.add, table=table.name)
     await channel.subscribe()
@@ -360,7 +347,7 @@ async def test_select_narrows_the_columns_sent(
     assert whole["record"]["n"] == 3
 
     errors = Inbox()
-    wildcard = client.channel(f"select-all-{uuid.uuid4().hex[:8]}")
+    wildcard = alice_client.channel(f"select-all-{uuid.uuid4().hex[:8]}")
     wildcard.on_postgres_changes("*", lambda p: None, schema="public", select=["id"])
     await wildcard.subscribe(lambda state, error: errors.add(str(error)) if error else None)
     message = await errors.wait_for(lambda e: "Column selection" in e)
