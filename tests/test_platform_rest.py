@@ -88,9 +88,9 @@ def test_service_role_sees_all(owners: tuple[str, str], make_client: Callable[..
 
 
 # In session 1 the first attempt failed in several full-suite runs, with an APIError carrying
-# no code or message (a JSON body with none of PostgREST's fields); it never failed alone, nor
-# in three full runs of session 2 (one alongside other suites), nor under schema reloads every
-# 50 ms. One rerun stays until the body below shows what answered (--rerun-show-tracebacks prints it).
+# no code or message; in session 2 once in about ten full runs, never alone, nor under schema
+# reloads every 50 ms. One rerun stays until the failed attempt's traceback (printed by
+# --rerun-show-tracebacks) shows what answered.
 @pytest.mark.flaky(reruns=1)
 def test_insert_for_another_user_is_refused_with_postgrest_error(
     owners: tuple[str, str], make_client: Callable[..., Client], make_token: Callable[..., str]
