@@ -11,9 +11,11 @@ import os
 import shutil
 import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from hm.stack.config import StackConfig
@@ -52,6 +54,29 @@ def destroy_private_stack(stack: LocalStack) -> None:
     if not os.environ.get("HM_KEEP_TEST_STACK"):
         shutil.rmtree(stack.config.db_dir.parent, ignore_errors=True)
         shutil.rmtree(stack.config.state_dir, ignore_errors=True)
+
+
+def wait_for_table_in_rest(stack: LocalStack, table: str, settle_seconds: float = 1.0) -> None:
+    """After DDL and `notify pgrst`, wait until PostgREST serves `table` and keeps serving it for
+    `settle_seconds`. PostgREST 12.0.2 can finish an older, overlapping schema reload after the
+    newer one and fall back to a cache without the table (upstream issue #2791); requests then
+    get a 404 with an empty body, which supabase-py raises as an APIError with every field None."""
+    url = f"{stack.config.api_url}/rest/v1/{table}"
+    headers = {"apikey": stack.config.service_role_key}
+    deadline = time.monotonic() + 60.0
+    served_since: float | None = None
+    with httpx.Client() as client:
+        while time.monotonic() < deadline:
+            served = client.get(url, headers=headers).status_code == 200
+            now = time.monotonic()
+            if not served:
+                served_since = None
+            elif served_since is None:
+                served_since = now
+            elif now - served_since >= settle_seconds:
+                return
+            time.sleep(0.02)
+    raise AssertionError(f"PostgREST never settled on a schema cache with {table}")
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ from postgrest.exceptions import APIError
 from supabase import AClient, AsyncClientOptions, Client, acreate_client
 
 from hm.stack.manager import LocalStack
+from hm.testing import wait_for_table_in_rest
 
 FIXTURE_TABLE = """
 create table if not exists public.platform_notes (
@@ -44,22 +45,11 @@ def owners(stack: LocalStack) -> Iterator[tuple[str, str]]:
             " values (%s, 'alice 1'), (%s, 'alice 2'), (%s, 'bob 1')",
             (alice, alice, bob),
         )
-    _wait_for_schema(stack)
+    wait_for_table_in_rest(stack, "platform_notes")
     yield alice, bob
     with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
         conn.execute("drop table public.platform_notes; drop function public.platform_echo(text);")
         conn.execute("notify pgrst, 'reload schema'")
-
-
-def _wait_for_schema(stack: LocalStack) -> None:
-    headers = {"apikey": stack.config.service_role_key}
-    for _ in range(200):
-        if (
-            httpx.get(f"{stack.config.api_url}/rest/v1/platform_notes", headers=headers).status_code
-            == 200
-        ):
-            return
-    raise AssertionError("PostgREST never saw the fixture table")
 
 
 def test_anon_sees_no_rows(owners: tuple[str, str], make_client: Callable[..., Client]) -> None:
@@ -87,11 +77,6 @@ def test_service_role_sees_all(owners: tuple[str, str], make_client: Callable[..
     assert rows.count == 3
 
 
-# In session 1 the first attempt failed in several full-suite runs, with an APIError carrying
-# no code or message; in session 2 once in about ten full runs, never alone, nor under schema
-# reloads every 50 ms. One rerun stays until the failed attempt's traceback (printed by
-# --rerun-show-tracebacks) shows what answered.
-@pytest.mark.flaky(reruns=1)
 def test_insert_for_another_user_is_refused_with_postgrest_error(
     owners: tuple[str, str], make_client: Callable[..., Client], make_token: Callable[..., str]
 ) -> None:

@@ -12,6 +12,7 @@ import pytest
 from supabase import Client
 
 from hm.stack.manager import LocalStack
+from hm.testing import wait_for_table_in_rest
 
 MakeClient = Callable[..., Client]
 MakeUser = Callable[..., dict[str, Any]]
@@ -138,11 +139,7 @@ notify pgrst, 'reload schema';
 def notes_table(stack: LocalStack) -> Iterator[None]:
     with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
         conn.execute(NOTES.encode())
-    headers = {"apikey": stack.config.service_role_key}
-    for _ in range(200):
-        url = f"{stack.config.api_url}/rest/v1/auth_test_notes"
-        if httpx.get(url, headers=headers).status_code == 200:
-            break
+    wait_for_table_in_rest(stack, "auth_test_notes")
     yield
     with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
         conn.execute("drop table public.auth_test_notes; notify pgrst, 'reload schema'")
