@@ -1,11 +1,12 @@
-"""A Pi installs only `.[pi]`: the agent and `hm-pi` must load without the workers' and the
-local stack's packages."""
+"""A Pi installs only `.[pi]`: the agent, `hm-pi` and `hm pi` must load without the workers' and
+the local stack's packages, and `hm`'s other groups explain what to install."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+# What a Raspberry Pi does not install (`pip install '.[pi]'`).
 NOT_ON_A_PI = (
     "psycopg",
     "psycopg_pool",
@@ -21,10 +22,18 @@ NOT_ON_A_PI = (
     "multipart",
 )
 
-PROBE = f"""
-import sys
-for name in {NOT_ON_A_PI!r}:
-    sys.modules[name] = None  # importing it now raises ImportError
+
+def run_as_on_a_pi(code: str) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh interpreter where importing any of NOT_ON_A_PI raises ImportError."""
+    hide = f"import sys\nfor name in {NOT_ON_A_PI!r}:\n    sys.modules[name] = None\n"
+    return subprocess.run(
+        [sys.executable, "-c", hide + code], capture_output=True, text=True, check=False
+    )
+
+
+def test_the_agent_needs_only_the_pi_extra() -> None:
+    result = run_as_on_a_pi(
+        """
 from typer.testing import CliRunner
 import pi_agent.agent, pi_agent.doctor, pi_agent.label, pi_agent.local_cups, pi_agent.printer
 from hm.cli_pi import pi_app
@@ -32,10 +41,21 @@ for command in ("run", "doctor", "test-print", "local-cups"):
     result = CliRunner().invoke(pi_app, [command, "--help"])
     assert result.exit_code == 0, (command, result.output)
 """
-
-
-def test_the_agent_needs_only_the_pi_extra() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_hm_pi_works_with_only_the_pi_extra() -> None:
+    result = run_as_on_a_pi(
+        """
+from typer.testing import CliRunner
+from hm.cli import app
+runner = CliRunner()
+pi = runner.invoke(app, ["pi", "run", "--help"])
+assert pi.exit_code == 0, pi.output
+stack = runner.invoke(app, ["stack", "up"])
+assert stack.exit_code == 1, stack.output
+assert "hello-miami[stack]" in stack.output, stack.output
+"""
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
