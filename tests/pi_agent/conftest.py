@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from hm.settings import SupabaseSettings
 from hm.stack.manager import LocalStack
 from pi_agent import local_cups
 from pi_agent.local_cups import LocalCups
+from tests.polling import wait_for
 
 
 @pytest.fixture(scope="session")
@@ -98,13 +98,14 @@ class Door:
         )
 
     def wait_for_status(self, job_id: str, *statuses: str, timeout: float = 20) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while (job := self.job(job_id))["status"] not in statuses:
-            assert time.monotonic() < deadline, (
-                f"job {job_id} still {job} (agent log: {self.log()})"
-            )
-            time.sleep(0.01)
-        return job
+        return wait_for(
+            lambda: self.job(job_id),
+            lambda job: job["status"] in statuses,
+            seconds=timeout,
+            what=f"job {job_id} {' or '.join(statuses)}",
+            state=lambda: f"{self.job(job_id)} (agent log: {self.log()})",
+            interval=0.01,
+        )
 
     def agent_env(self, **overrides: str) -> dict[str, str]:
         return {

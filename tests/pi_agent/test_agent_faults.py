@@ -5,9 +5,9 @@ handed back to the queue with CUPS's reason and prints as soon as the queue acce
 from __future__ import annotations
 
 import subprocess
-import time
 
 from tests.pi_agent.conftest import Door
+from tests.polling import wait_for
 
 Agents = list[subprocess.Popen[bytes]]
 
@@ -18,10 +18,14 @@ def test_a_refusing_queue_requeues_with_cups_reason_then_prints_when_accepting(
     door.cups.admin("cupsreject", "-r", "Lid open", door.cups.queue)
     agents.append(door.start_agent(HM_PRINT_MAX_ATTEMPTS="50", HM_PRINT_RETRY_SECONDS="0.2"))
     job_id = door.check_in("Patient")
-    deadline = time.monotonic() + 20
-    while not (job := door.job(job_id))["error"]:
-        assert time.monotonic() < deadline, door.log()
-        time.sleep(0.02)
+    job = wait_for(
+        lambda: door.job(job_id),
+        lambda job: bool(job["error"]),
+        seconds=20,
+        what="CUPS's refusal recorded on the job",
+        state=door.log,
+        interval=0.02,
+    )
     assert "Lid open" in job["error"]
     assert job["status"] in ("queued", "claimed")
     assert job["cups_job_id"] is None

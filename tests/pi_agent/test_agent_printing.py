@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from pi_agent.local_cups import LocalCups
 from tests.pi_agent.conftest import Door
 from tests.pi_agent.tcp_proxy import CuttableProxy
+from tests.polling import wait_for
 
 Agents = list[subprocess.Popen[bytes]]
 
@@ -68,10 +69,13 @@ def test_a_job_waiting_for_a_disabled_printer_prints_after_re_enable(
     door.cups.admin("cupsdisable", "-r", "Paper jam", door.cups.queue)
     agents.append(door.start_agent(HM_PRINT_MAX_ATTEMPTS="100", HM_PRINT_RETRY_SECONDS="0.2"))
     job_id = door.check_in("Patient")
-    deadline = time.monotonic() + 20
-    while (job := door.job(job_id))["attempts"] < 2 or job["status"] != "queued":
-        assert time.monotonic() < deadline, job
-        time.sleep(0.02)
+    job = wait_for(
+        lambda: door.job(job_id),
+        lambda job: job["attempts"] >= 2 and job["status"] == "queued",
+        seconds=20,
+        what="a second attempt handed back to the queue",
+        interval=0.02,
+    )
     assert "Paper jam" in job["error"]
 
     door.cups.admin("cupsenable", door.cups.queue)
@@ -86,10 +90,12 @@ def test_agent_killed_mid_job_never_reprints_silently(door: Door, agents: Agents
     agents.append(first)
     job_id = door.check_in("Crash")
     door.wait_for_status(job_id, "printing")
-    deadline = time.monotonic() + 10
-    while not _cups_jobs_titled(door.cups, f"hm-{job_id}"):
-        assert time.monotonic() < deadline, "the job never reached CUPS"
-        time.sleep(0.02)
+    wait_for(
+        lambda: _cups_jobs_titled(door.cups, f"hm-{job_id}"),
+        seconds=10,
+        what="the job reaching CUPS",
+        interval=0.02,
+    )
     first.send_signal(signal.SIGKILL)
     first.wait()
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import cups as pycups
 from pypdf import PdfReader
 
 from pi_agent import local_cups
 from pi_agent.label import LabelData, layout_named, render_label
 from pi_agent.local_cups import LocalCups
+from tests.polling import wait_for
 
 IPP_JOB_COMPLETED = 9
 
@@ -24,11 +23,13 @@ def test_a_job_writes_the_rendered_pdf_to_the_output_file(cups: LocalCups) -> No
     job_id = connection.printFile(
         cups.queue, str(source), "tag", {"media": "Custom.2x4in", "orientation-requested": "4"}
     )
-    deadline = time.monotonic() + 10
-    while connection.getJobAttributes(job_id)["job-state"] < IPP_JOB_COMPLETED:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    attributes = connection.getJobAttributes(job_id)
+    attributes = wait_for(
+        lambda: connection.getJobAttributes(job_id),
+        lambda attributes: attributes["job-state"] >= IPP_JOB_COMPLETED,
+        seconds=10,
+        what="the CUPS job finishing",
+        interval=0.01,
+    )
     assert attributes["job-state"] == IPP_JOB_COMPLETED
     assert attributes["media"] == "Custom.2x4in"
     assert attributes["orientation-requested"] == 4

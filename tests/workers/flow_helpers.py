@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import psycopg
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 FINAL = {"delivered", "undelivered", "failed"}
-
-
-def eventually(
-    check: Callable[[], bool],
-    seconds: float = 30.0,
-    what: str = "condition",
-    state: Callable[[], object] | None = None,
-) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            seen = f" (state: {state()})" if state else ""
-            raise AssertionError(f"{what} not reached within {seconds:.0f} s{seen}")
-        time.sleep(0.2)
 
 
 def blast_statuses(db: Connection, blast_id: str) -> Counter[str]:

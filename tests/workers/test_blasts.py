@@ -8,13 +8,13 @@ from datetime import datetime
 import pytest
 
 from hm.simulators import scenario
+from tests.polling import eventually
 from tests.workers.conftest import System
 from tests.workers.flow_helpers import (
     Connection,
     blast_is_final,
     blast_status,
     blast_statuses,
-    eventually,
     texts_to,
 )
 

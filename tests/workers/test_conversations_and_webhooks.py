@@ -14,8 +14,9 @@ from supabase import Client
 from hm.simulators import scenario
 from hm.simulators.callbacks import twilio_signature
 from hm.stack.manager import LocalStack
+from tests.polling import eventually
 from tests.workers.conftest import SIM_CONFIG, System
-from tests.workers.flow_helpers import Connection, eventually
+from tests.workers.flow_helpers import Connection
 from workers.postgres_store import PostgresOutboxStore
 
 

@@ -9,8 +9,9 @@ import httpx
 
 from hm.simulators import scenario
 from hm.testing import free_port
+from tests.polling import eventually
 from tests.workers.conftest import System
-from tests.workers.flow_helpers import Connection, blast_statuses, eventually, texts_to
+from tests.workers.flow_helpers import Connection, blast_statuses, texts_to
 
 
 def test_marketing_texts_wait_for_the_recipients_daytime(system: System, db: Connection) -> None:
