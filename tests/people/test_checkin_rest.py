@@ -12,18 +12,7 @@ import pytest
 from postgrest.exceptions import APIError
 from supabase import Client
 
-from hm.people import devices, staff
-from hm.people.service_api import ServiceApi
-from hm.settings import SupabaseSettings
-
-
-@pytest.fixture
-def service_api(supabase_env: dict[str, str]) -> ServiceApi:
-    settings = SupabaseSettings(
-        url=supabase_env["SUPABASE_URL"],
-        service_role_key=supabase_env["SUPABASE_SERVICE_ROLE_KEY"],
-    )
-    return ServiceApi(settings)
+from tests.staffed_door import staff_a_door
 
 
 def signed_in(make_client: Callable[..., Client], email: str, password: str) -> Client:
@@ -39,40 +28,29 @@ def call(client: Client, function: str, params: dict[str, Any] | None = None) ->
 
 def test_door_check_in_prints_once_and_the_device_prints_it(
     make_client: Callable[..., Client],
-    service_api: ServiceApi,
+    supabase_env: dict[str, str],
     db: psycopg.Connection[tuple[Any, ...]],
 ) -> None:
-    unique = uuid.uuid4().hex[:8]
-    with service_api:
-        volunteer = staff.add_staff(service_api, f"door-{unique}@hellomiami.local", "volunteer")
-        station = devices.add_device(service_api, f"door-{unique}", "Lab", "Label")
-    event_id = db.execute(
-        "insert into public.events (slug, name, starts_at, ends_at, published, default_device_id) "
-        "values (%s, 'REST night', now(), now() + interval '2 hours', true, %s) returning id",
-        (f"rest-{unique}", station.device_id),
-    ).fetchone()
-    assert event_id is not None
-    phone = f"+1786{int(unique, 16) % 10_000_000:07d}"
+    staffed = staff_a_door(supabase_env, db, make_client, "rest", "Label")
+    event_id, station, door = staffed.event_id, staffed.station, staffed.volunteer
+    phone = f"+1786{uuid.uuid4().int % 10_000_000:07d}"
 
-    door = signed_in(make_client, volunteer.member.email, volunteer.password)
     with pytest.raises(APIError) as refused:
-        call(door, "check_in", {"p_event_id": str(event_id[0]), "p_phone": phone})
+        call(door, "check_in", {"p_event_id": event_id, "p_phone": phone})
     assert refused.value.message == "unknown_attendee"
 
     first: dict[str, Any] = call(
         door,
         "check_in",
         {
-            "p_event_id": str(event_id[0]),
+            "p_event_id": event_id,
             "p_phone": phone,
             "p_registration": {"first_name": "Rita", "pronouns": "she/her"},
         },
     )
     assert first["code"] == "checked_in"
     assert first["registered"] is True
-    again: dict[str, Any] = call(
-        door, "check_in", {"p_event_id": str(event_id[0]), "p_phone": phone}
-    )
+    again: dict[str, Any] = call(door, "check_in", {"p_event_id": event_id, "p_phone": phone})
     assert again["code"] == "already_checked_in"
     assert again["checked_in_at"] == first["checked_in_at"]
 

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +18,12 @@ import psycopg
 import pytest
 from supabase import Client
 
-from hm.people import devices, staff
-from hm.people.service_api import ServiceApi
-from hm.settings import SupabaseSettings
+from hm.people import devices
 from hm.stack.manager import LocalStack
 from pi_agent import local_cups
 from pi_agent.local_cups import LocalCups
 from tests.polling import wait_for
+from tests.staffed_door import staff_a_door
 
 
 @pytest.fixture(scope="session")
@@ -143,24 +141,10 @@ def door(
     cups: LocalCups,
     tmp_path: Path,
 ) -> Door:
-    unique = uuid.uuid4().hex[:8]
-    settings = SupabaseSettings(
-        url=supabase_env["SUPABASE_URL"], service_role_key=supabase_env["SUPABASE_SERVICE_ROLE_KEY"]
+    staffed = staff_a_door(supabase_env, db, make_client, "pi", cups.queue)
+    return Door(
+        staffed.event_id, staffed.station, staffed.volunteer, db, supabase_env, cups, tmp_path
     )
-    with ServiceApi(settings) as api:
-        volunteer = staff.add_staff(api, f"pi-door-{unique}@hellomiami.local", "volunteer")
-        station = devices.add_device(api, f"pi-{unique}", "Lab", cups.queue)
-    row = db.execute(
-        "insert into public.events (slug, name, starts_at, ends_at, published, default_device_id) "
-        "values (%s, 'Pi night', now(), now() + interval '2 hours', true, %s) returning id",
-        (f"pi-{unique}", station.device_id),
-    ).fetchone()
-    assert row is not None
-    client = make_client()
-    client.auth.sign_in_with_password(
-        {"email": volunteer.member.email, "password": volunteer.password}
-    )
-    return Door(str(row[0]), station, client, db, supabase_env, cups, tmp_path)
 
 
 @pytest.fixture
