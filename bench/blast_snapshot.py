@@ -26,6 +26,7 @@ import time
 from typing import Any
 
 import psycopg
+from benchkit import stop_on_sigterm
 
 from hm.testing import private_stack
 
@@ -133,6 +134,7 @@ def timed(conn: psycopg.Connection[Any], sql: str, params: tuple[Any, ...]) -> t
 
 
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--contacts", type=int, default=100_000, help="recipients the snapshot should hold"

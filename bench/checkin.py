@@ -22,17 +22,12 @@ import time
 from typing import Any
 
 import psycopg
+from benchkit import percentile, stop_on_sigterm
 
 from hm.testing import private_stack
 
 EVENT_ID = "00000000-0000-0000-0000-00000000be01"
 GOAL_P95_MS = 10.0
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
-    return ordered[index]
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -197,6 +192,7 @@ def in_database(conn: psycopg.Connection[Any], people: list[tuple[str, str]]) ->
 
 
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

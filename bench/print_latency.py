@@ -30,6 +30,7 @@ from typing import Any
 
 import httpx
 import psycopg
+from benchkit import percentile, stop_on_sigterm
 from supabase import Client, ClientOptions, create_client
 
 from hm.people import devices, staff
@@ -39,11 +40,6 @@ from hm.stack.manager import LocalStack
 from hm.testing import private_stack
 from pi_agent import local_cups
 from pi_agent.local_cups import LocalCups
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def volunteer_client(stack: LocalStack, email: str, password: str, http: httpx.Client) -> Client:
@@ -111,6 +107,7 @@ def report(name: str, latencies: list[float]) -> None:
 
 
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200, help="check-ins with Realtime")
     parser.add_argument("--polling-count", type=int, default=30, help="check-ins polling only")

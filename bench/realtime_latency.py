@@ -22,6 +22,7 @@ import uuid
 
 import psycopg
 import websockets
+from benchkit import percentile, stop_on_sigterm
 
 from hm.stack import keys
 from hm.testing import private_stack
@@ -84,11 +85,6 @@ class Received:
             self.complete.set()
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 async def run(subscribers: int, changes: int, interval: float) -> None:
     with private_stack() as stack:
         with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
@@ -144,6 +140,7 @@ async def run(subscribers: int, changes: int, interval: float) -> None:
 
 
 def main() -> None:
+    stop_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=100)
     parser.add_argument("--changes", type=int, default=200)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import math
 import shutil
-import signal
 import tempfile
 import time
 from datetime import datetime
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import psycopg
+from benchkit import stop_on_sigterm
 
 from hm.simulators import scenario
 from hm.simulators.config import SimulatorConfig
@@ -105,15 +105,6 @@ def measure_max(
         f"  one worker, unthrottled sender: {len(times)} texts at {rate:.0f} msg/s "
         f"(goal ≥ 500: {'met' if rate >= 500 else 'NOT met'})"
     )
-
-
-def stop_on_sigterm() -> None:
-    """`timeout` and CI send SIGTERM: unwind normally so every started server is stopped."""
-
-    def leave(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, leave)
 
 
 def main() -> None:

@@ -13,7 +13,6 @@ import asyncio
 import os
 import secrets
 import shutil
-import signal
 import tempfile
 import time
 from collections import Counter
@@ -22,15 +21,11 @@ from urllib.parse import urlencode, urlsplit
 
 import psycopg
 import uvloop
+from benchkit import percentile, stop_on_sigterm
 
 from hm.simulators.callbacks import twilio_signature
 from hm.testing import free_port, private_stack
 from workers.local import LocalMessaging
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
 
 
 def signed_requests(url: str, token: str, count: int) -> list[bytes]:
@@ -178,15 +173,6 @@ def wait_processed(db_url: str, timeout: float) -> tuple[int, int, float]:
         if waiting == 0 or waited > timeout:
             return stored, waiting, waited
         time.sleep(0.5)
-
-
-def stop_on_sigterm() -> None:
-    """`timeout` and CI send SIGTERM: unwind normally so every started server is stopped."""
-
-    def leave(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, leave)
 
 
 def main() -> None:
