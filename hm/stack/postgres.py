@@ -14,13 +14,11 @@ from hm.errors import HmError
 from hm.stack.config import PLATFORM_SQL_DIR, POSTGRES_BIN, StackConfig
 from hm.stack.processes import ManagedProcess, is_alive, wait_until
 
-# Logical decoding for Realtime: wal2json must be listed or Postgres 15.20 refuses to load it.
 SERVER_SETTINGS = {
     "listen_addresses": "127.0.0.1",
     "wal_level": "logical",
     "max_replication_slots": "10",
     "max_wal_senders": "10",
-    "output_plugin_libraries": "pgoutput,test_decoding,wal2json",
     "fsync": "off",
     "synchronous_commit": "off",
     # Logical decoding (Realtime) only sees flushed WAL; with asynchronous commits the WAL writer
@@ -32,6 +30,36 @@ SERVER_SETTINGS = {
     "log_min_messages": "warning",
     "log_min_error_statement": "panic",
 }
+
+
+# Logical decoding for Realtime: from 15.20 (a security release) Postgres loads only the output
+# plugins listed here, so wal2json must be named. Older 15.x minors do not know the setting at all
+# and refuse to start when it is passed ("unrecognized configuration parameter"), while they load
+# any plugin. So it is passed only to a server that reports it knows it.
+PLUGIN_ALLOWLIST_SETTING = "output_plugin_libraries"
+PLUGIN_ALLOWLIST = "pgoutput,test_decoding,wal2json"
+
+
+def known_setting_names(postgres_bin: Path = POSTGRES_BIN) -> frozenset[str]:
+    """The configuration parameters this server binary knows (`postgres --describe-config`,
+    which needs no data directory: one tab-separated line per setting, its name first)."""
+    result = subprocess.run(
+        [str(postgres_bin / "postgres"), "--describe-config"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise HmError(f"`postgres --describe-config` failed:\n{result.stderr}")
+    return frozenset(line.split("\t", 1)[0] for line in result.stdout.splitlines() if line)
+
+
+def server_settings(known_names: frozenset[str]) -> dict[str, str]:
+    """The `-c` settings to start a server that knows `known_names` with."""
+    settings = dict(SERVER_SETTINGS)
+    if PLUGIN_ALLOWLIST_SETTING in known_names:
+        settings[PLUGIN_ALLOWLIST_SETTING] = PLUGIN_ALLOWLIST
+    return settings
 
 
 def _as_postgres(argv: list[str]) -> list[str]:
@@ -96,7 +124,8 @@ class PostgresCluster:
         self.init()
         _own_for_postgres(self.config.socket_dir)
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
-        options = " ".join(f"-c {key}={value}" for key, value in SERVER_SETTINGS.items())
+        settings = server_settings(known_setting_names())
+        options = " ".join(f"-c {key}={value}" for key, value in settings.items())
         options += f" -p {self.config.db_port} -k {self.config.socket_dir}"
         # The server writes its own log, so it goes in a folder the postgres user owns.
         postgres_log = self.config.db_dir.parent / "log" / "postgres.log"
