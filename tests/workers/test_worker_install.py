@@ -11,7 +11,6 @@ NOT_ON_A_WORKER_HOST = (
     "devstack",
     "cups",
     "reportlab",
-    "qrcode",
     "bcrypt",
     "sqlparse",
     "multipart",
