@@ -39,7 +39,7 @@ from devstack.stack.manager import LocalStack
 from devstack.testing import private_stack
 from hm.people import devices, staff
 from hm.people.service_api import ServiceApi
-from hm.settings import SupabaseSettings
+from hm.settings import SupabaseServiceSettings
 
 
 def volunteer_client(stack: LocalStack, email: str, password: str, http: httpx.Client) -> Client:
@@ -119,8 +119,9 @@ def main() -> None:
     try:
         with private_stack() as stack, httpx.Client() as http:
             env = stack.config.client_env()
-            settings = SupabaseSettings(
-                url=env["SUPABASE_URL"], service_role_key=env["SUPABASE_SERVICE_ROLE_KEY"]
+            settings = SupabaseServiceSettings(
+                supabase_url=env["SUPABASE_URL"],
+                supabase_service_role_key=env["SUPABASE_SERVICE_ROLE_KEY"],
             )
             unique = uuid.uuid4().hex[:8]
             with ServiceApi(settings) as api:

@@ -91,7 +91,7 @@ class StackConfig:
         return api_key("service_role", self.jwt_secret)
 
     def client_env(self) -> dict[str, str]:
-        """The environment every component reads (see hm.settings.SupabaseSettings)."""
+        """The environment every component reads (see hm.settings)."""
         return {
             "SUPABASE_URL": self.api_url,
             "SUPABASE_ANON_KEY": self.anon_key,
