@@ -1,5 +1,5 @@
 -- Webhooks stored raw first, processed idempotently, replayable; inbound STOP/START/HELP per
--- COMPLIANCE.md; Twilio status callbacks; MailerSend events; the Send-SMS Auth hook.
+-- docs/compliance.md; Twilio status callbacks; MailerSend events; the Send-SMS Auth hook.
 begin;
 select plan(58);
 

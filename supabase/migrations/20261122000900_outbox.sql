@@ -1,4 +1,4 @@
--- The outbox functions the workers call (as service_role). FINAL SIGNATURES — workers code
+-- Outbox: the functions the workers call (as service_role). FINAL SIGNATURES — workers code
 -- against exactly these; add a _v2 rather than change one:
 --
 --   public.claim_outbound_messages(p_worker_id text, p_channel text, p_limit integer default 50,
@@ -30,6 +30,19 @@
 --   public.resolve_unresolved_send(p_message_id uuid, p_provider_id text) returns void
 --     p_provider_id = the provider's id when it has the message (→ sent), null when it has not
 --     (→ queued again, or failed after max attempts). Idempotent.
+--
+-- Batch forms of the two outbox calls a worker makes for every message, so a busy worker spends
+-- one round trip and one commit per batch instead of two per message. Each element gets exactly
+-- the single-message function's rules (it is called for each); a batch is one transaction.
+--
+--   public.mark_messages_sending(p_message_ids uuid[], p_worker_id text) returns setof uuid
+--     The ids the worker may now send (mark_message_sending answered true for each), in the
+--     order given. The others are not to be sent (lease lost, paused, opted out since the claim).
+--   public.record_messages_sent(p_results jsonb) returns setof uuid
+--     p_results: [{"message_id": uuid, "provider_id": text, "provider_status": text}, …].
+--     Returns the message ids it left unrecorded because a status callback about the same
+--     provider id was being processed at that moment: record those with record_message_sent.
+--     All or nothing: one provider_id_mismatch fails the batch (the caller retries one by one).
 
 -- ============================================================================================
 -- Types
@@ -57,7 +70,7 @@ create type public.claimed_message as (
 comment on type public.claimed_message is 'One claimed outbound message with what the provider call needs.';
 
 -- ============================================================================================
--- Helpers
+-- Helper functions
 -- ============================================================================================
 
 create function private.sender_window(p_sender public.senders, p_settings public.messaging_settings,
@@ -206,8 +219,71 @@ $$;
 comment on function private.blast_upkeep() is
   'Once per claim: fold blast counter deltas (at most about once a second per blast), auto-pause unhealthy sending blasts, complete finished ones.';
 
+-- Provider error codes → what they mean for the recipient (docs/compliance.md).
+create function private.apply_delivery_error(p_message public.messages, p_error_code text) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  case p_error_code
+    when '21610' then
+      perform private.record_consent(p_message.contact_id, 'sms', 'opted_out', 'provider_error',
+        p_message.id, 'Twilio 21610: the recipient has unsubscribed from this sender.');
+    when '21211', '30005' then
+      perform private.suppress_address('sms', p_message.to_address, 'invalid_number', p_message.id);
+    when '30006' then
+      perform private.suppress_address('sms', p_message.to_address, 'not_textable', p_message.id);
+    else
+      null;
+  end case;
+end
+$$;
+comment on function private.apply_delivery_error(public.messages, text) is
+  'Apply a delivery error to the recipient: 21610 opt-out, 21211/30005 invalid number, 30006 not textable.';
+
+create function private.retry_delay_seconds(p_error_code text, p_attempts integer) returns integer
+language sql
+immutable
+set search_path = ''
+as $$
+  -- Rate limits and queue overflows were never processed; 30003 (unreachable) may recover.
+  select case when p_error_code in ('429', '20429', '21611', '30001', '30003')
+              then least(3600, 30 * power(2, greatest(p_attempts - 1, 0))::integer) end
+$$;
+comment on function private.retry_delay_seconds(text, integer) is
+  'Backoff in seconds for a retryable provider error code (null = not retryable).';
+
+-- One definition of the provider-id lock key, for the waiting and the non-waiting form.
+create function private.provider_message_lock_key(p_provider_id text) returns bigint
+language sql
+immutable
+set search_path = ''
+as $$
+  select hashtextextended('provider_message:' || p_provider_id, 0)
+$$;
+comment on function private.provider_message_lock_key(text) is
+  'Advisory lock key serialising work on one provider message id.';
+
+create function private.lock_provider_message(p_provider_id text) returns void
+language sql
+set search_path = ''
+as $$
+  select pg_advisory_xact_lock(private.provider_message_lock_key(p_provider_id))
+$$;
+comment on function private.lock_provider_message(text) is
+  'Transaction advisory lock on a provider message id (record_message_sent vs. its status callbacks).';
+
+create function private.try_lock_provider_message(p_provider_id text) returns boolean
+language sql
+set search_path = ''
+as $$
+  select pg_try_advisory_xact_lock(private.provider_message_lock_key(p_provider_id))
+$$;
+comment on function private.try_lock_provider_message(text) is
+  'private.lock_provider_message without waiting: false when another transaction holds it.';
+
 -- ============================================================================================
--- Claim
+-- Public functions
 -- ============================================================================================
 
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
@@ -381,10 +457,6 @@ comment on function public.claim_outbound_messages(text, text, integer, integer,
 revoke execute on function public.claim_outbound_messages(text, text, integer, integer, timestamptz) from public, anon, authenticated;
 grant execute on function public.claim_outbound_messages(text, text, integer, integer, timestamptz) to service_role;
 
--- ============================================================================================
--- Sending and outcomes
--- ============================================================================================
-
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
 -- helpers and writes counters, consent and suppressions as the owner.
 create function public.mark_message_sending(p_message_id uuid, p_worker_id text) returns boolean
@@ -427,17 +499,6 @@ comment on function public.mark_message_sending(uuid, text) is
 revoke execute on function public.mark_message_sending(uuid, text) from public, anon, authenticated;
 grant execute on function public.mark_message_sending(uuid, text) to service_role;
 
--- Serialises recording a provider id with a status callback about the same id: whichever comes
--- second sees what the first committed. Taken before any message row lock (same order everywhere).
-create function private.lock_provider_message(p_provider_id text) returns void
-language sql
-set search_path = ''
-as $$
-  select pg_advisory_xact_lock(hashtextextended('provider_message:' || p_provider_id, 0))
-$$;
-comment on function private.lock_provider_message(text) is
-  'Transaction advisory lock on a provider message id (record_message_sent vs. its status callbacks).';
-
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
 -- helpers and writes counters, consent and suppressions as the owner.
 create function public.record_message_sent(p_message_id uuid, p_provider_id text, p_provider_status text)
@@ -479,40 +540,6 @@ comment on function public.record_message_sent(uuid, text, text) is
   'Workers: the provider accepted the message with this id (idempotent; another id raises provider_id_mismatch).';
 revoke execute on function public.record_message_sent(uuid, text, text) from public, anon, authenticated;
 grant execute on function public.record_message_sent(uuid, text, text) to service_role;
-
--- Provider error codes → what they mean for the recipient (COMPLIANCE.md).
-create function private.apply_delivery_error(p_message public.messages, p_error_code text) returns void
-language plpgsql
-set search_path = ''
-as $$
-begin
-  case p_error_code
-    when '21610' then
-      perform private.record_consent(p_message.contact_id, 'sms', 'opted_out', 'provider_error',
-        p_message.id, 'Twilio 21610: the recipient has unsubscribed from this sender.');
-    when '21211', '30005' then
-      perform private.suppress_address('sms', p_message.to_address, 'invalid_number', p_message.id);
-    when '30006' then
-      perform private.suppress_address('sms', p_message.to_address, 'not_textable', p_message.id);
-    else
-      null;
-  end case;
-end
-$$;
-comment on function private.apply_delivery_error(public.messages, text) is
-  'Apply a delivery error to the recipient: 21610 opt-out, 21211/30005 invalid number, 30006 not textable.';
-
-create function private.retry_delay_seconds(p_error_code text, p_attempts integer) returns integer
-language sql
-immutable
-set search_path = ''
-as $$
-  -- Rate limits and queue overflows were never processed; 30003 (unreachable) may recover.
-  select case when p_error_code in ('429', '20429', '21611', '30001', '30003')
-              then least(3600, 30 * power(2, greatest(p_attempts - 1, 0))::integer) end
-$$;
-comment on function private.retry_delay_seconds(text, integer) is
-  'Backoff in seconds for a retryable provider error code (null = not retryable).';
 
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
 -- helpers and writes counters, consent and suppressions as the owner.
@@ -558,7 +585,7 @@ begin
 end
 $$;
 comment on function public.record_message_failed(uuid, text, text, integer) is
-  'Workers: the provider refused the message. Maps error codes per COMPLIANCE.md, retries rate limits with backoff, never retries 21610. Idempotent.';
+  'Workers: the provider refused the message. Maps error codes per docs/compliance.md, retries rate limits with backoff, never retries 21610. Idempotent.';
 revoke execute on function public.record_message_failed(uuid, text, text, integer) from public, anon, authenticated;
 grant execute on function public.record_message_failed(uuid, text, text, integer) to service_role;
 
@@ -617,3 +644,58 @@ comment on function public.resolve_unresolved_send(uuid, text) is
   'Workers: settle an ambiguous send — provider id found (sent) or null (never reached the provider: queued again, or failed after max attempts). Idempotent.';
 revoke execute on function public.resolve_unresolved_send(uuid, text) from public, anon, authenticated;
 grant execute on function public.resolve_unresolved_send(uuid, text) to service_role;
+
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it calls the
+-- single-message definers, which run as the owner too.
+create function public.mark_messages_sending(p_message_ids uuid[], p_worker_id text)
+returns setof uuid
+language sql
+security definer
+set search_path = ''
+as $$
+  -- Row locks in id order: a concurrent pause or cancel locking the same rows cannot deadlock us.
+  select m.id
+    from (select distinct id from unnest(p_message_ids) as t(id) order by id) as m
+   where public.mark_message_sending(m.id, p_worker_id)
+$$;
+comment on function public.mark_messages_sending(uuid[], text) is
+  'Workers: mark_message_sending for each id in one call; returns the ids that may be sent now.';
+revoke execute on function public.mark_messages_sending(uuid[], text) from public, anon, authenticated;
+grant execute on function public.mark_messages_sending(uuid[], text) to service_role;
+
+-- SECURITY DEFINER: as above.
+--
+-- Never waits for a provider-id lock while holding others: a webhook batch takes provider id
+-- then message row, one event after another, in arrival order; waiting here in a different
+-- order could close a cycle (a deadlock). A busy id is skipped and handed back instead.
+create function public.record_messages_sent(p_results jsonb) returns setof uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_result record;
+begin
+  if jsonb_typeof(p_results) is distinct from 'array' then
+    raise exception using errcode = '22023', message = 'results_must_be_an_array';
+  end if;
+  for v_result in
+    select r.message_id, r.provider_id, r.provider_status
+      from jsonb_to_recordset(p_results) as r(message_id uuid, provider_id text, provider_status text)
+  loop
+    if v_result.message_id is null or v_result.provider_id is null then
+      raise exception using errcode = '22023', message = 'message_id_and_provider_id_required';
+    end if;
+    -- record_message_sent then takes the same lock again (advisory locks are re-entrant).
+    if not private.try_lock_provider_message(v_result.provider_id) then
+      return next v_result.message_id;
+      continue;
+    end if;
+    perform public.record_message_sent(v_result.message_id, v_result.provider_id, v_result.provider_status);
+  end loop;
+end
+$$;
+comment on function public.record_messages_sent(jsonb) is
+  'Workers: record_message_sent for each {message_id, provider_id, provider_status} in one transaction; returns the ids left for a one-by-one call (their provider id was busy).';
+revoke execute on function public.record_messages_sent(jsonb) from public, anon, authenticated;
+grant execute on function public.record_messages_sent(jsonb) to service_role;

@@ -1,4 +1,4 @@
--- Provider webhooks and the Send-SMS Auth hook. FINAL SIGNATURES (workers call them as
+-- Webhooks: provider webhooks and the Send-SMS Auth hook. FINAL SIGNATURES (workers call them as
 -- service_role; Supabase Auth calls the hook as supabase_auth_admin):
 --
 --   public.store_webhook_event(p_provider text, p_event_id text, p_event_type text, p_payload jsonb)
@@ -46,21 +46,21 @@ create index webhook_events_deferred_idx on public.webhook_events (provider_mess
 create index webhook_events_status_idx on public.webhook_events (status, received_at);
 
 -- ============================================================================================
--- Grants and RLS
+-- Grants
 -- ============================================================================================
 
 revoke all on table public.webhook_events from anon, authenticated;
 grant select on table public.webhook_events to authenticated;
 grant all on table public.webhook_events to service_role;
 
+-- ============================================================================================
+-- Row level security
+-- ============================================================================================
+
 alter table public.webhook_events enable row level security;
 
-create policy "Admins can read webhook events" on public.webhook_events
-  for select to authenticated
-  using ((select private.has_staff_level('admin')));
-
 -- ============================================================================================
--- Inbound SMS
+-- Helper functions
 -- ============================================================================================
 
 create function private.help_reply(p_settings public.messaging_settings) returns text
@@ -180,11 +180,7 @@ begin
 end
 $$;
 comment on function private.handle_inbound_sms(jsonb) is
-  'An inbound Twilio SMS: contact, conversation and message upserted; STOP/START/HELP per COMPLIANCE.md (OptOutType first, keyword list second); returns the auto-reply text or null.';
-
--- ============================================================================================
--- Status callbacks (Twilio) and email events (MailerSend)
--- ============================================================================================
+  'An inbound Twilio SMS: contact, conversation and message upserted; STOP/START/HELP per docs/compliance.md (OptOutType first, keyword list second); returns the auto-reply text or null.';
 
 create function private.twilio_status(p_status text) returns public.message_status
 language sql
@@ -336,47 +332,6 @@ $$;
 comment on function private.handle_email_event(jsonb) is
   'A MailerSend webhook: sent/delivered/soft_bounced/hard_bounced move the status forward; hard bounce, complaint and unsubscribe suppress the address (complaint/unsubscribe also opt the contact out of email).';
 
--- ============================================================================================
--- Webhook entry points
--- ============================================================================================
-
--- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
--- helpers and writes counters, consent and suppressions as the owner.
-create function public.store_webhook_event(p_provider text, p_event_id text, p_event_type text, p_payload jsonb)
-returns table (event_id uuid, duplicate boolean)
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_id uuid;
-begin
-  if p_provider not in ('twilio', 'mailersend') then
-    raise exception using errcode = 'P0001', message = 'unknown_provider', detail = p_provider;
-  end if;
-  if p_payload is null or jsonb_typeof(p_payload) <> 'object' then
-    raise exception using errcode = 'P0001', message = 'invalid_payload';
-  end if;
-  insert into public.webhook_events (provider, provider_event_id, event_type, provider_message_id, payload)
-  values (p_provider::public.message_provider, p_event_id, p_event_type,
-          case p_provider when 'twilio' then p_payload ->> 'MessageSid'
-               else coalesce(p_payload -> 'data' -> 'email' -> 'message' ->> 'id', p_payload -> 'data' -> 'email' ->> 'id') end,
-          p_payload)
-  on conflict (provider, provider_event_id) do nothing
-  returning id into v_id;
-  if v_id is not null then
-    return query select v_id, false;
-  else
-    return query select w.id, true from public.webhook_events w
-      where w.provider = p_provider::public.message_provider and w.provider_event_id = p_event_id;
-  end if;
-end
-$$;
-comment on function public.store_webhook_event(text, text, text, jsonb) is
-  'Workers: store a provider webhook raw, once per provider event id; returns our id and whether it was a duplicate.';
-revoke execute on function public.store_webhook_event(text, text, text, jsonb) from public, anon, authenticated;
-grant execute on function public.store_webhook_event(text, text, text, jsonb) to service_role;
-
 create function private.process_webhook_event(p_event_id uuid, p_force boolean) returns jsonb
 language plpgsql
 set search_path = ''
@@ -417,6 +372,67 @@ $$;
 comment on function private.process_webhook_event(uuid, boolean) is
   'Dispatch a stored webhook to its handler; failures are recorded on the event (failed + last_error).';
 
+create function private.replay_deferred_webhooks(p_provider_message_id text) returns void
+language sql
+set search_path = ''
+as $$
+  select private.process_webhook_event(w.id, true)
+  from public.webhook_events w
+  where w.status = 'deferred' and w.provider_message_id = p_provider_message_id
+  order by w.received_at
+$$;
+comment on function private.replay_deferred_webhooks(text) is
+  'Apply status events that arrived before their message''s provider id was recorded.';
+
+-- ============================================================================================
+-- Policies
+-- ============================================================================================
+
+create policy "Admins can read webhook events" on public.webhook_events
+  for select to authenticated
+  using ((select private.has_staff_level('admin')));
+
+-- ============================================================================================
+-- Public functions
+-- ============================================================================================
+
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
+-- helpers and writes counters, consent and suppressions as the owner.
+create function public.store_webhook_event(p_provider text, p_event_id text, p_event_type text, p_payload jsonb)
+returns table (event_id uuid, duplicate boolean)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  if p_provider not in ('twilio', 'mailersend') then
+    raise exception using errcode = 'P0001', message = 'unknown_provider', detail = p_provider;
+  end if;
+  if p_payload is null or jsonb_typeof(p_payload) <> 'object' then
+    raise exception using errcode = 'P0001', message = 'invalid_payload';
+  end if;
+  insert into public.webhook_events (provider, provider_event_id, event_type, provider_message_id, payload)
+  values (p_provider::public.message_provider, p_event_id, p_event_type,
+          case p_provider when 'twilio' then p_payload ->> 'MessageSid'
+               else coalesce(p_payload -> 'data' -> 'email' -> 'message' ->> 'id', p_payload -> 'data' -> 'email' ->> 'id') end,
+          p_payload)
+  on conflict (provider, provider_event_id) do nothing
+  returning id into v_id;
+  if v_id is not null then
+    return query select v_id, false;
+  else
+    return query select w.id, true from public.webhook_events w
+      where w.provider = p_provider::public.message_provider and w.provider_event_id = p_event_id;
+  end if;
+end
+$$;
+comment on function public.store_webhook_event(text, text, text, jsonb) is
+  'Workers: store a provider webhook raw, once per provider event id; returns our id and whether it was a duplicate.';
+revoke execute on function public.store_webhook_event(text, text, text, jsonb) from public, anon, authenticated;
+grant execute on function public.store_webhook_event(text, text, text, jsonb) to service_role;
+
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
 -- helpers and writes counters, consent and suppressions as the owner.
 create function public.process_webhook_event(p_event_id uuid) returns jsonb
@@ -445,22 +461,6 @@ comment on function public.replay_webhook_event(uuid) is
 revoke execute on function public.replay_webhook_event(uuid) from public, anon, authenticated;
 grant execute on function public.replay_webhook_event(uuid) to service_role;
 
-create function private.replay_deferred_webhooks(p_provider_message_id text) returns void
-language sql
-set search_path = ''
-as $$
-  select private.process_webhook_event(w.id, true)
-  from public.webhook_events w
-  where w.status = 'deferred' and w.provider_message_id = p_provider_message_id
-  order by w.received_at
-$$;
-comment on function private.replay_deferred_webhooks(text) is
-  'Apply status events that arrived before their message''s provider id was recorded.';
-
--- ============================================================================================
--- Unsubscribe links
--- ============================================================================================
-
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the gateway/worker serving the
 -- link in every marketing email); it writes consent and suppressions as the owner.
 create function public.unsubscribe_by_message(p_message_id uuid) returns boolean
@@ -488,10 +488,6 @@ comment on function public.unsubscribe_by_message(uuid) is
   'The unsubscribe link of a marketing email (one-click, List-Unsubscribe): opt the recipient out of email and suppress the address. Idempotent; true when it changed the consent.';
 revoke execute on function public.unsubscribe_by_message(uuid) from public, anon, authenticated;
 grant execute on function public.unsubscribe_by_message(uuid) to service_role;
-
--- ============================================================================================
--- Send-SMS hook (Supabase Auth)
--- ============================================================================================
 
 -- SECURITY DEFINER: Supabase Auth calls it as supabase_auth_admin, which has no rights on the
 -- messaging tables; EXECUTE is granted to that role alone.
