@@ -1,6 +1,6 @@
 -- CSV import (per-row results, dedupe, bad rows never abort), export, merge and GDPR.
 begin;
-select * from no_plan();
+select plan(58);
 select tests.clear_people_data();
 
 select tests.make_people_cast();
