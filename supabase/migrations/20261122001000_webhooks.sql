@@ -13,6 +13,9 @@
 --     know yet is "deferred" and applied when record_message_sent learns the id. A failure is
 --     stored (status failed, last_error) and returned as {"error": "..."}; replay it later.
 --   public.replay_webhook_event(p_event_id uuid) returns jsonb — process again (failed/deferred/processed).
+--   public.list_replayable_webhook_events(p_older_than_seconds integer, p_limit integer) returns setof uuid
+--     The replay sweep: events stored but not processed after 30 s (a server died in between) and
+--     deferred ones whose provider id is now known, oldest first; replay each with replay_webhook_event.
 --   public.unsubscribe_by_message(p_message_id uuid) returns boolean — the email unsubscribe link.
 --   public.send_sms_hook(event jsonb) returns jsonb — Supabase Auth "Send SMS" hook: queues the
 --     one-time code as a transactional SMS; {} on success, {"error": {"http_code", "message"}} otherwise.
@@ -460,6 +463,39 @@ comment on function public.replay_webhook_event(uuid) is
   'Operators/workers: process a stored webhook again (handlers are idempotent).';
 revoke execute on function public.replay_webhook_event(uuid) from public, anon, authenticated;
 grant execute on function public.replay_webhook_event(uuid) to service_role;
+
+-- The replay sweep's one definition, so the REST and Postgres transports cannot diverge: events
+-- still `received` after 30 s (the server answers once an event is stored and processes it right
+-- after, so a server that died in between leaves it there), and `deferred` ones whose message's
+-- provider id is now recorded (an unknown id would only be deferred again). Events older than a
+-- day are left to an operator (replay_webhook_event). Invoker rights: only service_role may call
+-- it, and it reads nothing service_role cannot.
+create function public.list_replayable_webhook_events(p_older_than_seconds integer, p_limit integer)
+returns setof uuid
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if p_older_than_seconds is null or p_older_than_seconds < 0 or p_limit is null or p_limit < 1 then
+    raise exception using errcode = 'P0001', message = 'invalid_argument',
+      detail = 'p_older_than_seconds is zero or more and p_limit is positive.';
+  end if;
+  return query
+  select w.id from public.webhook_events w
+   where w.received_at < now() - make_interval(secs => p_older_than_seconds)
+     and w.received_at > now() - interval '1 day'
+     and ((w.status = 'received' and w.received_at < now() - interval '30 seconds')
+          or (w.status = 'deferred' and exists (
+                select 1 from public.messages m where m.provider_id = w.provider_message_id)))
+   order by w.received_at
+   limit p_limit;
+end
+$$;
+comment on function public.list_replayable_webhook_events(integer, integer) is
+  'Workers: stored webhook events the replay sweep should process again, oldest first — received but unprocessed after 30 s, or deferred whose message''s provider id is now known. Errors: invalid_argument.';
+revoke execute on function public.list_replayable_webhook_events(integer, integer) from public, anon, authenticated;
+grant execute on function public.list_replayable_webhook_events(integer, integer) to service_role;
 
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the gateway/worker serving the
 -- link in every marketing email); it writes consent and suppressions as the owner.
