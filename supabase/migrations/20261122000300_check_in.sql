@@ -167,6 +167,27 @@ $$;
 comment on function private.label_payload(public.contacts, public.events) is
   'Label data for a print job: names, pronouns, company, title, event name, QR token, layout.';
 
+-- The one shape of check_in's answer, whichever way the call ends.
+create function private.check_in_result(
+  p_code text,
+  p_check_in public.check_ins,
+  p_contact public.contacts,
+  p_event public.events,
+  p_print_job_id uuid,
+  p_registered boolean
+) returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select jsonb_build_object('code', p_code, 'check_in_id', p_check_in.id,
+    'contact_id', p_contact.id, 'checked_in_at', p_check_in.checked_in_at,
+    'display_name', private.label_payload(p_contact, p_event) ->> 'display_name',
+    'print_job_id', p_print_job_id, 'registered', p_registered)
+$$;
+comment on function private.check_in_result(text, public.check_ins, public.contacts, public.events, uuid, boolean) is
+  'check_in''s answer: {code, check_in_id, contact_id, checked_in_at, display_name, print_job_id, registered}.';
+
 create function private.enqueue_label(
   p_contact public.contacts,
   p_event public.events,
@@ -334,10 +355,7 @@ begin
   -- A repeat is harmless, even after the window closed.
   select * into v_check_in from public.check_ins where event_id = v_event.id and contact_id = v_contact.id;
   if found then
-    return jsonb_build_object('code', 'already_checked_in', 'check_in_id', v_check_in.id,
-      'contact_id', v_contact.id, 'checked_in_at', v_check_in.checked_in_at,
-      'display_name', private.label_payload(v_contact, v_event) ->> 'display_name',
-      'print_job_id', null, 'registered', false);
+    return private.check_in_result('already_checked_in', v_check_in, v_contact, v_event, null, false);
   end if;
 
   if not private.event_checkin_is_open(v_event) then
@@ -361,17 +379,11 @@ begin
   if v_check_in.id is null then
     -- A concurrent call won the race: report its row, print nothing.
     select * into v_check_in from public.check_ins where event_id = v_event.id and contact_id = v_contact.id;
-    return jsonb_build_object('code', 'already_checked_in', 'check_in_id', v_check_in.id,
-      'contact_id', v_contact.id, 'checked_in_at', v_check_in.checked_in_at,
-      'display_name', private.label_payload(v_contact, v_event) ->> 'display_name',
-      'print_job_id', null, 'registered', v_registered);
+    return private.check_in_result('already_checked_in', v_check_in, v_contact, v_event, null, v_registered);
   end if;
 
   v_print_job_id := private.enqueue_label(v_contact, v_event, v_check_in.id, null, v_event.default_device_id);
-  return jsonb_build_object('code', 'checked_in', 'check_in_id', v_check_in.id,
-    'contact_id', v_contact.id, 'checked_in_at', v_check_in.checked_in_at,
-    'display_name', private.label_payload(v_contact, v_event) ->> 'display_name',
-    'print_job_id', v_print_job_id, 'registered', v_registered);
+  return private.check_in_result('checked_in', v_check_in, v_contact, v_event, v_print_job_id, v_registered);
 end
 $$;
 comment on function public.check_in(uuid, text, text, uuid, jsonb) is

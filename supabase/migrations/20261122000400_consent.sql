@@ -266,7 +266,7 @@ begin
      where r.contact_id = new.contact_id and r.channel = new.channel and r.status = 'pending'
     returning r.blast_id
   loop
-    update public.blasts set skipped_count = skipped_count + 1 where id = v_skipped.blast_id;
+    perform private.add_blast_counts(v_skipped.blast_id, p_skipped => 1);
   end loop;
   update public.messages m
      set status = 'cancelled', error_code = 'opted_out', error_message = 'Recipient opted out before sending.'
@@ -301,7 +301,7 @@ begin
             or (new.channel = 'email' and lower(c.email) = new.address))
     returning r.blast_id
   loop
-    update public.blasts set skipped_count = skipped_count + 1 where id = v_skipped.blast_id;
+    perform private.add_blast_counts(v_skipped.blast_id, p_skipped => 1);
   end loop;
   update public.messages m
      set status = 'cancelled', error_code = 'suppressed', error_message = 'Address suppressed before sending.'

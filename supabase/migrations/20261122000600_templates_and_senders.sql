@@ -361,6 +361,28 @@ $$;
 comment on function private.bucket_allows(private.sender_rate_buckets, public.senders, integer) is
   'True when a bucket can pay for a message of p_cost segments now (rate and daily cap).';
 
+-- The claim's one spending step: the bucket after paying for a message, or null when it cannot.
+create function private.spend_sender_tokens(
+  p_bucket private.sender_rate_buckets,
+  p_sender public.senders,
+  p_cost integer
+) returns private.sender_rate_buckets
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if not private.bucket_allows(p_bucket, p_sender, p_cost) then
+    return null;
+  end if;
+  p_bucket.tokens := p_bucket.tokens - p_cost;
+  p_bucket.used_today := p_bucket.used_today + p_cost;
+  return p_bucket;
+end
+$$;
+comment on function private.spend_sender_tokens(private.sender_rate_buckets, public.senders, integer) is
+  'The bucket after paying p_cost segments (rate tokens and daily count), or null when it cannot pay now.';
+
 create function private.save_sender_bucket(p_bucket private.sender_rate_buckets) returns void
 language sql
 set search_path = ''

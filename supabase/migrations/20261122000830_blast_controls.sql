@@ -271,8 +271,11 @@ begin
   -- Claimed but not yet sending: the worker's mark_message_sending will refuse them anyway.
   update public.messages set status = 'cancelled', error_code = 'blast_cancelled'
    where blast_id = p_blast_id and status = 'queued';
+  perform private.add_blast_counts(p_blast_id, p_skipped => v_cancelled);
+  -- A staff action, not a hot path: the blast row shows the cancellation's counts at once.
+  perform private.fold_blast_counters(p_blast_id);
   update public.blasts
-     set status = 'cancelled', cancelled_at = now(), skipped_count = skipped_count + v_cancelled
+     set status = 'cancelled', cancelled_at = now()
    where id = p_blast_id
   returning * into v_blast;
   return v_blast;

@@ -219,19 +219,36 @@ $$;
 comment on function private.blast_upkeep() is
   'Once per claim: fold blast counter deltas (at most about once a second per blast), auto-pause unhealthy sending blasts, complete finished ones.';
 
--- Provider error codes → what they mean for the recipient (docs/compliance.md).
+-- Provider error codes → what they mean (docs/compliance.md), in one place: the recipient-level
+-- codes are acted on and never retried; the transient ones are retried after a backoff.
+create function private.provider_error_effect(p_error_code text) returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select case
+    when p_error_code = '21610' then 'opt_out'
+    when p_error_code in ('21211', '30005') then 'invalid_number'
+    when p_error_code = '30006' then 'not_textable'
+    -- Rate limits and queue overflows were never processed; 30003 (unreachable) may recover.
+    when p_error_code in ('429', '20429', '21611', '30001', '30003') then 'retry'
+  end
+$$;
+comment on function private.provider_error_effect(text) is
+  'What a provider error code means: opt_out (21610), invalid_number (21211, 30005), not_textable (30006), retry (429, 20429, 21611, 30001, 30003), or null (unknown: fail).';
+
 create function private.apply_delivery_error(p_message public.messages, p_error_code text) returns void
 language plpgsql
 set search_path = ''
 as $$
 begin
-  case p_error_code
-    when '21610' then
+  case private.provider_error_effect(p_error_code)
+    when 'opt_out' then
       perform private.record_consent(p_message.contact_id, 'sms', 'opted_out', 'provider_error',
         p_message.id, 'Twilio 21610: the recipient has unsubscribed from this sender.');
-    when '21211', '30005' then
+    when 'invalid_number' then
       perform private.suppress_address('sms', p_message.to_address, 'invalid_number', p_message.id);
-    when '30006' then
+    when 'not_textable' then
       perform private.suppress_address('sms', p_message.to_address, 'not_textable', p_message.id);
     else
       null;
@@ -246,12 +263,27 @@ language sql
 immutable
 set search_path = ''
 as $$
-  -- Rate limits and queue overflows were never processed; 30003 (unreachable) may recover.
-  select case when p_error_code in ('429', '20429', '21611', '30001', '30003')
+  select case when private.provider_error_effect(p_error_code) = 'retry'
               then least(3600, 30 * power(2, greatest(p_attempts - 1, 0))::integer) end
 $$;
 comment on function private.retry_delay_seconds(text, integer) is
   'Backoff in seconds for a retryable provider error code (null = not retryable).';
+
+-- What a worker gets for a claimed message: the message and how its sender sends it.
+create function private.claimed_row(p_message public.messages, p_sender public.senders)
+returns public.claimed_message
+language sql
+immutable
+set search_path = ''
+as $$
+  select (p_message.id, p_message.channel::text, p_message.kind::text, p_message.to_address,
+    coalesce(p_sender.from_number::text, p_sender.from_email), p_sender.messaging_service_sid,
+    p_sender.from_name, p_sender.reply_to, p_message.subject, p_message.body, p_message.media_urls,
+    p_message.is_marketing, p_message.validity_period_seconds, p_message.blast_id, p_sender.id,
+    p_message.segments, p_message.attempts)::public.claimed_message
+$$;
+comment on function private.claimed_row(public.messages, public.senders) is
+  'The public.claimed_message row a worker sends from: the message''s fields and its sender''s addresses.';
 
 -- One definition of the provider-id lock key, for the waiting and the non-waiting form.
 create function private.provider_message_lock_key(p_provider_id text) returns bigint
@@ -304,6 +336,7 @@ declare
   v_settings public.messaging_settings := private.messaging_settings();
   v_sender public.senders;
   v_bucket private.sender_rate_buckets;
+  v_spent private.sender_rate_buckets;
   v_window record;
   v_taken integer := 0;
   v_message public.messages;
@@ -368,12 +401,12 @@ begin
         continue;
       end if;
       v_cost := greatest(v_message.segments, 1);
-      if not private.bucket_allows(v_bucket, v_sender, v_cost) then
+      v_spent := private.spend_sender_tokens(v_bucket, v_sender, v_cost);
+      if v_spent is null then
         v_rate_exhausted := true;
         exit;
       end if;
-      v_bucket.tokens := v_bucket.tokens - v_cost;
-      v_bucket.used_today := v_bucket.used_today + v_cost;
+      v_bucket := v_spent;
       v_validity := case when v_message.is_marketing and v_channel = 'sms' then
         private.marketing_validity_seconds(p_now, coalesce(v_message.recipient_time_zone, v_settings.org_time_zone),
           v_window.window_end, v_settings.marketing_validity_seconds) end;
@@ -382,12 +415,7 @@ begin
        where id = v_message.id
       returning * into v_message;
       v_taken := v_taken + 1;
-      return next (v_message.id, v_message.channel::text, v_message.kind::text, v_message.to_address,
-        coalesce(v_sender.from_number::text, v_sender.from_email), v_sender.messaging_service_sid,
-          v_sender.from_name, v_sender.reply_to,
-        v_message.subject, v_message.body, v_message.media_urls, v_message.is_marketing,
-        v_message.validity_period_seconds, v_message.blast_id, v_sender.id, v_message.segments,
-        v_message.attempts)::public.claimed_message;
+      return next private.claimed_row(v_message, v_sender);
     end loop;
 
     -- 2. Blast recipients still pending in the snapshot, inside their quiet-hours window,
@@ -411,18 +439,16 @@ begin
           true, v_settings);
         if v_blocker is not null then
           update public.blast_recipients set status = 'skipped', skip_reason = v_blocker where id = v_recipient.id;
-          insert into private.blast_counter_deltas as d (blast_id, slot, skipped)
-          values (v_recipient.blast_id, (pg_backend_pid() % 16)::smallint, 1)
-          on conflict (blast_id, slot) do update set skipped = d.skipped + 1;
+          perform private.add_blast_counts(v_recipient.blast_id, p_skipped => 1);
           continue;
         end if;
         v_cost := case v_channel when 'sms' then greatest(coalesce(v_recipient.segments, public.sms_segments(v_recipient.body)), 1) else 1 end;
-        if not private.bucket_allows(v_bucket, v_sender, v_cost) then
+        v_spent := private.spend_sender_tokens(v_bucket, v_sender, v_cost);
+        if v_spent is null then
           v_rate_exhausted := true;
           exit;
         end if;
-        v_bucket.tokens := v_bucket.tokens - v_cost;
-        v_bucket.used_today := v_bucket.used_today + v_cost;
+        v_bucket := v_spent;
         v_validity := case when v_channel = 'sms' then
           private.marketing_validity_seconds(p_now, v_recipient.time_zone, v_window.window_end,
             v_settings.marketing_validity_seconds) end;
@@ -438,11 +464,7 @@ begin
         update public.blast_recipients set status = 'materialised', message_id = v_message.id, segments = v_cost
          where id = v_recipient.id;
         v_taken := v_taken + 1;
-        return next (v_message.id, v_message.channel::text, v_message.kind::text, v_message.to_address,
-          coalesce(v_sender.from_number::text, v_sender.from_email), v_sender.messaging_service_sid,
-          v_sender.from_name, v_sender.reply_to,
-          v_message.subject, v_message.body, v_message.media_urls, true, v_message.validity_period_seconds,
-          v_message.blast_id, v_sender.id, v_message.segments, 0)::public.claimed_message;
+        return next private.claimed_row(v_message, v_sender);
       end loop;
     end loop;
     perform private.save_sender_bucket(v_bucket);
@@ -567,7 +589,9 @@ begin
     return;
   end if;
   perform private.apply_delivery_error(v_message, p_error_code);
-  v_delay := case when p_error_code in ('21610', '21211', '30005', '30006') then null
+  -- A recipient-level refusal is final, whatever retry-after the provider sent with it.
+  v_delay := case when private.provider_error_effect(p_error_code) in ('opt_out', 'invalid_number', 'not_textable')
+                  then null
                   else coalesce(p_retry_after_seconds, private.retry_delay_seconds(p_error_code, v_message.attempts)) end;
   if v_delay is not null and v_message.attempts < v_settings.max_send_attempts
      and v_message.provider_id is null then

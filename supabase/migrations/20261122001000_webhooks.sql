@@ -156,7 +156,7 @@ begin
       from last_blast l where m.id = l.id
       returning m.blast_id into v_prompting_blast_id;
       if v_prompting_blast_id is not null then
-        update public.blasts set opted_out_count = opted_out_count + 1 where id = v_prompting_blast_id;
+        perform private.add_blast_counts(v_prompting_blast_id, p_opted_out => 1);
         perform private.check_blast_health(v_prompting_blast_id);
       end if;
       -- No reply: the opted-out number gets nothing but the confirmation Twilio itself sends.
@@ -322,7 +322,7 @@ begin
   end if;
   if v_type = 'spam_complaint' and v_message.blast_id is not null and v_message.recipient_opted_out_at is null then
     update public.messages set recipient_opted_out_at = now() where id = v_message.id;
-    update public.blasts set opted_out_count = opted_out_count + 1 where id = v_message.blast_id;
+    perform private.add_blast_counts(v_message.blast_id, p_opted_out => 1);
   end if;
   v_applied := private.apply_provider_status(v_message,
     case v_type when 'sent' then 'sent' when 'delivered' then 'delivered'
@@ -514,7 +514,7 @@ begin
   perform private.suppress_address('email', v_message.to_address, 'unsubscribed', v_message.id);
   if v_message.blast_id is not null and v_message.recipient_opted_out_at is null then
     update public.messages set recipient_opted_out_at = now() where id = v_message.id;
-    update public.blasts set opted_out_count = opted_out_count + 1 where id = v_message.blast_id;
+    perform private.add_blast_counts(v_message.blast_id, p_opted_out => 1);
   end if;
   return private.record_consent(v_message.contact_id, 'email', 'opted_out', 'email_unsubscribe', v_message.id,
     'Unsubscribe link');
