@@ -32,8 +32,8 @@ create table public.blasts (
   email_template_id uuid references public.message_templates (id) on delete restrict,
   sms_sender_id uuid references public.senders (id) on delete restrict,
   email_sender_id uuid references public.senders (id) on delete restrict,
-  segment_id uuid,
-  event_id uuid,
+  segment_id uuid references public.segments (id) on delete restrict,
+  event_id uuid references public.events (id) on delete set null,
   scheduled_at timestamptz,
   status public.blast_status not null default 'draft',
   paused_reason text,
@@ -126,13 +126,9 @@ create index blast_recipients_pending_contact_idx on public.blast_recipients (co
 alter table public.messages
   add constraint messages_blast_id_fkey foreign key (blast_id) references public.blasts (id) on delete set null;
 
+-- An opt-out (by contact) or a suppression (by address) cancels queued messages at once.
 create index messages_queued_to_address_idx on public.messages (to_address) where status = 'queued';
-
 create index messages_queued_contact_idx on public.messages (contact_id) where status = 'queued';
-
-alter table public.blasts
-  add constraint blasts_segment_id_fkey foreign key (segment_id) references public.segments (id) on delete restrict,
-  add constraint blasts_event_id_fkey foreign key (event_id) references public.events (id) on delete set null;
 
 -- ============================================================================================
 -- Grants
