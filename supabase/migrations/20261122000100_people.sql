@@ -402,7 +402,8 @@ comment on function private.normalize_phone(text) is
 grant execute on function private.normalize_phone(text) to authenticated, service_role;
 
 -- SECURITY DEFINER: nobody may insert into audit_log directly (not even service_role), so the
--- log is written only by these two functions, which record the real caller from the JWT.
+-- log is written only by this function and the audit_row_change trigger (above), which record
+-- the real caller from the JWT.
 create function private.audit(
   p_action text,
   p_table_name text,
