@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from devstack.stack.config import StackConfig
+from devstack.status_table import print_status
 from hm.cli_errors import exit_on_error
 
 dev_app = typer.Typer(
@@ -34,10 +35,8 @@ def up() -> None:
 
     config = StackConfig.from_environment()
     system = DevSystem(config)
-    statuses = system.up()
-    lines = [f"[bold]{s.name:<18}[/] pid {s.pid:<7} {s.address}" for s in statuses]
-    lines += [
-        "",
+    print_status(console, system.up())
+    lines = [
         f"API (Supabase URL): [bold]{config.api_url}[/]",
         f"Database:           {config.db_url()}",
         f"anon key:           {config.anon_key}",
@@ -48,9 +47,23 @@ def up() -> None:
         *(f"  {role:<14} {email}" for role, email in DEMO_LOGINS),
         "",
         "Environment for clients: [bold].venv/bin/hm stack env[/]",
+        "What runs, and is it well: [bold].venv/bin/hm dev status[/]",
         "Stop everything:         [bold].venv/bin/hm dev down[/]",
     ]
     console.print(Panel("\n".join(lines), title="Hello Miami is running"))
+
+
+@dev_app.command()
+@exit_on_error
+def status() -> None:
+    """Show every process of `hm dev up` with its pid, address and health. Exit code 1 when any
+    is down or unhealthy."""
+    from devstack.dev import DevSystem
+
+    statuses = DevSystem(StackConfig.from_environment()).status()
+    print_status(console, statuses)
+    if not all(status.healthy for status in statuses):
+        raise typer.Exit(1)
 
 
 @dev_app.command()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from devstack.dev import DevSystem
 from devstack.stack.config import StackConfig
-from devstack.stack.manager import LocalStack, ServiceStatus
+from devstack.stack.manager import LocalStack
+from devstack.status import stack_status
+from devstack.status_table import print_status
 from hm.cli_errors import exit_on_error
 
 stack_app = typer.Typer(
@@ -16,20 +18,13 @@ stack_app = typer.Typer(
 console = Console()
 
 
-def _print_status(statuses: list[ServiceStatus]) -> None:
-    table = Table("service", "state", "pid", "address")
-    for status in statuses:
-        state = "[green]running[/]" if status.running else "[red]stopped[/]"
-        table.add_row(status.name, state, str(status.pid or "-"), status.address)
-    console.print(table)
-
-
 @stack_app.command()
 @exit_on_error
 def up() -> None:
     """Start the stack (idempotent): database, migrations, seed when fresh, PostgREST, gateway."""
     stack = LocalStack(StackConfig.from_environment())
-    _print_status(stack.up())
+    stack.up()
+    print_status(console, stack_status(stack))
     console.print(f"API: {stack.config.api_url}   Database: {stack.config.db_url()}")
     console.print("Keys and URLs for clients: [bold]hm stack env[/]")
 
@@ -45,10 +40,14 @@ def down() -> None:
 @stack_app.command()
 @exit_on_error
 def status() -> None:
-    """Show which services run, with their pids and addresses. Exit code 1 when any is down."""
-    statuses = LocalStack(StackConfig.from_environment()).status()
-    _print_status(statuses)
-    if not all(status.running for status in statuses):
+    """Show the stack's processes with pids, addresses and health, and any other process of
+    `hm dev up` that runs (workers, simulator, webhook server, print agent). Exit code 1 when
+    one of the stack's is down or unhealthy."""
+    config = StackConfig.from_environment()
+    statuses = stack_status(LocalStack(config))
+    around = [status for status in DevSystem(config).status_around_stack() if status.pid]
+    print_status(console, statuses + around)
+    if not all(status.healthy for status in statuses):
         raise typer.Exit(1)
 
 
@@ -58,7 +57,9 @@ def reset(
     seed: bool = typer.Option(True, help="Load supabase/seed.sql after migrating."),
 ) -> None:
     """Recreate the database from the platform layer, migrations and seed; restart services."""
-    _print_status(LocalStack(StackConfig.from_environment()).reset(seed=seed))
+    stack = LocalStack(StackConfig.from_environment())
+    stack.reset(seed=seed)
+    print_status(console, stack_status(stack))
 
 
 @stack_app.command()

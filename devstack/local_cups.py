@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from devstack.stack.processes import ManagedProcess, wait_until
+from devstack.stack.processes import ManagedProcess, free_port, wait_until
 from hm.errors import HmError
 
 PPD_PATH = Path(__file__).with_name("ppd") / "hello-miami-label.ppd"
@@ -90,7 +89,7 @@ class LocalCups:
 def start(state_dir: Path, port: int | None = None, queue: str = DEFAULT_QUEUE) -> LocalCups:
     """Start (or reuse) the private cupsd under `state_dir` and make sure `queue` exists."""
     state_dir = state_dir.resolve()
-    cups = LocalCups(state_dir, port or _free_port(), queue)
+    cups = LocalCups(state_dir, port or free_port(), queue)
     if cups.process.pid() is None:
         _write_config(cups)
         cups.socket_path.unlink(missing_ok=True)
@@ -212,9 +211,3 @@ def _recorded_port(state_dir: Path) -> int:
         return int((state_dir / "run" / "port").read_text())
     except (FileNotFoundError, ValueError) as error:
         raise HmError(f"cupsd runs under {state_dir} but its port is not recorded") from error
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

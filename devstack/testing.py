@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,15 +19,9 @@ import pytest
 
 from devstack.stack.config import StackConfig
 from devstack.stack.manager import LocalStack
+from devstack.stack.processes import free_port
 
 _STACK_KEY = pytest.StashKey[LocalStack]()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def test_stack_config(state_dir: Path) -> StackConfig:

@@ -8,6 +8,10 @@ import typer
 
 from hm.cli_errors import exit_on_error
 
+# sysexits' EX_CONFIG: the device is refused for good (see PermanentRefusal); the systemd unit
+# stops restarting on it (RestartPreventExitStatus) instead of retrying forever.
+EXIT_REFUSED = 78
+
 pi_app = typer.Typer(
     help="The name-tag print agent (runs on the Raspberry Pi).", no_args_is_help=True
 )
@@ -16,12 +20,13 @@ pi_app = typer.Typer(
 @pi_app.command("run")
 @exit_on_error
 def run() -> None:
-    """Print name tags for this device until stopped (SIGTERM/Ctrl-C)."""
+    """Print name tags for this device until stopped (SIGTERM/Ctrl-C). Exits with status 78
+    when Supabase refuses the device for good (wrong login, disabled or unknown station)."""
     import asyncio
     import logging
     import signal
 
-    from pi_agent.agent import Agent
+    from pi_agent.agent import Agent, PermanentRefusal
     from pi_agent.settings import AgentSettings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -33,7 +38,11 @@ def run() -> None:
             loop.add_signal_handler(sig, stop.set)
         await Agent(AgentSettings()).run(stop)
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except PermanentRefusal as refusal:
+        typer.secho(f"error: {refusal}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(EXIT_REFUSED) from refusal
 
 
 @pi_app.command("doctor")

@@ -8,6 +8,11 @@ poll interval. The job's life on this side:
     claimed --printer not ready--> requeue (bounded by attempts) or failed with CUPS's reason
     claimed --start_print_job--> printing --render, submit, follow--> printed | failed
 
+Refusals are told apart: the network or server being away, or one job's refusal, is retried with
+backoff; a login Supabase rejects, or a device the database no longer accepts as an enabled print
+station (disabled, unknown or removed), stops the agent with what a person must do
+(`PermanentRefusal`) — no retry can fix those.
+
 Once `start_print_job` has returned, the job may have reached paper: a crash from there on leaves it
 'printing' until its lease expires and the database marks it 'unknown' for a person to decide.
 The agent never prints a job it has not freshly claimed, so nothing is ever silently reprinted.
@@ -41,18 +46,31 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     AuthRetryableError,
     TimeoutError,
-    JobRefused,
 )
+# What the loop backs off from and tries again: those, and a refusal of one call (a job's
+# transition, say) — except NOT_A_STATION, which is permanent.
+RETRIED_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT_ERRORS, JobRefused)
 CLAIM_BATCH = 10
 LEASE_SECONDS = 60
 REFRESH_MARGIN_SECONDS = 120
 MAX_BACKOFF_SECONDS = 10.0
 SUBSCRIBE_SECONDS = 5.0
 DEFAULT_QUEUE = "Label"
+# The contract's refusal of a caller that is not an enabled print station
+# (private.require_device): every call of a device disabled or removed since sign-in gets it.
+NOT_A_STATION = "not_allowed"
 
 
-class CredentialsRejected(HmError):
-    """The device's email/password were refused: retrying cannot help."""
+class PermanentRefusal(HmError):
+    """Supabase refuses this device for good: retrying cannot help until a person acts."""
+
+
+class CredentialsRejected(PermanentRefusal):
+    """The device's email/password were refused."""
+
+
+class DeviceRefused(PermanentRefusal):
+    """The login works but is not an enabled print station (unknown, disabled or removed)."""
 
 
 @dataclass
@@ -86,7 +104,8 @@ class Agent:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until `stop` is set. Network loss never ends the loop; bad credentials do."""
+        """Work until `stop` is set. Network loss never ends the loop; a permanent refusal
+        (`PermanentRefusal`) does."""
         try:
             while not stop.is_set():
                 requeue_pause = 0.0
@@ -97,7 +116,9 @@ class Agent:
                     printer = await self._heartbeat_if_due()
                     requeue_pause = await self._drain(stop, printer)
                     self.state.failures_in_a_row = 0
-                except TRANSIENT_ERRORS as error:
+                except RETRIED_ERRORS as error:
+                    if isinstance(error, JobRefused) and error.code == NOT_A_STATION:
+                        raise self._no_longer_a_station(error) from error
                     self.state.failures_in_a_row += 1
                     log.warning("offline or refused, will retry: %s", _describe(error))
                 pause = max(requeue_pause, self._backoff())
@@ -144,7 +165,7 @@ class Agent:
             .execute()
         ).data
         if not rows:
-            raise CredentialsRejected(
+            raise DeviceRefused(
                 f"{self.settings.device_email} is not a print station; "
                 "create one with `hm devices add`"
             )
@@ -154,6 +175,14 @@ class Agent:
         queue = row.get("cups_queue")
         self._device = Device(str(row["id"]), str(queue) if queue else None)
         log.info("signed in as device %s", self._device.id)
+
+    def _no_longer_a_station(self, refused: JobRefused) -> DeviceRefused:
+        device = self._device.id if self._device else self.settings.device_email
+        return DeviceRefused(
+            f"the database no longer accepts device {device} as a print station "
+            f"(disabled or removed: {refused}). An admin re-enables it or adds a new one with "
+            "`hm devices add`; then restart the agent."
+        )
 
     @property
     def client(self) -> AsyncClient:

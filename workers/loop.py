@@ -6,15 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from workers.metrics import CLAIMED, IN_FLIGHT, QUEUE_DEPTH
-from workers.ports import OutboundMessage, OutboxStore
+from workers.ports import Channel, OutboxStore
 from workers.resolution import AmbiguousSendResolver
-from workers.sending import EmailDelivery, SmsDelivery
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +22,6 @@ log = logging.getLogger(__name__)
 BUSY_INTERVAL = 0.05
 BUSY_FOR_SECONDS = 5.0
 RESOLVE_EVERY_SECONDS = 5.0
-BULK_EMAIL_MAX = 500
 
 
 @dataclass
@@ -42,8 +40,8 @@ class LoopSettings:
 class WorkerLoop:
     settings: LoopSettings
     store: OutboxStore
-    sms: SmsDelivery | None
-    email: EmailDelivery | None
+    # The channels this worker claims (LoopSettings.channels), by name.
+    channels: Mapping[str, Channel]
     resolver: AmbiguousSendResolver
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -99,7 +97,7 @@ class WorkerLoop:
             log.exception("resolving ambiguous sends failed")
 
     async def _claim_and_dispatch(self, channel: str) -> int:
-        delivery = self.sms if channel == "sms" else self.email
+        delivery = self.channels.get(channel)
         if delivery is None:
             return 0
         limit = min(self.settings.batch_size, self.settings.concurrency - len(self.tasks))
@@ -117,25 +115,9 @@ class WorkerLoop:
         if not messages:
             return 0
         CLAIMED.labels(channel).inc(len(messages))
-        if channel == "email":
-            self._dispatch_email(messages)
-        else:
-            for message in messages:
-                self._spawn(channel, self._deliver_sms(message))
+        for work in delivery.deliveries(messages):
+            self._spawn(channel, work)
         return len(messages)
-
-    def _dispatch_email(self, messages: list[OutboundMessage]) -> None:
-        assert self.email is not None
-        marketing = [m for m in messages if m.is_marketing]
-        for start in range(0, len(marketing), BULK_EMAIL_MAX):
-            self._spawn("email", self.email.deliver_bulk(marketing[start : start + BULK_EMAIL_MAX]))
-        for message in messages:
-            if not message.is_marketing:
-                self._spawn("email", self.email.deliver(message))
-
-    async def _deliver_sms(self, message: OutboundMessage) -> None:
-        assert self.sms is not None
-        await self.sms.deliver(message)
 
     def _spawn(self, channel: str, work: Coroutine[Any, Any, None]) -> None:
         async def guarded() -> None:

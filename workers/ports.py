@@ -5,6 +5,7 @@ services; unit tests of pure logic use fakes, integration tests the provider sim
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -59,6 +60,29 @@ class UnresolvedSend:
     to_address: str
     body: str
     send_started_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Settled:
+    """An ambiguous send decided: the provider's id, or None for "the provider does not have
+    it: send it again"."""
+
+    provider_id: str | None
+
+
+class Channel(Protocol):
+    """One message channel (SMS, email, …) as the worker loop and the resolver see it: the loop
+    claims a channel's messages in SQL and hands them here; everything provider-specific lives
+    behind this. docs/extending.md lists what else a new channel needs."""
+
+    def deliveries(self, messages: list[OutboundMessage]) -> list[Coroutine[Any, Any, None]]:
+        """The work for a batch of claimed messages, one coroutine per provider call (each
+        records its own outcome)."""
+        ...
+
+    async def settle(self, send: UnresolvedSend, since: datetime, now: datetime) -> Settled | None:
+        """Decide a send left ambiguous since `since`, or None to ask again next round."""
+        ...
 
 
 class ProviderThrottled(Exception):

@@ -1,26 +1,28 @@
 """Resolve ambiguous sends: messages left in `sending` by a 5xx, a timeout, a dropped answer or
-a worker that died mid-call. Twilio's Messages create has no idempotency key, so a blind retry
-could text someone twice; instead we ask Twilio whether it has the text, then complete or retry."""
+a worker that died mid-call. A blind retry could text someone twice (Twilio's Messages create
+has no idempotency key), so each send's channel decides (`Channel.settle`): SMS asks Twilio
+whether it has the text; then the send is completed or retried."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from workers.metrics import UNRESOLVED
-from workers.ports import OutboxStore, SmsSender
+from workers.ports import Channel, OutboxStore
 
 log = logging.getLogger(__name__)
 
-# Email has no lookup by recipient in the SDK slice we use; its webhooks (tagged with our id)
-# usually settle it first, so only a send this old is handed back for a retry.
-EMAIL_GIVE_UP_SECONDS = 600
-
 
 class AmbiguousSendResolver:
-    def __init__(self, store: OutboxStore, sms: SmsSender | None, older_than_seconds: int) -> None:
+    def __init__(
+        self, store: OutboxStore, channels: Mapping[str, Channel], older_than_seconds: int
+    ) -> None:
         self.store = store
-        self.sms = sms
+        # Every channel this worker knows, also those it does not claim: any worker may settle
+        # a send another one left ambiguous.
+        self.channels = channels
         self.older_than_seconds = older_than_seconds
 
     async def resolve_once(self) -> int:
@@ -32,12 +34,11 @@ class AmbiguousSendResolver:
         for send in unresolved:
             context = {"message_id": send.id, "channel": send.channel}
             since = send.send_started_at or now - timedelta(hours=1)
-            if send.channel == "sms" and self.sms is not None:
-                provider_id = await self.sms.find_sent(send.to_address, send.body, since)
-            elif send.channel == "email" and (now - since).total_seconds() > EMAIL_GIVE_UP_SECONDS:
-                provider_id = None
-            else:
+            channel = self.channels.get(send.channel)
+            decision = None if channel is None else await channel.settle(send, since, now)
+            if decision is None:
                 continue
+            provider_id = decision.provider_id
             await self.store.resolve_unresolved(send.id, provider_id)
             settled += 1
             outcome = f"found {provider_id}" if provider_id else "not at the provider: retried"

@@ -16,16 +16,15 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 from hm.errors import HmError
+from workers.channels import claimed_channels, open_channels
 from workers.loop import LoopSettings, WorkerLoop
-from workers.mailersend_sender import MailerSendEmailSender
 from workers.outbox_batches import BatchedOutbox
 from workers.outbox_store import SupabaseOutboxStore
+from workers.ports import Channel, OutboxStore
 from workers.postgres_store import PostgresOutboxStore
 from workers.realtime_wake import RealtimeWake
 from workers.resolution import AmbiguousSendResolver
-from workers.sending import EmailDelivery, SmsDelivery
 from workers.settings import WorkerSettings
-from workers.twilio_sender import TwilioSmsSender
 from workers.webhooks.app import create_app
 
 
@@ -82,7 +81,6 @@ async def open_store(
 async def run_worker(settings: WorkerSettings) -> None:
     """`hm worker run`: claim and deliver until SIGTERM/SIGINT, then finish what is in flight."""
     worker_id = settings.worker_id or f"{socket.gethostname()}-{os.getpid()}"
-    channels = tuple(c.strip() for c in settings.worker_channels.split(",") if c.strip())
     client = await service_client(settings)
     # One connection per delivery in flight; the resolver's lookups take their turn.
     connector = aiohttp.TCPConnector(limit=settings.worker_concurrency * 2)
@@ -90,59 +88,55 @@ async def run_worker(settings: WorkerSettings) -> None:
         open_store(settings, client, WORKER_DB_CONNECTIONS) as store,
         aiohttp.ClientSession(connector=connector) as http,
     ):
-        sms_sender = TwilioSmsSender(
-            settings.twilio_account_sid,
-            settings.twilio_auth_token.get_secret_value(),
-            http,
-            settings.twilio_api_base_url,
-            settings.worker_provider_timeout_seconds,
-        )
-        email_sender = MailerSendEmailSender(
-            settings.mailersend_api_key.get_secret_value(),
-            settings.mailersend_base_url,
-            settings.email_unsubscribe_url,
-        )
         # Deliveries' per-message calls share batch statements (see outbox_batches).
         outbox = BatchedOutbox(store, worker_id)
-        loop = WorkerLoop(
-            LoopSettings(
-                worker_id=worker_id,
-                channels=channels,
-                batch_size=settings.worker_batch_size,
-                lease_seconds=settings.worker_lease_seconds,
-                poll_interval=settings.worker_poll_interval_seconds,
-                concurrency=settings.worker_concurrency,
-                clock_offset_seconds=settings.worker_clock_offset_seconds,
-            ),
-            store,
-            SmsDelivery(outbox, sms_sender, settings.webhook_public_url)
-            if "sms" in channels
-            else None,
-            EmailDelivery(outbox, email_sender) if "email" in channels else None,
-            AmbiguousSendResolver(store, sms_sender, settings.worker_ambiguous_after_seconds),
-        )
-        running = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            running.add_signal_handler(signum, loop.stop.set)
-        wake = RealtimeWake(client, loop.wake)
-        helpers = [asyncio.create_task(wake.run(loop.stop))]
-        if settings.worker_metrics_port:
-            server = EmbeddedServer(
-                uvicorn.Config(
-                    health_app(loop),
-                    host="127.0.0.1",
-                    port=settings.worker_metrics_port,
-                    log_level="warning",
-                )
+        async with open_channels(settings, outbox, http) as known:
+            await _run_loop(settings, worker_id, client, store, known)
+
+
+async def _run_loop(
+    settings: WorkerSettings,
+    worker_id: str,
+    client: AsyncClient,
+    store: OutboxStore,
+    known: dict[str, Channel],
+) -> None:
+    claimed = claimed_channels(settings.worker_channels, known)
+    loop = WorkerLoop(
+        LoopSettings(
+            worker_id=worker_id,
+            channels=tuple(claimed),
+            batch_size=settings.worker_batch_size,
+            lease_seconds=settings.worker_lease_seconds,
+            poll_interval=settings.worker_poll_interval_seconds,
+            concurrency=settings.worker_concurrency,
+            clock_offset_seconds=settings.worker_clock_offset_seconds,
+        ),
+        store,
+        claimed,
+        AmbiguousSendResolver(store, known, settings.worker_ambiguous_after_seconds),
+    )
+    running = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        running.add_signal_handler(signum, loop.stop.set)
+    wake = RealtimeWake(client, loop.wake)
+    helpers = [asyncio.create_task(wake.run(loop.stop))]
+    if settings.worker_metrics_port:
+        server = EmbeddedServer(
+            uvicorn.Config(
+                health_app(loop),
+                host="127.0.0.1",
+                port=settings.worker_metrics_port,
+                log_level="warning",
             )
-            helpers.append(asyncio.create_task(server.serve()))
-        try:
-            await loop.run()
-        finally:
-            if settings.worker_metrics_port:
-                server.should_exit = True
-            await asyncio.gather(*helpers, return_exceptions=True)
-            await email_sender.close()
+        )
+        helpers.append(asyncio.create_task(server.serve()))
+    try:
+        await loop.run()
+    finally:
+        if settings.worker_metrics_port:
+            server.should_exit = True
+        await asyncio.gather(*helpers, return_exceptions=True)
 
 
 def webhook_app(settings: WorkerSettings) -> FastAPI:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from workers.metrics import PROVIDER_ERRORS, SENDS
 from workers.ports import (
@@ -20,7 +22,9 @@ from workers.ports import (
     ProviderAmbiguous,
     ProviderRejected,
     ProviderThrottled,
+    Settled,
     SmsSender,
+    UnresolvedSend,
 )
 
 log = logging.getLogger(__name__)
@@ -29,6 +33,11 @@ log = logging.getLogger(__name__)
 # the queue with a delay so other work (and other workers) are not held up.
 THROTTLE_RETRIES = 4
 THROTTLE_REQUEUE_SECONDS = 5
+# MailerSend's bulk endpoint takes at most this many emails per request.
+BULK_EMAIL_MAX = 500
+# Email has no lookup by recipient in the SDK slice we use; its webhooks (tagged with our id)
+# usually settle it first, so only a send this old is handed back for a retry.
+EMAIL_GIVE_UP_SECONDS = 600
 
 
 def backoff_seconds(attempt: int, retry_after: float | None) -> float:
@@ -49,6 +58,14 @@ class SmsDelivery:
     sender: SmsSender
     public_url: str
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    def deliveries(self, messages: list[OutboundMessage]) -> list[Coroutine[Any, Any, None]]:
+        return [self.deliver(message) for message in messages]
+
+    async def settle(self, send: UnresolvedSend, since: datetime, now: datetime) -> Settled:
+        """Twilio's Messages create has no idempotency key: ask Twilio whether it has it."""
+        del now
+        return Settled(await self.sender.find_sent(send.to_address, send.body, since))
 
     async def deliver(self, message: OutboundMessage) -> None:
         context = {"message_id": message.id, "blast_id": message.blast_id, "channel": "sms"}
@@ -97,6 +114,22 @@ class EmailDelivery:
     sender: EmailSender
     bulk_poll_interval: float = 0.25
     bulk_poll_timeout: float = 120.0
+
+    def deliveries(self, messages: list[OutboundMessage]) -> list[Coroutine[Any, Any, None]]:
+        """Marketing email in bulk requests; transactional email one by one."""
+        marketing = [m for m in messages if m.is_marketing]
+        return [
+            *(
+                self.deliver_bulk(marketing[start : start + BULK_EMAIL_MAX])
+                for start in range(0, len(marketing), BULK_EMAIL_MAX)
+            ),
+            *(self.deliver(message) for message in messages if not message.is_marketing),
+        ]
+
+    async def settle(self, send: UnresolvedSend, since: datetime, now: datetime) -> Settled | None:
+        if (now - since).total_seconds() > EMAIL_GIVE_UP_SECONDS:
+            return Settled(None)
+        return None
 
     async def deliver(self, message: OutboundMessage) -> None:
         context = {"message_id": message.id, "blast_id": message.blast_id, "channel": "email"}

@@ -16,9 +16,11 @@ from pathlib import Path
 import uvicorn
 from psycopg_pool import AsyncConnectionPool
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from devstack.stack.api_keys import ApiKeyCheck
 from devstack.stack.auth import AuthService
@@ -29,6 +31,22 @@ from devstack.stack.rest_proxy import RestProxy
 from devstack.stack.storage.service import StorageService
 
 log = logging.getLogger("hm.gateway")
+
+
+class LogClientDisconnects:
+    """A client that goes away mid-request (a killed worker, a closed tab) is routine for a
+    gateway: one line in the log, not an ASGI traceback that reads like a crash."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except ClientDisconnect:
+            log.info(
+                "client disconnected mid-request: %s %s", scope.get("method"), scope.get("path")
+            )
 
 
 def build_services(context: GatewayContext, keys: ApiKeyCheck) -> list[GatewayService]:
@@ -89,7 +107,9 @@ def create_app(config: StackConfig) -> Starlette:
         ),
         *(Mount(service.prefix, app=service.app) for service in services),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(
+        routes=routes, lifespan=lifespan, middleware=[Middleware(LogClientDisconnects)]
+    )
 
 
 def main() -> None:

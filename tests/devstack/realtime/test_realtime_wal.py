@@ -79,3 +79,22 @@ async def test_reader_sees_published_tables_and_survives_restart_and_a_lost_slot
 
     await second.stop()
     assert slots(stack, slot) == []
+
+
+async def test_polling_leaves_the_postgres_log_quiet(
+    stack: LocalStack, pool: AsyncConnectionPool
+) -> None:
+    slot = f"hm_realtime_quiet_{uuid.uuid4().hex[:8]}"
+    postgres_log = stack.config.log_dir / "postgres.log"
+
+    async def ignore(changes: list[Change]) -> None:
+        del changes
+
+    reader = WalReader(pool, ignore, slot_name=slot)
+    await reader.start()
+    reader.set_listening(True)  # the fastest polling: every POLL_INTERVAL
+    try:
+        await asyncio.sleep(1.0)
+    finally:
+        await reader.stop()
+    assert f'slot "{slot}"' not in postgres_log.read_text(errors="replace")
