@@ -24,6 +24,7 @@ from hm.stack.api_keys import ApiKeyCheck
 from hm.stack.auth import AuthService
 from hm.stack.config import StackConfig
 from hm.stack.context import GatewayContext, GatewayService, load_config
+from hm.stack.postgres import SUPERUSER
 from hm.stack.realtime.service import RealtimeService
 from hm.stack.rest_proxy import RestProxy
 from hm.stack.storage.service import StorageService
@@ -43,7 +44,9 @@ def build_services(context: GatewayContext, keys: ApiKeyCheck) -> list[GatewaySe
 def create_app(config: StackConfig) -> Starlette:
     keys = ApiKeyCheck(config.anon_key, config.service_role_key)
     rest = RestProxy(config.rest_url, keys)
-    pool = AsyncConnectionPool(config.db_url(), min_size=1, max_size=20, open=False)
+    # Realtime and Storage connect as the platform's superuser, as hosted Realtime does; the
+    # role migrations run as (postgres) is deliberately weaker.
+    pool = AsyncConnectionPool(config.db_url(SUPERUSER), min_size=1, max_size=20, open=False)
     context = GatewayContext(config=config, pool=pool)
     services = build_services(context, keys)
 

@@ -32,6 +32,10 @@ SERVER_SETTINGS = {
 }
 
 
+# The cluster's only superuser, as on hosted Supabase. `postgres`, the role migrations and
+# developers use, is created by sql/platform/00-roles.sql without superuser rights.
+SUPERUSER = "supabase_admin"
+
 # Logical decoding for Realtime: from 15.20 (a security release) Postgres loads only the output
 # plugins listed here, so wal2json must be named. Older 15.x minors do not know the setting at all
 # and refuse to start when it is passed ("unrecognized configuration parameter"), while they load
@@ -102,7 +106,7 @@ class PostgresCluster:
                     "-D",
                     str(self.config.db_dir),
                     "-U",
-                    "postgres",
+                    SUPERUSER,
                     "--auth=trust",
                     "-E",
                     "UTF8",
@@ -175,7 +179,7 @@ class PostgresCluster:
 
     def accepts_connections(self) -> bool:
         try:
-            with psycopg.connect(self.config.db_url(), connect_timeout=2):
+            with psycopg.connect(self.config.db_url(SUPERUSER), connect_timeout=2):
                 return True
         except psycopg.OperationalError:
             return False
@@ -186,7 +190,7 @@ class PostgresCluster:
         shutil.rmtree(self.config.db_dir, ignore_errors=True)
 
     def has_platform(self) -> bool:
-        with psycopg.connect(self.config.db_url()) as conn:
+        with psycopg.connect(self.config.db_url(SUPERUSER)) as conn:
             row = conn.execute("select to_regclass('auth.users') is not null").fetchone()
         return bool(row and row[0])
 
@@ -195,7 +199,7 @@ class PostgresCluster:
         Postgres lacks. Never applied to a hosted project, which has them already."""
         if self.has_platform():
             return
-        with psycopg.connect(self.config.db_url(), autocommit=False) as conn:
+        with psycopg.connect(self.config.db_url(SUPERUSER), autocommit=False) as conn:
             for sql_file in sorted(PLATFORM_SQL_DIR.glob("*.sql")):
                 try:
                     conn.execute(sql_file.read_text().encode())
