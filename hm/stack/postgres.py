@@ -35,6 +35,8 @@ SERVER_SETTINGS = {
 # The cluster's only superuser, as on hosted Supabase. `postgres`, the role migrations and
 # developers use, is created by sql/platform/00-roles.sql without superuser rights.
 SUPERUSER = "supabase_admin"
+# Hosted databases sort text as en_US.UTF-8, so ORDER BY in tests means what it means there.
+CLUSTER_LOCALE = "en_US.UTF-8"
 
 # Logical decoding for Realtime: from 15.20 (a security release) Postgres loads only the output
 # plugins listed here, so wal2json must be named. Older 15.x minors do not know the setting at all
@@ -110,7 +112,7 @@ class PostgresCluster:
                     "--auth=trust",
                     "-E",
                     "UTF8",
-                    "--locale=C.UTF-8",
+                    f"--locale={CLUSTER_LOCALE}",
                 ]
             ),
             capture_output=True,
@@ -118,7 +120,13 @@ class PostgresCluster:
             check=False,
         )
         if result.returncode != 0:
-            raise HmError(f"initdb failed:\n{result.stdout}{result.stderr}")
+            hint = (
+                f"\nThe cluster sorts text as hosted Supabase does ({CLUSTER_LOCALE}); run"
+                " ./scripts/install, which generates that locale."
+                if "locale" in result.stderr
+                else ""
+            )
+            raise HmError(f"initdb failed:\n{result.stdout}{result.stderr}{hint}")
 
     def start(self) -> int:
         """Start the server (idempotent) and return the postmaster's pid."""
