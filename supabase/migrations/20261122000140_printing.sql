@@ -87,7 +87,21 @@ alter table public.devices enable row level security;
 alter table public.print_jobs enable row level security;
 
 -- The Pi agent listens for inserted/updated jobs.
-alter publication supabase_realtime add table public.print_jobs;
+-- Realtime may already stream print_jobs (switched on in the dashboard before the first push):
+-- add only what is not yet in the publication, since `add table` fails on a member.
+do $$
+declare
+  v_table regclass;
+begin
+  foreach v_table in array array['public.print_jobs']::regclass[] loop
+    if not exists (select from pg_catalog.pg_publication_tables p
+                   where p.pubname = 'supabase_realtime'
+                     and format('%I.%I', p.schemaname, p.tablename)::regclass = v_table) then
+      execute format('alter publication supabase_realtime add table %s', v_table);
+    end if;
+  end loop;
+end
+$$;
 
 -- SECURITY DEFINER: policies on print_jobs ask for the caller's device; reading devices under its
 -- own RLS from there would add a policy evaluation per row. Reveals only the caller's device id.

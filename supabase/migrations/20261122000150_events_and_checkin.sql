@@ -88,7 +88,21 @@ alter table public.events enable row level security;
 alter table public.check_ins enable row level security;
 
 -- Live check-in counts on the door screens.
-alter publication supabase_realtime add table public.check_ins;
+-- Realtime may already stream check_ins (switched on in the dashboard before the first push):
+-- add only what is not yet in the publication, since `add table` fails on a member.
+do $$
+declare
+  v_table regclass;
+begin
+  foreach v_table in array array['public.check_ins']::regclass[] loop
+    if not exists (select from pg_catalog.pg_publication_tables p
+                   where p.pubname = 'supabase_realtime'
+                     and format('%I.%I', p.schemaname, p.tablename)::regclass = v_table) then
+      execute format('alter publication supabase_realtime add table %s', v_table);
+    end if;
+  end loop;
+end
+$$;
 
 create index events_published_idx on public.events (published) where published;
 

@@ -377,4 +377,18 @@ grant execute on function private.message_status_rank(public.message_status), pr
 -- ============================================================================================
 
 -- The inbox listens to both tables; blast snapshot rows (next migration) stay out of it.
-alter publication supabase_realtime add table public.conversations, public.messages;
+-- Realtime may already stream conversations and messages (switched on in the dashboard before the first push):
+-- add only what is not yet in the publication, since `add table` fails on a member.
+do $$
+declare
+  v_table regclass;
+begin
+  foreach v_table in array array['public.conversations', 'public.messages']::regclass[] loop
+    if not exists (select from pg_catalog.pg_publication_tables p
+                   where p.pubname = 'supabase_realtime'
+                     and format('%I.%I', p.schemaname, p.tablename)::regclass = v_table) then
+      execute format('alter publication supabase_realtime add table %s', v_table);
+    end if;
+  end loop;
+end
+$$;

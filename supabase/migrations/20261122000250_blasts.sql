@@ -912,4 +912,18 @@ grant execute on function public.cancel_blast(uuid) to authenticated, service_ro
 -- Realtime
 -- ============================================================================================
 
-alter publication supabase_realtime add table public.blasts;
+-- Realtime may already stream blasts (switched on in the dashboard before the first push):
+-- add only what is not yet in the publication, since `add table` fails on a member.
+do $$
+declare
+  v_table regclass;
+begin
+  foreach v_table in array array['public.blasts']::regclass[] loop
+    if not exists (select from pg_catalog.pg_publication_tables p
+                   where p.pubname = 'supabase_realtime'
+                     and format('%I.%I', p.schemaname, p.tablename)::regclass = v_table) then
+      execute format('alter publication supabase_realtime add table %s', v_table);
+    end if;
+  end loop;
+end
+$$;
