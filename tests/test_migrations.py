@@ -207,3 +207,22 @@ def test_text_sorts_as_on_hosted(stack: LocalStack) -> None:
         " from pg_database, (values ('b'), ('B'), ('a')) words(w)"
         " where datname = current_database() group by datcollate",
     ) == [("en_US.UTF-8", True, ["a", "b", "B"])]
+
+
+def test_realtime_publication_lines_tolerate_tables_already_in_it(stack: LocalStack) -> None:
+    """A project whose tables Realtime already streams (switched on in the dashboard) must not
+    fail its push: every statement adding to supabase_realtime runs again, on members, cleanly."""
+    publishing = [
+        statement
+        for migration in migrations.discover(SUPABASE_DIR / "migrations")
+        for _, statement in migrations.split_statements(migration.path.read_text())
+        if "supabase_realtime" in statement
+    ]
+    assert len(publishing) == 4
+    with psycopg.connect(stack.config.db_url()) as conn:
+        before = conn.execute("select count(*) from pg_publication_tables").fetchone()
+        for statement in publishing:
+            conn.execute(statement.encode())
+        after = conn.execute("select count(*) from pg_publication_tables").fetchone()
+        conn.rollback()
+    assert before == after
