@@ -11,8 +11,10 @@ import psycopg
 import pytest
 
 from hm.db import migrations
+from hm.errors import HmError
 from hm.stack.config import SUPABASE_DIR
 from hm.stack.manager import LocalStack
+from hm.stack.postgres import SUPERUSER
 
 
 @pytest.fixture
@@ -226,3 +228,18 @@ def test_realtime_publication_lines_tolerate_tables_already_in_it(stack: LocalSt
         after = conn.execute("select count(*) from pg_publication_tables").fetchone()
         conn.rollback()
     assert before == after
+
+
+def test_a_database_with_a_superuser_postgres_is_refused(stack: LocalStack) -> None:
+    """A cluster made before the platform matched hosted would let superuser-only migrations
+    pass; `hm stack up` refuses it and names the fix."""
+    admin = stack.config.db_url(SUPERUSER)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("alter role postgres superuser")
+    try:
+        with pytest.raises(HmError) as refused:
+            stack.postgres.apply_platform()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("alter role postgres nosuperuser")
+    assert "hm stack reset" in str(refused.value)

@@ -202,10 +202,25 @@ class PostgresCluster:
             row = conn.execute("select to_regclass('auth.users') is not null").fetchone()
         return bool(row and row[0])
 
+    def _refuse_superuser_postgres(self) -> None:
+        """A cluster made before the platform layer matched hosted permissions has a superuser
+        `postgres`, under which a migration needing superuser would still pass: refuse it."""
+        with psycopg.connect(self.config.db_url(SUPERUSER)) as conn:
+            row = conn.execute(
+                "select rolsuper from pg_roles where rolname = 'postgres'"
+            ).fetchone()
+        if row and row[0]:
+            raise HmError(
+                "This local database predates hosted-like permissions (its `postgres` role is a"
+                " superuser, hosted's is not). Recreate it with `hm stack reset` (local data is"
+                " lost; the seed is reloaded)."
+            )
+
     def apply_platform(self) -> None:
         """Apply `sql/platform/*.sql` once: the parts of a Supabase database that a bare
         Postgres lacks. Never applied to a hosted project, which has them already."""
         if self.has_platform():
+            self._refuse_superuser_postgres()
             return
         with psycopg.connect(self.config.db_url(SUPERUSER), autocommit=False) as conn:
             for sql_file in sorted(PLATFORM_SQL_DIR.glob("*.sql")):
