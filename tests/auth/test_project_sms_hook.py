@@ -7,6 +7,7 @@ import random
 import re
 from collections.abc import Iterator
 
+import httpx
 import psycopg
 import pytest
 from auth_helpers import present
@@ -46,6 +47,12 @@ def transactional_sender(project_stack: LocalStack) -> Iterator[None]:
         )
 
 
+@pytest.fixture
+def http_client() -> Iterator[httpx.Client]:
+    with httpx.Client() as client:
+        yield client
+
+
 def queued_bodies(stack: LocalStack, phone: str) -> list[str]:
     with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
         rows = conn.execute(
@@ -57,12 +64,17 @@ def queued_bodies(stack: LocalStack, phone: str) -> list[str]:
 
 
 @pytest.mark.usefixtures("transactional_sender")
-def test_phone_change_code_reaches_the_new_number(project_stack: LocalStack) -> None:
+def test_phone_change_code_reaches_the_new_number(
+    project_stack: LocalStack, http_client: httpx.Client
+) -> None:
     config = project_stack.config
     old = f"+1305{random.randrange(1_000_000, 9_999_999)}"
     new = f"+1305{random.randrange(1_000_000, 9_999_999)}"
     email = f"mover-{random.randrange(10**9)}@example.com"
-    admin = create_client(config.api_url, config.service_role_key)
+    # supabase-py leaves the httpx clients it makes open; these are closed by the fixture.
+    admin = create_client(
+        config.api_url, config.service_role_key, ClientOptions(httpx_client=http_client)
+    )
     admin.auth.admin.create_user(
         {
             "email": email,
@@ -72,7 +84,11 @@ def test_phone_change_code_reaches_the_new_number(project_stack: LocalStack) -> 
             "phone_confirm": True,
         }
     )
-    user = create_client(config.api_url, config.anon_key, ClientOptions(auto_refresh_token=False))
+    user = create_client(
+        config.api_url,
+        config.anon_key,
+        ClientOptions(auto_refresh_token=False, httpx_client=http_client),
+    )
     user.auth.sign_in_with_password({"email": email, "password": "correct horse"})
 
     user.auth.update_user({"phone": new})
