@@ -26,6 +26,7 @@ from devstack.stack.api_keys import ApiKeyCheck
 from devstack.stack.auth import AuthService
 from devstack.stack.config import StackConfig
 from devstack.stack.context import GatewayContext, GatewayService, load_config
+from devstack.stack.postgres import SUPERUSER
 from devstack.stack.realtime.service import RealtimeService
 from devstack.stack.rest_proxy import RestProxy
 from devstack.stack.storage.service import StorageService
@@ -61,7 +62,9 @@ def build_services(context: GatewayContext, keys: ApiKeyCheck) -> list[GatewaySe
 def create_app(config: StackConfig) -> Starlette:
     keys = ApiKeyCheck(config.anon_key, config.service_role_key)
     rest = RestProxy(config.rest_url, keys)
-    pool = AsyncConnectionPool(config.db_url(), min_size=1, max_size=20, open=False)
+    # Realtime and Storage connect as the platform's superuser, as hosted Realtime does; the
+    # role migrations run as (postgres) is deliberately weaker.
+    pool = AsyncConnectionPool(config.db_url(SUPERUSER), min_size=1, max_size=20, open=False)
     context = GatewayContext(config=config, pool=pool)
     services = build_services(context, keys)
 

@@ -32,6 +32,12 @@ SERVER_SETTINGS = {
 }
 
 
+# The cluster's only superuser, as on hosted Supabase. `postgres`, the role migrations and
+# developers use, is created by sql/platform/00-roles.sql without superuser rights.
+SUPERUSER = "supabase_admin"
+# Hosted databases sort text as en_US.UTF-8, so ORDER BY in tests means what it means there.
+CLUSTER_LOCALE = "en_US.UTF-8"
+
 # Logical decoding for Realtime: from 15.20 (a security release) Postgres loads only the output
 # plugins listed here, so wal2json must be named. Older 15.x minors do not know the setting at all
 # and refuse to start when it is passed ("unrecognized configuration parameter"), while they load
@@ -102,11 +108,11 @@ class PostgresCluster:
                     "-D",
                     str(self.config.db_dir),
                     "-U",
-                    "postgres",
+                    SUPERUSER,
                     "--auth=trust",
                     "-E",
                     "UTF8",
-                    "--locale=C.UTF-8",
+                    f"--locale={CLUSTER_LOCALE}",
                 ]
             ),
             capture_output=True,
@@ -114,7 +120,13 @@ class PostgresCluster:
             check=False,
         )
         if result.returncode != 0:
-            raise HmError(f"initdb failed:\n{result.stdout}{result.stderr}")
+            hint = (
+                f"\nThe cluster sorts text as hosted Supabase does ({CLUSTER_LOCALE}); run"
+                " ./scripts/install, which generates that locale."
+                if "locale" in result.stderr
+                else ""
+            )
+            raise HmError(f"initdb failed:\n{result.stdout}{result.stderr}{hint}")
 
     def start(self) -> int:
         """Start the server (idempotent) and return the postmaster's pid."""
@@ -175,7 +187,7 @@ class PostgresCluster:
 
     def accepts_connections(self) -> bool:
         try:
-            with psycopg.connect(self.config.db_url(), connect_timeout=2):
+            with psycopg.connect(self.config.db_url(SUPERUSER), connect_timeout=2):
                 return True
         except psycopg.OperationalError:
             return False
@@ -186,16 +198,31 @@ class PostgresCluster:
         shutil.rmtree(self.config.db_dir, ignore_errors=True)
 
     def has_platform(self) -> bool:
-        with psycopg.connect(self.config.db_url()) as conn:
+        with psycopg.connect(self.config.db_url(SUPERUSER)) as conn:
             row = conn.execute("select to_regclass('auth.users') is not null").fetchone()
         return bool(row and row[0])
+
+    def _refuse_superuser_postgres(self) -> None:
+        """A cluster made before the platform layer matched hosted permissions has a superuser
+        `postgres`, under which a migration needing superuser would still pass: refuse it."""
+        with psycopg.connect(self.config.db_url(SUPERUSER)) as conn:
+            row = conn.execute(
+                "select rolsuper from pg_roles where rolname = 'postgres'"
+            ).fetchone()
+        if row and row[0]:
+            raise HmError(
+                "This local database predates hosted-like permissions (its `postgres` role is a"
+                " superuser, hosted's is not). Recreate it with `hm stack reset` (local data is"
+                " lost; the seed is reloaded)."
+            )
 
     def apply_platform(self) -> None:
         """Apply `sql/platform/*.sql` once: the parts of a Supabase database that a bare
         Postgres lacks. Never applied to a hosted project, which has them already."""
         if self.has_platform():
+            self._refuse_superuser_postgres()
             return
-        with psycopg.connect(self.config.db_url(), autocommit=False) as conn:
+        with psycopg.connect(self.config.db_url(SUPERUSER), autocommit=False) as conn:
             for sql_file in sorted(PLATFORM_SQL_DIR.glob("*.sql")):
                 try:
                     conn.execute(sql_file.read_text().encode())

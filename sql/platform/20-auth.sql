@@ -2,7 +2,8 @@
 -- functions policies call. The local Auth service reads and writes these tables.
 
 create schema if not exists auth;
-grant usage on schema auth to anon, authenticated, service_role, supabase_auth_admin;
+grant usage on schema auth to anon, authenticated, service_role, postgres;
+grant all on schema auth to supabase_auth_admin;
 
 create table auth.users (
   instance_id uuid,
@@ -130,8 +131,7 @@ as $$
 $$;
 
 grant execute on function auth.jwt(), auth.uid(), auth.role(), auth.email()
-  to anon, authenticated, service_role, supabase_auth_admin;
-grant all on all tables in schema auth to supabase_auth_admin;
-grant all on all sequences in schema auth to supabase_auth_admin;
+  to anon, authenticated, service_role, postgres, supabase_auth_admin;
 -- Like hosted Supabase: the service role and dashboard roles may read auth.users; API roles may not.
+-- Ownership, RLS and the grants to postgres / supabase_auth_admin: 22-auth-privileges.sql.
 grant select on auth.users to service_role;

@@ -1,4 +1,4 @@
--- Tables the local Auth service (hm/stack/auth) needs beyond 20-auth.sql. Where Supabase Auth
+-- Tables the local Auth service (devstack/stack/auth) needs beyond 20-auth.sql. Where Supabase Auth
 -- (GoTrue) has an equivalent, the table has GoTrue's name and columns; anything only the local
 -- stand-in needs is marked as such in its comment. Never applied to a hosted project.
 
@@ -52,20 +52,14 @@ comment on table auth.mfa_amr_claims is
   'Auth: authentication methods (password, otp) behind each session, for the amr claim.';
 
 -- Local stand-in only: one row per SMS code handed to the Send-SMS hook. Rate limits are counted
--- from these rows (per phone and per client IP), so tests backdate them instead of sleeping.
+-- from these rows (per project, phone and client IP), so tests backdate them instead of sleeping.
 create table auth.sms_sends (
   id bigint generated always as identity primary key,
   phone text not null,
   ip inet,
   sent_at timestamptz not null default now()
 );
+create index sms_sends_sent_at_idx on auth.sms_sends (sent_at);
 create index sms_sends_phone_sent_at_idx on auth.sms_sends (phone, sent_at);
-create index sms_sends_ip_sent_at_idx on auth.sms_sends (ip, sent_at);
 comment on table auth.sms_sends is
-  'Local Auth only: SMS codes sent, by phone and client IP; the source of the send rate limits.';
-
--- ============================================================================================
--- Grants
--- ============================================================================================
-
-grant all on auth.one_time_tokens, auth.mfa_amr_claims, auth.sms_sends to supabase_auth_admin;
+  'Local Auth only: SMS codes sent; the source of the per-project, per-phone and per-IP limits.';

@@ -341,4 +341,4 @@ grant execute on function public.expire_print_job_leases() to service_role;
 -- ============================================================================================
 
 -- The Pi agent listens for inserted/updated jobs.
-alter publication supabase_realtime add table public.print_jobs;
+select private.add_to_realtime_publication('public.print_jobs');

@@ -526,4 +526,4 @@ grant execute on function public.event_checkin_count(uuid) to anon, authenticate
 -- ============================================================================================
 
 -- Live check-in counts on the door screens.
-alter publication supabase_realtime add table public.check_ins;
+select private.add_to_realtime_publication('public.check_ins');

@@ -382,4 +382,4 @@ grant execute on function public.mark_conversation_read(uuid) to authenticated;
 -- ============================================================================================
 
 -- The inbox listens to both tables; blast snapshot rows (blast_recipients) stay out of it.
-alter publication supabase_realtime add table public.conversations, public.messages;
+select private.add_to_realtime_publication('public.conversations', 'public.messages');

@@ -274,4 +274,4 @@ create policy "Organizers can read blast recipients" on public.blast_recipients
 -- Realtime
 -- ============================================================================================
 
-alter publication supabase_realtime add table public.blasts;
+select private.add_to_realtime_publication('public.blasts');

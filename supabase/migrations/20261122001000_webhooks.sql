@@ -534,7 +534,8 @@ set search_path = ''
 as $$
 declare
   v_settings public.messaging_settings := private.messaging_settings();
-  v_phone text := private.normalize_phone(event -> 'user' ->> 'phone');
+  -- sms.phone is the destination: on a phone change user.phone is still the old number.
+  v_phone text := private.normalize_phone(coalesce(event -> 'sms' ->> 'phone', event -> 'user' ->> 'phone'));
   v_otp text := event -> 'sms' ->> 'otp';
   v_sender public.senders;
   v_contact_id uuid;
@@ -542,7 +543,7 @@ declare
 begin
   if v_phone is null or v_phone !~ '^\+[1-9][0-9]{6,14}$' or coalesce(v_otp, '') = '' then
     return jsonb_build_object('error', jsonb_build_object('http_code', 400,
-      'message', 'The hook needs user.phone (E.164) and sms.otp.'));
+      'message', 'The hook needs sms.phone (E.164) and sms.otp.'));
   end if;
   select c.id into v_contact_id from public.contacts c where c.phone = v_phone;
   if private.current_consent(v_contact_id, 'sms') = 'opted_out' then
@@ -573,3 +574,5 @@ comment on function public.send_sms_hook(jsonb) is
   'Supabase Auth Send-SMS hook: queue the one-time code as a transactional SMS for the SMS worker. {} or {"error": {"http_code", "message"}}.';
 revoke execute on function public.send_sms_hook(jsonb) from public, anon, authenticated, service_role;
 grant execute on function public.send_sms_hook(jsonb) to supabase_auth_admin;
+-- Supabase's hook documentation: Auth must be able to look the function up in public.
+grant usage on schema public to supabase_auth_admin;

@@ -2,7 +2,11 @@
 
 The hook is a Postgres function in a test-only schema (`auth_tests`), configured through
 HM_AUTH_SMS_HOOK_URI exactly as a project would configure `public.send_sms_hook`. It records
-every event it receives and refuses numbers starting with 1555000 (to test hook errors).
+every event it receives and refuses destinations (`sms.phone`) starting with 1555000 (to test
+hook errors).
+
+The stack keeps hosted Supabase's project-wide limit of 30 SMS an hour; each test that sends
+codes starts a fresh hour (`fresh_sms_hour`), so tests never spend each other's budget.
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+from auth_helpers import HOOK_URI
 from supabase import Client, ClientOptions, create_client
 
 from devstack.stack.manager import LocalStack
 from devstack.testing import destroy_private_stack, new_private_stack
 
-HOOK_URI = "pg-functions://postgres/auth_tests/capture_sms"
 REFUSED_PREFIX = "1555000"
 
 CAPTURING_HOOK = f"""
@@ -28,8 +32,8 @@ create schema auth_tests;
 create table auth_tests.sms_events (
   id bigint generated always as identity primary key,
   event jsonb not null,
-  -- The role Auth switched to before calling (a definer does not change this setting).
-  called_as text not null default current_setting('role'),
+  -- The role Auth is logged in as when it calls (a definer does not change session_user).
+  called_as text not null default session_user,
   received_at timestamptz not null default now()
 );
 -- A definer so that supabase_auth_admin, which Auth runs hooks as, needs only EXECUTE.
@@ -37,7 +41,7 @@ create function auth_tests.capture_sms(event jsonb) returns jsonb
 language plpgsql security definer set search_path = ''
 as $$
 begin
-  if event -> 'user' ->> 'phone' like '{REFUSED_PREFIX}%' then
+  if event -> 'sms' ->> 'phone' like '{REFUSED_PREFIX}%' then
     return jsonb_build_object('error', jsonb_build_object('http_code', 400,
       'message', 'This number cannot receive SMS'));
   end if;
@@ -67,7 +71,18 @@ def stack() -> Iterator[LocalStack]:
 
 
 @pytest.fixture
-def unique_phone() -> Callable[[], str]:
+def fresh_sms_hour(stack: LocalStack) -> None:
+    """Move every SMS sent so far out of the last hour (and the last max_frequency), so this test
+    has the project's whole hourly SMS budget, as if it ran an hour after the previous one."""
+    with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
+        conn.execute(
+            "update auth.sms_sends set sent_at = sent_at - interval '1 hour'"
+            " where sent_at > now() - interval '1 hour'"
+        )
+
+
+@pytest.fixture
+def unique_phone(fresh_sms_hour: None) -> Callable[[], str]:
     """A fresh E.164 number (with '+', as users type it) from the 1-555-01xx fiction range."""
 
     def make() -> str:
@@ -86,14 +101,14 @@ def unique_ip() -> Callable[[], str]:
 
 @pytest.fixture
 def last_code(stack: LocalStack) -> Callable[[str], str | None]:
-    """The newest code the hook received for a phone ('+' optional). A phone change's code
-    goes to the user's `new_phone`, as in Supabase's hook event."""
+    """The newest code the hook was asked to text to a phone ('+' optional): the event's
+    `sms.phone`, which for a phone change is the new number."""
 
     def read(phone: str) -> str | None:
         with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
             row = conn.execute(
                 "select event -> 'sms' ->> 'otp' from auth_tests.sms_events"
-                " where coalesce(event -> 'user' ->> 'new_phone', event -> 'user' ->> 'phone') = %s"
+                " where event -> 'sms' ->> 'phone' = %s"
                 " order by id desc limit 1",
                 [phone.removeprefix("+")],
             ).fetchone()
@@ -103,9 +118,9 @@ def last_code(stack: LocalStack) -> Callable[[str], str | None]:
 
 
 @pytest.fixture
-def auth_client(stack: LocalStack) -> Iterator[Callable[..., Client]]:
+def auth_client(stack: LocalStack, fresh_sms_hour: None) -> Iterator[Callable[..., Client]]:
     """supabase-py sync clients; `ip` sets X-Forwarded-For so each test has its own address
-    for the per-IP SMS limit."""
+    for the per-IP limit."""
     http_clients: list[httpx.Client] = []
 
     def make(role: str = "anon", ip: str | None = None) -> Client:
@@ -138,7 +153,7 @@ def make_user(auth_client: Callable[..., Client]) -> Callable[..., dict[str, Any
 
 @pytest.fixture
 def db_exec(stack: LocalStack) -> Callable[..., list[tuple[Any, ...]]]:
-    """Run one statement as the superuser; returns its rows (empty when it has none)."""
+    """Run one statement as postgres (as a developer would); returns its rows, if any."""
 
     def run(query: str, params: Any = None) -> list[tuple[Any, ...]]:
         with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:

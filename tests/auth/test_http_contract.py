@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+from postgrest.exceptions import APIError
 from supabase import Client
 
 from devstack.stack.manager import LocalStack
@@ -125,6 +126,8 @@ create table if not exists public.auth_test_notes (
 create index if not exists auth_test_notes_owner_id_idx on public.auth_test_notes (owner_id);
 alter table public.auth_test_notes enable row level security;
 grant select, insert on public.auth_test_notes to authenticated;
+-- New tables in public get no default grants (hosted since 2026-10-30): say who may use it.
+grant select on public.auth_test_notes to service_role;
 drop policy if exists "Users can read own notes" on public.auth_test_notes;
 create policy "Users can read own notes" on public.auth_test_notes
   for select to authenticated using ((select auth.uid()) = owner_id);
@@ -159,4 +162,7 @@ def test_signed_in_user_reads_only_own_rows_through_postgrest(
 
     mine = alice_client.table("auth_test_notes").select("owner_id, body").execute().data
     assert mine == [{"owner_id": alice["id"], "body": "alice's"}]
-    assert auth_client().table("auth_test_notes").select("*").execute().data == []
+    # Nothing granted anon on this table: refused outright (no default grants in public).
+    with pytest.raises(APIError) as anon:
+        auth_client().table("auth_test_notes").select("*").execute()
+    assert anon.value.code == "42501"

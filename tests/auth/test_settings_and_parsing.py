@@ -10,7 +10,7 @@ import pytest
 
 from devstack.stack.auth.admin import parse_ban_duration
 from devstack.stack.auth.errors import AuthApiError
-from devstack.stack.auth.hooks import send_sms
+from devstack.stack.auth.hooks import hook_error, send_sms, send_sms_event
 from devstack.stack.auth.settings import AuthSettings, SmsHook, parse_seconds
 from devstack.stack.manager import LocalStack
 
@@ -20,6 +20,8 @@ OVERRIDES = (
     "HM_AUTH_SMS_OTP_EXPIRY",
     "HM_AUTH_SMS_MAX_FREQUENCY",
     "HM_AUTH_SMS_HOOK_URI",
+    "HM_AUTH_RATE_LIMIT_SMS_SENT",
+    "HM_AUTH_RATE_LIMIT_SIGN_IN_SIGN_UPS",
 )
 
 
@@ -36,10 +38,10 @@ def test_defaults_come_from_config_toml(clean_env: pytest.MonkeyPatch) -> None:
     assert settings.refresh_token_reuse_interval == 10
     assert settings.sms_max_frequency == 60
     assert settings.otp_length == 6
-    assert settings.otp_expiry == 300
+    assert settings.otp_expiry == 60  # hosted's SMS OTP expiry; the CLI has no key for it
     assert settings.otp_max_attempts == 5
-    assert settings.sms_max_per_hour == 5
-    assert settings.sms_max_per_ip_per_hour == 30
+    assert settings.sms_sent_per_hour == 30
+    assert settings.sign_in_sign_ups_per_5_minutes == 30
     assert settings.email_autoconfirm is True
     assert settings.phone_autoconfirm is False
     assert settings.sms_hook == SmsHook("public", "send_sms_hook")
@@ -49,8 +51,10 @@ def test_env_overrides(clean_env: pytest.MonkeyPatch) -> None:
     clean_env.setenv("HM_AUTH_JWT_EXPIRY", "600")
     clean_env.setenv("HM_AUTH_SMS_OTP_EXPIRY", "120")
     clean_env.setenv("HM_AUTH_SMS_HOOK_URI", "")
+    clean_env.setenv("HM_AUTH_RATE_LIMIT_SMS_SENT", "500")
     settings = AuthSettings.load()
     assert (settings.jwt_expiry, settings.otp_expiry, settings.sms_hook) == (600, 120, None)
+    assert settings.sms_sent_per_hour == 500
 
 
 @pytest.mark.parametrize(
@@ -89,5 +93,34 @@ async def test_without_a_hook_the_code_goes_to_the_stack_log(
 ) -> None:
     caplog.set_level(logging.WARNING, logger="hm.auth")
     async with await psycopg.AsyncConnection.connect(stack.config.db_url()) as conn:
-        await send_sms(conn, None, {"id": "x", "phone": "15550123456"}, "15550123456", "424242")
+        await send_sms(
+            conn, None, {"id": "x", "phone": "15550123456"}, "15550123456", "424242", None
+        )
     assert "SMS code for +15550123456: 424242" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (None, None),
+        ({}, None),
+        ({"error": {"http_code": 400}}, None),  # no message: Supabase Auth sees no error
+        ({"error": {"http_code": 403, "message": "No"}}, (403, "unknown", "No")),
+        ({"error": {"message": "Down"}}, (500, "unexpected_failure", "Down")),
+        ("text", (500, "unexpected_failure", "Error unmarshaling JSON output.")),
+    ],
+)
+def test_hook_answers_map_as_supabase_auth_maps_them(
+    answer: object, expected: tuple[int, str, str] | None
+) -> None:
+    error = hook_error(answer)
+    got = None if error is None else (error.status, error.error_code, error.message)
+    assert got == expected
+
+
+def test_send_sms_event_is_supabase_auths_shape() -> None:
+    event = send_sms_event({"id": "u", "phone": "15550000001"}, "15550000002", "123456", None)
+    assert event["sms"] == {"otp": "123456", "phone": "15550000002"}
+    assert event["metadata"]["name"] == "send-sms"
+    assert "ip_address" not in event["metadata"]
+    assert event["metadata"]["time"].endswith("Z")

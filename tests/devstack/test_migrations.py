@@ -13,6 +13,8 @@ import pytest
 from devstack.db import migrations
 from devstack.stack.config import SUPABASE_DIR
 from devstack.stack.manager import LocalStack
+from devstack.stack.postgres import SUPERUSER
+from hm.errors import HmError
 
 
 @pytest.fixture
@@ -116,3 +118,128 @@ def test_project_seed_applies_on_the_migrated_schema(stack: LocalStack) -> None:
         for seed_file in migrations.seed_files(SUPABASE_DIR):
             migrations.run_file(conn, seed_file)
         conn.rollback()
+
+
+# ------------------------------------------------------------------ as strict as hosted Supabase
+
+
+def test_migrations_run_as_a_role_shaped_like_hosted_postgres(stack: LocalStack) -> None:
+    [(user, superuser, auth_admin, storage_admin, bypassrls)] = rows(
+        stack.config.db_url(),
+        "select current_user, r.rolsuper,"
+        " pg_has_role(current_user, 'supabase_auth_admin', 'member'),"
+        " pg_has_role(current_user, 'supabase_storage_admin', 'member'), r.rolbypassrls"
+        " from pg_roles r where r.rolname = current_user",
+    )
+    assert (user, superuser, auth_admin, storage_admin, bypassrls) == (
+        "postgres",
+        False,
+        False,
+        False,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("sql", "refusal"),
+    [
+        pytest.param(
+            "create function public.f() returns event_trigger language plpgsql"
+            " as $$ begin end $$;\n"
+            "create event trigger t on ddl_command_end execute function public.f();",
+            "permission denied to create event trigger",
+            id="needs superuser",
+        ),
+        pytest.param(
+            "alter table auth.users add column nickname text;",
+            "must be owner of table users",
+            id="alters Auth's table",
+        ),
+        pytest.param(
+            "delete from storage.objects where bucket_id = 'avatars';",
+            "Direct deletion from storage tables is not allowed",
+            id="deletes Storage rows in SQL",
+        ),
+        pytest.param(
+            "set local role supabase_auth_admin;",
+            'permission denied to set role "supabase_auth_admin"',
+            id="acts as Auth's role",
+        ),
+    ],
+)
+def test_a_migration_hosted_would_refuse_fails_locally(
+    stack: LocalStack, tmp_path: Path, sql: str, refusal: str
+) -> None:
+    path = write(tmp_path, "20260101000000_too_much.sql", sql)
+    with psycopg.connect(stack.config.db_url()) as conn:
+        with pytest.raises(migrations.MigrationError) as refused:
+            migrations.run_file(conn, path)
+        conn.rollback()
+    assert refusal in str(refused.value)
+
+
+def test_new_tables_in_public_get_no_default_grants(stack: LocalStack, tmp_path: Path) -> None:
+    """Hosted since 2026-10-30: a table is reachable through the API only if a migration grants
+    it, so one that forgets the grant fails its tests locally too."""
+    path = write(
+        tmp_path,
+        "20260101000000_forgotten_grant.sql",
+        "create table public.forgotten (id bigint generated always as identity primary key);",
+    )
+    with psycopg.connect(stack.config.db_url()) as conn:
+        migrations.run_file(conn, path)
+        privileges = conn.execute(
+            "select r.rolname, has_table_privilege(r.rolname, 'public.forgotten', 'select'),"
+            " has_sequence_privilege(r.rolname, 'public.forgotten_id_seq', 'usage')"
+            " from unnest(array['anon', 'authenticated', 'service_role']) r(rolname)"
+        ).fetchall()
+        conn.rollback()
+    assert privileges == [
+        ("anon", False, False),
+        ("authenticated", False, False),
+        ("service_role", False, False),
+    ]
+
+
+def test_text_sorts_as_on_hosted(stack: LocalStack) -> None:
+    """Hosted databases use en_US.UTF-8: 'a' < 'B' (in C.UTF-8 every capital comes first)."""
+    assert rows(
+        stack.config.db_url(),
+        "select datcollate, 'a' < 'B', array_agg(w order by w)"
+        " from pg_database, (values ('b'), ('B'), ('a')) words(w)"
+        " where datname = current_database() group by datcollate",
+    ) == [("en_US.UTF-8", True, ["a", "b", "B"])]
+
+
+def test_realtime_publication_lines_tolerate_tables_already_in_it(stack: LocalStack) -> None:
+    """A project whose tables Realtime already streams (switched on in the dashboard) must not
+    fail its push: every statement adding to supabase_realtime runs again, on members, cleanly."""
+    publishing = [
+        statement
+        for migration in migrations.discover(SUPABASE_DIR / "migrations")
+        for _, statement in migrations.split_statements(migration.path.read_text())
+        if "select private.add_to_realtime_publication(" in statement
+    ]
+    assert len(publishing) == 4
+    with psycopg.connect(stack.config.db_url()) as conn:
+        before = conn.execute("select count(*) from pg_publication_tables").fetchone()
+        for statement in publishing:
+            conn.execute(statement.encode())
+        after = conn.execute("select count(*) from pg_publication_tables").fetchone()
+        conn.rollback()
+    assert before == after
+
+
+def test_a_database_with_a_superuser_postgres_is_refused(stack: LocalStack) -> None:
+    """A cluster made before the platform matched hosted would let superuser-only migrations
+    pass; `hm stack up` refuses it and names the fix."""
+    admin = stack.config.db_url(SUPERUSER)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("alter role postgres superuser")
+    try:
+        with pytest.raises(HmError) as refused:
+            stack.postgres.apply_platform()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute("alter role postgres nosuperuser")
+    assert "hm stack reset" in str(refused.value)

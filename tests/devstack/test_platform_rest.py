@@ -14,6 +14,7 @@ from supabase import AClient, AsyncClientOptions, Client, acreate_client
 
 from devstack.stack.manager import LocalStack
 from devstack.testing import wait_for_table_in_rest
+from tests.polling import wait_for
 
 FIXTURE_TABLE = """
 create table if not exists public.platform_notes (
@@ -22,6 +23,10 @@ create table if not exists public.platform_notes (
   body text not null
 );
 alter table public.platform_notes enable row level security;
+-- New tables in public get no default grants (hosted since 2026-10-30): grant what the API uses.
+grant select on public.platform_notes to anon;
+grant select, insert on public.platform_notes to authenticated;
+grant all on public.platform_notes to service_role;
 drop policy if exists "Users can read own notes" on public.platform_notes;
 create policy "Users can read own notes" on public.platform_notes
   for select to authenticated using ((select auth.uid()) = owner_id);
@@ -149,3 +154,40 @@ async def test_async_client(
         client.postgrest.auth(make_token(alice))
         rows = await client.table("platform_notes").select("body").execute()
     assert len(rows.data) == 2
+
+
+def _rpc_status(stack: LocalStack, function: str) -> tuple[int, str | None]:
+    response = httpx.post(
+        f"{stack.config.api_url}/rest/v1/rpc/{function}",
+        headers={"apikey": stack.config.anon_key},
+        json={},
+    )
+    body = response.json() if response.content else None
+    return response.status_code, body.get("code") if isinstance(body, dict) else None
+
+
+def test_ddl_reloads_the_schema_cache_without_a_notify(stack: LocalStack) -> None:
+    """Hosted's event triggers pgrst_ddl_watch / pgrst_drop_watch notify PostgREST after DDL:
+    a function made in the SQL editor is callable at once, and gone once dropped."""
+    function = f"platform_fresh_{uuid.uuid4().hex[:8]}"
+    assert _rpc_status(stack, function) == (404, "PGRST202")
+    with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
+        conn.execute(
+            f"create function public.{function}() returns text language sql stable"
+            f" set search_path = '' as $$ select 'fresh' $$;"
+            f" grant execute on function public.{function}() to anon"
+        )
+    wait_for(
+        lambda: _rpc_status(stack, function),
+        lambda got: got[0] == 200,
+        seconds=10,
+        what=f"{function} served without a notify",
+    )
+    with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
+        conn.execute(f"drop function public.{function}()")
+    wait_for(
+        lambda: _rpc_status(stack, function),
+        lambda got: got == (404, "PGRST202"),
+        seconds=10,
+        what=f"{function} gone without a notify",
+    )

@@ -101,6 +101,14 @@ def weak_password(min_length: int) -> AuthApiError:
     )
 
 
+def sms_project_limit_reached() -> AuthApiError:
+    return AuthApiError(429, "over_sms_send_rate_limit", "SMS rate limit exceeded")
+
+
+def request_rate_limited() -> AuthApiError:
+    return AuthApiError(429, "over_request_rate_limit", "Request rate limit reached")
+
+
 def sms_rate_limited(retry_after_seconds: int) -> AuthApiError:
     return AuthApiError(
         429,

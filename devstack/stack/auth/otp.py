@@ -2,8 +2,9 @@
 
 A code is `otp_length` random digits, stored only as GoTrue's hash sha224(phone || code) in
 auth.one_time_tokens, valid `otp_expiry` seconds, and spent after `otp_max_attempts` wrong
-guesses. Sends are limited per phone (one per `sms_max_frequency` seconds, `sms_max_per_hour`
-an hour) and per client IP (`sms_max_per_ip_per_hour`), counted from auth.sms_sends rows.
+guesses. Sends are limited as hosted Supabase Auth limits them, in its order: per client IP
+(`sign_in_sign_ups_per_5_minutes`), per phone (one per `sms_max_frequency` seconds) and for the
+whole project (`sms_sent_per_hour`), counted from auth.sms_sends rows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ import math
 import secrets
 
 from devstack.stack.auth.db import Connection, execute, fetch_one
-from devstack.stack.auth.errors import sms_rate_limited
+from devstack.stack.auth.errors import (
+    request_rate_limited,
+    sms_project_limit_reached,
+    sms_rate_limited,
+)
 from devstack.stack.auth.settings import AuthSettings
 
 
@@ -37,32 +42,32 @@ async def lock_phone(conn: Connection, phone: str) -> None:
 async def check_send_limits(
     conn: Connection, settings: AuthSettings, phone: str, ip: str | None
 ) -> None:
-    """Raise over_sms_send_rate_limit (429) when this send would exceed a limit."""
+    """Raise 429 when this send would exceed a limit. Holds the project's send lock until the
+    transaction ends, so concurrent requests for different phones cannot all take the last
+    code of the hour (phone lock first, then project lock: one order, no deadlock)."""
     await lock_phone(conn, phone)
+    await execute(conn, "select pg_advisory_xact_lock(hashtextextended('hm-auth-sms', 0))")
     usage = await fetch_one(
         conn,
         """
         select
+          count(*) filter (where ip = %(ip)s::inet and sent_at > now() - interval '5 minutes')
+            as ip_sends,
           extract(epoch from max(sent_at) filter (where phone = %(phone)s)
             + make_interval(secs => %(frequency)s) - now()) as frequency_wait,
-          count(*) filter (where phone = %(phone)s) as phone_sends,
-          extract(epoch from min(sent_at) filter (where phone = %(phone)s)
-            + interval '1 hour' - now()) as phone_wait,
-          count(*) filter (where ip = %(ip)s::inet) as ip_sends,
-          extract(epoch from min(sent_at) filter (where ip = %(ip)s::inet)
-            + interval '1 hour' - now()) as ip_wait
+          count(*) as project_sends
         from auth.sms_sends
-        where (phone = %(phone)s or ip = %(ip)s::inet) and sent_at > now() - interval '1 hour'
+        where sent_at > now() - interval '1 hour'
         """,
         {"phone": phone, "ip": ip, "frequency": settings.sms_max_frequency},
     )
     assert usage is not None  # an aggregate always yields a row
+    if ip is not None and usage["ip_sends"] >= settings.sign_in_sign_ups_per_5_minutes:
+        raise request_rate_limited()
     if usage["frequency_wait"] is not None and usage["frequency_wait"] > 0:
         raise sms_rate_limited(math.ceil(usage["frequency_wait"]))
-    if usage["phone_sends"] >= settings.sms_max_per_hour:
-        raise sms_rate_limited(math.ceil(usage["phone_wait"]))
-    if ip is not None and usage["ip_sends"] >= settings.sms_max_per_ip_per_hour:
-        raise sms_rate_limited(math.ceil(usage["ip_wait"]))
+    if usage["project_sends"] >= settings.sms_sent_per_hour:
+        raise sms_project_limit_reached()
 
 
 async def record_send(conn: Connection, phone: str, ip: str | None) -> int:

@@ -87,7 +87,9 @@ async def send_phone_code(
     send_id = await otp.record_send(conn, phone, client.ip)
     fresh = await fetch_user(conn, str(user["id"]))
     assert fresh is not None
-    await hooks.send_sms(conn, settings.sms_hook, await user_json(conn, fresh), phone, code)
+    await hooks.send_sms(
+        conn, settings.sms_hook, await user_json(conn, fresh), phone, code, client.ip
+    )
     return send_id
 
 

@@ -78,8 +78,14 @@ class AuthService:
     def __init__(self, context: GatewayContext, keys: ApiKeyCheck) -> None:
         config = context.config
         self.settings = AuthSettings.load()
+        # Supabase Auth's own role, as GoTrue logs in: it owns the auth tables, and the
+        # Send-SMS hook runs with exactly its rights.
         self.pool = AsyncConnectionPool(
-            config.db_url(), min_size=1, max_size=10, kwargs={"autocommit": True}, open=False
+            config.db_url("supabase_auth_admin"),
+            min_size=1,
+            max_size=10,
+            kwargs={"autocommit": True},
+            open=False,
         )
         issuer = Issuer(
             secret=config.jwt_secret, url=config.api_url + PREFIX, settings=self.settings

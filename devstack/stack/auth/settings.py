@@ -1,24 +1,26 @@
 """What the local Auth service reads from `supabase/config.toml` [auth], with env overrides.
 
-Only keys the Supabase CLI itself knows are read from config.toml (it rejects others); the
-limits it has no key for are environment-only. All variables are optional.
+Only keys the Supabase CLI itself knows are read from config.toml (it rejects others); what it
+has no key for is environment-only. Every default is hosted Supabase Auth's. All variables are
+optional.
 
-| variable                              | config.toml                           | default |
-|---------------------------------------|---------------------------------------|---------|
-| HM_AUTH_JWT_EXPIRY                    | [auth] jwt_expiry                     | 3600    |
-| HM_AUTH_REFRESH_TOKEN_REUSE_INTERVAL  | [auth] refresh_token_reuse_interval   | 10      |
-| HM_AUTH_SMS_MAX_FREQUENCY (seconds)   | [auth.sms] max_frequency ("60s")      | 60      |
-| HM_AUTH_SMS_MAX_PER_IP_PER_HOUR       | [auth.rate_limit] sms_sent (1)        | 30      |
-| HM_AUTH_SMS_HOOK_URI ("" = no hook)   | [auth.hook.send_sms] uri, if enabled  | none    |
-| HM_AUTH_SMS_OTP_LENGTH                | —                                     | 6       |
-| HM_AUTH_SMS_OTP_EXPIRY (seconds)      | —                                     | 300     |
-| HM_AUTH_SMS_OTP_MAX_ATTEMPTS          | —                                     | 5       |
-| HM_AUTH_SMS_MAX_PER_HOUR (per phone)  | —                                     | 5       |
+| variable                                | config.toml                              | default |
+|-----------------------------------------|------------------------------------------|---------|
+| HM_AUTH_JWT_EXPIRY                      | [auth] jwt_expiry                        | 3600    |
+| HM_AUTH_REFRESH_TOKEN_REUSE_INTERVAL    | [auth] refresh_token_reuse_interval      | 10      |
+| HM_AUTH_SMS_MAX_FREQUENCY (seconds)     | [auth.sms] max_frequency ("60s")         | 60      |
+| HM_AUTH_RATE_LIMIT_SMS_SENT (per hour)  | [auth.rate_limit] sms_sent (1)           | 30      |
+| HM_AUTH_RATE_LIMIT_SIGN_IN_SIGN_UPS     | [auth.rate_limit] sign_in_sign_ups (2)   | 30      |
+| HM_AUTH_SMS_HOOK_URI ("" = no hook)     | [auth.hook.send_sms] uri, if enabled     | none    |
+| HM_AUTH_SMS_OTP_LENGTH                  | — (dashboard: SMS OTP length)            | 6       |
+| HM_AUTH_SMS_OTP_EXPIRY (seconds)        | — (dashboard: SMS OTP expiry)            | 60      |
+| HM_AUTH_SMS_OTP_MAX_ATTEMPTS            | — (local stand-in only)                  | 5       |
 
-(1) Hosted Supabase applies sms_sent to the whole project; the local stand-in counts it per
-client IP. Signup and autoconfirm follow [auth] enable_signup, [auth.email] and [auth.sms]
-enable_signup / enable_confirmations. Without a Send-SMS hook the code is written to the
-gateway's log (the stack log).
+(1) For the whole project, as hosted (GoTrue's RATE_LIMIT_SMS_SENT): the 31st code in an hour
+is refused whoever asks. (2) Per client IP in 5 minutes (GoTrue's RATE_LIMIT_OTP); the local
+stand-in counts the codes sent to that IP. Signup and autoconfirm follow [auth] enable_signup,
+[auth.email] and [auth.sms] enable_signup / enable_confirmations. Without a Send-SMS hook the
+code is written to the gateway's log (the stack log).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from typing import Any
 from devstack.stack.config import SUPABASE_DIR
 
 _HOOK_URI = re.compile(
-    r"^pg-functions://[^/]+/(?P<schema>[A-Za-z_][\w$]*)/(?P<function>[A-Za-z_][\w$]*)$"
+    r"^pg-functions://(?P<database>[^/]+)/(?P<schema>[A-Za-z_][\w$]*)/(?P<function>[A-Za-z_][\w$]*)$"
 )
 # Go's time.ParseDuration syntax, which config.toml durations and GoTrue's ban_duration use.
 _GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
@@ -54,13 +56,19 @@ class SmsHook:
 
     schema: str
     function: str
+    database: str = "postgres"
 
     @classmethod
     def parse(cls, uri: str) -> SmsHook:
         match = _HOOK_URI.match(uri)
         if not match:
             raise ValueError(f"unsupported Send-SMS hook URI {uri!r} (want pg-functions://…)")
-        return cls(match["schema"], match["function"])
+        return cls(match["schema"], match["function"], match["database"])
+
+    @property
+    def uri(self) -> str:
+        """The URI as configured; Supabase Auth names it in its error when the hook fails."""
+        return f"pg-functions://{self.database}/{self.schema}/{self.function}"
 
 
 @dataclass(frozen=True)
@@ -73,11 +81,11 @@ class AuthSettings:
     phone_signup: bool = True
     phone_autoconfirm: bool = False
     otp_length: int = 6
-    otp_expiry: int = 300
+    otp_expiry: int = 60
     otp_max_attempts: int = 5
     sms_max_frequency: int = 60
-    sms_max_per_hour: int = 5
-    sms_max_per_ip_per_hour: int = 30
+    sms_sent_per_hour: int = 30
+    sign_in_sign_ups_per_5_minutes: int = 30
     sms_hook: SmsHook | None = None
     password_min_length: int = 6
 
@@ -88,6 +96,7 @@ class AuthSettings:
             with config_file.open("rb") as handle:
                 auth = tomllib.load(handle).get("auth", {})
         email, sms = auth.get("email", {}), auth.get("sms", {})
+        rate_limit = auth.get("rate_limit", {})
         hook = auth.get("hook", {}).get("send_sms", {})
         hook_uri = str(hook.get("uri", "")) if hook.get("enabled", False) else ""
         hook_uri = os.environ.get("HM_AUTH_SMS_HOOK_URI", hook_uri)
@@ -102,14 +111,14 @@ class AuthSettings:
             phone_signup=bool(auth.get("enable_signup", True) and sms.get("enable_signup", True)),
             phone_autoconfirm=not sms.get("enable_confirmations", False),
             otp_length=_int("HM_AUTH_SMS_OTP_LENGTH", 6),
-            otp_expiry=_int("HM_AUTH_SMS_OTP_EXPIRY", 300),
+            otp_expiry=_int("HM_AUTH_SMS_OTP_EXPIRY", 60),
             otp_max_attempts=_int("HM_AUTH_SMS_OTP_MAX_ATTEMPTS", 5),
             sms_max_frequency=_int(
                 "HM_AUTH_SMS_MAX_FREQUENCY", parse_seconds(str(sms.get("max_frequency", "60s")))
             ),
-            sms_max_per_hour=_int("HM_AUTH_SMS_MAX_PER_HOUR", 5),
-            sms_max_per_ip_per_hour=_int(
-                "HM_AUTH_SMS_MAX_PER_IP_PER_HOUR", auth.get("rate_limit", {}).get("sms_sent", 30)
+            sms_sent_per_hour=_int("HM_AUTH_RATE_LIMIT_SMS_SENT", rate_limit.get("sms_sent", 30)),
+            sign_in_sign_ups_per_5_minutes=_int(
+                "HM_AUTH_RATE_LIMIT_SIGN_IN_SIGN_UPS", rate_limit.get("sign_in_sign_ups", 30)
             ),
             sms_hook=SmsHook.parse(hook_uri) if hook_uri else None,
         )

@@ -306,8 +306,11 @@ class StorageDb:
 async def storage_transaction(
     pool: AsyncConnectionPool, caller: Caller
 ) -> AsyncIterator[StorageDb]:
-    """One transaction for one request; any error rolls back everything it wrote."""
+    """One transaction for one request; any error rolls back everything it wrote. Like Supabase
+    Storage's request scope, it lifts storage.protect_delete's ban on SQL deletes for its own
+    statements only: the API removes the file with the row, a bare SQL delete would not."""
     async with pool.connection() as conn, conn.transaction():
+        await conn.execute("select set_config('storage.allow_delete_query', 'true', true)")
         yield StorageDb(conn, caller)
 
 

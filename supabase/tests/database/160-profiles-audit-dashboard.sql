@@ -1,6 +1,6 @@
 -- Profiles and storage buckets, the audit log, and the dashboard views, per role.
 begin;
-select plan(52);
+select plan(53);
 select tests.clear_people_data();
 
 select tests.make_people_cast();
@@ -57,6 +57,11 @@ select is((select count(*)::int from storage.objects where bucket_id = 'avatars'
 select throws_ok($$insert into storage.objects (bucket_id, name) values ('avatars', 'anon/me.png')$$, '42501', null,
   'anon cannot upload');
 select tests.act_as('volunteer');
+select throws_ok($$delete from storage.objects where bucket_id = 'avatars'$$, '42501',
+  'Direct deletion from storage tables is not allowed. Use the Storage API instead.',
+  'a direct SQL delete from storage.objects is refused, as on hosted Supabase');
+-- From here on, delete as the Storage API does: it allows its own statement, RLS still decides.
+do $$ begin perform set_config('storage.allow_delete_query', 'true', true); end $$;
 select is(tests.row_count($$delete from storage.objects where bucket_id = 'avatars'$$), 0, 'others cannot delete my avatar');
 select throws_ok($$insert into storage.objects (bucket_id, name) values ('attachments', 'x/file.pdf')$$, '42501', null,
   'volunteers cannot upload attachments');

@@ -21,7 +21,8 @@ create table public.{table} (
   at timestamptz not null default now()
 );
 comment on table public.{table} is 'Realtime test fixture';
-grant select on public.{table} to anon, authenticated;
+-- No default grants in public (hosted since 2026-10-30): every API role is granted here.
+grant select on public.{table} to anon, authenticated, service_role;
 alter table public.{table} enable row level security;
 create policy "Owners can read their rows" on public.{table}
   for select to authenticated using (owner = (select auth.uid()));

@@ -59,7 +59,10 @@ create policy "Organizers can add attachments (storage tests)" on storage.object
                   in ('organizer', 'admin'));
 """
 
+# Deleting storage rows in SQL is refused (storage.protect_delete) unless the session says it is
+# the Storage API; this cleanup removes test rows whose files the tests already removed.
 CLEANUP_SQL = """
+select set_config('storage.allow_delete_query', 'true', false);
 drop policy "Anyone can see avatars (storage tests)" on storage.objects;
 drop policy "Users can read their own folder (storage tests)" on storage.objects;
 drop policy "Users can upload into their own folder (storage tests)" on storage.objects;
