@@ -52,13 +52,29 @@ class OutboundMessage:
 
 @dataclass(frozen=True)
 class UnresolvedSend:
-    """A message left in `sending`: the provider may or may not have it."""
+    """One attempt of a message left in `sending`: the provider may or may not have it."""
 
     id: str
     channel: str
     to_address: str
     body: str
+    attempt: int
     send_started_at: datetime | None
+    from_number: str | None = None
+    messaging_service_sid: str | None = None
+
+
+@dataclass(frozen=True)
+class SentLookup:
+    """What identifies one attempt of a text at the provider: recipient, text, our sender, and the
+    time window its request could have been created in (Twilio's create has no idempotency key)."""
+
+    to: str
+    body: str
+    from_number: str | None
+    messaging_service_sid: str | None
+    since: datetime
+    until: datetime
 
 
 class ProviderThrottled(Exception):
@@ -93,8 +109,9 @@ class SmsSender(Protocol):
     async def send(self, message: OutboundMessage, status_callback: str) -> tuple[str, str]:
         """Create the text; returns (provider id, provider status). Raises the Provider* errors."""
 
-    async def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        """The provider id of a text to `to` with `body` created since `since`, if one exists."""
+    async def find_sent(self, lookup: SentLookup) -> list[str]:
+        """Provider ids of outbound texts matching `lookup`, oldest first (more than one when the
+        same text went to the same number more than once in the window)."""
 
 
 class EmailSender(Protocol):
@@ -139,7 +156,11 @@ class OutboxStore(Protocol):
 
     async def list_unresolved(self, older_than_seconds: int) -> list[UnresolvedSend]: ...
 
-    async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None: ...
+    async def resolve_unresolved(
+        self, message_id: str, attempt: int, provider_ids: list[str]
+    ) -> str:
+        """Settle `attempt` (a compare-and-set): the first of `provider_ids` no other message
+        holds makes it sent, none queues it again; 'stale' when the message moved on."""
 
     async def queue_depth(self, channel: str) -> int: ...
 

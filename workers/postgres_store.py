@@ -95,7 +95,7 @@ class PostgresOutboxStore:
 
     async def list_unresolved(self, older_than_seconds: int) -> list[UnresolvedSend]:
         rows = await self._rows(
-            "select * from public.list_unresolved_sends(%s)", (older_than_seconds,)
+            "select * from public.list_unresolved_sends_v2(%s)", (older_than_seconds,)
         )
         return [
             UnresolvedSend(
@@ -103,13 +103,22 @@ class PostgresOutboxStore:
                 channel=str(row["channel"]),
                 to_address=str(row["to_address"]),
                 body=str(row.get("body") or ""),
+                attempt=int(row["attempts"]),
                 send_started_at=row.get("send_started_at"),
+                from_number=row.get("from_number"),
+                messaging_service_sid=row.get("messaging_service_sid"),
             )
             for row in rows
         ]
 
-    async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None:
-        await self._rows("select public.resolve_unresolved_send(%s, %s)", (message_id, provider_id))
+    async def resolve_unresolved(
+        self, message_id: str, attempt: int, provider_ids: list[str]
+    ) -> str:
+        outcome = await self._value(
+            "select public.resolve_unresolved_send_v2(%s, %s, %s::text[])",
+            (message_id, attempt, provider_ids),
+        )
+        return str(outcome)
 
     async def queue_depth(self, channel: str) -> int:
         value = await self._value(

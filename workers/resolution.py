@@ -1,6 +1,14 @@
 """Resolve ambiguous sends: messages left in `sending` by a 5xx, a timeout, a dropped answer or
 a worker that died mid-call. Twilio's Messages create has no idempotency key, so a blind retry
-could text someone twice; instead we ask Twilio whether it has the text, then complete or retry."""
+could text someone twice; instead we ask Twilio whether it has the text, then complete or retry.
+
+Two rules keep the resolver from causing the duplicate it exists to prevent:
+- the lookup is bounded by the attempt's sender and the time its request could have been created
+  in, and the database never takes a provider id another message already holds, so an identical
+  earlier text to the same number is not mistaken for this one;
+- the settle is a compare-and-set on the attempt the list showed: if the message was settled and
+  sent again meanwhile (by a status callback, another resolver, another worker), the database
+  answers 'stale' and nothing changes."""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from workers.metrics import UNRESOLVED
-from workers.ports import OutboxStore, SmsSender
+from workers.ports import OutboxStore, SentLookup, SmsSender, UnresolvedSend
 
 log = logging.getLogger(__name__)
 
@@ -16,12 +24,35 @@ log = logging.getLogger(__name__)
 # usually settle it first, so only a send this old is handed back for a retry.
 EMAIL_GIVE_UP_SECONDS = 600
 
+# Our database's clock and Twilio's may disagree by this much (both keep NTP time).
+CLOCK_SKEW = timedelta(seconds=5)
+
+
+def lookup_for(send: UnresolvedSend, request_timeout: timedelta) -> SentLookup:
+    """The provider lookup of one attempt: created between its start and its request's timeout."""
+    started = send.send_started_at or datetime.now(UTC)
+    return SentLookup(
+        to=send.to_address,
+        body=send.body,
+        from_number=send.from_number,
+        messaging_service_sid=send.messaging_service_sid,
+        since=started - CLOCK_SKEW,
+        until=started + request_timeout + CLOCK_SKEW,
+    )
+
 
 class AmbiguousSendResolver:
-    def __init__(self, store: OutboxStore, sms: SmsSender | None, older_than_seconds: int) -> None:
+    def __init__(
+        self,
+        store: OutboxStore,
+        sms: SmsSender | None,
+        older_than_seconds: int,
+        request_timeout_seconds: float,
+    ) -> None:
         self.store = store
         self.sms = sms
         self.older_than_seconds = older_than_seconds
+        self.request_timeout = timedelta(seconds=request_timeout_seconds)
 
     async def resolve_once(self) -> int:
         """Settle every send older than the threshold; returns how many were settled."""
@@ -30,16 +61,23 @@ class AmbiguousSendResolver:
         settled = 0
         now = datetime.now(UTC)
         for send in unresolved:
-            context = {"message_id": send.id, "channel": send.channel}
-            since = send.send_started_at or now - timedelta(hours=1)
+            context = {"message_id": send.id, "channel": send.channel, "attempt": send.attempt}
             if send.channel == "sms" and self.sms is not None:
-                provider_id = await self.sms.find_sent(send.to_address, send.body, since)
-            elif send.channel == "email" and (now - since).total_seconds() > EMAIL_GIVE_UP_SECONDS:
-                provider_id = None
+                candidates = await self.sms.find_sent(lookup_for(send, self.request_timeout))
+            elif (
+                send.channel == "email"
+                and (now - (send.send_started_at or now)).total_seconds() > EMAIL_GIVE_UP_SECONDS
+            ):
+                candidates = []
             else:
                 continue
-            await self.store.resolve_unresolved(send.id, provider_id)
-            settled += 1
-            outcome = f"found {provider_id}" if provider_id else "not at the provider: retried"
-            log.info("ambiguous send resolved: %s", outcome, extra=context)
+            outcome = await self.store.resolve_unresolved(send.id, send.attempt, candidates)
+            if outcome != "stale":
+                settled += 1
+            log.info(
+                "ambiguous send resolved: %s (%d candidates at the provider)",
+                outcome,
+                len(candidates),
+                extra=context,
+            )
         return settled

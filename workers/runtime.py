@@ -119,7 +119,12 @@ async def run_worker(settings: WorkerSettings) -> None:
             if "sms" in channels
             else None,
             EmailDelivery(outbox, email_sender) if "email" in channels else None,
-            AmbiguousSendResolver(store, sms_sender, settings.worker_ambiguous_after_seconds),
+            AmbiguousSendResolver(
+                store,
+                sms_sender,
+                settings.worker_ambiguous_after_seconds,
+                settings.worker_provider_timeout_seconds,
+            ),
         )
         running = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):

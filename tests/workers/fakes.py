@@ -12,6 +12,7 @@ from workers.ports import (
     ProviderAmbiguous,
     ProviderRejected,
     ProviderThrottled,
+    SentLookup,
     SentResult,
     UnresolvedSend,
 )
@@ -51,8 +52,11 @@ class RecordingStore:
     async def list_unresolved(self, older_than_seconds: int) -> list[UnresolvedSend]:
         return []
 
-    async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None:
-        self.calls.append(("resolve", (message_id, provider_id)))
+    async def resolve_unresolved(
+        self, message_id: str, attempt: int, provider_ids: list[str]
+    ) -> str:
+        self.calls.append(("resolve", (message_id, attempt, tuple(provider_ids))))
+        return "sent" if provider_ids else "requeued"
 
     async def queue_depth(self, channel: str) -> int:
         return 0
@@ -93,8 +97,8 @@ class ScriptedSms:
         self.sent.append(message.id)
         return f"SM{len(self.sent):032d}", "queued"
 
-    async def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        return None
+    async def find_sent(self, lookup: SentLookup) -> list[str]:
+        return []
 
 
 __all__ = [
