@@ -11,7 +11,7 @@ from typing import Any
 from postgrest.types import CountMethod
 from supabase import AsyncClient
 
-from workers.ports import OutboundMessage, SentResult, UnresolvedSend
+from workers.ports import AutomationRun, OutboundMessage, SentResult, UnresolvedSend
 
 
 class SupabaseOutboxStore:
@@ -108,6 +108,10 @@ class SupabaseOutboxStore:
             {"p_message_id": message_id, "p_attempt": attempt, "p_provider_ids": provider_ids},
         )
         return str(outcome)
+
+    async def run_due_automations(self) -> list[AutomationRun]:
+        rows = await self._rpc("run_due_automations", {})
+        return [AutomationRun.from_row(row) for row in rows or []]
 
     async def queue_depth(self, channel: str) -> int:
         """Messages of `channel` waiting in the outbox (blast recipients not yet materialised are

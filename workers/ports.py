@@ -183,6 +183,34 @@ class DeliveryOutbox(Protocol):
     ) -> None: ...
 
 
+@dataclass(frozen=True)
+class AutomationRun:
+    """One line of the automation run log: what an automation did for one occasion."""
+
+    automation_id: str
+    occasion: str
+    enqueued: int
+    skipped: int
+    status: str
+    error: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> AutomationRun:
+        return cls(
+            automation_id=str(row["automation_id"]),
+            occasion=str(row["occasion"]),
+            enqueued=int(row["enqueued"]),
+            skipped=int(row["skipped"]),
+            status=str(row["status"]),
+            error=row.get("error"),
+        )
+
+
+class AutomationStore(Protocol):
+    async def run_due_automations(self) -> list[AutomationRun]:
+        """Act on every due automation (one runner at a time: [] while another runs)."""
+
+
 class WebhookStore(Protocol):
     async def store_event(
         self, provider: str, event_id: str, event_type: str, payload: dict[str, Any]

@@ -15,7 +15,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from workers.ports import OutboundMessage, SentResult, UnresolvedSend
+from workers.ports import AutomationRun, OutboundMessage, SentResult, UnresolvedSend
 
 
 def _text_values(row: dict[str, Any]) -> dict[str, Any]:
@@ -119,6 +119,10 @@ class PostgresOutboxStore:
             (message_id, attempt, provider_ids),
         )
         return str(outcome)
+
+    async def run_due_automations(self) -> list[AutomationRun]:
+        rows = await self._rows("select * from public.run_due_automations()", ())
+        return [AutomationRun.from_row(row) for row in rows]
 
     async def queue_depth(self, channel: str) -> int:
         value = await self._value(

@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 from hm.errors import HmError
+from workers.automations import AutomationRunner
 from workers.loop import LoopSettings, WorkerLoop
 from workers.mailersend_sender import MailerSendEmailSender
 from workers.outbox_batches import BatchedOutbox
@@ -131,6 +132,9 @@ async def run_worker(settings: WorkerSettings) -> None:
             running.add_signal_handler(signum, loop.stop.set)
         wake = RealtimeWake(client, loop.wake)
         helpers = [asyncio.create_task(wake.run(loop.stop))]
+        if settings.worker_automations_interval_seconds > 0:
+            automations = AutomationRunner(store, settings.worker_automations_interval_seconds)
+            helpers.append(asyncio.create_task(automations.run(loop.stop)))
         if settings.worker_metrics_port:
             server = EmbeddedServer(
                 uvicorn.Config(

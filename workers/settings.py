@@ -40,6 +40,9 @@ class WorkerSettings(BaseSettings):
     # An ambiguous send is looked up at the provider only after its callback had this long.
     worker_ambiguous_after_seconds: int = 20
     worker_metrics_port: int = 0
+    # How often the worker calls run_due_automations (one runner at a time in SQL); 0 = never
+    # (when pg_cron calls it on hosted Supabase, docs/deploy.md).
+    worker_automations_interval_seconds: float = Field(default=60.0, ge=0)
     # Tests and drills only: the claim sees the clock shifted by this much (quiet hours).
     worker_clock_offset_seconds: float = 0.0
 
