@@ -121,9 +121,11 @@ class WorkerLoop:
         CLAIMED.labels(channel).inc(len(messages))
         if channel == "email" and self.email is not None:
             try:
-                filled = [await self._with_from_email(m) for m in messages]
+                filled = await self._with_unsubscribe_tokens(
+                    [await self._with_from_email(m) for m in messages]
+                )
             except Exception:  # not dispatched: their leases expire and they are claimed again
-                log.exception("reading the email sender failed", extra={"channel": channel})
+                log.exception("preparing claimed emails failed", extra={"channel": channel})
                 return len(messages)
             self._dispatch_email(filled)
         else:
@@ -141,6 +143,19 @@ class WorkerLoop:
                 message.sender_id
             )
         return dataclasses.replace(message, from_address=self.from_emails[message.sender_id])
+
+    async def _with_unsubscribe_tokens(
+        self, messages: list[OutboundMessage]
+    ) -> list[OutboundMessage]:
+        """Marketing emails get their signed unsubscribe token (one call for the batch)."""
+        marketing = [m.id for m in messages if m.is_marketing]
+        if not marketing:
+            return messages
+        tokens = await self.store.unsubscribe_tokens(marketing)
+        return [
+            dataclasses.replace(m, unsubscribe_token=tokens.get(m.id)) if m.is_marketing else m
+            for m in messages
+        ]
 
     def _dispatch_email(self, messages: list[OutboundMessage]) -> None:
         assert self.email is not None

@@ -8,10 +8,18 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from postgrest.exceptions import APIError
 from postgrest.types import CountMethod
 from supabase import AsyncClient
 
-from workers.ports import AutomationRun, OutboundMessage, SentResult, UnresolvedSend
+from workers.ports import (
+    TOKEN_REFUSALS,
+    AutomationRun,
+    InvalidUnsubscribeToken,
+    OutboundMessage,
+    SentResult,
+    UnresolvedSend,
+)
 
 
 class SupabaseOutboxStore:
@@ -112,6 +120,18 @@ class SupabaseOutboxStore:
     async def run_due_automations(self) -> list[AutomationRun]:
         rows = await self._rpc("run_due_automations", {})
         return [AutomationRun.from_row(row) for row in rows or []]
+
+    async def unsubscribe_tokens(self, message_ids: list[str]) -> dict[str, str]:
+        rows = await self._rpc("unsubscribe_tokens", {"p_message_ids": message_ids})
+        return {str(row["message_id"]): str(row["token"]) for row in rows or []}
+
+    async def one_click_unsubscribe(self, token: str) -> bool:
+        try:
+            return bool(await self._rpc("one_click_unsubscribe", {"p_token": token}))
+        except APIError as error:
+            if error.message in TOKEN_REFUSALS:
+                raise InvalidUnsubscribeToken(str(error.message)) from error
+            raise
 
     async def queue_depth(self, channel: str) -> int:
         """Messages of `channel` waiting in the outbox (blast recipients not yet materialised are

@@ -28,6 +28,8 @@ class OutboundMessage:
     blast_id: str | None = None
     sender_id: str | None = None
     segments: int = 1
+    # Marketing email only: the signed token of its unsubscribe link (public.unsubscribe_tokens).
+    unsubscribe_token: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> OutboundMessage:
@@ -92,6 +94,18 @@ class ProviderRejected(Exception):
         super().__init__(f"{code}: {detail}")
         self.code = code
         self.detail = detail
+
+
+class InvalidUnsubscribeToken(Exception):
+    """An unsubscribe token the database refused: forged, altered, expired or its person erased."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+# The refusal codes of the token functions (20261125002150_unsubscribe_tokens.sql).
+TOKEN_REFUSALS = ("invalid_token", "expired_token")
 
 
 class ProviderAmbiguous(Exception):
@@ -167,6 +181,9 @@ class OutboxStore(Protocol):
     async def sender_from_email(self, sender_id: str) -> str | None:
         """The email sender's from address (for claim rows that do not carry it)."""
 
+    async def unsubscribe_tokens(self, message_ids: list[str]) -> dict[str, str]:
+        """The signed unsubscribe token of each message, by message id."""
+
 
 class DeliveryOutbox(Protocol):
     """The outbox calls one delivery makes about its own message (see `outbox_batches`)."""
@@ -223,3 +240,7 @@ class WebhookStore(Protocol):
         """Events parked as `deferred` (about a message whose provider id was not known yet)."""
 
     async def replay_event(self, event_id: str) -> dict[str, Any]: ...
+
+    async def one_click_unsubscribe(self, token: str) -> bool:
+        """RFC 8058 one-click unsubscribe; True when it changed the consent. Raises
+        InvalidUnsubscribeToken for a token the database refuses."""

@@ -11,11 +11,19 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
+from psycopg.errors import RaiseException
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from workers.ports import AutomationRun, OutboundMessage, SentResult, UnresolvedSend
+from workers.ports import (
+    TOKEN_REFUSALS,
+    AutomationRun,
+    InvalidUnsubscribeToken,
+    OutboundMessage,
+    SentResult,
+    UnresolvedSend,
+)
 
 
 def _text_values(row: dict[str, Any]) -> dict[str, Any]:
@@ -123,6 +131,21 @@ class PostgresOutboxStore:
     async def run_due_automations(self) -> list[AutomationRun]:
         rows = await self._rows("select * from public.run_due_automations()", ())
         return [AutomationRun.from_row(row) for row in rows]
+
+    async def unsubscribe_tokens(self, message_ids: list[str]) -> dict[str, str]:
+        rows = await self._rows(
+            "select * from public.unsubscribe_tokens(%s::uuid[])", (message_ids,)
+        )
+        return {str(row["message_id"]): str(row["token"]) for row in rows}
+
+    async def one_click_unsubscribe(self, token: str) -> bool:
+        try:
+            return bool(await self._value("select public.one_click_unsubscribe(%s)", (token,)))
+        except RaiseException as error:
+            code = error.diag.message_primary or ""
+            if code in TOKEN_REFUSALS:
+                raise InvalidUnsubscribeToken(code) from error
+            raise
 
     async def queue_depth(self, channel: str) -> int:
         value = await self._value(

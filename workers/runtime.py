@@ -102,6 +102,7 @@ async def run_worker(settings: WorkerSettings) -> None:
             settings.mailersend_api_key.get_secret_value(),
             settings.mailersend_base_url,
             settings.email_unsubscribe_url,
+            settings.one_click_unsubscribe_url,
         )
         # Deliveries' per-message calls share batch statements (see outbox_batches).
         outbox = BatchedOutbox(store, worker_id)

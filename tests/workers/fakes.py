@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from workers.ports import (
+    InvalidUnsubscribeToken,
     OutboundMessage,
     ProviderAmbiguous,
     ProviderRejected,
@@ -63,6 +64,15 @@ class RecordingStore:
 
     async def sender_from_email(self, sender_id: str) -> str | None:
         return "hello@example.org"
+
+    async def unsubscribe_tokens(self, message_ids: list[str]) -> dict[str, str]:
+        return {message_id: f"token-{message_id}" for message_id in message_ids}
+
+    async def one_click_unsubscribe(self, token: str) -> bool:
+        self.calls.append(("one_click_unsubscribe", (token,)))
+        if not token.startswith("u1."):
+            raise InvalidUnsubscribeToken("invalid_token")
+        return True
 
     async def store_event(
         self, provider: str, event_id: str, event_type: str, payload: dict[str, Any]

@@ -59,6 +59,7 @@ def email(to: str = "ana@example.com", marketing: bool = False) -> OutboundMessa
         from_address="hello@hellomiami.org",
         from_name="Hello Miami",
         is_marketing=marketing,
+        unsubscribe_token="u1.token" if marketing else None,
     )
 
 
@@ -212,9 +213,10 @@ async def test_email_single_send_and_webhook_signature(
     message_id = await email_sender.send(email(marketing=True))
     [record] = simulator.emails()
     assert record["message_id"] == message_id
-    names = {header["name"] for header in record["headers"]}
-    assert "List-Unsubscribe" in names
-    assert "https://hellomiami.org/u?m=" in record["text"]
+    headers = {header["name"]: header["value"] for header in record["headers"]}
+    assert headers["List-Unsubscribe"] == "<https://hooks.hellomiami.org/unsubscribe?t=u1.token>"
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "https://hellomiami.org/unsubscribe?t=u1.token" in record["text"]
     await wait_for(lambda: len(simulator.callbacks()) == 2)
 
     for callback in simulator.callbacks():  # signed over the exact raw body sent
