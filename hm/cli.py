@@ -22,6 +22,7 @@ COMMAND_GROUPS = {
     "staff": ("hm.cli_staff", "staff_app", "workers"),
     "devices": ("hm.cli_devices", "devices_app", "workers"),
     "contacts": ("hm.cli_contacts", "contacts_app", "workers"),
+    "blasts": ("hm.cli_blasts", "blasts_app", "workers"),
     "pi": ("hm.cli_pi", "pi_app", "pi"),
 }
 OUR_PACKAGES = ("hm", "workers", "pi_agent")
