@@ -159,19 +159,23 @@ comment on function private.bucket_refusal(private.sender_rate_buckets, public.s
   'Null when the bucket can pay for a message (rate tokens; daily cap minus the transactional reserve for marketing), else rate or daily_cap.';
 
 -- Marketing texts a contact got, or is being sent, in the 24 hours before p_now (p_except: the
--- message being claimed, which must not count against itself).
+-- message being claimed, which must not count against itself). PL/pgSQL rather than SQL: the
+-- claim calls it once per recipient, and PL/pgSQL keeps its plan between calls.
 create function private.recent_marketing_texts(p_contact_id uuid, p_now timestamptz, p_except uuid)
 returns integer
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select count(*)::integer from public.messages m
-  where m.contact_id = p_contact_id and m.is_marketing and m.channel = 'sms' and m.direction = 'outbound'
-    and m.created_at > p_now - interval '24 hours' and m.created_at <= p_now
-    and m.id is distinct from p_except
-    and (m.status in ('sending', 'sent', 'delivered', 'undelivered')
-         or (m.status = 'queued' and m.claimed_by is not null and m.lease_expires_at >= p_now))
+begin
+  return (
+    select count(*)::integer from public.messages m
+    where m.contact_id = p_contact_id and m.is_marketing and m.channel = 'sms' and m.direction = 'outbound'
+      and m.created_at > p_now - interval '24 hours' and m.created_at <= p_now
+      and m.id is distinct from p_except
+      and (m.status in ('sending', 'sent', 'delivered', 'undelivered')
+           or (m.status = 'queued' and m.claimed_by is not null and m.lease_expires_at >= p_now)));
+end
 $$;
 comment on function private.recent_marketing_texts(uuid, timestamptz, uuid) is
   'Marketing SMS to a contact sent or in flight in the 24 hours before p_now (the frequency cap''s count).';
@@ -184,13 +188,15 @@ create function private.frequency_cap_allows(
   p_per_day integer,
   p_except uuid
 ) returns boolean
-language sql
+language plpgsql
 volatile
 set search_path = ''
 as $$
-  select p_contact_id is null or (
+begin
+  return p_contact_id is null or (
     pg_try_advisory_xact_lock(hashtextextended('marketing_texts:' || p_contact_id::text, 0))
-    and private.recent_marketing_texts(p_contact_id, p_now, p_except) < p_per_day)
+    and private.recent_marketing_texts(p_contact_id, p_now, p_except) < p_per_day);
+end
 $$;
 comment on function private.frequency_cap_allows(uuid, timestamptz, integer, uuid) is
   'Whether one more marketing text may go to a contact now (marketing_texts_per_day in 24 h); false also while another claimer holds the contact.';
@@ -317,7 +323,8 @@ begin
 
     -- 2. Blast recipients still pending in the snapshot, inside their quiet-hours window and
     --    under their frequency cap, oldest blast first (each blast's pending rows come from its
-    --    partial index). Both conditions are in the query so waiting rows never fill the limit.
+    --    partial index). Both conditions are in the query so waiting rows never fill the limit;
+    --    the cap is rechecked under a per-contact lock only for the rows taken.
     for v_blast_id in
       select b.id from public.blasts b
       where b.status = 'sending'
@@ -330,7 +337,7 @@ begin
         where r.blast_id = v_blast_id and r.channel = v_channel and r.status = 'pending'
           and private.within_send_window(p_now, r.time_zone, v_window.window_start, v_window.window_end)
           and (v_channel = 'email'
-               or private.frequency_cap_allows(r.contact_id, p_now, v_settings.marketing_texts_per_day, null))
+               or private.recent_marketing_texts(r.contact_id, p_now, null) < v_settings.marketing_texts_per_day)
         order by r.id
         limit p_limit - v_taken
         for update skip locked
@@ -344,6 +351,9 @@ begin
           on conflict (blast_id, slot) do update set skipped = d.skipped + 1;
           continue;
         end if;
+        -- Recheck under the contact's lock: another claimer may have just taken their last text.
+        continue when v_channel = 'sms' and not private.frequency_cap_allows(
+          v_recipient.contact_id, p_now, v_settings.marketing_texts_per_day, null);
         v_cost := case v_channel when 'sms' then greatest(coalesce(v_recipient.segments, public.sms_segments(v_recipient.body)), 1) else 1 end;
         v_refusal := private.bucket_refusal(v_bucket, v_sender, v_cost, v_cost, true);
         if v_refusal is not null then
