@@ -51,11 +51,15 @@ def checked_in(db: Connection) -> Iterator[CheckedIn]:
     db.execute("delete from public.events where id = %s", (event_id,))
 
 
-def create_automation(db: Connection, action_sql: str, params: tuple[str, ...]) -> str:
+def create_automation(
+    db: Connection, event_id: str, action_sql: str, params: tuple[str, ...]
+) -> str:
+    """An after_check_in automation (delay 0) for the fixture's event only: the session database
+    holds other tests' check-ins too."""
     row = db.execute(
-        "insert into public.automations (name, kind, delay_hours, " + action_sql + ")"
+        "insert into public.automations (name, event_id, kind, delay_hours, " + action_sql + ")"
         " returning id::text",
-        (f"runner-{secrets.token_hex(4)}", *params),
+        (f"runner-{secrets.token_hex(4)}", event_id, *params),
     ).fetchone()
     assert row is not None
     return str(row[0])
@@ -72,7 +76,10 @@ async def test_one_runner_at_a_time(
 ) -> None:
     tag = f"runner-{secrets.token_hex(3)}"
     automation_id = create_automation(
-        db, "action, tag) values (%s, 'after_check_in', 0, 'add_tag', %s", (tag,)
+        db,
+        checked_in.event_id,
+        "action, tag) values (%s, %s, 'after_check_in', 0, 'add_tag', %s",
+        (tag,),
     )
     with psycopg.connect(stack.config.db_url()) as other:  # a runner in the middle of its run
         other.execute(LOCK)
@@ -123,7 +130,8 @@ def test_a_worker_runs_a_due_automation_and_the_text_goes_out(
     assert row is not None
     automation_id = create_automation(
         db,
-        "channel, template_id, sender_id) values (%s, 'after_check_in', 0, 'sms', %s, %s",
+        checked_in.event_id,
+        "channel, template_id, sender_id) values (%s, %s, 'after_check_in', 0, 'sms', %s, %s",
         (row[0], sender_id),
     )
     system.start_worker("automations", WORKER_AUTOMATIONS_INTERVAL_SECONDS="1")

@@ -59,3 +59,33 @@ def test_kill_9_and_ambiguous_answers_charge_the_daily_cap_once_per_text(
     # Killed workers leave claimed messages to be claimed again, ambiguous ones are resolved:
     # before the fix each claim was charged (606-612 counted for 600 texts).
     assert charged_today(db, sender_id) == RECIPIENTS, "the cap counts each text once"
+
+
+def test_workers_killed_mid_send_with_two_resolvers_racing_double_nothing(
+    system: System, db: Connection
+) -> None:
+    """Texts left in `sending` (answers that time out, a worker killed mid-call) are settled by
+    two workers' resolvers at once: each settle is a compare-and-set on the attempt, so a stale
+    one never requeues a text the other has already sent again."""
+    sender_id, number = scenario.create_sms_sender(db, mps=50)
+    contacts = scenario.create_contacts(db, 120)
+    blast_id = scenario.create_blast(db, channel="sms", contacts=contacts, sms_sender_id=sender_id)
+    system.sim.fault("twilio", "timeout", count=6, delay=7.0)
+    system.sim.fault("twilio", "drop", count=4)
+    system.start_worker("race-a")
+    system.start_worker("race-b")
+    scenario.start_blast(db, blast_id)
+    eventually(lambda: len(texts_to(system.sim.sms(), number)) >= 40, 60, "40 out")
+    system.kill_worker("race-a")
+    time.sleep(0.5)
+    system.start_worker("race-a")
+    eventually(
+        lambda: blast_is_final(db, blast_id),
+        120,
+        "every recipient final",
+        lambda: blast_statuses(db, blast_id),
+    )
+    sent = texts_to(system.sim.sms(), number)
+    assert len(sent) == 120
+    assert max(sent.values()) == 1, "no recipient texted twice"
+    assert charged_today(db, sender_id) == 120
