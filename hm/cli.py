@@ -24,6 +24,7 @@ COMMAND_GROUPS = {
     "staff": ("hm.cli_staff", "staff_app", "workers"),
     "devices": ("hm.cli_devices", "devices_app", "workers"),
     "contacts": ("hm.cli_contacts", "contacts_app", "workers"),
+    "blasts": ("hm.cli_blasts", "blasts_app", "workers"),
     "pi": ("hm.cli_pi", "pi_app", "pi"),
 }
 # A development command typed under a product group: group → (command, module, function).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Mapping
+from datetime import timedelta
 
 import aiohttp
 
@@ -28,6 +29,7 @@ async def open_channels(
         settings.mailersend_api_key.get_secret_value(),
         settings.mailersend_base_url,
         settings.email_unsubscribe_url,
+        settings.one_click_unsubscribe_url,
     )
     sms_sender = TwilioSmsSender(
         settings.twilio_account_sid,
@@ -38,7 +40,12 @@ async def open_channels(
     )
     try:
         yield {
-            "sms": SmsDelivery(outbox, sms_sender, settings.webhook_public_url),
+            "sms": SmsDelivery(
+                outbox,
+                sms_sender,
+                settings.webhook_public_url,
+                timedelta(seconds=settings.worker_provider_timeout_seconds),
+            ),
             "email": EmailDelivery(outbox, email_sender),
         }
     finally:

@@ -24,10 +24,15 @@ from workers.ports import (
 
 
 class MailerSendEmailSender:
-    def __init__(self, api_key: str, base_url: str, unsubscribe_url: str) -> None:
+    def __init__(
+        self, api_key: str, base_url: str, unsubscribe_url: str, one_click_url: str
+    ) -> None:
+        """`unsubscribe_url`: the preference page, `one_click_url`: the webhook server's RFC 8058
+        endpoint; both with a `{token}` placeholder for the message's signed token."""
         # No SDK-level retries: a repeated send would be a duplicate email, so we decide.
         self.client = AsyncMailerSendClient(api_key=api_key, base_url=base_url, max_retries=0)
         self.unsubscribe_url = unsubscribe_url
+        self.one_click_url = one_click_url
 
     async def close(self) -> None:
         await self.client.close()
@@ -44,10 +49,14 @@ class MailerSendEmailSender:
             + ([f"blast-{message.blast_id}"] if message.blast_id else []),
         }
         if message.is_marketing:
-            link = self.unsubscribe_url.format(message_id=message.id)
-            text = f"{text}\n\nUnsubscribe: {link}"
+            if not message.unsubscribe_token:
+                # Never send marketing mail whose unsubscribe link would not work.
+                raise ProviderRejected("no_unsubscribe_token", "marketing email without a token")
+            link = self.unsubscribe_url.format(token=message.unsubscribe_token)
+            one_click = self.one_click_url.format(token=message.unsubscribe_token)
+            text = f"{text}\n\nUnsubscribe or change your preferences: {link}"
             fields["headers"] = [
-                {"name": "List-Unsubscribe", "value": f"<{link}>"},
+                {"name": "List-Unsubscribe", "value": f"<{one_click}>"},
                 {"name": "List-Unsubscribe-Post", "value": "List-Unsubscribe=One-Click"},
             ]
             fields["precedence_bulk"] = True

@@ -40,6 +40,10 @@ class BatchedOutbox:
         # Rare next to successes: one call each keeps the error paths simple.
         await self.store.record_failed(message_id, code, detail, retry_after_seconds)
 
+    async def unsubscribe_tokens(self, message_ids: list[str]) -> dict[str, str]:
+        # Already one call per batch of marketing email.
+        return await self.store.unsubscribe_tokens(message_ids)
+
     async def _mark_batch(self, message_ids: list[str]) -> list[bool]:
         sendable = await self.store.mark_sending(message_ids, self.worker_id)
         return [message_id in sendable for message_id in message_ids]

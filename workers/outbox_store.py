@@ -8,10 +8,18 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
+from postgrest.exceptions import APIError
 from postgrest.types import CountMethod
 from supabase import AsyncClient
 
-from workers.ports import OutboundMessage, SentResult, UnresolvedSend
+from workers.ports import (
+    TOKEN_REFUSALS,
+    AutomationRun,
+    InvalidUnsubscribeToken,
+    OutboundMessage,
+    SentResult,
+    UnresolvedSend,
+)
 
 
 class SupabaseOutboxStore:
@@ -80,7 +88,7 @@ class SupabaseOutboxStore:
 
     async def list_unresolved(self, older_than_seconds: int) -> list[UnresolvedSend]:
         rows = await self._rpc(
-            "list_unresolved_sends", {"p_older_than_seconds": older_than_seconds}
+            "list_unresolved_sends_v2", {"p_older_than_seconds": older_than_seconds}
         )
         return [
             UnresolvedSend(
@@ -88,19 +96,42 @@ class SupabaseOutboxStore:
                 channel=str(row["channel"]),
                 to_address=str(row["to_address"]),
                 body=str(row.get("body") or ""),
+                attempt=int(row["attempts"]),
                 send_started_at=(
                     datetime.fromisoformat(row["send_started_at"])
                     if row.get("send_started_at")
                     else None
                 ),
+                from_number=row.get("from_number"),
+                messaging_service_sid=row.get("messaging_service_sid"),
             )
             for row in rows or []
         ]
 
-    async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None:
-        await self._rpc(
-            "resolve_unresolved_send", {"p_message_id": message_id, "p_provider_id": provider_id}
+    async def resolve_unresolved(
+        self, message_id: str, attempt: int, provider_ids: list[str]
+    ) -> str:
+        outcome = await self._rpc(
+            "resolve_unresolved_send_v2",
+            {"p_message_id": message_id, "p_attempt": attempt, "p_provider_ids": provider_ids},
         )
+        return str(outcome)
+
+    async def run_due_automations(self) -> list[AutomationRun]:
+        rows = await self._rpc("run_due_automations", {})
+        return [AutomationRun.from_row(row) for row in rows or []]
+
+    async def unsubscribe_tokens(self, message_ids: list[str]) -> dict[str, str]:
+        rows = await self._rpc("unsubscribe_tokens", {"p_message_ids": message_ids})
+        return {str(row["message_id"]): str(row["token"]) for row in rows or []}
+
+    async def one_click_unsubscribe(self, token: str) -> bool:
+        try:
+            return bool(await self._rpc("one_click_unsubscribe", {"p_token": token}))
+        except APIError as error:
+            if error.message in TOKEN_REFUSALS:
+                raise InvalidUnsubscribeToken(str(error.message)) from error
+            raise
 
     async def queue_depth(self, channel: str) -> int:
         """Messages of `channel` waiting in the outbox (blast recipients not yet materialised are

@@ -29,6 +29,8 @@ class OutboundMessage:
     blast_id: str | None = None
     sender_id: str | None = None
     segments: int = 1
+    # Marketing email only: the signed token of its unsubscribe link (public.unsubscribe_tokens).
+    unsubscribe_token: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> OutboundMessage:
@@ -53,21 +55,38 @@ class OutboundMessage:
 
 @dataclass(frozen=True)
 class UnresolvedSend:
-    """A message left in `sending`: the provider may or may not have it."""
+    """One attempt of a message left in `sending`: the provider may or may not have it."""
 
     id: str
     channel: str
     to_address: str
     body: str
+    attempt: int
     send_started_at: datetime | None
+    from_number: str | None = None
+    messaging_service_sid: str | None = None
+
+
+@dataclass(frozen=True)
+class SentLookup:
+    """What identifies one attempt of a text at the provider: recipient, text, our sender, and the
+    time window its request could have been created in (Twilio's create has no idempotency key)."""
+
+    to: str
+    body: str
+    from_number: str | None
+    messaging_service_sid: str | None
+    since: datetime
+    until: datetime
 
 
 @dataclass(frozen=True)
 class Settled:
-    """An ambiguous send decided: the provider's id, or None for "the provider does not have
-    it: send it again"."""
+    """An ambiguous send decided: the provider ids that may be this attempt, oldest first, or
+    none for "the provider does not have it: send it again". The database takes the first one
+    no other message holds, as a compare-and-set on the attempt (`resolve_unresolved`)."""
 
-    provider_id: str | None
+    provider_ids: tuple[str, ...] = ()
 
 
 class Channel(Protocol):
@@ -81,7 +100,8 @@ class Channel(Protocol):
         ...
 
     async def settle(self, send: UnresolvedSend, since: datetime, now: datetime) -> Settled | None:
-        """Decide a send left ambiguous since `since`, or None to ask again next round."""
+        """Decide the attempt `send` left ambiguous since `since`, or None to ask again next
+        round."""
         ...
 
 
@@ -102,6 +122,18 @@ class ProviderRejected(Exception):
         self.detail = detail
 
 
+class InvalidUnsubscribeToken(Exception):
+    """An unsubscribe token the database refused: forged, altered, expired or its person erased."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+# The refusal codes of the token functions (20261125002150_unsubscribe_tokens.sql).
+TOKEN_REFUSALS = ("invalid_token", "expired_token")
+
+
 class ProviderAmbiguous(Exception):
     """5xx, timeout or a dropped connection after the request left: it may have been sent."""
 
@@ -117,8 +149,9 @@ class SmsSender(Protocol):
     async def send(self, message: OutboundMessage, status_callback: str) -> tuple[str, str]:
         """Create the text; returns (provider id, provider status). Raises the Provider* errors."""
 
-    async def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        """The provider id of a text to `to` with `body` created since `since`, if one exists."""
+    async def find_sent(self, lookup: SentLookup) -> list[str]:
+        """Provider ids of outbound texts matching `lookup`, oldest first (more than one when the
+        same text went to the same number more than once in the window)."""
 
 
 class EmailSender(Protocol):
@@ -163,9 +196,16 @@ class OutboxStore(Protocol):
 
     async def list_unresolved(self, older_than_seconds: int) -> list[UnresolvedSend]: ...
 
-    async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None: ...
+    async def resolve_unresolved(
+        self, message_id: str, attempt: int, provider_ids: list[str]
+    ) -> str:
+        """Settle `attempt` (a compare-and-set): the first of `provider_ids` no other message
+        holds makes it sent, none queues it again; 'stale' when the message moved on."""
 
     async def queue_depth(self, channel: str) -> int: ...
+
+    async def unsubscribe_tokens(self, message_ids: list[str]) -> dict[str, str]:
+        """The signed unsubscribe token of each message, by message id."""
 
 
 class DeliveryOutbox(Protocol):
@@ -181,6 +221,37 @@ class DeliveryOutbox(Protocol):
     async def record_failed(
         self, message_id: str, code: str, detail: str, retry_after_seconds: int | None = None
     ) -> None: ...
+
+    async def unsubscribe_tokens(self, message_ids: list[str]) -> dict[str, str]:
+        """The signed unsubscribe token of each message, by message id (marketing email)."""
+
+
+@dataclass(frozen=True)
+class AutomationRun:
+    """One line of the automation run log: what an automation did for one occasion."""
+
+    automation_id: str
+    occasion: str
+    enqueued: int
+    skipped: int
+    status: str
+    error: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> AutomationRun:
+        return cls(
+            automation_id=str(row["automation_id"]),
+            occasion=str(row["occasion"]),
+            enqueued=int(row["enqueued"]),
+            skipped=int(row["skipped"]),
+            status=str(row["status"]),
+            error=row.get("error"),
+        )
+
+
+class AutomationStore(Protocol):
+    async def run_due_automations(self) -> list[AutomationRun]:
+        """Act on every due automation (one runner at a time: [] while another runs)."""
 
 
 class WebhookStore(Protocol):
@@ -198,3 +269,7 @@ class WebhookStore(Protocol):
         the one definition of that rule."""
 
     async def replay_event(self, event_id: str) -> dict[str, Any]: ...
+
+    async def one_click_unsubscribe(self, token: str) -> bool:
+        """RFC 8058 one-click unsubscribe; True when it changed the consent. Raises
+        InvalidUnsubscribeToken for a token the database refuses."""

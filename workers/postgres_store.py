@@ -11,11 +11,19 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
+from psycopg.errors import RaiseException
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from workers.ports import OutboundMessage, SentResult, UnresolvedSend
+from workers.ports import (
+    TOKEN_REFUSALS,
+    AutomationRun,
+    InvalidUnsubscribeToken,
+    OutboundMessage,
+    SentResult,
+    UnresolvedSend,
+)
 
 
 def _text_values(row: dict[str, Any]) -> dict[str, Any]:
@@ -95,7 +103,7 @@ class PostgresOutboxStore:
 
     async def list_unresolved(self, older_than_seconds: int) -> list[UnresolvedSend]:
         rows = await self._rows(
-            "select * from public.list_unresolved_sends(%s)", (older_than_seconds,)
+            "select * from public.list_unresolved_sends_v2(%s)", (older_than_seconds,)
         )
         return [
             UnresolvedSend(
@@ -103,13 +111,41 @@ class PostgresOutboxStore:
                 channel=str(row["channel"]),
                 to_address=str(row["to_address"]),
                 body=str(row.get("body") or ""),
+                attempt=int(row["attempts"]),
                 send_started_at=row.get("send_started_at"),
+                from_number=row.get("from_number"),
+                messaging_service_sid=row.get("messaging_service_sid"),
             )
             for row in rows
         ]
 
-    async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None:
-        await self._rows("select public.resolve_unresolved_send(%s, %s)", (message_id, provider_id))
+    async def resolve_unresolved(
+        self, message_id: str, attempt: int, provider_ids: list[str]
+    ) -> str:
+        outcome = await self._value(
+            "select public.resolve_unresolved_send_v2(%s, %s, %s::text[])",
+            (message_id, attempt, provider_ids),
+        )
+        return str(outcome)
+
+    async def run_due_automations(self) -> list[AutomationRun]:
+        rows = await self._rows("select * from public.run_due_automations()", ())
+        return [AutomationRun.from_row(row) for row in rows]
+
+    async def unsubscribe_tokens(self, message_ids: list[str]) -> dict[str, str]:
+        rows = await self._rows(
+            "select * from public.unsubscribe_tokens(%s::uuid[])", (message_ids,)
+        )
+        return {str(row["message_id"]): str(row["token"]) for row in rows}
+
+    async def one_click_unsubscribe(self, token: str) -> bool:
+        try:
+            return bool(await self._value("select public.one_click_unsubscribe(%s)", (token,)))
+        except RaiseException as error:
+            code = error.diag.message_primary or ""
+            if code in TOKEN_REFUSALS:
+                raise InvalidUnsubscribeToken(code) from error
+            raise
 
     async def queue_depth(self, channel: str) -> int:
         value = await self._value(

@@ -16,11 +16,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 from hm.errors import HmError
+from workers.automations import AutomationRunner
 from workers.channels import claimed_channels, open_channels
 from workers.loop import LoopSettings, WorkerLoop
 from workers.outbox_batches import BatchedOutbox
 from workers.outbox_store import SupabaseOutboxStore
-from workers.ports import Channel, OutboxStore
+from workers.ports import Channel
 from workers.postgres_store import PostgresOutboxStore
 from workers.realtime_wake import RealtimeWake
 from workers.resolution import AmbiguousSendResolver
@@ -98,7 +99,7 @@ async def _run_loop(
     settings: WorkerSettings,
     worker_id: str,
     client: AsyncClient,
-    store: OutboxStore,
+    store: SupabaseOutboxStore | PostgresOutboxStore,
     known: dict[str, Channel],
 ) -> None:
     claimed = claimed_channels(settings.worker_channels, known)
@@ -121,6 +122,9 @@ async def _run_loop(
         running.add_signal_handler(signum, loop.stop.set)
     wake = RealtimeWake(client, loop.wake)
     helpers = [asyncio.create_task(wake.run(loop.stop))]
+    if settings.worker_automations_interval_seconds > 0:
+        automations = AutomationRunner(store, settings.worker_automations_interval_seconds)
+        helpers.append(asyncio.create_task(automations.run(loop.stop)))
     if settings.worker_metrics_port:
         server = EmbeddedServer(
             uvicorn.Config(

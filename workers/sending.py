@@ -7,11 +7,12 @@ again until that doubt is resolved (see `resolution.py`)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import math
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from workers.metrics import PROVIDER_ERRORS, SENDS
@@ -22,6 +23,7 @@ from workers.ports import (
     ProviderAmbiguous,
     ProviderRejected,
     ProviderThrottled,
+    SentLookup,
     Settled,
     SmsSender,
     UnresolvedSend,
@@ -38,6 +40,8 @@ BULK_EMAIL_MAX = 500
 # Email has no lookup by recipient in the SDK slice we use; its webhooks (tagged with our id)
 # usually settle it first, so only a send this old is handed back for a retry.
 EMAIL_GIVE_UP_SECONDS = 600
+# Our database's clock and Twilio's may disagree by this much (both keep NTP time).
+CLOCK_SKEW = timedelta(seconds=5)
 
 
 def backoff_seconds(attempt: int, retry_after: float | None) -> float:
@@ -52,20 +56,37 @@ def status_callback_url(public_url: str, message_id: str) -> str:
     return f"{public_url.rstrip('/')}/twilio/status?message_id={message_id}"
 
 
+def lookup_for(send: UnresolvedSend, started: datetime, request_timeout: timedelta) -> SentLookup:
+    """The provider lookup of one attempt: created between its start and its request's timeout,
+    by the attempt's own sender."""
+    return SentLookup(
+        to=send.to_address,
+        body=send.body,
+        from_number=send.from_number,
+        messaging_service_sid=send.messaging_service_sid,
+        since=started - CLOCK_SKEW,
+        until=started + request_timeout + CLOCK_SKEW,
+    )
+
+
 @dataclass
 class SmsDelivery:
     outbox: DeliveryOutbox
     sender: SmsSender
     public_url: str
+    # The provider call's timeout: the latest an ambiguous attempt can have reached Twilio.
+    request_timeout: timedelta
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     def deliveries(self, messages: list[OutboundMessage]) -> list[Coroutine[Any, Any, None]]:
         return [self.deliver(message) for message in messages]
 
     async def settle(self, send: UnresolvedSend, since: datetime, now: datetime) -> Settled:
-        """Twilio's Messages create has no idempotency key: ask Twilio whether it has it."""
+        """Twilio's Messages create has no idempotency key: ask Twilio which texts could be
+        this attempt (the database picks one no other message holds)."""
         del now
-        return Settled(await self.sender.find_sent(send.to_address, send.body, since))
+        lookup = lookup_for(send, since, self.request_timeout)
+        return Settled(tuple(await self.sender.find_sent(lookup)))
 
     async def deliver(self, message: OutboundMessage) -> None:
         context = {"message_id": message.id, "blast_id": message.blast_id, "channel": "sms"}
@@ -116,7 +137,8 @@ class EmailDelivery:
     bulk_poll_timeout: float = 120.0
 
     def deliveries(self, messages: list[OutboundMessage]) -> list[Coroutine[Any, Any, None]]:
-        """Marketing email in bulk requests; transactional email one by one."""
+        """Marketing email in bulk requests (each fetches its unsubscribe tokens in one call);
+        transactional email one by one."""
         marketing = [m for m in messages if m.is_marketing]
         return [
             *(
@@ -128,7 +150,7 @@ class EmailDelivery:
 
     async def settle(self, send: UnresolvedSend, since: datetime, now: datetime) -> Settled | None:
         if (now - since).total_seconds() > EMAIL_GIVE_UP_SECONDS:
-            return Settled(None)
+            return Settled()
         return None
 
     async def deliver(self, message: OutboundMessage) -> None:
@@ -154,6 +176,11 @@ class EmailDelivery:
 
     async def deliver_bulk(self, messages: list[OutboundMessage]) -> None:
         """Marketing email through the bulk endpoint (≤ 500 per request)."""
+        try:
+            messages = await self._with_unsubscribe_tokens(messages)
+        except Exception:  # not marked sending: their leases expire and they are claimed again
+            log.exception("reading the unsubscribe tokens of %d emails failed", len(messages))
+            return
         marks = await asyncio.gather(*(self.outbox.mark_sending(m.id) for m in messages))
         started = [message for message, sendable in zip(messages, marks, strict=True) if sendable]
         if not started:
@@ -173,6 +200,13 @@ class EmailDelivery:
             log.warning("ambiguous bulk send of %d emails: %s", len(started), error)
             return
         await self._record_bulk(bulk_id, started)
+
+    async def _with_unsubscribe_tokens(
+        self, messages: list[OutboundMessage]
+    ) -> list[OutboundMessage]:
+        """Each marketing email with its signed unsubscribe token (one call for the batch)."""
+        tokens = await self.outbox.unsubscribe_tokens([m.id for m in messages])
+        return [dataclasses.replace(m, unsubscribe_token=tokens.get(m.id)) for m in messages]
 
     async def _throttled(self, messages: list[OutboundMessage], error: ProviderThrottled) -> None:
         # Refused, never processed: back to the queue after retry-after. The blast therefore

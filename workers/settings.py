@@ -28,8 +28,9 @@ class WorkerSettings(SupabaseServiceSettings):
     mailersend_webhook_secret: SecretStr = SecretStr("")
     # The base URL Twilio and MailerSend call (what signatures are computed over).
     webhook_public_url: str = "http://127.0.0.1:54350"
-    # Link in marketing email; {message_id} is replaced by the message's id.
-    email_unsubscribe_url: str = "http://127.0.0.1:54321/unsubscribe?m={message_id}"
+    # The preference page linked from every marketing email; {token} is the message's signed
+    # token. The List-Unsubscribe header points at this server's POST /unsubscribe instead.
+    email_unsubscribe_url: str = "http://127.0.0.1:5173/unsubscribe?t={token}"
     worker_id: str = ""
     worker_channels: str = "sms,email"
     worker_batch_size: int = 50
@@ -40,6 +41,9 @@ class WorkerSettings(SupabaseServiceSettings):
     # An ambiguous send is looked up at the provider only after its callback had this long.
     worker_ambiguous_after_seconds: int = 20
     worker_metrics_port: int = 0
+    # How often the worker calls run_due_automations (one runner at a time in SQL); 0 = never
+    # (when pg_cron calls it on hosted Supabase, docs/deploy.md).
+    worker_automations_interval_seconds: float = Field(default=60.0, ge=0)
     # Tests and drills only: the claim sees the clock shifted by this much (quiet hours).
     worker_clock_offset_seconds: float = 0.0
 
@@ -60,6 +64,17 @@ class WorkerSettings(SupabaseServiceSettings):
         ):
             return self
         return self.model_copy(update={"outbox_transport": "postgres"})
+
+    @property
+    def one_click_unsubscribe_url(self) -> str:
+        """RFC 8058's target: the webhook server answers the one-click POST."""
+        return f"{self.webhook_public_url.rstrip('/')}/unsubscribe?t={{token}}"
+
+    @model_validator(mode="after")
+    def _unsubscribe_link_carries_the_token(self) -> WorkerSettings:
+        if "{token}" not in self.email_unsubscribe_url:
+            raise ValueError("EMAIL_UNSUBSCRIBE_URL must contain {token}")
+        return self
 
     @model_validator(mode="after")
     def _lookups_wait_for_calls_to_end(self) -> WorkerSettings:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
+from twilio.rest.api.v2010.account.message import MessageInstance
 
-from workers.ports import OutboundMessage, ProviderAmbiguous, ProviderRejected, ProviderThrottled
+from workers.ports import (
+    OutboundMessage,
+    ProviderAmbiguous,
+    ProviderRejected,
+    ProviderThrottled,
+    SentLookup,
+)
 from workers.twilio_http import AiohttpTwilioClient
 
 
@@ -56,12 +63,27 @@ class TwilioSmsSender:
             raise ProviderAmbiguous(f"{type(error).__name__}: {error}") from error
         return str(created.sid), str(created.status)
 
-    async def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        # DateSent filters by day; Twilio lists newest first, so a bounded page is enough.
-        candidates = await self.client.messages.list_async(
-            to=to, date_sent_after=since - timedelta(minutes=1), limit=200
-        )
-        for candidate in candidates:
-            if candidate.body == body and candidate.direction.startswith("outbound"):
-                return str(candidate.sid)
-        return None
+    async def find_sent(self, lookup: SentLookup) -> list[str]:
+        # No date filter in the query: Twilio's DateSent is empty while a text waits in its
+        # queue, which is exactly the text we are looking for. Newest first, filtered by our
+        # number, a bounded page reaches back far enough; the window is checked here.
+        sender = {} if lookup.messaging_service_sid else {"from_": lookup.from_number}
+        since = lookup.since.replace(microsecond=0)  # Twilio's dates have whole seconds
+        candidates = await self.client.messages.list_async(to=lookup.to, limit=200, **sender)
+        found = [
+            candidate
+            for candidate in candidates
+            if candidate.body == lookup.body
+            and str(candidate.direction or "").startswith("outbound")
+            and candidate.date_created is not None
+            and since <= candidate.date_created <= lookup.until
+            and (
+                lookup.messaging_service_sid is None
+                or candidate.messaging_service_sid == lookup.messaging_service_sid
+            )
+        ]
+        return [str(candidate.sid) for candidate in sorted(found, key=_created)]
+
+
+def _created(candidate: MessageInstance) -> datetime:
+    return candidate.date_created or datetime.min.replace(tzinfo=UTC)

@@ -116,8 +116,8 @@ select 'Thank-you after every event', 'event_thank_you', 'sms', t.id, s.id, 12,
        (select id from auth.users where email = 'organizer@hellomiami.local')
   from public.message_templates t, public.senders s
  where t.name = 'Thank you for coming' and s.name = 'Hello Miami main number';
-insert into public.automations (name, kind, channel, template_id, sender_id, send_time, created_by)
-select 'Birthday text', 'birthday', 'sms', t.id, s.id, '10:00',
+insert into public.automations (name, kind, channel, template_id, sender_id, window_start, window_end, created_by)
+select 'Birthday text', 'birthday', 'sms', t.id, s.id, '10:00', '20:00',
        (select id from auth.users where email = 'organizer@hellomiami.local')
   from public.message_templates t, public.senders s
  where t.name = 'Happy birthday' and s.name = 'Hello Miami main number';

@@ -106,7 +106,8 @@ async def email_sender(simulator: Simulator) -> AsyncIterator[MailerSendEmailSen
     sender = MailerSendEmailSender(
         SIM_CONFIG.mailersend_api_key,
         f"{simulator.url}/v1/",
-        "https://hellomiami.org/u?m={message_id}",
+        "https://hellomiami.org/unsubscribe?t={token}",
+        "https://hooks.hellomiami.org/unsubscribe?t={token}",
     )
     yield sender
     await sender.close()

@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from workers.ports import (
+    InvalidUnsubscribeToken,
     OutboundMessage,
     ProviderAmbiguous,
     ProviderRejected,
     ProviderThrottled,
+    SentLookup,
     SentResult,
     UnresolvedSend,
 )
@@ -51,11 +53,23 @@ class RecordingStore:
     async def list_unresolved(self, older_than_seconds: int) -> list[UnresolvedSend]:
         return []
 
-    async def resolve_unresolved(self, message_id: str, provider_id: str | None) -> None:
-        self.calls.append(("resolve", (message_id, provider_id)))
+    async def resolve_unresolved(
+        self, message_id: str, attempt: int, provider_ids: list[str]
+    ) -> str:
+        self.calls.append(("resolve", (message_id, attempt, tuple(provider_ids))))
+        return "sent" if provider_ids else "requeued"
 
     async def queue_depth(self, channel: str) -> int:
         return 0
+
+    async def unsubscribe_tokens(self, message_ids: list[str]) -> dict[str, str]:
+        return {message_id: f"token-{message_id}" for message_id in message_ids}
+
+    async def one_click_unsubscribe(self, token: str) -> bool:
+        self.calls.append(("one_click_unsubscribe", (token,)))
+        if not token.startswith("u1."):
+            raise InvalidUnsubscribeToken("invalid_token")
+        return True
 
     async def store_event(
         self, provider: str, event_id: str, event_type: str, payload: dict[str, Any]
@@ -90,8 +104,8 @@ class ScriptedSms:
         self.sent.append(message.id)
         return f"SM{len(self.sent):032d}", "queued"
 
-    async def find_sent(self, to: str, body: str, since: datetime) -> str | None:
-        return None
+    async def find_sent(self, lookup: SentLookup) -> list[str]:
+        return []
 
 
 __all__ = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.workers.fakes import RecordingStore, ScriptedSms
@@ -24,7 +26,11 @@ async def no_sleep(seconds: float) -> None:
 
 def delivery(store: RecordingStore, sms: ScriptedSms) -> SmsDelivery:
     return SmsDelivery(
-        BatchedOutbox(store, "w1"), sms, "https://hooks.example.org/", sleep=no_sleep
+        BatchedOutbox(store, "w1"),
+        sms,
+        "https://hooks.example.org/",
+        timedelta(seconds=10),
+        sleep=no_sleep,
     )
 
 

@@ -17,7 +17,13 @@ from twilio.request_validator import RequestValidator
 from devstack.simulators.callbacks import mailersend_signature
 from tests.workers.conftest import SIM_CONFIG, Simulator
 from workers.mailersend_sender import MailerSendEmailSender
-from workers.ports import OutboundMessage, ProviderAmbiguous, ProviderRejected, ProviderThrottled
+from workers.ports import (
+    OutboundMessage,
+    ProviderAmbiguous,
+    ProviderRejected,
+    ProviderThrottled,
+    SentLookup,
+)
 from workers.twilio_sender import TwilioSmsSender
 
 pytestmark = pytest.mark.asyncio
@@ -33,6 +39,16 @@ def text(to: str = "+13055550100", body: str = "Hello from Hello Miami") -> Outb
     )
 
 
+def lookup(
+    to: str,
+    body: str,
+    since: datetime,
+    until: datetime | None = None,
+    from_number: str = "+13055550000",
+) -> SentLookup:
+    return SentLookup(to, body, from_number, None, since, until or datetime.now(UTC) + timedelta(1))
+
+
 def email(to: str = "ana@example.com", marketing: bool = False) -> OutboundMessage:
     return OutboundMessage(
         id="00000000-0000-0000-0000-000000000002",
@@ -43,6 +59,7 @@ def email(to: str = "ana@example.com", marketing: bool = False) -> OutboundMessa
         from_address="hello@hellomiami.org",
         from_name="Hello Miami",
         is_marketing=marketing,
+        unsubscribe_token="u1.token" if marketing else None,
     )
 
 
@@ -91,8 +108,32 @@ async def test_list_filters_by_recipient_and_pages(
     listed = await twilio_sender.client.messages.list_async(to="+13055550100", page_size=3)
     assert sorted(m.body for m in listed) == sorted(f"note {i}" for i in range(7))
     since = datetime.now(UTC) - timedelta(minutes=5)
-    assert await twilio_sender.find_sent("+13055550100", "note 4", since) is not None
-    assert await twilio_sender.find_sent("+13055550100", "never sent", since) is None
+    assert len(await twilio_sender.find_sent(lookup("+13055550100", "note 4", since))) == 1
+    assert await twilio_sender.find_sent(lookup("+13055550100", "never sent", since)) == []
+
+
+async def test_lookup_is_bounded_by_the_sender_and_the_time_window(
+    simulator: Simulator, twilio_sender: TwilioSmsSender
+) -> None:
+    await twilio_sender.send(text(body="Same text"), "http://127.0.0.1:9/cb")
+    [earlier] = simulator.sms()
+    await asyncio.sleep(1.1)  # Twilio's dates have whole seconds
+    started = datetime.now(UTC)
+    await twilio_sender.send(text(body="Same text"), "http://127.0.0.1:9/cb")
+    later = next(record for record in simulator.sms() if record["sid"] != earlier["sid"])
+    since = started - timedelta(seconds=0.5)
+    assert await twilio_sender.find_sent(lookup("+13055550100", "Same text", since)) == [
+        later["sid"]
+    ], "an identical earlier text is outside this attempt's window"
+    wide = started - timedelta(minutes=1)
+    assert await twilio_sender.find_sent(lookup("+13055550100", "Same text", wide)) == [
+        earlier["sid"],
+        later["sid"],
+    ], "both, oldest first, when the window holds both"
+    other_number = lookup("+13055550100", "Same text", wide, from_number="+13055550001")
+    assert await twilio_sender.find_sent(other_number) == [], "another sender's texts never match"
+    before = lookup("+13055550100", "Same text", wide, until=wide + timedelta(seconds=30))
+    assert await twilio_sender.find_sent(before) == [], "nor texts created after the window"
 
 
 async def test_wrong_credentials_are_retried_later_not_failed(
@@ -138,7 +179,9 @@ async def test_ambiguous_faults_leave_the_text_created(
     [record] = simulator.sms()
     assert record["fault"] == kind
     since = datetime.now(UTC) - timedelta(minutes=1)
-    assert await twilio_sender.find_sent(record["to"], record["body"], since) == record["sid"]
+    assert await twilio_sender.find_sent(lookup(record["to"], record["body"], since)) == [
+        record["sid"]
+    ]
 
 
 async def test_status_callbacks_are_signed_like_twilio(
@@ -170,9 +213,10 @@ async def test_email_single_send_and_webhook_signature(
     message_id = await email_sender.send(email(marketing=True))
     [record] = simulator.emails()
     assert record["message_id"] == message_id
-    names = {header["name"] for header in record["headers"]}
-    assert "List-Unsubscribe" in names
-    assert "https://hellomiami.org/u?m=" in record["text"]
+    headers = {header["name"]: header["value"] for header in record["headers"]}
+    assert headers["List-Unsubscribe"] == "<https://hooks.hellomiami.org/unsubscribe?t=u1.token>"
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "https://hellomiami.org/unsubscribe?t=u1.token" in record["text"]
     await wait_for(lambda: len(simulator.callbacks()) == 2)
 
     for callback in simulator.callbacks():  # signed over the exact raw body sent

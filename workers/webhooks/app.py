@@ -26,7 +26,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from workers.batching import Batcher
 from workers.metrics import WEBHOOK_EVENTS, WEBHOOK_LATENCY
-from workers.ports import WebhookStore
+from workers.ports import InvalidUnsubscribeToken, WebhookStore
 from workers.webhooks.payloads import (
     InvalidPayload,
     MailerSendEvent,
@@ -252,6 +252,25 @@ def create_app(
             process_later(event_id)
         WEBHOOK_LATENCY.labels("mailersend").observe(time.perf_counter() - started)
         return JSONResponse({"received": True, "duplicate": duplicate})
+
+    @app.post(
+        "/unsubscribe",
+        summary="One-click unsubscribe (RFC 8058): the List-Unsubscribe URL of marketing email",
+    )
+    async def one_click_unsubscribe(request: Request, t: str = "") -> Response:
+        # Mail clients POST `List-Unsubscribe=One-Click` to the header's URL; the signed token
+        # in the URL is the credential, checked (signature, expiry) by the database.
+        body = await read_body(request, max_body_bytes)
+        if ("List-Unsubscribe", "One-Click") not in parse_qsl(body.decode("utf-8", "replace")):
+            WEBHOOK_EVENTS.labels("unsubscribe", "invalid").inc()
+            return JSONResponse({"error": "not_one_click"}, status_code=400)
+        try:
+            changed = await holder["store"].one_click_unsubscribe(t)
+        except InvalidUnsubscribeToken as error:
+            WEBHOOK_EVENTS.labels("unsubscribe", "refused").inc()
+            return JSONResponse({"error": error.code}, status_code=400)
+        WEBHOOK_EVENTS.labels("unsubscribe", "event").inc()
+        return JSONResponse({"unsubscribed": True, "changed": changed})
 
     @app.get("/health", summary="Liveness")
     async def health() -> dict[str, str]:

@@ -94,7 +94,8 @@ select throws_ok(format($$select public.resume_blast(%L)$$, :'empty'), 'P0001', 
 
 insert into public.blasts (name, channel, sms_template_id, sms_sender_id) values ('Nobody', 'sms', :'tpl', :'sender') returning id as nobody \gset
 insert into public.blast_audience values (:'nobody', :'ben');
-select is((public.start_blast(:'nobody')).status::text, 'completed', 'a blast with no eligible recipient completes at once');
+select throws_ok(format($$select public.start_blast(%L)$$, :'nobody'), 'P0001', 'blast_has_no_recipients',
+  'a blast with no eligible recipient is refused, never "completed" with 0 sent (see 520-blast-composer.sql)');
 
 -- ---------------------------------------------------------------- segments with consent
 select is((select count(*)::int from private.segment_contact_ids('{"has_phone": true, "consent_sms": "opted_in"}')

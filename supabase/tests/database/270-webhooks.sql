@@ -38,7 +38,8 @@ select is(tests.receive_sms('SMs2', '+13055550001', 'START', '+13055550100', 'ST
 select is(tests.receive_sms('SMs3', '+13055550001', ' Parar. ') ->> 'action', 'opt_out', 'PARAR opts out');
 select is(tests.receive_sms('SMs3b', '+13055550001', 'ALTO') ->> 'reply', null, 'no reply to an opt-out');
 select is(tests.receive_sms('SMs4', '+13055550001', 'unstop') ->> 'reply',
-  (select opt_in_reply from public.messaging_settings), 'our own START keyword gets our confirmation');
+  (select replace(body, '{{org_name}}', 'Hello Miami') from public.auto_replies where kind = 'opt_in' and language = 'en'),
+  'our own START keyword gets our confirmation');
 select is((select status::text from public.contact_consents where contact_id = :'ana' and channel = 'sms'), 'opted_in', 'opted back in');
 select tests.receive_sms('SMh1', '+13055550001', 'HELP') ->> 'reply' as help \gset
 select ok(:'help' like 'Hello Miami%' and :'help' like '%STOP%' and :'help' like '%hello@hellomiami.org%',

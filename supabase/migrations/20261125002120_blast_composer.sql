@@ -1,0 +1,452 @@
+-- The composer's SQL (issue 15, item 7): one atomic function creates a blast, a preview says why
+-- recipients are excluded or waiting, and a blast nobody can receive is never "completed".
+--
+--   public.create_blast(p_spec jsonb) returns public.blasts
+--     p_spec: {name, channel ('sms'|'email'|'both'), sms_template_id?, email_template_id?,
+--       sms_sender_id?, email_sender_id?, segment_id?, contact_ids?: [uuid], event_id?,
+--       auto_pause?: boolean, variants?: [{channel, label ('A'..'Z'), template_id, weight}],
+--       scheduled_at?: timestamptz}
+--     The blast, its variants and its audience in one transaction, checked like start_blast
+--     checks them; with scheduled_at it is scheduled too. Refusal codes (P0001 unless noted):
+--     not_allowed, invalid_blast_spec (22023: not an object, unknown or malformed field — the
+--     detail names it), blast_name_required, blast_name_taken (another blast that is not
+--     cancelled has this name), invalid_blast_channel, template_not_found, sender_not_found,
+--     segment_not_found, event_not_found, contact_not_found, blast_variant_label_taken,
+--     invalid_variant, invalid_schedule, and start_blast's blast_missing_template/_sender/
+--     _audience, blast_variant_weights, blast_template_channel_mismatch. A refusal changes nothing.
+--   public.preview_blast(p_blast_id uuid, p_samples integer) (redefined) adds:
+--     excluded: {channel: {reason: contacts}} with reasons opted_out, no_consent, no_phone,
+--       no_email, invalid_number, suppressed, erased_or_merged;
+--     waiting_now: {quiet_hours, frequency_cap} (SMS recipients who would wait right now);
+--     startable: boolean; warnings: [{code, message}] (no_recipients, quiet_hours, frequency_cap).
+--   public.start_blast(p_blast_id uuid) (redefined) refuses a blast with no recipients
+--     (blast_has_no_recipients, the detail says why) and changes nothing; a scheduled one that
+--     turns out empty when its time comes is paused with the reason instead (never completed
+--     with 0 sent).
+--
+-- Redefines: public.preview_blast(uuid, integer), public.start_blast(uuid),
+-- private.start_blast_locked(public.blasts, timestamptz).
+
+-- ============================================================================================
+-- Helpers
+-- ============================================================================================
+
+create function private.blast_channels(p_blast public.blasts) returns public.message_channel[]
+language sql
+immutable
+set search_path = ''
+as $$
+  select case p_blast.channel when 'both' then array['sms', 'email']::public.message_channel[]
+              else array[p_blast.channel::text]::public.message_channel[] end
+$$;
+comment on function private.blast_channels(public.blasts) is 'The message channels a blast uses.';
+
+-- The audience contacts a blast's snapshot leaves out, per channel and first reason, by the same
+-- rules as private.blast_candidates_sql (consent, address, suppressions, erased/merged).
+create function private.blast_exclusions(p_blast public.blasts)
+returns table (channel text, reason text, contacts integer)
+language sql
+stable
+set search_path = ''
+as $$
+  select ch.channel::text, x.reason, count(*)::integer
+  from (select distinct a.id from private.blast_audience_ids(p_blast) as a(id)) aud
+  join public.contacts c on c.id = aud.id
+  cross join unnest(private.blast_channels(p_blast)) as ch(channel)
+  left join public.contact_consents cc on cc.contact_id = c.id and cc.channel = ch.channel
+  cross join lateral (select case ch.channel when 'sms' then c.phone::text else lower(c.email) end as address) ad
+  left join lateral (
+    select s.reason from public.suppressions s
+    where s.channel = ch.channel and s.address = ad.address and s.lifted_at is null
+    limit 1) s on true
+  cross join lateral (select case
+      when c.erased_at is not null or c.merged_into is not null then 'erased_or_merged'
+      when ad.address is null then case ch.channel when 'sms' then 'no_phone' else 'no_email' end
+      when cc.status = 'opted_out' then 'opted_out'
+      when not private.consent_allows_marketing(cc.status, ch.channel, private.messaging_settings()) then 'no_consent'
+      when s.reason = 'invalid_number' then 'invalid_number'
+      when s.reason is not null then 'suppressed'
+    end as reason) x
+  where x.reason is not null
+  group by 1, 2
+$$;
+comment on function private.blast_exclusions(public.blasts) is
+  'Audience contacts a blast leaves out, per channel and reason (opted_out, no_consent, no_phone, no_email, invalid_number, suppressed, erased_or_merged).';
+
+-- One sentence for people: why nobody (or fewer people) will get a blast.
+create function private.blast_exclusion_summary(p_blast public.blasts) returns text
+language sql
+stable
+set search_path = ''
+as $$
+  select case
+    when not exists (select 1 from private.blast_audience_ids(p_blast)) then
+      'The audience is empty: the segment matches nobody and no contact is listed.'
+    else coalesce((
+      select string_agg(format('%s %s (%s)', e.contacts, case e.reason
+          when 'opted_out' then 'opted out'
+          when 'no_consent' then 'without marketing consent'
+          when 'no_phone' then 'without a phone number'
+          when 'no_email' then 'without an email address'
+          when 'invalid_number' then 'with an invalid number'
+          when 'suppressed' then 'suppressed (bounced, complained or not textable)'
+          else 'erased or merged' end, e.channel), '; ' order by e.channel, e.contacts desc, e.reason)
+      from private.blast_exclusions(p_blast) e), 'Nobody is excluded.')
+  end
+$$;
+comment on function private.blast_exclusion_summary(public.blasts) is
+  'Why a blast''s audience members are left out, as one sentence (for previews and refusals).';
+
+-- A uuid field of a spec, or a clear refusal naming the field (not a raw cast error).
+create function private.spec_uuid(p_spec jsonb, p_key text) returns uuid
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if p_spec -> p_key is null or p_spec -> p_key = 'null'::jsonb then
+    return null;
+  end if;
+  return (p_spec ->> p_key)::uuid;
+exception when invalid_text_representation then
+  raise exception using errcode = '22023', message = 'invalid_blast_spec',
+    detail = format('%s must be a uuid.', p_key);
+end
+$$;
+comment on function private.spec_uuid(jsonb, text) is 'A uuid field of a JSON spec (null when absent); invalid_blast_spec naming the field otherwise.';
+
+-- ============================================================================================
+-- Start: never "completed" with nobody to send to
+-- ============================================================================================
+
+-- Redefined: an empty snapshot pauses the blast with the reason (a scheduled start must not fail
+-- the claim that runs it); public.start_blast turns that into a refusal.
+create or replace function private.start_blast_locked(p_blast public.blasts, p_now timestamptz) returns public.blasts
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_blast public.blasts;
+  v_total integer;
+  v_sms integer;
+  v_email integer;
+begin
+  perform private.assert_blast_ready(p_blast);
+  -- One statement straight from the candidates query (no intermediate row set).
+  execute format($sql$
+    with inserted as (
+      insert into public.blast_recipients (blast_id, contact_id, channel, variant, to_address, subject, body, segments, time_zone)
+      select %L, c.contact_id, c.channel, c.variant, c.to_address, c.subject, c.body, c.segments, c.time_zone
+      from (%s) as c
+      returning channel
+    )
+    select count(*), count(*) filter (where channel = 'sms'), count(*) filter (where channel = 'email')
+    from inserted
+    $sql$, p_blast.id, private.blast_candidates_sql(p_blast.id, false))
+  into v_total, v_sms, v_email;
+  perform set_config('hm.blast_starting', 'on', true);
+  update public.blasts b
+     set status = 'sending', started_at = p_now, paused_reason = null,
+         recipients_total = v_total, sms_recipients = v_sms, email_recipients = v_email
+   where b.id = p_blast.id
+  returning b.* into v_blast;
+  perform set_config('hm.blast_starting', 'off', true);
+  if v_total = 0 then
+    update public.blasts b
+       set status = 'paused', paused_reason = 'Nobody to send to: ' || private.blast_exclusion_summary(p_blast)
+     where b.id = p_blast.id
+    returning b.* into v_blast;
+  end if;
+  return v_blast;
+end
+$$;
+alter function private.start_blast_locked(public.blasts, timestamptz) set work_mem = '64MB';
+alter function private.start_blast_locked(public.blasts, timestamptz) set enable_nestloop = off;
+alter function private.start_blast_locked(public.blasts, timestamptz) set enable_mergejoin = off;
+alter function private.start_blast_locked(public.blasts, timestamptz) set jit = off;
+
+-- SECURITY DEFINER (like every blast control): it writes the snapshot no API role may write;
+-- the caller is checked first.
+create or replace function public.start_blast(p_blast_id uuid) returns public.blasts
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_blast public.blasts;
+begin
+  perform private.assert_messaging_operator();
+  v_blast := private.lock_blast(p_blast_id);
+  if v_blast.status not in ('draft', 'scheduled') then
+    raise exception using errcode = 'P0001', message = 'invalid_blast_transition',
+      detail = format('A %s blast cannot be started.', v_blast.status);
+  end if;
+  v_blast := private.start_blast_locked(v_blast, now());
+  if v_blast.recipients_total = 0 then
+    -- The exception rolls the whole start back: the blast stays as it was.
+    raise exception using errcode = 'P0001', message = 'blast_has_no_recipients',
+      detail = v_blast.paused_reason;
+  end if;
+  return v_blast;
+end
+$$;
+comment on function public.start_blast(uuid) is
+  'Send a draft or scheduled blast now: take the recipient snapshot and set it sending; blast_has_no_recipients (with why) when nobody can receive it.';
+grant execute on function public.start_blast(uuid) to authenticated, service_role;
+
+-- ============================================================================================
+-- Preview (redefined: why excluded, who would wait, whether it can start)
+-- ============================================================================================
+
+create or replace function public.preview_blast(p_blast_id uuid, p_samples integer default 3) returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_settings public.messaging_settings := private.messaging_settings();
+  v_audience integer;
+  v_result jsonb;
+  v_blast public.blasts;
+  v_window record;
+  v_excluded jsonb;
+  v_quiet integer;
+  v_capped integer;
+  v_warnings jsonb := '[]'::jsonb;
+begin
+  perform private.assert_messaging_operator();
+  select * into v_blast from public.blasts where id = p_blast_id;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'blast_not_found';
+  end if;
+  select * into v_window from private.sender_window(
+    (select s from public.senders s where s.id = v_blast.sms_sender_id), v_settings);
+  select count(distinct a) into v_audience from private.blast_audience_ids(v_blast) as a;
+  select coalesce(jsonb_object_agg(x.channel, x.reasons), '{}'::jsonb) into v_excluded
+  from (select e.channel, jsonb_object_agg(e.reason, e.contacts) as reasons
+        from private.blast_exclusions(v_blast) e group by e.channel) x;
+  with c as materialized (select * from private.blast_candidates(p_blast_id, true))
+  select jsonb_build_object(
+    'audience', v_audience,
+    'recipients', (select count(*) from c),
+    'by_channel', coalesce((
+      select jsonb_object_agg(x.channel, jsonb_build_object(
+        'recipients', x.n, 'segments_total', x.segments_total,
+        'segments_per_message_max', x.segments_max,
+        'segments_per_message_avg', round(x.segments_avg, 2),
+        'estimated_cost', round(case x.channel when 'sms' then x.segments_total * v_settings.sms_segment_cost
+                                               else x.n * v_settings.email_cost end, 4)))
+      from (select channel, count(*) as n, sum(segments) as segments_total,
+                   max(segments) as segments_max, avg(segments) as segments_avg
+            from c group by channel) x), '{}'::jsonb),
+    'by_variant', coalesce((
+      select jsonb_agg(jsonb_build_object('channel', y.channel, 'variant', y.variant, 'recipients', y.n)
+                       order by y.channel, y.variant)
+      from (select channel, variant, count(*) as n from c group by channel, variant) y), '[]'::jsonb),
+    'estimated_cost', round(coalesce((select sum(case channel when 'sms' then segments * v_settings.sms_segment_cost
+                                                     else v_settings.email_cost end) from c), 0), 4),
+    'samples', coalesce((
+      select jsonb_agg(jsonb_build_object('contact_id', s.contact_id, 'channel', s.channel, 'variant', s.variant,
+                                          'subject', s.subject, 'body', s.body, 'segments', s.segments,
+                                          'encoding', case s.channel when 'sms' then public.sms_encoding(s.body) end))
+      from (select * from c order by c.channel, c.to_address limit greatest(p_samples, 0)) s), '[]'::jsonb)
+  ), (select count(*) filter (where not private.within_send_window(now(), c.time_zone, v_window.window_start, v_window.window_end))
+      from c where c.channel = 'sms'),
+     (select count(*) filter (where private.recent_marketing_texts(c.contact_id, now(), null) >= v_settings.marketing_texts_per_day)
+      from c where c.channel = 'sms')
+  into v_result, v_quiet, v_capped;
+  if (v_result ->> 'recipients')::integer = 0 then
+    v_warnings := v_warnings || jsonb_build_object('code', 'no_recipients',
+      'message', 'Nobody can receive this blast: ' || private.blast_exclusion_summary(v_blast));
+  end if;
+  if v_quiet > 0 then
+    v_warnings := v_warnings || jsonb_build_object('code', 'quiet_hours', 'message',
+      format('%s recipients are in quiet hours now; their texts wait until their window opens.', v_quiet));
+  end if;
+  if v_capped > 0 then
+    v_warnings := v_warnings || jsonb_build_object('code', 'frequency_cap', 'message',
+      format('%s recipients already had %s marketing texts in the last 24 hours; theirs wait.', v_capped,
+             v_settings.marketing_texts_per_day));
+  end if;
+  return v_result || jsonb_build_object(
+    'excluded', v_excluded,
+    'waiting_now', jsonb_build_object('quiet_hours', v_quiet, 'frequency_cap', v_capped),
+    'startable', (v_result ->> 'recipients')::integer > 0,
+    'warnings', v_warnings);
+end
+$$;
+comment on function public.preview_blast(uuid, integer) is
+  'Preview a blast without sending: audience, eligible recipients per channel and variant, who is excluded and why, who would wait now (quiet hours, frequency cap), segments, cost, samples, whether it can start, warnings.';
+grant execute on function public.preview_blast(uuid, integer) to authenticated, service_role;
+
+-- ============================================================================================
+-- Create (one atomic call)
+-- ============================================================================================
+
+create function private.assert_blast_spec_fields(p_spec jsonb) returns void
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+  v_unknown text;
+begin
+  if jsonb_typeof(p_spec) is distinct from 'object' then
+    raise exception using errcode = '22023', message = 'invalid_blast_spec', detail = 'The blast must be a JSON object.';
+  end if;
+  select string_agg(k, ', ' order by k) into v_unknown
+  from jsonb_object_keys(p_spec) as k
+  where k not in ('name', 'channel', 'sms_template_id', 'email_template_id', 'sms_sender_id', 'email_sender_id',
+                  'segment_id', 'contact_ids', 'event_id', 'auto_pause', 'variants', 'scheduled_at');
+  if v_unknown is not null then
+    raise exception using errcode = '22023', message = 'invalid_blast_spec', detail = 'Unknown fields: ' || v_unknown;
+  end if;
+  if p_spec ? 'contact_ids' and jsonb_typeof(p_spec -> 'contact_ids') <> 'array' then
+    raise exception using errcode = '22023', message = 'invalid_blast_spec', detail = 'contact_ids must be an array.';
+  end if;
+  if p_spec ? 'variants' and jsonb_typeof(p_spec -> 'variants') <> 'array' then
+    raise exception using errcode = '22023', message = 'invalid_blast_spec', detail = 'variants must be an array.';
+  end if;
+  if p_spec ? 'auto_pause' and jsonb_typeof(p_spec -> 'auto_pause') <> 'boolean' then
+    raise exception using errcode = '22023', message = 'invalid_blast_spec', detail = 'auto_pause must be true or false.';
+  end if;
+end
+$$;
+comment on function private.assert_blast_spec_fields(jsonb) is 'invalid_blast_spec unless a create_blast spec is an object of known, well-typed fields.';
+
+-- Every id a spec names must exist (clear codes instead of foreign-key errors).
+create function private.assert_blast_references(p_spec jsonb, p_contact_ids uuid[]) returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_missing integer;
+begin
+  if exists (
+    select 1 from (values (private.spec_uuid(p_spec, 'sms_template_id')), (private.spec_uuid(p_spec, 'email_template_id'))) t(id)
+    where t.id is not null and not exists (select 1 from public.message_templates m where m.id = t.id and m.archived_at is null)) then
+    raise exception using errcode = 'P0001', message = 'template_not_found', detail = 'A template is unknown or archived.';
+  end if;
+  if exists (
+    select 1 from (values (private.spec_uuid(p_spec, 'sms_sender_id')), (private.spec_uuid(p_spec, 'email_sender_id'))) t(id)
+    where t.id is not null and not exists (select 1 from public.senders s where s.id = t.id)) then
+    raise exception using errcode = 'P0001', message = 'sender_not_found';
+  end if;
+  if private.spec_uuid(p_spec, 'segment_id') is not null
+     and not exists (select 1 from public.segments s where s.id = private.spec_uuid(p_spec, 'segment_id')) then
+    raise exception using errcode = 'P0001', message = 'segment_not_found';
+  end if;
+  if private.spec_uuid(p_spec, 'event_id') is not null
+     and not exists (select 1 from public.events e where e.id = private.spec_uuid(p_spec, 'event_id')) then
+    raise exception using errcode = 'P0001', message = 'event_not_found';
+  end if;
+  select count(*) into v_missing from unnest(p_contact_ids) as c(id)
+  where not exists (select 1 from public.contacts k where k.id = c.id);
+  if v_missing > 0 then
+    raise exception using errcode = 'P0001', message = 'contact_not_found',
+      detail = format('%s listed contacts do not exist.', v_missing);
+  end if;
+end
+$$;
+comment on function private.assert_blast_references(jsonb, uuid[]) is
+  'template_not_found, sender_not_found, segment_not_found, event_not_found or contact_not_found for a create_blast spec.';
+
+create function private.insert_blast_variants(p_blast_id uuid, p_variants jsonb) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_variant jsonb;
+  v_template_id uuid;
+begin
+  for v_variant in select v from jsonb_array_elements(coalesce(p_variants, '[]'::jsonb)) as v loop
+    if jsonb_typeof(v_variant) <> 'object' or v_variant ->> 'channel' not in ('sms', 'email')
+       or coalesce(v_variant ->> 'label', '') !~ '^[A-Z]$'
+       or jsonb_typeof(v_variant -> 'weight') <> 'number'
+       or (v_variant ->> 'weight')::numeric not between 0 and 100 then
+      raise exception using errcode = 'P0001', message = 'invalid_variant',
+        detail = 'Each variant needs channel sms/email, a label A–Z, a template and a weight 0–100.';
+    end if;
+    v_template_id := private.spec_uuid(v_variant, 'template_id');
+    if v_template_id is null or not exists (
+         select 1 from public.message_templates t where t.id = v_template_id and t.archived_at is null) then
+      raise exception using errcode = 'P0001', message = 'template_not_found',
+        detail = format('Variant %s has no known template.', v_variant ->> 'label');
+    end if;
+    if exists (select 1 from public.blast_variants b
+               where b.blast_id = p_blast_id and b.channel::text = v_variant ->> 'channel' and b.label = v_variant ->> 'label') then
+      raise exception using errcode = 'P0001', message = 'blast_variant_label_taken',
+        detail = format('Two %s variants are labelled %s.', v_variant ->> 'channel', v_variant ->> 'label');
+    end if;
+    insert into public.blast_variants (blast_id, channel, label, template_id, weight)
+    values (p_blast_id, (v_variant ->> 'channel')::public.message_channel, v_variant ->> 'label', v_template_id,
+            (v_variant ->> 'weight')::integer);
+  end loop;
+end
+$$;
+comment on function private.insert_blast_variants(uuid, jsonb) is
+  'Insert a create_blast spec''s variants (invalid_variant, template_not_found, blast_variant_label_taken).';
+
+-- SECURITY DEFINER: like the other blast controls; checks the caller first, then writes the
+-- blast, its variants and its audience as one transaction.
+create function public.create_blast(p_spec jsonb) returns public.blasts
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_name text;
+  v_blast public.blasts;
+  v_contact_ids uuid[];
+  v_scheduled_at timestamptz;
+begin
+  perform private.assert_messaging_operator();
+  perform private.assert_blast_spec_fields(p_spec);
+  v_name := btrim(coalesce(p_spec ->> 'name', ''));
+  if v_name = '' then
+    raise exception using errcode = 'P0001', message = 'blast_name_required';
+  end if;
+  if coalesce(p_spec ->> 'channel', '') not in ('sms', 'email', 'both') then
+    raise exception using errcode = 'P0001', message = 'invalid_blast_channel', detail = 'Choose sms, email or both.';
+  end if;
+  begin
+    v_contact_ids := array(select distinct c::uuid from jsonb_array_elements_text(coalesce(p_spec -> 'contact_ids', '[]')) as c);
+    v_scheduled_at := (p_spec ->> 'scheduled_at')::timestamptz;
+  exception when invalid_text_representation or invalid_datetime_format or datetime_field_overflow then
+    raise exception using errcode = '22023', message = 'invalid_blast_spec',
+      detail = 'contact_ids must be uuids and scheduled_at a timestamp.';
+  end;
+  if v_scheduled_at is not null and v_scheduled_at < now() then
+    raise exception using errcode = 'P0001', message = 'invalid_schedule', detail = 'The send time is in the past.';
+  end if;
+  perform private.assert_blast_references(p_spec, v_contact_ids);
+  -- Two composers saving the same name at once: the second waits, then sees the first.
+  perform pg_advisory_xact_lock(hashtextextended('blast_name:' || lower(v_name), 0));
+  if exists (select 1 from public.blasts b where lower(btrim(b.name)) = lower(v_name) and b.status <> 'cancelled') then
+    raise exception using errcode = 'P0001', message = 'blast_name_taken',
+      detail = format('Another blast is called "%s"; choose another name.', v_name);
+  end if;
+  insert into public.blasts (name, channel, sms_template_id, email_template_id, sms_sender_id, email_sender_id,
+                             segment_id, event_id, auto_pause)
+  values (v_name, (p_spec ->> 'channel')::public.blast_channel,
+          private.spec_uuid(p_spec, 'sms_template_id'), private.spec_uuid(p_spec, 'email_template_id'),
+          private.spec_uuid(p_spec, 'sms_sender_id'), private.spec_uuid(p_spec, 'email_sender_id'),
+          private.spec_uuid(p_spec, 'segment_id'), private.spec_uuid(p_spec, 'event_id'),
+          coalesce((p_spec ->> 'auto_pause')::boolean, true))
+  returning * into v_blast;
+  perform private.insert_blast_variants(v_blast.id, p_spec -> 'variants');
+  insert into public.blast_audience (blast_id, contact_id) select v_blast.id, c from unnest(v_contact_ids) as c;
+  perform private.assert_blast_ready(v_blast);
+  if v_scheduled_at is not null then
+    update public.blasts set status = 'scheduled', scheduled_at = v_scheduled_at where id = v_blast.id
+    returning * into v_blast;
+  end if;
+  return v_blast;
+end
+$$;
+comment on function public.create_blast(jsonb) is
+  'Create a ready blast (and its variants and audience) in one transaction, optionally scheduled; clear refusal codes, nothing written on refusal.';
+revoke execute on function public.create_blast(jsonb) from public, anon;
+grant execute on function public.create_blast(jsonb) to authenticated, service_role;
