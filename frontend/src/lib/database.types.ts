@@ -475,11 +475,45 @@ export type Database = {
           },
         ]
       }
+      consent_disclosures: {
+        Row: {
+          body: string
+          channel: Database["public"]["Enums"]["message_channel"]
+          created_by: string | null
+          id: string
+          locale: string
+          published_at: string
+          retired_at: string | null
+          version: number
+        }
+        Insert: {
+          body: string
+          channel: Database["public"]["Enums"]["message_channel"]
+          created_by?: string | null
+          id?: string
+          locale: string
+          published_at?: string
+          retired_at?: string | null
+          version: number
+        }
+        Update: {
+          body?: string
+          channel?: Database["public"]["Enums"]["message_channel"]
+          created_by?: string | null
+          id?: string
+          locale?: string
+          published_at?: string
+          retired_at?: string | null
+          version?: number
+        }
+        Relationships: []
+      }
       consent_events: {
         Row: {
           channel: Database["public"]["Enums"]["message_channel"]
           contact_id: string
           created_at: string
+          disclosure_id: string | null
           evidence_message_id: string | null
           id: number
           note: string | null
@@ -491,6 +525,7 @@ export type Database = {
           channel: Database["public"]["Enums"]["message_channel"]
           contact_id: string
           created_at?: string
+          disclosure_id?: string | null
           evidence_message_id?: string | null
           id?: never
           note?: string | null
@@ -502,6 +537,7 @@ export type Database = {
           channel?: Database["public"]["Enums"]["message_channel"]
           contact_id?: string
           created_at?: string
+          disclosure_id?: string | null
           evidence_message_id?: string | null
           id?: never
           note?: string | null
@@ -514,6 +550,12 @@ export type Database = {
             foreignKeyName: "consent_events_contact_id_fkey"
             columns: ["contact_id"]
             referencedRelation: "contacts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "consent_events_disclosure_id_fkey"
+            columns: ["disclosure_id"]
+            referencedRelation: "consent_disclosures"
             referencedColumns: ["id"]
           },
           {
@@ -579,6 +621,7 @@ export type Database = {
           last_name: string | null
           merged_into: string | null
           phone: string | null
+          preferred_language: string | null
           pronouns: string | null
           qr_token: string
           source: string | null
@@ -602,6 +645,7 @@ export type Database = {
           last_name?: string | null
           merged_into?: string | null
           phone?: string | null
+          preferred_language?: string | null
           pronouns?: string | null
           qr_token?: string
           source?: string | null
@@ -625,6 +669,7 @@ export type Database = {
           last_name?: string | null
           merged_into?: string | null
           phone?: string | null
+          preferred_language?: string | null
           pronouns?: string | null
           qr_token?: string
           source?: string | null
@@ -1879,6 +1924,7 @@ export type Database = {
           last_name: string | null
           merged_into: string | null
           phone: string | null
+          preferred_language: string | null
           pronouns: string | null
           qr_token: string
           source: string | null
@@ -1946,6 +1992,15 @@ export type Database = {
         Returns: Json
       }
       process_webhook_event: { Args: { p_event_id: string }; Returns: Json }
+      record_form_consent: {
+        Args: {
+          p_channel: Database["public"]["Enums"]["message_channel"]
+          p_contact_id?: string
+          p_disclosure_id?: string
+          p_status: Database["public"]["Enums"]["consent_status"]
+        }
+        Returns: Database["public"]["Enums"]["consent_status"]
+      }
       record_message_failed: {
         Args: {
           p_error_code: string
