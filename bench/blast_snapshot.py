@@ -28,7 +28,7 @@ from typing import Any
 import psycopg
 from benchkit import stop_on_sigterm
 
-from hm.testing import private_stack
+from devstack.testing import private_stack
 
 GOAL_SECONDS = 2.0
 

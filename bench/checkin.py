@@ -24,7 +24,7 @@ from typing import Any
 import psycopg
 from benchkit import percentile, stop_on_sigterm
 
-from hm.testing import private_stack
+from devstack.testing import private_stack
 
 EVENT_ID = "00000000-0000-0000-0000-00000000be01"
 GOAL_P95_MS = 10.0

@@ -33,13 +33,13 @@ import psycopg
 from benchkit import percentile, stop_on_sigterm
 from supabase import Client, ClientOptions, create_client
 
+from devstack import local_cups
+from devstack.local_cups import LocalCups
+from devstack.stack.manager import LocalStack
+from devstack.testing import private_stack
 from hm.people import devices, staff
 from hm.people.service_api import ServiceApi
-from hm.settings import SupabaseSettings
-from hm.stack.manager import LocalStack
-from hm.testing import private_stack
-from pi_agent import local_cups
-from pi_agent.local_cups import LocalCups
+from hm.settings import SupabaseServiceSettings
 
 
 def volunteer_client(stack: LocalStack, email: str, password: str, http: httpx.Client) -> Client:
@@ -119,8 +119,9 @@ def main() -> None:
     try:
         with private_stack() as stack, httpx.Client() as http:
             env = stack.config.client_env()
-            settings = SupabaseSettings(
-                url=env["SUPABASE_URL"], service_role_key=env["SUPABASE_SERVICE_ROLE_KEY"]
+            settings = SupabaseServiceSettings(
+                supabase_url=env["SUPABASE_URL"],
+                supabase_service_role_key=env["SUPABASE_SERVICE_ROLE_KEY"],
             )
             unique = uuid.uuid4().hex[:8]
             with ServiceApi(settings) as api:

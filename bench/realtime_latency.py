@@ -24,8 +24,8 @@ import psycopg
 import websockets
 from benchkit import percentile, stop_on_sigterm
 
-from hm.stack import keys
-from hm.testing import private_stack
+from devstack.stack import keys
+from devstack.testing import private_stack
 
 TABLE_SQL = """
 create table public.bench_jobs (

@@ -24,10 +24,10 @@ import httpx
 import psycopg
 from benchkit import stop_on_sigterm
 
-from hm.simulators import scenario
-from hm.simulators.config import SimulatorConfig
-from hm.testing import free_port, private_stack
-from workers.local import LocalMessaging
+from devstack.local_messaging import LocalMessaging
+from devstack.simulators import scenario
+from devstack.simulators.config import SimulatorConfig
+from devstack.testing import free_port, private_stack
 
 WARM_UP_SECONDS = 3.0
 

@@ -23,9 +23,9 @@ import psycopg
 import uvloop
 from benchkit import percentile, stop_on_sigterm
 
-from hm.simulators.callbacks import twilio_signature
-from hm.testing import free_port, private_stack
-from workers.local import LocalMessaging
+from devstack.local_messaging import LocalMessaging
+from devstack.simulators.callbacks import twilio_signature
+from devstack.testing import free_port, private_stack
 
 
 def signed_requests(url: str, token: str, count: int) -> list[bytes]:

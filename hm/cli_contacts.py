@@ -17,7 +17,7 @@ from hm.cli_errors import exit_on_error
 from hm.errors import HmError
 from hm.people import csv_import, export
 from hm.people.service_api import ServiceApi
-from hm.settings import SupabaseSettings
+from hm.settings import SupabaseServiceSettings
 
 contacts_app = typer.Typer(help="Contacts: CSV import and export.", no_args_is_help=True)
 console = Console()
@@ -76,7 +76,7 @@ def import_(
     if not yes and not typer.confirm(f"Import {len(rows)} rows?"):
         raise HmError("import cancelled")
     with (
-        ServiceApi(SupabaseSettings()) as api,
+        ServiceApi(SupabaseServiceSettings()) as api,
         Progress(
             TextColumn("importing"),
             BarColumn(),
@@ -132,7 +132,7 @@ def export_(
             definition = json.loads(segment)
         except json.JSONDecodeError as error:
             raise HmError(f"--segment is not JSON: {error}") from error
-    with ServiceApi(SupabaseSettings()) as api:
+    with ServiceApi(SupabaseServiceSettings()) as api:
         rows = export.exported_rows(api, definition)
         if out is None:
             count = export.write_csv(rows, sys.stdout)

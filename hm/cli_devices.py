@@ -11,7 +11,7 @@ from rich.table import Table
 from hm.cli_errors import exit_on_error
 from hm.people import devices
 from hm.people.service_api import ServiceApi
-from hm.settings import SupabaseSettings
+from hm.settings import SupabaseServiceSettings
 
 devices_app = typer.Typer(help="Print stations.", no_args_is_help=True)
 console = Console()
@@ -25,7 +25,7 @@ def add(
     queue: Annotated[str | None, typer.Option(help="CUPS queue name on the Pi.")] = None,
 ) -> None:
     """Create a print station and print its login once (put it in the Pi agent's config)."""
-    with ServiceApi(SupabaseSettings()) as api:
+    with ServiceApi(SupabaseServiceSettings()) as api:
         credentials = devices.add_device(api, name, venue, queue)
     console.print(f"added device {credentials.name} ({credentials.device_id})")
     console.print(f"email:    {credentials.email}")
@@ -36,7 +36,7 @@ def add(
 @exit_on_error
 def list_() -> None:
     """List print stations with their last heartbeat and printer state."""
-    with ServiceApi(SupabaseSettings()) as api:
+    with ServiceApi(SupabaseServiceSettings()) as api:
         rows = devices.list_devices(api)
     table = Table("name", "venue", "queue", "last seen", "printer", "disabled")
     for row in rows:

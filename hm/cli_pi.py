@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -89,25 +88,3 @@ def print_sample(
         )
         raise typer.Exit(1)
     typer.echo(f"printed CUPS job {cups_job_id} on {printer.queue}")
-
-
-@pi_app.command("local-cups")
-@exit_on_error
-def local_cups(
-    state_dir: Annotated[
-        Path, typer.Option(help="Folder for the private cupsd's config, spool and output.")
-    ] = Path(".hm/cups"),
-    stop: Annotated[bool, typer.Option("--stop", help="Stop it instead.")] = False,
-) -> None:
-    """Start a private cupsd (system CUPS untouched; run as root, it drops to lp) with a `Label`
-    queue that writes each tag to a PDF you can open; prints the HM_CUPS_* settings for
-    `hm pi run` (`eval $(…)`)."""
-    from pi_agent import local_cups as cups
-
-    if stop:
-        typer.echo("stopped" if cups.stop(state_dir) else "was not running", err=True)
-        return
-    server = cups.start(state_dir)
-    for name, value in server.env().items():
-        typer.echo(f"{name}={value}")
-    typer.echo(f"# each printed tag is written to {server.output_path}", err=True)

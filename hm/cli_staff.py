@@ -11,7 +11,7 @@ from rich.table import Table
 from hm.cli_errors import exit_on_error
 from hm.people import staff
 from hm.people.service_api import ServiceApi
-from hm.settings import SupabaseSettings
+from hm.settings import SupabaseServiceSettings
 
 staff_app = typer.Typer(help="Staff accounts and role levels.", no_args_is_help=True)
 console = Console()
@@ -20,7 +20,7 @@ Role = Annotated[str, typer.Option("--role", help="volunteer, organizer, admin o
 
 
 def _api() -> ServiceApi:
-    return ServiceApi(SupabaseSettings())
+    return ServiceApi(SupabaseServiceSettings())
 
 
 @staff_app.command("add")

@@ -5,16 +5,17 @@ The agent holds only the anon key and its own device login: never the service ro
 from __future__ import annotations
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from hm.settings import SupabaseSettings
 
 
-class AgentSettings(BaseSettings):
-    """Everything `hm pi run` needs; names match docs/pi.md and deploy/systemd."""
+class AgentSettings(SupabaseSettings):
+    """Everything `hm pi run` needs (SUPABASE_URL and SUPABASE_ANON_KEY from
+    `SupabaseSettings`); names match docs/pi.md and deploy/systemd."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
-    supabase_url: str = Field("http://127.0.0.1:54321", alias="SUPABASE_URL")
-    supabase_anon_key: SecretStr = Field(SecretStr(""), alias="SUPABASE_ANON_KEY")
     device_email: str = Field("", alias="HM_DEVICE_EMAIL")
     device_password: SecretStr = Field(SecretStr(""), alias="HM_DEVICE_PASSWORD")
     # A socket path or host[:port]; empty = the system default (CUPS_SERVER, then localhost).

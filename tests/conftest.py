@@ -1,8 +1,12 @@
-"""Fixtures shared by every Python test: the session's local stack and clients for it."""
+"""Fixtures shared by every Python test: the session's local stack, clients for it, and a
+private cupsd with a queue that writes PDFs to a file."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -10,9 +14,11 @@ import psycopg
 import pytest
 from supabase import Client, ClientOptions, create_client
 
-from hm.stack import keys
-from hm.stack.manager import LocalStack
-from hm.testing import session_stack
+from devstack import local_cups
+from devstack.local_cups import LocalCups
+from devstack.stack import keys
+from devstack.stack.manager import LocalStack
+from devstack.testing import session_stack
 
 pytest_plugins = ["pytester"]
 
@@ -64,3 +70,30 @@ def make_client(stack: LocalStack) -> Iterator[Callable[..., Client]]:
     yield make
     for http_client in http_clients:
         http_client.close()
+
+
+@pytest.fixture(scope="session")
+def cups_server() -> Iterator[LocalCups]:
+    """One cupsd for the session (ready in milliseconds; stopped by its recorded pid)."""
+    # Not under pytest's tmp_path: its parents are 0700 and CUPS filters run as `lp`.
+    state_dir = Path(tempfile.mkdtemp(prefix="hm-test-cups-"))
+    server = local_cups.start(state_dir)
+    yield server
+    server.stop()
+    shutil.rmtree(state_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def cups(cups_server: LocalCups) -> Iterator[LocalCups]:
+    """The session's cupsd with its queue enabled, accepting, empty, and no output file."""
+    server = local_cups.start(cups_server.state_dir, queue=cups_server.queue)
+    server.admin("cancel", "-a", server.queue)
+    server.admin("cupsenable", server.queue)
+    server.admin("cupsaccept", server.queue)
+    server.output_path.unlink(missing_ok=True)
+    yield server
+    server.admin("lpadmin", "-p", server.queue, "-o", "job-hold-until-default=no-hold")
+    server.admin("cancel", "-a", server.queue)
+    server.admin("cupsenable", server.queue)
+    server.admin("cupsaccept", server.queue)
+    server.admin("lpadmin", "-p", server.queue, "-o", "job-hold-until-default=no-hold")

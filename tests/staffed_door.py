@@ -13,7 +13,7 @@ from supabase import Client
 
 from hm.people import devices, staff
 from hm.people.service_api import ServiceApi
-from hm.settings import SupabaseSettings
+from hm.settings import SupabaseServiceSettings
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,9 @@ def staff_a_door(
     cups_queue: str,
 ) -> StaffedDoor:
     unique = f"{name}-{uuid.uuid4().hex[:8]}"
-    settings = SupabaseSettings(
-        url=supabase_env["SUPABASE_URL"], service_role_key=supabase_env["SUPABASE_SERVICE_ROLE_KEY"]
+    settings = SupabaseServiceSettings(
+        supabase_url=supabase_env["SUPABASE_URL"],
+        supabase_service_role_key=supabase_env["SUPABASE_SERVICE_ROLE_KEY"],
     )
     with ServiceApi(settings) as api:
         volunteer = staff.add_staff(api, f"{unique}@hellomiami.local", "volunteer")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -53,7 +52,6 @@ class WorkerLoop:
         # Deliveries in flight; a claim takes no more than the free places, so a claimed
         # message never waits in memory while its lease runs out.
         self.tasks: set[asyncio.Task[None]] = set()
-        self.from_emails: dict[str, str | None] = {}
 
     async def run(self) -> None:
         """Until `stop`: catch up at once, then claim whenever woken or every poll interval."""
@@ -119,28 +117,12 @@ class WorkerLoop:
         if not messages:
             return 0
         CLAIMED.labels(channel).inc(len(messages))
-        if channel == "email" and self.email is not None:
-            try:
-                filled = [await self._with_from_email(m) for m in messages]
-            except Exception:  # not dispatched: their leases expire and they are claimed again
-                log.exception("reading the email sender failed", extra={"channel": channel})
-                return len(messages)
-            self._dispatch_email(filled)
+        if channel == "email":
+            self._dispatch_email(messages)
         else:
             for message in messages:
                 self._spawn(channel, self._deliver_sms(message))
         return len(messages)
-
-    async def _with_from_email(self, message: OutboundMessage) -> OutboundMessage:
-        """Claim rows carry the SMS sender's number as from_address; an email sender's address
-        is read once per sender and cached."""
-        if message.from_address or message.sender_id is None:
-            return message
-        if message.sender_id not in self.from_emails:
-            self.from_emails[message.sender_id] = await self.store.sender_from_email(
-                message.sender_id
-            )
-        return dataclasses.replace(message, from_address=self.from_emails[message.sender_id])
 
     def _dispatch_email(self, messages: list[OutboundMessage]) -> None:
         assert self.email is not None

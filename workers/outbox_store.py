@@ -114,13 +114,6 @@ class SupabaseOutboxStore:
         )
         return int(response.count or 0)
 
-    async def sender_from_email(self, sender_id: str) -> str | None:
-        response = (
-            await self.client.table("senders").select("from_email").eq("id", sender_id).execute()
-        )
-        rows: list[dict[str, Any]] = response.data  # type: ignore[assignment]
-        return str(rows[0]["from_email"]) if rows and rows[0].get("from_email") else None
-
     async def store_event(
         self, provider: str, event_id: str, event_type: str, payload: dict[str, Any]
     ) -> tuple[str, bool]:

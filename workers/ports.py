@@ -143,9 +143,6 @@ class OutboxStore(Protocol):
 
     async def queue_depth(self, channel: str) -> int: ...
 
-    async def sender_from_email(self, sender_id: str) -> str | None:
-        """The email sender's from address (for claim rows that do not carry it)."""
-
 
 class DeliveryOutbox(Protocol):
     """The outbox calls one delivery makes about its own message (see `outbox_batches`)."""

@@ -118,12 +118,6 @@ class PostgresOutboxStore:
         )
         return int(value or 0)
 
-    async def sender_from_email(self, sender_id: str) -> str | None:
-        value = await self._value(
-            "select from_email from public.senders where id = %s", (sender_id,)
-        )
-        return str(value) if value else None
-
     async def store_event(
         self, provider: str, event_id: str, event_type: str, payload: dict[str, Any]
     ) -> tuple[str, bool]:

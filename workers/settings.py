@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from hm.settings import SupabaseServiceSettings
 
 
-class WorkerSettings(BaseSettings):
-    """The same names a production deployment sets (docs/deploy.md)."""
+class WorkerSettings(SupabaseServiceSettings):
+    """The same names a production deployment sets (docs/deploy.md); SUPABASE_* come from
+    `SupabaseServiceSettings`."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    supabase_url: str = "http://127.0.0.1:54321"
-    supabase_service_role_key: SecretStr = SecretStr("")
     # How the worker and webhook server reach the SQL functions: "rest" (PostgREST RPC with the
     # service-role key) or "postgres" (a direct pool on SUPABASE_DB_URL; fewer hops, higher rates).
     outbox_transport: Literal["rest", "postgres"] = "rest"
-    supabase_db_url: SecretStr = SecretStr("")
     twilio_account_sid: str = ""
     twilio_auth_token: SecretStr = SecretStr("")
     # Empty: the real https://api.twilio.com. Set to the simulator's URL locally.

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from hm.errors import HmError
-from hm.settings import SupabaseSettings
+from hm.settings import SupabaseServiceSettings
 
 
 class ApiError(HmError):
@@ -35,11 +35,11 @@ def new_password() -> str:
 class ServiceApi:
     """Service-role access to one Supabase project."""
 
-    def __init__(self, settings: SupabaseSettings, http: httpx.Client | None = None) -> None:
-        key = settings.service_role_key.get_secret_value()
+    def __init__(self, settings: SupabaseServiceSettings, http: httpx.Client | None = None) -> None:
+        key = settings.supabase_service_role_key.get_secret_value()
         if not key:
             raise HmError("SUPABASE_SERVICE_ROLE_KEY is not set")
-        self._base = settings.url.rstrip("/")
+        self._base = settings.supabase_url.rstrip("/")
         self._http = http or httpx.Client(timeout=60)
         self._headers = {"apikey": key, "Authorization": f"Bearer {key}"}
 

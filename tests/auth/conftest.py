@@ -17,8 +17,8 @@ import psycopg
 import pytest
 from supabase import Client, ClientOptions, create_client
 
-from hm.stack.manager import LocalStack
-from hm.testing import destroy_private_stack, new_private_stack
+from devstack.stack.manager import LocalStack
+from devstack.testing import destroy_private_stack, new_private_stack
 
 HOOK_URI = "pg-functions://postgres/auth_tests/capture_sms"
 REFUSED_PREFIX = "1555000"

@@ -13,7 +13,7 @@ from auth_helpers import present
 from supabase import Client
 from supabase_auth.errors import AuthApiError
 
-from hm.stack.manager import LocalStack
+from devstack.stack.manager import LocalStack
 
 MakeClient = Callable[..., Client]
 MakeUser = Callable[..., dict[str, Any]]

@@ -10,7 +10,7 @@ import pytest
 from supabase import AClient, AsyncClientOptions, acreate_client
 from supabase_auth.errors import AuthApiError
 
-from hm.stack.manager import LocalStack
+from devstack.stack.manager import LocalStack
 
 LastCode = Callable[[str], str | None]
 MakeAsyncClient = Callable[..., Awaitable[AClient]]

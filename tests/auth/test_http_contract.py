@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from supabase import Client
 
-from hm.stack.manager import LocalStack
-from hm.testing import wait_for_table_in_rest
+from devstack.stack.manager import LocalStack
+from devstack.testing import wait_for_table_in_rest
 
 MakeClient = Callable[..., Client]
 MakeUser = Callable[..., dict[str, Any]]

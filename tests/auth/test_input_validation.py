@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hm.stack.auth.errors import AuthApiError
-from hm.stack.auth.validation import normalise_email, normalise_phone
-from hm.stack.manager import LocalStack
+from devstack.stack.auth.errors import AuthApiError
+from devstack.stack.auth.validation import normalise_email, normalise_phone
+from devstack.stack.manager import LocalStack
 
 e164_digits = st.from_regex(r"[1-9][0-9]{1,14}", fullmatch=True)
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 import psycopg
 import pytest
 
-from hm.stack.auth.admin import parse_ban_duration
-from hm.stack.auth.errors import AuthApiError
-from hm.stack.auth.hooks import send_sms
-from hm.stack.auth.settings import AuthSettings, SmsHook, parse_seconds
-from hm.stack.manager import LocalStack
+from devstack.stack.auth.admin import parse_ban_duration
+from devstack.stack.auth.errors import AuthApiError
+from devstack.stack.auth.hooks import send_sms
+from devstack.stack.auth.settings import AuthSettings, SmsHook, parse_seconds
+from devstack.stack.manager import LocalStack
 
 OVERRIDES = (
     "HM_AUTH_JWT_EXPIRY",

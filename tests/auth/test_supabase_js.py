@@ -9,8 +9,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from hm.stack.config import TOOLS_DIR
-from hm.stack.manager import LocalStack
+from devstack.stack.config import TOOLS_DIR
+from devstack.stack.manager import LocalStack
 
 SCRIPT = Path(__file__).parent / "js" / "auth_flows.mjs"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import psycopg
 
-from hm.stack.manager import LocalStack
+from devstack.stack.manager import LocalStack
 
 from .ready_blast import IN_WINDOW, ReadyBlast
 

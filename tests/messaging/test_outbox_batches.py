@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from supabase import AsyncClientOptions, acreate_client
 
-from hm.stack.manager import LocalStack
+from devstack.stack.manager import LocalStack
 from workers.outbox_store import SupabaseOutboxStore
 from workers.ports import OutboxStore, SentResult
 from workers.postgres_store import PostgresOutboxStore

@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 
-from hm.stack.manager import LocalStack
+from devstack.stack.manager import LocalStack
 
 
 def as_user(conn: psycopg.Connection[Any], user_id: str) -> None:

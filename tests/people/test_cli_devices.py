@@ -10,7 +10,7 @@ import httpx
 import psycopg
 from typer.testing import Result
 
-from hm.stack.manager import LocalStack
+from devstack.stack.manager import LocalStack
 
 
 def test_add_device_prints_credentials_that_work(

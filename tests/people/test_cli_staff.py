@@ -10,7 +10,7 @@ import httpx
 import psycopg
 from typer.testing import Result
 
-from hm.stack.manager import LocalStack
+from devstack.stack.manager import LocalStack
 
 PASSWORD = re.compile(r"one-time password: (\S+)")
 

@@ -1,14 +1,13 @@
-"""Fixtures for the print agent: a real private cupsd with a queue that writes PDFs to a file."""
+"""Fixtures for the print agent: a door with its own print station, and agents to run there
+(the private cupsd it prints through comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,39 +17,11 @@ import psycopg
 import pytest
 from supabase import Client
 
+from devstack.local_cups import LocalCups
+from devstack.stack.manager import LocalStack
 from hm.people import devices
-from hm.stack.manager import LocalStack
-from pi_agent import local_cups
-from pi_agent.local_cups import LocalCups
 from tests.polling import wait_for
 from tests.staffed_door import staff_a_door
-
-
-@pytest.fixture(scope="session")
-def cups_server() -> Iterator[LocalCups]:
-    """One cupsd for the session (ready in milliseconds; stopped by its recorded pid)."""
-    # Not under pytest's tmp_path: its parents are 0700 and CUPS filters run as `lp`.
-    state_dir = Path(tempfile.mkdtemp(prefix="hm-test-cups-"))
-    server = local_cups.start(state_dir)
-    yield server
-    server.stop()
-    shutil.rmtree(state_dir, ignore_errors=True)
-
-
-@pytest.fixture
-def cups(cups_server: LocalCups) -> Iterator[LocalCups]:
-    """The session's cupsd with its queue enabled, accepting, empty, and no output file."""
-    server = local_cups.start(cups_server.state_dir, queue=cups_server.queue)
-    server.admin("cancel", "-a", server.queue)
-    server.admin("cupsenable", server.queue)
-    server.admin("cupsaccept", server.queue)
-    server.output_path.unlink(missing_ok=True)
-    yield server
-    server.admin("lpadmin", "-p", server.queue, "-o", "job-hold-until-default=no-hold")
-    server.admin("cancel", "-a", server.queue)
-    server.admin("cupsenable", server.queue)
-    server.admin("cupsaccept", server.queue)
-    server.admin("lpadmin", "-p", server.queue, "-o", "job-hold-until-default=no-hold")
 
 
 @dataclass

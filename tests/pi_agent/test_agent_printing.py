@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import cups as pycups
 from pypdf import PdfReader
 
-from pi_agent.local_cups import LocalCups
+from devstack.local_cups import LocalCups
 from tests.pi_agent.conftest import Door
 from tests.pi_agent.tcp_proxy import CuttableProxy
 from tests.polling import wait_for

@@ -1,13 +1,17 @@
 """A Pi installs only `.[pi]`: the agent, `hm-pi` and `hm pi` must load without the workers' and
-the local stack's packages, and `hm`'s other groups explain what to install."""
+the local stack's packages and without devstack itself, and `hm`'s other groups explain what to
+install."""
 
 from __future__ import annotations
 
 import subprocess
-import sys
 
-# What a Raspberry Pi does not install (`pip install '.[pi]'`).
+from tests.without_modules import run_without
+
+# What a Raspberry Pi does not install (`pip install '.[pi]'`), and devstack, which no product
+# module may import.
 NOT_ON_A_PI = (
+    "devstack",
     "psycopg",
     "psycopg_pool",
     "fastapi",
@@ -25,19 +29,16 @@ NOT_ON_A_PI = (
 
 def run_as_on_a_pi(code: str) -> subprocess.CompletedProcess[str]:
     """`code` in a fresh interpreter where importing any of NOT_ON_A_PI raises ImportError."""
-    hide = f"import sys\nfor name in {NOT_ON_A_PI!r}:\n    sys.modules[name] = None\n"
-    return subprocess.run(
-        [sys.executable, "-c", hide + code], capture_output=True, text=True, check=False
-    )
+    return run_without(NOT_ON_A_PI, code)
 
 
 def test_the_agent_needs_only_the_pi_extra() -> None:
     result = run_as_on_a_pi(
         """
 from typer.testing import CliRunner
-import pi_agent.agent, pi_agent.doctor, pi_agent.label, pi_agent.local_cups, pi_agent.printer
+import pi_agent.agent, pi_agent.doctor, pi_agent.label, pi_agent.printer
 from hm.cli_pi import pi_app
-for command in ("run", "doctor", "test-print", "local-cups"):
+for command in ("run", "doctor", "test-print"):
     result = CliRunner().invoke(pi_app, [command, "--help"])
     assert result.exit_code == 0, (command, result.output)
 """

@@ -5,8 +5,8 @@ from __future__ import annotations
 import cups as pycups
 import pytest
 
+from devstack.local_cups import LocalCups
 from pi_agent.label import LabelData, layout_named, render_label
-from pi_agent.local_cups import LocalCups
 from pi_agent.printer import CupsPrinter, Outcome, PrinterError
 from tests.polling import wait_for
 

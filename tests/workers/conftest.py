@@ -15,11 +15,11 @@ import aiohttp
 import httpx
 import pytest
 
-from hm.simulators.config import SimulatorConfig
-from hm.simulators.process import SimulatorProcess
-from hm.stack.manager import LocalStack
-from hm.testing import free_port
-from workers.local import LocalMessaging
+from devstack.local_messaging import LocalMessaging
+from devstack.simulators.config import SimulatorConfig
+from devstack.simulators.process import SimulatorProcess
+from devstack.stack.manager import LocalStack
+from devstack.testing import free_port
 from workers.mailersend_sender import MailerSendEmailSender
 from workers.twilio_sender import TwilioSmsSender
 

@@ -57,9 +57,6 @@ class RecordingStore:
     async def queue_depth(self, channel: str) -> int:
         return 0
 
-    async def sender_from_email(self, sender_id: str) -> str | None:
-        return "hello@example.org"
-
     async def store_event(
         self, provider: str, event_id: str, event_type: str, payload: dict[str, Any]
     ) -> tuple[str, bool]:

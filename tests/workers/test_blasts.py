@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from hm.simulators import scenario
+from devstack.simulators import scenario
 from tests.polling import eventually
 from tests.workers.conftest import System
 from tests.workers.flow_helpers import (

@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 import httpx
 from supabase import Client
 
-from hm.simulators import scenario
-from hm.simulators.callbacks import twilio_signature
-from hm.stack.manager import LocalStack
+from devstack.simulators import scenario
+from devstack.simulators.callbacks import twilio_signature
+from devstack.stack.manager import LocalStack
 from tests.polling import eventually
 from tests.workers.conftest import SIM_CONFIG, System
 from tests.workers.flow_helpers import Connection

@@ -7,8 +7,8 @@ import time
 
 import httpx
 
-from hm.simulators import scenario
-from hm.testing import free_port
+from devstack.simulators import scenario
+from devstack.testing import free_port
 from tests.polling import eventually
 from tests.workers.conftest import System
 from tests.workers.flow_helpers import Connection, blast_statuses, texts_to

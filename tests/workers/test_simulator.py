@@ -14,7 +14,7 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
-from hm.simulators.callbacks import mailersend_signature
+from devstack.simulators.callbacks import mailersend_signature
 from tests.workers.conftest import SIM_CONFIG, Simulator
 from workers.mailersend_sender import MailerSendEmailSender
 from workers.ports import OutboundMessage, ProviderAmbiguous, ProviderRejected, ProviderThrottled

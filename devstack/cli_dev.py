@@ -1,0 +1,63 @@
+"""`hm dev …`: the whole system on one machine — the stack plus every process around it."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+
+from devstack.stack.config import StackConfig
+from hm.cli_errors import exit_on_error
+
+dev_app = typer.Typer(
+    help="Run the whole system locally (what scripts/run starts).", no_args_is_help=True
+)
+console = Console()
+
+# The logins supabase/seeds/10-people-events.sql creates.
+DEMO_LOGINS = (
+    ("owner", "owner@hellomiami.local"),
+    ("admin", "admin@hellomiami.local"),
+    ("organizer", "organizer@hellomiami.local"),
+    ("volunteer", "volunteer@hellomiami.local"),
+    ("print station", "station@devices.hellomiami.local"),
+)
+DEMO_PASSWORD = "hellomiami-demo"
+
+
+@dev_app.command()
+@exit_on_error
+def up() -> None:
+    """Start everything (idempotent) and print what to open and how to log in."""
+    # Imported here: the Pi installs `hm` without the workers' and the stack's dependencies.
+    from devstack.dev import DevSystem
+
+    config = StackConfig.from_environment()
+    system = DevSystem(config)
+    statuses = system.up()
+    lines = [f"[bold]{s.name:<18}[/] pid {s.pid:<7} {s.address}" for s in statuses]
+    lines += [
+        "",
+        f"API (Supabase URL): [bold]{config.api_url}[/]",
+        f"Database:           {config.db_url()}",
+        f"anon key:           {config.anon_key}",
+        f"service_role key:   {config.service_role_key}",
+        f"Texts and emails sent, reply as a contact: [bold]{system.messaging.simulator.url}/[/]",
+        "",
+        "Demo staff logins (password [bold]" + DEMO_PASSWORD + "[/]):",
+        *(f"  {role:<14} {email}" for role, email in DEMO_LOGINS),
+        "",
+        "Environment for clients: [bold].venv/bin/hm stack env[/]",
+        "Stop everything:         [bold].venv/bin/hm dev down[/]",
+    ]
+    console.print(Panel("\n".join(lines), title="Hello Miami is running"))
+
+
+@dev_app.command()
+@exit_on_error
+def down() -> None:
+    """Stop everything `hm dev up` started."""
+    from devstack.dev import DevSystem
+
+    stopped = DevSystem(StackConfig.from_environment()).down()
+    console.print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")

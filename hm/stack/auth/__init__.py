@@ -1,7 +1,0 @@
-"""Supabase Auth (`/auth/v1`) for the local stack: see `service.AuthService`."""
-
-from __future__ import annotations
-
-from hm.stack.auth.service import AuthService
-
-__all__ = ["AuthService"]
