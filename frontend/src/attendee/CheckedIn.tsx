@@ -7,7 +7,7 @@ import type { CheckInResult } from "./api";
 import { t } from "./t";
 
 /** The end of self check-in: the time (in the event's zone), the tag, the personal QR code. */
-export function CheckedIn(props: { result: CheckInResult; timeZone: string; qrToken: string | undefined }) {
+export default function CheckedIn(props: { result: CheckInResult; timeZone: string; qrToken: string | undefined }) {
   const time = () => formatTime(props.result.checked_in_at, props.timeZone, locale());
   const fresh = () => props.result.code === "checked_in";
   return (

@@ -1,14 +1,15 @@
-import { createSignal, Match, Show, Switch } from "solid-js";
+import { createSignal, lazy, Match, Show, Switch } from "solid-js";
 import { createCountdown } from "../lib/countdown";
 import { errorCode, type ErrorCode } from "../lib/errors";
-import { formatAsTyped } from "../lib/phone";
 import { Button } from "../ui/Button";
-import { CodeField } from "../ui/CodeField";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { notifySuccess } from "../ui/notifications";
 import { PhoneField } from "../ui/PhoneField";
 import { requestCode, verifyCode } from "./api";
 import { t } from "./t";
+
+// Loaded once a code was sent, so the phone step paints without the code boxes' code.
+const CodeField = lazy(() => import("../ui/CodeField"));
 
 /** Auth lets a number ask for a new code once a minute (hosted default; our stack too). */
 export const RESEND_SECONDS = 60;
@@ -17,6 +18,7 @@ export const RESEND_SECONDS = 60;
  * so this component needs no callback. */
 export function PhoneSignIn() {
   const [phone, setPhone] = createSignal<string | null>(null);
+  const [shownPhone, setShownPhone] = createSignal("");
   const [sentTo, setSentTo] = createSignal<string | null>(null);
   const [showPhoneError, setShowPhoneError] = createSignal(false);
   const [failure, setFailure] = createSignal<ErrorCode | null>(null);
@@ -78,8 +80,9 @@ export function PhoneSignIn() {
             label={t("phone.label")}
             hint={t("phone.hint")}
             error={showPhoneError() ? t("phone.invalid") : null}
-            onNumber={(number) => {
+            onNumber={(number, shown) => {
               setPhone(number);
+              setShownPhone(shown);
               if (number) setShowPhoneError(false);
             }}
           />
@@ -93,7 +96,7 @@ export function PhoneSignIn() {
         {(number) => (
           <div class="space-y-4">
             <h2 class="text-xl font-bold">{t("code.title")}</h2>
-            <p>{t("code.sentTo", { phone: formatAsTyped(number()) })}</p>
+            <p>{t("code.sentTo", { phone: shownPhone() || number() })}</p>
             <Show when={codeAttempt() + 1} keyed>
               <CodeField
                 label={t("code.label")}

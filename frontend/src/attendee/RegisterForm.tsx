@@ -15,7 +15,7 @@ import { t } from "./t";
 
 /** The first-timer's form: name-tag fields, language, and separate unticked opt-ins, each with
  * the disclosure text it records. */
-export function RegisterForm(props: {
+export default function RegisterForm(props: {
   disclosures: Disclosure[];
   onSubmit: (form: RegistrationForm, shown: Record<Channel, Disclosure | undefined>) => Promise<void>;
 }) {

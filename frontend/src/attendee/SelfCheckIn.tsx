@@ -1,6 +1,6 @@
 import { useParams } from "@solidjs/router";
 import { useQuery } from "@tanstack/solid-query";
-import { createEffect, createSignal, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createSignal, lazy, Match, on, Show, Switch } from "solid-js";
 import { formatDateTime } from "../lib/dates";
 import { errorCode, type ErrorCode } from "../lib/errors";
 import { locale } from "../lib/i18n";
@@ -20,10 +20,12 @@ import {
   type PublicEvent,
 } from "./api";
 import { PhoneSignIn } from "./PhoneSignIn";
-import { CheckedIn } from "./CheckedIn";
-import { RegisterForm } from "./RegisterForm";
 import { toRegistration, type RegistrationForm } from "./registration";
 import { t } from "./t";
+
+// Later steps load while the person types their number, not before the first screen.
+const RegisterForm = lazy(() => import("./RegisterForm"));
+const CheckedIn = lazy(() => import("./CheckedIn"));
 
 type Step = "sign-in" | "checking-in" | "register" | "done" | "failed";
 

@@ -1,6 +1,6 @@
 import { render, screen } from "@solidjs/testing-library";
 import userEvent from "@testing-library/user-event";
-import { CodeField } from "./CodeField";
+import CodeField from "./CodeField";
 
 describe("CodeField", () => {
   it("offers the texted code to the phone and reports all six digits", async () => {

@@ -5,7 +5,7 @@ export const CODE_LENGTH = 6;
 
 /** The one-time code: six boxes (Ark PinInput), `autocomplete="one-time-code"` so phones offer
  * the texted code, and `onComplete` once all digits are there. */
-export function CodeField(props: {
+export default function CodeField(props: {
   label: string;
   invalid?: boolean;
   disabled?: boolean;
