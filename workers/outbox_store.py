@@ -5,7 +5,7 @@ functions enforce the rules (forward-only status, opt-outs, pacing)."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from postgrest.types import CountMethod
@@ -134,19 +134,11 @@ class SupabaseOutboxStore:
         return dict(result or {})
 
     async def list_deferred(self, older_than_seconds: int, limit: int) -> list[str]:
-        cutoff = datetime.now(UTC) - timedelta(seconds=older_than_seconds)
-        response = (
-            await self.client.table("webhook_events")
-            .select("id")
-            .eq("status", "deferred")
-            .lt("received_at", cutoff.isoformat())
-            .gt("received_at", (cutoff - timedelta(days=1)).isoformat())
-            .order("received_at")
-            .limit(limit)
-            .execute()
+        rows = await self._rpc(
+            "list_replayable_webhook_events",
+            {"p_older_than_seconds": older_than_seconds, "p_limit": limit},
         )
-        rows: list[dict[str, Any]] = response.data  # type: ignore[assignment]
-        return [str(row["id"]) for row in rows]
+        return [str(event_id) for event_id in rows or []]
 
     async def replay_event(self, event_id: str) -> dict[str, Any]:
         result = await self._rpc("replay_webhook_event", {"p_event_id": event_id})

@@ -168,6 +168,9 @@ class WebhookStore(Protocol):
     async def process_event(self, event_id: str) -> dict[str, Any]: ...
 
     async def list_deferred(self, older_than_seconds: int, limit: int) -> list[str]:
-        """Events parked as `deferred` (about a message whose provider id was not known yet)."""
+        """Events the replay sweep should process again, oldest first: stored but never
+        processed (a server died in between), or parked as `deferred` about a message whose
+        provider id is now known. Both transports ask `public.list_replayable_webhook_events`,
+        the one definition of that rule."""
 
     async def replay_event(self, event_id: str) -> dict[str, Any]: ...

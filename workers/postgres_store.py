@@ -162,19 +162,8 @@ class PostgresOutboxStore:
         return [dict(row["result"] or {}) for row in rows]
 
     async def list_deferred(self, older_than_seconds: int, limit: int) -> list[str]:
-        """Events to replay: still `received` after 30 s (the server answers
-        once an event is stored and processes it right after, so a server that died in between
-        leaves it here), and `deferred` ones whose message's provider id is now recorded (an
-        unknown id would only be deferred again)."""
         rows = await self._rows(
-            """select w.id from public.webhook_events w
-               where w.received_at < now() - make_interval(secs => %s)
-                 and w.received_at > now() - interval '1 day'
-                 and ((w.status = 'received' and w.received_at < now() - interval '30 seconds')
-                      or (w.status = 'deferred' and exists (
-                            select 1 from public.messages m
-                            where m.provider_id = w.provider_message_id)))
-               order by w.received_at limit %s""",
+            "select id from public.list_replayable_webhook_events(%s, %s) as e(id)",
             (older_than_seconds, limit),
         )
         return [str(row["id"]) for row in rows]

@@ -1,4 +1,4 @@
--- Test helpers for Data model I's roles, shared by every later pgTAP file. Like 000 it runs
+-- Test helpers for the people, printing and check-in roles, shared by every later pgTAP file. Like 000 it runs
 -- outside a transaction so the helpers stay installed for the files after it.
 
 -- An auth user who is active staff at the given level (no phone, so never linked to a contact).
@@ -72,7 +72,7 @@ end
 $$;
 comment on function tests.row_count is 'Execute a statement as the current role and return the rows it affected.';
 
--- The standard cast of Data model I's roles, one of each: owner, admin, organizer, volunteer,
+-- The standard cast of roles, one of each: owner, admin, organizer, volunteer,
 -- attendee (phone +13055550101, contact first name Ada), device, stranger (signed in, no role).
 create or replace function tests.make_people_cast() returns void
 language plpgsql
@@ -105,7 +105,7 @@ begin
            public.audit_log, public.gdpr_requests cascade;
 end
 $$;
-comment on function tests.clear_people_data is 'Empty Data model I''s tables (inside a test transaction).';
+comment on function tests.clear_people_data is 'Empty the people, check-in and CRM tables (inside a test transaction).';
 
 -- Switch identity by name: 'anon', 'service_role', or a test user's identifier.
 create or replace function tests.act_as(who text) returns void

@@ -1,4 +1,4 @@
--- Test helpers for Data model II (messaging), shared by the 2NN files. Like 000 and 010 it runs
+-- Test helpers for the messaging areas (consent to webhooks), shared by the 2NN files. Like 000 and 010 it runs
 -- outside a transaction so the helpers stay installed for the files after it.
 
 -- Every role the messaging tests check: four staff levels, an attendee, a print device, anon.

@@ -1,6 +1,6 @@
 -- Staff and contacts: RLS per role and operation, staff-management rules, the auth.users link.
 begin;
-select * from no_plan();
+select plan(83);
 select tests.clear_people_data();
 
 select tests.rls_enabled('public');

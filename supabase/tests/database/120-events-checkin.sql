@@ -1,7 +1,7 @@
 -- Events and check-in: RLS per role, the check-in function (door and self), its idempotency and
 -- refusal codes, door lookup, reprint limits, QR rotation and live counts.
 begin;
-select * from no_plan();
+select plan(92);
 select tests.clear_people_data();
 
 select tests.make_people_cast();

@@ -1,7 +1,7 @@
 -- Printing: devices and print_jobs per role, and the device state machine from the printing
 -- contract (claim with lease, start, finish, requeue, heartbeat, lease expiry).
 begin;
-select * from no_plan();
+select plan(65);
 select tests.clear_people_data();
 
 select tests.make_people_cast();

@@ -1,6 +1,6 @@
 -- Profiles and storage buckets, the audit log, and the dashboard views, per role.
 begin;
-select * from no_plan();
+select plan(52);
 select tests.clear_people_data();
 
 select tests.make_people_cast();

@@ -1,4 +1,4 @@
--- COMPLIANCE.md rules as pure functions: keywords, SMS encoding/segments, quiet hours, templates.
+-- The docs/compliance.md rules as pure functions: keywords, SMS encoding/segments, quiet hours, templates.
 begin;
 select plan(40);
 

@@ -1,4 +1,4 @@
--- The workers' outbox functions and the COMPLIANCE.md rules they enforce at claim time: quiet
+-- The workers' outbox functions and the docs/compliance.md rules they enforce at claim time: quiet
 -- hours, STOP mid-blast, rate tokens (never above the sender's MPS), daily caps, leases, forward
 -- only results, error-code mapping, ambiguous sends, automatic pause, completion.
 -- Statements that are not assertions print nothing TAP could mistake for a plan (no bare ids).

@@ -1,7 +1,7 @@
 -- Webhooks stored raw first, processed idempotently, replayable; inbound STOP/START/HELP per
--- COMPLIANCE.md; Twilio status callbacks; MailerSend events; the Send-SMS Auth hook.
+-- docs/compliance.md; Twilio status callbacks; MailerSend events; the Send-SMS Auth hook.
 begin;
-select plan(58);
+select plan(65);
 
 select tests.make_messaging_roles();
 select tests.make_contact('+13055550001', 'Ana', 'opted_in', 'ana@example.com', 'opted_in') as ana \gset
@@ -132,6 +132,30 @@ select is(public.unsubscribe_by_message(:'um'), true, 'the unsubscribe link opts
 select is(public.unsubscribe_by_message(:'um'), false, 'clicking it again changes nothing');
 select is((select reason::text from public.suppressions where address = 'una@example.com'), 'unsubscribed', 'and suppresses the address');
 select throws_ok($$select public.unsubscribe_by_message(gen_random_uuid())$$, 'P0001', 'unknown_message', 'an unknown message id is refused');
+
+-- ---------------------------------------------------------------- replay sweep
+-- What a dead server or an early status callback leaves behind, next to what the sweep must skip.
+insert into public.webhook_events (provider, provider_event_id, event_type, provider_message_id, payload, status, received_at)
+values ('twilio', 'sweep-stuck', 'sms_status', 'SMnone', '{}', 'received', now() - interval '1 minute'),
+       ('twilio', 'sweep-fresh', 'sms_status', 'SMnone', '{}', 'received', now() - interval '10 seconds'),
+       ('twilio', 'sweep-deferred-known', 'sms_status', 'SMa1', '{}', 'deferred', now() - interval '50 seconds'),
+       ('twilio', 'sweep-deferred-unknown', 'sms_status', 'SMnone', '{}', 'deferred', now() - interval '1 minute'),
+       ('twilio', 'sweep-done', 'sms_status', 'SMa1', '{}', 'processed', now() - interval '1 minute'),
+       ('twilio', 'sweep-old', 'sms_status', 'SMnone', '{}', 'received', now() - interval '2 days');
+select results_eq($$select w.provider_event_id from public.list_replayable_webhook_events(5, 100) as e(id)
+                    join public.webhook_events w on w.id = e.id$$,
+  $$values ('sweep-stuck'), ('sweep-deferred-known')$$,
+  'the sweep replays events stored but never processed and deferred ones whose id is known, oldest first');
+select is((select count(*)::int from public.list_replayable_webhook_events(5, 1)), 1, 'the sweep takes at most p_limit');
+select is((select count(*)::int from public.list_replayable_webhook_events(120, 100)), 0, 'nor anything younger than asked');
+select throws_ok($$select public.list_replayable_webhook_events(5, 0)$$, 'P0001', 'invalid_argument', 'a limit below one is refused');
+select tests.act_as('service_role');
+select is((select count(*)::int from public.list_replayable_webhook_events(5, 100)), 2, 'workers (service role) run the sweep');
+select tests.act_as('msg_admin');
+select throws_ok($$select public.list_replayable_webhook_events(5, 100)$$, '42501', null, 'staff cannot run the sweep');
+select tests.act_as('anon');
+select throws_ok($$select public.list_replayable_webhook_events(5, 100)$$, '42501', null, 'anon cannot run the sweep');
+select tests.reset_role();
 
 -- ---------------------------------------------------------------- roles on webhook_events
 select tests.act_as('msg_admin');

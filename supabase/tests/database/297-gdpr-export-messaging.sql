@@ -1,4 +1,4 @@
--- A GDPR export carries the contact's messaging history alongside Data model I's sections.
+-- A GDPR export carries the contact's messaging history alongside the people, check-in and CRM sections.
 begin;
 select plan(4);
 

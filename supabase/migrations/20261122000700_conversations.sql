@@ -120,6 +120,7 @@ create index messages_created_at_idx on public.messages (created_at);
 alter table public.consent_events
   add constraint consent_events_evidence_message_id_fkey foreign key (evidence_message_id)
   references public.messages (id) on delete set null;
+
 alter table public.suppressions
   add constraint suppressions_source_message_id_fkey foreign key (source_message_id)
   references public.messages (id) on delete set null;
@@ -132,6 +133,7 @@ revoke all on table public.conversations, public.messages from anon, authenticat
 grant select, insert, delete on table public.conversations to authenticated;
 grant update (status, assigned_to, unread_count) on table public.conversations to authenticated;
 grant select on table public.messages to authenticated;
+
 -- A reply names its conversation and content; the trigger below fills in everything else.
 grant insert (conversation_id, body, media_urls) on table public.messages to authenticated;
 grant all on table public.conversations, public.messages to service_role;
@@ -142,21 +144,6 @@ grant all on table public.conversations, public.messages to service_role;
 
 create trigger conversations_touch_updated_at before update on public.conversations
   for each row execute function private.touch_updated_at();
-
-create function private.message_status_rank(p_status public.message_status) returns integer
-language sql
-immutable
-set search_path = ''
-as $$
-  select case p_status
-    when 'queued' then 0
-    when 'sending' then 1
-    when 'sent' then 2
-    else 3
-  end
-$$;
-comment on function private.message_status_rank(public.message_status) is
-  'Order of message statuses: queued 0, sending 1, sent 2, final states 3.';
 
 create function private.messages_guard_status() returns trigger
 language plpgsql
@@ -254,8 +241,31 @@ create trigger messages_touch_conversation after insert on public.messages
   for each row execute function private.messages_touch_conversation();
 
 -- ============================================================================================
--- Policy helpers
+-- Row level security
 -- ============================================================================================
+
+alter table public.conversations enable row level security;
+alter table public.messages enable row level security;
+
+-- ============================================================================================
+-- Helper functions
+-- ============================================================================================
+
+create function private.message_status_rank(p_status public.message_status) returns integer
+language sql
+immutable
+set search_path = ''
+as $$
+  select case p_status
+    when 'queued' then 0
+    when 'sending' then 1
+    when 'sent' then 2
+    else 3
+  end
+$$;
+comment on function private.message_status_rank(public.message_status) is
+  'Order of message statuses: queued 0, sending 1, sent 2, final states 3.';
+grant execute on function private.message_status_rank(public.message_status) to authenticated, service_role;
 
 -- SECURITY DEFINER: reads consent, suppressions and inbound history under one check for the
 -- insert policy, without granting organizers anything more.
@@ -278,13 +288,11 @@ as $$
 $$;
 comment on function private.may_reply_by_sms(uuid, uuid) is
   'True when staff may text this contact 1:1: not opted out, number not suppressed, and opted in or the contact wrote in this conversation.';
+grant execute on function private.may_reply_by_sms(uuid, uuid) to authenticated, service_role;
 
 -- ============================================================================================
--- Row level security
+-- Policies
 -- ============================================================================================
-
-alter table public.conversations enable row level security;
-alter table public.messages enable row level security;
 
 create policy "Organizers can read conversations" on public.conversations
   for select to authenticated
@@ -317,7 +325,7 @@ create policy "Organizers can reply to contacts whose SMS consent allows it" on 
   );
 
 -- ============================================================================================
--- Functions
+-- Public functions
 -- ============================================================================================
 
 create function public.send_conversation_reply(
@@ -369,12 +377,9 @@ $$;
 comment on function public.mark_conversation_read(uuid) is 'Reset a conversation''s unread count (RLS: organizers+).';
 grant execute on function public.mark_conversation_read(uuid) to authenticated;
 
-grant execute on function private.message_status_rank(public.message_status), private.may_reply_by_sms(uuid, uuid)
-  to authenticated, service_role;
-
 -- ============================================================================================
 -- Realtime
 -- ============================================================================================
 
--- The inbox listens to both tables; blast snapshot rows (next migration) stay out of it.
+-- The inbox listens to both tables; blast snapshot rows (blast_recipients) stay out of it.
 alter publication supabase_realtime add table public.conversations, public.messages;

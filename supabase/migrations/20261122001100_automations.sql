@@ -63,13 +63,17 @@ alter table public.messages
   references public.automations (id) on delete set null;
 
 -- ============================================================================================
--- Grants, triggers and RLS
+-- Grants
 -- ============================================================================================
 
 revoke all on table public.automations, public.automation_runs from anon, authenticated;
 grant select, insert, update, delete on table public.automations to authenticated;
 grant select on table public.automation_runs to authenticated;
 grant all on table public.automations, public.automation_runs to service_role;
+
+-- ============================================================================================
+-- Triggers
+-- ============================================================================================
 
 -- SECURITY DEFINER: it must see the template and sender whatever the caller's RLS, so that a
 -- caller without rights gets RLS's refusal (42501) rather than a misleading channel mismatch.
@@ -94,37 +98,22 @@ comment on function private.automations_validate() is 'Trigger: template and sen
 
 create trigger automations_validate before insert or update on public.automations
   for each row execute function private.automations_validate();
+
 create trigger automations_touch_updated_at before update on public.automations
   for each row execute function private.touch_updated_at();
+
 create trigger automations_audit after insert or update or delete on public.automations
   for each row execute function private.audit_row_change();
+
+-- ============================================================================================
+-- Row level security
+-- ============================================================================================
 
 alter table public.automations enable row level security;
 alter table public.automation_runs enable row level security;
 
-create policy "Organizers can read automations" on public.automations
-  for select to authenticated
-  using ((select private.has_staff_level('organizer')));
-
-create policy "Organizers can create automations" on public.automations
-  for insert to authenticated
-  with check ((select private.has_staff_level('organizer')));
-
-create policy "Organizers can update automations" on public.automations
-  for update to authenticated
-  using ((select private.has_staff_level('organizer')))
-  with check ((select private.has_staff_level('organizer')));
-
-create policy "Organizers can delete automations" on public.automations
-  for delete to authenticated
-  using ((select private.has_staff_level('organizer')));
-
-create policy "Organizers can read the automation run log" on public.automation_runs
-  for select to authenticated
-  using ((select private.has_staff_level('organizer')));
-
 -- ============================================================================================
--- Functions
+-- Helper functions
 -- ============================================================================================
 
 -- Queue one automation's messages for a set of contacts (set-based, rendered like a snapshot).
@@ -206,6 +195,35 @@ as $$
   returning *
 $$;
 comment on function private.log_automation_run(uuid, text, timestamptz, integer, integer, text, text) is 'Append a run to the automation run log.';
+
+-- ============================================================================================
+-- Policies
+-- ============================================================================================
+
+create policy "Organizers can read automations" on public.automations
+  for select to authenticated
+  using ((select private.has_staff_level('organizer')));
+
+create policy "Organizers can create automations" on public.automations
+  for insert to authenticated
+  with check ((select private.has_staff_level('organizer')));
+
+create policy "Organizers can update automations" on public.automations
+  for update to authenticated
+  using ((select private.has_staff_level('organizer')))
+  with check ((select private.has_staff_level('organizer')));
+
+create policy "Organizers can delete automations" on public.automations
+  for delete to authenticated
+  using ((select private.has_staff_level('organizer')));
+
+create policy "Organizers can read the automation run log" on public.automation_runs
+  for select to authenticated
+  using ((select private.has_staff_level('organizer')));
+
+-- ============================================================================================
+-- Public functions
+-- ============================================================================================
 
 create function public.run_due_automations(p_now timestamptz default now()) returns setof public.automation_runs
 language plpgsql

@@ -1,4 +1,4 @@
--- Print stations and print jobs, per the printing contract the Pi agent codes against.
+-- Printing: print stations and print jobs, per the printing contract the Pi agent codes against.
 --
 -- A device is an auth user tied to a devices row. It sees only its own jobs and moves them with:
 --   claim_print_jobs(p_limit, p_lease_seconds)   queued  -> claimed (lease)
@@ -8,7 +8,7 @@
 --   device_heartbeat(p_printer_state, …)
 -- A claim whose lease expires goes back to the queue; a job that expires while 'printing' becomes
 -- 'unknown' and is never printed again automatically (a person reprints: a new job, reprint_of).
--- The foreign keys to events and check-ins are added by the events migration.
+-- The foreign keys to events and check-ins are added by the check-in area, which owns those tables.
 
 -- ============================================================================================
 -- Tables
@@ -71,11 +71,8 @@ create index print_jobs_contact_id_idx on public.print_jobs (contact_id);
 create index print_jobs_reprint_of_idx on public.print_jobs (reprint_of);
 create index print_jobs_requested_by_idx on public.print_jobs (requested_by);
 
-create trigger print_jobs_touch_updated_at before update on public.print_jobs
-  for each row execute function private.touch_updated_at();
-
 -- ============================================================================================
--- Grants, RLS, Realtime
+-- Grants
 -- ============================================================================================
 
 revoke all on table public.devices, public.print_jobs from anon, authenticated;
@@ -83,11 +80,23 @@ grant select, insert, update, delete on table public.devices to authenticated;
 grant select on table public.print_jobs to authenticated;
 grant all on table public.devices, public.print_jobs to service_role;
 
+-- ============================================================================================
+-- Triggers
+-- ============================================================================================
+
+create trigger print_jobs_touch_updated_at before update on public.print_jobs
+  for each row execute function private.touch_updated_at();
+
+-- ============================================================================================
+-- Row level security
+-- ============================================================================================
+
 alter table public.devices enable row level security;
 alter table public.print_jobs enable row level security;
 
--- The Pi agent listens for inserted/updated jobs.
-alter publication supabase_realtime add table public.print_jobs;
+-- ============================================================================================
+-- Helper functions
+-- ============================================================================================
 
 -- SECURITY DEFINER: policies on print_jobs ask for the caller's device; reading devices under its
 -- own RLS from there would add a policy evaluation per row. Reveals only the caller's device id.
@@ -101,29 +110,6 @@ as $$
 $$;
 comment on function private.current_device_id() is 'The caller''s enabled device id (print station), or null.';
 grant execute on function private.current_device_id() to authenticated;
-
-create policy "Devices can read their own device row" on public.devices
-  for select to authenticated using (user_id = (select auth.uid()));
-create policy "Volunteers can read devices" on public.devices
-  for select to authenticated using ((select private.has_staff_level('volunteer')));
-create policy "Admins can add devices" on public.devices
-  for insert to authenticated with check ((select private.has_staff_level('admin')));
-create policy "Admins can update devices" on public.devices
-  for update to authenticated
-  using ((select private.has_staff_level('admin')))
-  with check ((select private.has_staff_level('admin')));
-create policy "Admins can delete devices" on public.devices
-  for delete to authenticated using ((select private.has_staff_level('admin')));
-
--- Jobs change only through the functions below (the state machine lives there).
-create policy "Devices can read their own print jobs" on public.print_jobs
-  for select to authenticated using (device_id = (select private.current_device_id()));
-create policy "Volunteers can read print jobs" on public.print_jobs
-  for select to authenticated using ((select private.has_staff_level('volunteer')));
-
--- ============================================================================================
--- Functions
--- ============================================================================================
 
 create function private.require_device() returns uuid
 language plpgsql
@@ -164,6 +150,39 @@ as $$
 $$;
 comment on function private.expire_print_job_leases(uuid) is
   'claimed + expired lease -> queued; printing + expired lease -> unknown. Returns rows changed.';
+grant execute on function private.expire_print_job_leases(uuid) to service_role;
+
+-- ============================================================================================
+-- Policies
+-- ============================================================================================
+
+create policy "Devices can read their own device row" on public.devices
+  for select to authenticated using (user_id = (select auth.uid()));
+
+create policy "Volunteers can read devices" on public.devices
+  for select to authenticated using ((select private.has_staff_level('volunteer')));
+
+create policy "Admins can add devices" on public.devices
+  for insert to authenticated with check ((select private.has_staff_level('admin')));
+
+create policy "Admins can update devices" on public.devices
+  for update to authenticated
+  using ((select private.has_staff_level('admin')))
+  with check ((select private.has_staff_level('admin')));
+
+create policy "Admins can delete devices" on public.devices
+  for delete to authenticated using ((select private.has_staff_level('admin')));
+
+-- Jobs change only through the functions below (the state machine lives there).
+create policy "Devices can read their own print jobs" on public.print_jobs
+  for select to authenticated using (device_id = (select private.current_device_id()));
+
+create policy "Volunteers can read print jobs" on public.print_jobs
+  for select to authenticated using ((select private.has_staff_level('volunteer')));
+
+-- ============================================================================================
+-- Public functions
+-- ============================================================================================
 
 -- SECURITY DEFINER: devices have no UPDATE grant on print_jobs; each function checks the caller
 -- is a device and touches only that device's jobs.
@@ -316,4 +335,10 @@ $$;
 comment on function public.expire_print_job_leases() is
   'Service role: sweep every device''s expired leases (claimed -> queued, printing -> unknown).';
 grant execute on function public.expire_print_job_leases() to service_role;
-grant execute on function private.expire_print_job_leases(uuid) to service_role;
+
+-- ============================================================================================
+-- Realtime
+-- ============================================================================================
+
+-- The Pi agent listens for inserted/updated jobs.
+alter publication supabase_realtime add table public.print_jobs;

@@ -1,4 +1,4 @@
--- Provider webhooks and the Send-SMS Auth hook. FINAL SIGNATURES (workers call them as
+-- Webhooks: provider webhooks and the Send-SMS Auth hook. FINAL SIGNATURES (workers call them as
 -- service_role; Supabase Auth calls the hook as supabase_auth_admin):
 --
 --   public.store_webhook_event(p_provider text, p_event_id text, p_event_type text, p_payload jsonb)
@@ -13,6 +13,9 @@
 --     know yet is "deferred" and applied when record_message_sent learns the id. A failure is
 --     stored (status failed, last_error) and returned as {"error": "..."}; replay it later.
 --   public.replay_webhook_event(p_event_id uuid) returns jsonb — process again (failed/deferred/processed).
+--   public.list_replayable_webhook_events(p_older_than_seconds integer, p_limit integer) returns setof uuid
+--     The replay sweep: events stored but not processed after 30 s (a server died in between) and
+--     deferred ones whose provider id is now known, oldest first; replay each with replay_webhook_event.
 --   public.unsubscribe_by_message(p_message_id uuid) returns boolean — the email unsubscribe link.
 --   public.send_sms_hook(event jsonb) returns jsonb — Supabase Auth "Send SMS" hook: queues the
 --     one-time code as a transactional SMS; {} on success, {"error": {"http_code", "message"}} otherwise.
@@ -46,21 +49,21 @@ create index webhook_events_deferred_idx on public.webhook_events (provider_mess
 create index webhook_events_status_idx on public.webhook_events (status, received_at);
 
 -- ============================================================================================
--- Grants and RLS
+-- Grants
 -- ============================================================================================
 
 revoke all on table public.webhook_events from anon, authenticated;
 grant select on table public.webhook_events to authenticated;
 grant all on table public.webhook_events to service_role;
 
+-- ============================================================================================
+-- Row level security
+-- ============================================================================================
+
 alter table public.webhook_events enable row level security;
 
-create policy "Admins can read webhook events" on public.webhook_events
-  for select to authenticated
-  using ((select private.has_staff_level('admin')));
-
 -- ============================================================================================
--- Inbound SMS
+-- Helper functions
 -- ============================================================================================
 
 create function private.help_reply(p_settings public.messaging_settings) returns text
@@ -153,7 +156,7 @@ begin
       from last_blast l where m.id = l.id
       returning m.blast_id into v_prompting_blast_id;
       if v_prompting_blast_id is not null then
-        update public.blasts set opted_out_count = opted_out_count + 1 where id = v_prompting_blast_id;
+        perform private.add_blast_counts(v_prompting_blast_id, p_opted_out => 1);
         perform private.check_blast_health(v_prompting_blast_id);
       end if;
       -- No reply: the opted-out number gets nothing but the confirmation Twilio itself sends.
@@ -180,11 +183,7 @@ begin
 end
 $$;
 comment on function private.handle_inbound_sms(jsonb) is
-  'An inbound Twilio SMS: contact, conversation and message upserted; STOP/START/HELP per COMPLIANCE.md (OptOutType first, keyword list second); returns the auto-reply text or null.';
-
--- ============================================================================================
--- Status callbacks (Twilio) and email events (MailerSend)
--- ============================================================================================
+  'An inbound Twilio SMS: contact, conversation and message upserted; STOP/START/HELP per docs/compliance.md (OptOutType first, keyword list second); returns the auto-reply text or null.';
 
 create function private.twilio_status(p_status text) returns public.message_status
 language sql
@@ -323,7 +322,7 @@ begin
   end if;
   if v_type = 'spam_complaint' and v_message.blast_id is not null and v_message.recipient_opted_out_at is null then
     update public.messages set recipient_opted_out_at = now() where id = v_message.id;
-    update public.blasts set opted_out_count = opted_out_count + 1 where id = v_message.blast_id;
+    perform private.add_blast_counts(v_message.blast_id, p_opted_out => 1);
   end if;
   v_applied := private.apply_provider_status(v_message,
     case v_type when 'sent' then 'sent' when 'delivered' then 'delivered'
@@ -335,47 +334,6 @@ end
 $$;
 comment on function private.handle_email_event(jsonb) is
   'A MailerSend webhook: sent/delivered/soft_bounced/hard_bounced move the status forward; hard bounce, complaint and unsubscribe suppress the address (complaint/unsubscribe also opt the contact out of email).';
-
--- ============================================================================================
--- Webhook entry points
--- ============================================================================================
-
--- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
--- helpers and writes counters, consent and suppressions as the owner.
-create function public.store_webhook_event(p_provider text, p_event_id text, p_event_type text, p_payload jsonb)
-returns table (event_id uuid, duplicate boolean)
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_id uuid;
-begin
-  if p_provider not in ('twilio', 'mailersend') then
-    raise exception using errcode = 'P0001', message = 'unknown_provider', detail = p_provider;
-  end if;
-  if p_payload is null or jsonb_typeof(p_payload) <> 'object' then
-    raise exception using errcode = 'P0001', message = 'invalid_payload';
-  end if;
-  insert into public.webhook_events (provider, provider_event_id, event_type, provider_message_id, payload)
-  values (p_provider::public.message_provider, p_event_id, p_event_type,
-          case p_provider when 'twilio' then p_payload ->> 'MessageSid'
-               else coalesce(p_payload -> 'data' -> 'email' -> 'message' ->> 'id', p_payload -> 'data' -> 'email' ->> 'id') end,
-          p_payload)
-  on conflict (provider, provider_event_id) do nothing
-  returning id into v_id;
-  if v_id is not null then
-    return query select v_id, false;
-  else
-    return query select w.id, true from public.webhook_events w
-      where w.provider = p_provider::public.message_provider and w.provider_event_id = p_event_id;
-  end if;
-end
-$$;
-comment on function public.store_webhook_event(text, text, text, jsonb) is
-  'Workers: store a provider webhook raw, once per provider event id; returns our id and whether it was a duplicate.';
-revoke execute on function public.store_webhook_event(text, text, text, jsonb) from public, anon, authenticated;
-grant execute on function public.store_webhook_event(text, text, text, jsonb) to service_role;
 
 create function private.process_webhook_event(p_event_id uuid, p_force boolean) returns jsonb
 language plpgsql
@@ -417,6 +375,67 @@ $$;
 comment on function private.process_webhook_event(uuid, boolean) is
   'Dispatch a stored webhook to its handler; failures are recorded on the event (failed + last_error).';
 
+create function private.replay_deferred_webhooks(p_provider_message_id text) returns void
+language sql
+set search_path = ''
+as $$
+  select private.process_webhook_event(w.id, true)
+  from public.webhook_events w
+  where w.status = 'deferred' and w.provider_message_id = p_provider_message_id
+  order by w.received_at
+$$;
+comment on function private.replay_deferred_webhooks(text) is
+  'Apply status events that arrived before their message''s provider id was recorded.';
+
+-- ============================================================================================
+-- Policies
+-- ============================================================================================
+
+create policy "Admins can read webhook events" on public.webhook_events
+  for select to authenticated
+  using ((select private.has_staff_level('admin')));
+
+-- ============================================================================================
+-- Public functions
+-- ============================================================================================
+
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
+-- helpers and writes counters, consent and suppressions as the owner.
+create function public.store_webhook_event(p_provider text, p_event_id text, p_event_type text, p_payload jsonb)
+returns table (event_id uuid, duplicate boolean)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  if p_provider not in ('twilio', 'mailersend') then
+    raise exception using errcode = 'P0001', message = 'unknown_provider', detail = p_provider;
+  end if;
+  if p_payload is null or jsonb_typeof(p_payload) <> 'object' then
+    raise exception using errcode = 'P0001', message = 'invalid_payload';
+  end if;
+  insert into public.webhook_events (provider, provider_event_id, event_type, provider_message_id, payload)
+  values (p_provider::public.message_provider, p_event_id, p_event_type,
+          case p_provider when 'twilio' then p_payload ->> 'MessageSid'
+               else coalesce(p_payload -> 'data' -> 'email' -> 'message' ->> 'id', p_payload -> 'data' -> 'email' ->> 'id') end,
+          p_payload)
+  on conflict (provider, provider_event_id) do nothing
+  returning id into v_id;
+  if v_id is not null then
+    return query select v_id, false;
+  else
+    return query select w.id, true from public.webhook_events w
+      where w.provider = p_provider::public.message_provider and w.provider_event_id = p_event_id;
+  end if;
+end
+$$;
+comment on function public.store_webhook_event(text, text, text, jsonb) is
+  'Workers: store a provider webhook raw, once per provider event id; returns our id and whether it was a duplicate.';
+revoke execute on function public.store_webhook_event(text, text, text, jsonb) from public, anon, authenticated;
+grant execute on function public.store_webhook_event(text, text, text, jsonb) to service_role;
+
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
 -- helpers and writes counters, consent and suppressions as the owner.
 create function public.process_webhook_event(p_event_id uuid) returns jsonb
@@ -445,21 +464,38 @@ comment on function public.replay_webhook_event(uuid) is
 revoke execute on function public.replay_webhook_event(uuid) from public, anon, authenticated;
 grant execute on function public.replay_webhook_event(uuid) to service_role;
 
-create function private.replay_deferred_webhooks(p_provider_message_id text) returns void
-language sql
+-- The replay sweep's one definition, so the REST and Postgres transports cannot diverge: events
+-- still `received` after 30 s (the server answers once an event is stored and processes it right
+-- after, so a server that died in between leaves it there), and `deferred` ones whose message's
+-- provider id is now recorded (an unknown id would only be deferred again). Events older than a
+-- day are left to an operator (replay_webhook_event). Invoker rights: only service_role may call
+-- it, and it reads nothing service_role cannot.
+create function public.list_replayable_webhook_events(p_older_than_seconds integer, p_limit integer)
+returns setof uuid
+language plpgsql
+stable
 set search_path = ''
 as $$
-  select private.process_webhook_event(w.id, true)
-  from public.webhook_events w
-  where w.status = 'deferred' and w.provider_message_id = p_provider_message_id
-  order by w.received_at
+begin
+  if p_older_than_seconds is null or p_older_than_seconds < 0 or p_limit is null or p_limit < 1 then
+    raise exception using errcode = 'P0001', message = 'invalid_argument',
+      detail = 'p_older_than_seconds is zero or more and p_limit is positive.';
+  end if;
+  return query
+  select w.id from public.webhook_events w
+   where w.received_at < now() - make_interval(secs => p_older_than_seconds)
+     and w.received_at > now() - interval '1 day'
+     and ((w.status = 'received' and w.received_at < now() - interval '30 seconds')
+          or (w.status = 'deferred' and exists (
+                select 1 from public.messages m where m.provider_id = w.provider_message_id)))
+   order by w.received_at
+   limit p_limit;
+end
 $$;
-comment on function private.replay_deferred_webhooks(text) is
-  'Apply status events that arrived before their message''s provider id was recorded.';
-
--- ============================================================================================
--- Unsubscribe links
--- ============================================================================================
+comment on function public.list_replayable_webhook_events(integer, integer) is
+  'Workers: stored webhook events the replay sweep should process again, oldest first — received but unprocessed after 30 s, or deferred whose message''s provider id is now known. Errors: invalid_argument.';
+revoke execute on function public.list_replayable_webhook_events(integer, integer) from public, anon, authenticated;
+grant execute on function public.list_replayable_webhook_events(integer, integer) to service_role;
 
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the gateway/worker serving the
 -- link in every marketing email); it writes consent and suppressions as the owner.
@@ -478,7 +514,7 @@ begin
   perform private.suppress_address('email', v_message.to_address, 'unsubscribed', v_message.id);
   if v_message.blast_id is not null and v_message.recipient_opted_out_at is null then
     update public.messages set recipient_opted_out_at = now() where id = v_message.id;
-    update public.blasts set opted_out_count = opted_out_count + 1 where id = v_message.blast_id;
+    perform private.add_blast_counts(v_message.blast_id, p_opted_out => 1);
   end if;
   return private.record_consent(v_message.contact_id, 'email', 'opted_out', 'email_unsubscribe', v_message.id,
     'Unsubscribe link');
@@ -488,10 +524,6 @@ comment on function public.unsubscribe_by_message(uuid) is
   'The unsubscribe link of a marketing email (one-click, List-Unsubscribe): opt the recipient out of email and suppress the address. Idempotent; true when it changed the consent.';
 revoke execute on function public.unsubscribe_by_message(uuid) from public, anon, authenticated;
 grant execute on function public.unsubscribe_by_message(uuid) to service_role;
-
--- ============================================================================================
--- Send-SMS hook (Supabase Auth)
--- ============================================================================================
 
 -- SECURITY DEFINER: Supabase Auth calls it as supabase_auth_admin, which has no rights on the
 -- messaging tables; EXECUTE is granted to that role alone.

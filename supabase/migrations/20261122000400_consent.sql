@@ -1,10 +1,16 @@
--- Messaging settings, the consent ledger with its derived current state, and suppressions.
+-- Consent: messaging settings, the consent ledger with its derived current state, suppressions,
+-- and the messaging rules that decide who may be texted when (docs/compliance.md): STOP/START/HELP
+-- keywords and quiet hours, as pure functions every later area shares.
 --
 -- The ledger (consent_events) is append-only and is the source of truth per contact × channel;
 -- contact_consents is the latest event per contact × channel, kept by a trigger and indexed for
 -- snapshots and claims. Suppressions are per address (a dead number, a bounced mailbox) and
 -- apply whoever the contact is. Organizers+ read everything here; an attendee reads and changes
--- only their own consent.
+-- only their own consent. An opt-out or a suppression reaches queued messages and running blasts
+-- at once (the *_cancel_pending triggers; the outbox and blast tables they touch come later).
+--
+-- The pure helpers are granted to the API roles so invoker functions, triggers and policies can
+-- use them (the private schema itself is not exposed through the API).
 
 -- ============================================================================================
 -- Types
@@ -156,6 +162,7 @@ grant all on table public.messaging_settings, public.consent_events, public.cont
 
 create trigger messaging_settings_touch_updated_at before update on public.messaging_settings
   for each row execute function private.touch_updated_at();
+
 create trigger messaging_settings_audit after insert or update or delete on public.messaging_settings
   for each row execute function private.audit_row_change();
 
@@ -236,8 +243,78 @@ comment on function private.suppressions_normalize() is
 
 create trigger suppressions_normalize before insert or update on public.suppressions
   for each row execute function private.suppressions_normalize();
+
 create trigger suppressions_audit after insert or update or delete on public.suppressions
   for each row execute function private.audit_row_change();
+
+-- An opt-out reaches a running blast at once: the recipient's pending snapshot rows are skipped
+-- and anything queued but not yet sending is cancelled (all SMS after a STOP — it is absolute —
+-- and marketing email after an email opt-out).
+create function private.consent_events_cancel_pending() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_skipped record;
+begin
+  if new.status <> 'opted_out' then
+    return null;
+  end if;
+  for v_skipped in
+    update public.blast_recipients r set status = 'skipped', skip_reason = 'opted_out'
+     where r.contact_id = new.contact_id and r.channel = new.channel and r.status = 'pending'
+    returning r.blast_id
+  loop
+    perform private.add_blast_counts(v_skipped.blast_id, p_skipped => 1);
+  end loop;
+  update public.messages m
+     set status = 'cancelled', error_code = 'opted_out', error_message = 'Recipient opted out before sending.'
+   where m.contact_id = new.contact_id and m.channel = new.channel and m.status = 'queued'
+     and m.direction = 'outbound' and (new.channel = 'sms' or m.is_marketing);
+  return null;
+end
+$$;
+comment on function private.consent_events_cancel_pending() is
+  'Trigger: an opt-out skips the contact''s pending blast rows and cancels their queued messages on that channel.';
+
+create trigger consent_events_cancel_pending after insert on public.consent_events
+  for each row execute function private.consent_events_cancel_pending();
+
+create function private.suppressions_cancel_pending() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_skipped record;
+begin
+  if new.lifted_at is not null then
+    return null;
+  end if;
+  for v_skipped in
+    update public.blast_recipients r set status = 'skipped', skip_reason = 'suppressed'
+     where r.status = 'pending' and r.channel = new.channel and r.to_address = new.address
+       and r.contact_id in (
+         select c.id from public.contacts c
+         where (new.channel = 'sms' and c.phone = new.address)
+            or (new.channel = 'email' and lower(c.email) = new.address))
+    returning r.blast_id
+  loop
+    perform private.add_blast_counts(v_skipped.blast_id, p_skipped => 1);
+  end loop;
+  update public.messages m
+     set status = 'cancelled', error_code = 'suppressed', error_message = 'Address suppressed before sending.'
+   where m.to_address = new.address and m.channel = new.channel and m.status = 'queued'
+     and m.direction = 'outbound';
+  return null;
+end
+$$;
+comment on function private.suppressions_cancel_pending() is
+  'Trigger: a new suppression skips pending blast rows and cancels queued messages to that address.';
+
+create trigger suppressions_cancel_pending after insert on public.suppressions
+  for each row execute function private.suppressions_cancel_pending();
 
 -- ============================================================================================
 -- Row level security
@@ -248,55 +325,93 @@ alter table public.consent_events enable row level security;
 alter table public.contact_consents enable row level security;
 alter table public.suppressions enable row level security;
 
-create policy "Organizers can read messaging settings" on public.messaging_settings
-  for select to authenticated
-  using ((select private.has_staff_level('organizer')));
-
-create policy "Admins can update messaging settings" on public.messaging_settings
-  for update to authenticated
-  using ((select private.has_staff_level('admin')))
-  with check ((select private.has_staff_level('admin')));
-
-create policy "Organizers can read the consent ledger" on public.consent_events
-  for select to authenticated
-  using ((select private.has_staff_level('organizer')));
-
-create policy "Attendees can read their own consent history" on public.consent_events
-  for select to authenticated
-  using (contact_id = (select private.current_contact_id()));
-
-create policy "Organizers can record consent from staff, imports and forms" on public.consent_events
-  for insert to authenticated
-  with check ((select private.has_staff_level('organizer')) and source in ('staff', 'import', 'form'));
-
-create policy "Attendees can change their own consent" on public.consent_events
-  for insert to authenticated
-  with check (contact_id = (select private.current_contact_id()) and source = 'form');
-
-create policy "Organizers can read current consent" on public.contact_consents
-  for select to authenticated
-  using ((select private.has_staff_level('organizer')));
-
-create policy "Attendees can read their own current consent" on public.contact_consents
-  for select to authenticated
-  using (contact_id = (select private.current_contact_id()));
-
-create policy "Organizers can read suppressions" on public.suppressions
-  for select to authenticated
-  using ((select private.has_staff_level('organizer')));
-
-create policy "Organizers can add suppressions" on public.suppressions
-  for insert to authenticated
-  with check ((select private.has_staff_level('organizer')) and lifted_at is null);
-
-create policy "Admins can lift suppressions" on public.suppressions
-  for update to authenticated
-  using ((select private.has_staff_level('admin')))
-  with check ((select private.has_staff_level('admin')));
-
 -- ============================================================================================
--- Helpers
+-- Helper functions
 -- ============================================================================================
+
+create function private.sms_keyword_token(p_body text) returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  -- A keyword is a single word; surrounding spaces and punctuation ("Stop!", " stop. ") do not count.
+  select case
+    when trimmed = '' or trimmed ~ '[[:space:]]' then null
+    else upper(trimmed)
+  end
+  from (
+    select regexp_replace(coalesce(p_body, ''), '^[[:space:][:punct:]]+|[[:space:][:punct:]]+$', '', 'g')
+      as trimmed
+  ) as body
+$$;
+comment on function private.sms_keyword_token(text) is
+  'The upper-cased single word of an SMS body with surrounding spaces/punctuation removed, or null when the body is not one word.';
+grant execute on function private.sms_keyword_token(text) to authenticated, service_role;
+
+create function private.classify_sms_keyword(
+  p_body text,
+  p_opt_out_keywords text[],
+  p_opt_in_keywords text[],
+  p_help_keywords text[]
+) returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  -- Opt-out wins over everything: a list that accidentally names a word twice must never turn a
+  -- STOP into a START.
+  select case
+    when token is null then null
+    when token = any (select upper(k) from unnest(p_opt_out_keywords) as k) then 'opt_out'
+    when token = any (select upper(k) from unnest(p_opt_in_keywords) as k) then 'opt_in'
+    when token = any (select upper(k) from unnest(p_help_keywords) as k) then 'help'
+  end
+  from (select private.sms_keyword_token(p_body) as token) as t
+$$;
+comment on function private.classify_sms_keyword(text, text[], text[], text[]) is
+  'Classify an inbound SMS body as opt_out / opt_in / help (or null) against configurable keyword lists, case-insensitively.';
+grant execute on function private.classify_sms_keyword(text, text[], text[], text[]) to authenticated, service_role;
+
+create function private.classify_twilio_opt_out_type(p_opt_out_type text) returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case upper(coalesce(p_opt_out_type, ''))
+    when 'STOP' then 'opt_out'
+    when 'START' then 'opt_in'
+    when 'HELP' then 'help'
+  end
+$$;
+comment on function private.classify_twilio_opt_out_type(text) is
+  'Map Twilio''s inbound OptOutType field (STOP/START/HELP) to opt_out / opt_in / help.';
+grant execute on function private.classify_twilio_opt_out_type(text) to authenticated, service_role;
+
+create function private.within_send_window(
+  p_now timestamptz,
+  p_time_zone text,
+  p_window_start time,
+  p_window_end time
+) returns boolean
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  -- The window is [start, end) in the recipient's local time; a window that wraps midnight
+  -- (start > end) is allowed for completeness. The caller resolves the time zone fallback.
+  select case
+    when p_window_start <= p_window_end then local_time >= p_window_start and local_time < p_window_end
+    else local_time >= p_window_start or local_time < p_window_end
+  end
+  from (select (p_now at time zone p_time_zone)::time as local_time) as t
+$$;
+comment on function private.within_send_window(timestamptz, text, time, time) is
+  'True when p_now, in time zone p_time_zone, falls inside the marketing send window [start, end).';
+grant execute on function private.within_send_window(timestamptz, text, time, time) to authenticated, service_role;
 
 -- SECURITY DEFINER: the claim, inbound and hook functions run as service_role or
 -- supabase_auth_admin; the settings row is readable to organizers only.
@@ -326,6 +441,7 @@ exception when invalid_parameter_value then
 end
 $$;
 comment on function private.is_time_zone(text) is 'True when Postgres knows this IANA time zone.';
+grant execute on function private.is_time_zone(text) to authenticated, service_role;
 
 create function private.resolve_time_zone(p_time_zone text, p_fallback text) returns text
 language sql
@@ -336,6 +452,7 @@ as $$
 $$;
 comment on function private.resolve_time_zone(text, text) is
   'The given IANA time zone if Postgres knows it, else the fallback (the organisation''s).';
+grant execute on function private.resolve_time_zone(text, text) to authenticated, service_role;
 
 create function private.consent_allows_marketing(
   p_status public.consent_status,
@@ -355,6 +472,7 @@ as $$
 $$;
 comment on function private.consent_allows_marketing(public.consent_status, public.message_channel, public.messaging_settings) is
   'Whether a contact with this current consent (null = unknown) may get marketing on this channel.';
+grant execute on function private.consent_allows_marketing(public.consent_status, public.message_channel, public.messaging_settings) to authenticated, service_role;
 
 create function private.current_consent(p_contact_id uuid, p_channel public.message_channel)
 returns public.consent_status
@@ -368,6 +486,7 @@ as $$
 $$;
 comment on function private.current_consent(uuid, public.message_channel) is
   'The contact''s current consent on a channel (null = no ledger entry).';
+grant execute on function private.current_consent(uuid, public.message_channel) to authenticated, service_role;
 
 create function private.is_suppressed(p_channel public.message_channel, p_address text) returns boolean
 language sql
@@ -383,6 +502,7 @@ as $$
 $$;
 comment on function private.is_suppressed(public.message_channel, text) is
   'True when an active suppression covers this address on this channel.';
+grant execute on function private.is_suppressed(public.message_channel, text) to authenticated, service_role;
 
 -- Used by webhooks, the status function and record_message_failed: records a change only when it
 -- is one, so replays and duplicate callbacks do not grow the ledger.
@@ -429,7 +549,52 @@ $$;
 comment on function private.suppress_address(public.message_channel, text, public.suppression_reason, uuid) is
   'Add an active suppression for an address unless one exists (idempotent).';
 
-grant execute on function private.is_time_zone(text), private.resolve_time_zone(text, text),
-  private.consent_allows_marketing(public.consent_status, public.message_channel, public.messaging_settings),
-  private.current_consent(uuid, public.message_channel), private.is_suppressed(public.message_channel, text)
-  to authenticated, service_role;
+-- ============================================================================================
+-- Policies
+-- ============================================================================================
+
+create policy "Organizers can read messaging settings" on public.messaging_settings
+  for select to authenticated
+  using ((select private.has_staff_level('organizer')));
+
+create policy "Admins can update messaging settings" on public.messaging_settings
+  for update to authenticated
+  using ((select private.has_staff_level('admin')))
+  with check ((select private.has_staff_level('admin')));
+
+create policy "Organizers can read the consent ledger" on public.consent_events
+  for select to authenticated
+  using ((select private.has_staff_level('organizer')));
+
+create policy "Attendees can read their own consent history" on public.consent_events
+  for select to authenticated
+  using (contact_id = (select private.current_contact_id()));
+
+create policy "Organizers can record consent from staff, imports and forms" on public.consent_events
+  for insert to authenticated
+  with check ((select private.has_staff_level('organizer')) and source in ('staff', 'import', 'form'));
+
+create policy "Attendees can change their own consent" on public.consent_events
+  for insert to authenticated
+  with check (contact_id = (select private.current_contact_id()) and source = 'form');
+
+create policy "Organizers can read current consent" on public.contact_consents
+  for select to authenticated
+  using ((select private.has_staff_level('organizer')));
+
+create policy "Attendees can read their own current consent" on public.contact_consents
+  for select to authenticated
+  using (contact_id = (select private.current_contact_id()));
+
+create policy "Organizers can read suppressions" on public.suppressions
+  for select to authenticated
+  using ((select private.has_staff_level('organizer')));
+
+create policy "Organizers can add suppressions" on public.suppressions
+  for insert to authenticated
+  with check ((select private.has_staff_level('organizer')) and lifted_at is null);
+
+create policy "Admins can lift suppressions" on public.suppressions
+  for update to authenticated
+  using ((select private.has_staff_level('admin')))
+  with check ((select private.has_staff_level('admin')));

@@ -1,4 +1,4 @@
--- Events, check-ins, the check-in function, QR tokens, door lookup, reprint and live counts.
+-- Check-in: events, check-ins, the check-in function, QR tokens, door lookup, reprint and live counts.
 --
 -- public.check_in(...) is the one way a check-in happens. It is idempotent: the unique
 -- (event_id, contact_id) makes a second call return the existing check-in with code
@@ -44,6 +44,7 @@ comment on column public.events.label_layout is 'Name-tag layout the renderer us
 create index events_starts_at_idx on public.events (starts_at);
 create index events_default_device_id_idx on public.events (default_device_id);
 create index events_created_by_idx on public.events (created_by);
+create index events_published_idx on public.events (published) where published;
 
 create table public.check_ins (
   id uuid primary key default gen_random_uuid(),
@@ -65,18 +66,16 @@ alter table public.print_jobs
   add constraint print_jobs_event_id_fkey foreign key (event_id) references public.events (id) on delete cascade,
   add constraint print_jobs_check_in_id_fkey foreign key (check_in_id) references public.check_ins (id) on delete set null;
 
-create trigger events_touch_updated_at before update on public.events
-  for each row execute function private.touch_updated_at();
-create trigger events_audit after insert or update or delete on public.events
-  for each row execute function private.audit_row_change();
-create trigger check_ins_audit after delete on public.check_ins
-  for each row execute function private.audit_row_change();
+create index contacts_first_name_lower_idx on public.contacts (lower(first_name) text_pattern_ops);
+
+create index contacts_last_name_lower_idx on public.contacts (lower(last_name) text_pattern_ops);
 
 -- ============================================================================================
--- Grants, RLS, Realtime
+-- Grants
 -- ============================================================================================
 
 revoke all on table public.events, public.check_ins from anon, authenticated;
+
 -- Anonymous visitors get only what a public event page shows.
 grant select (id, slug, name, description, venue, starts_at, ends_at, time_zone,
               checkin_opens_at, checkin_closes_at, published) on table public.events to anon;
@@ -84,37 +83,28 @@ grant select, insert, update, delete on table public.events to authenticated;
 grant select, delete on table public.check_ins to authenticated;
 grant all on table public.events, public.check_ins to service_role;
 
+-- ============================================================================================
+-- Triggers
+-- ============================================================================================
+
+create trigger events_touch_updated_at before update on public.events
+  for each row execute function private.touch_updated_at();
+
+create trigger events_audit after insert or update or delete on public.events
+  for each row execute function private.audit_row_change();
+
+create trigger check_ins_audit after delete on public.check_ins
+  for each row execute function private.audit_row_change();
+
+-- ============================================================================================
+-- Row level security
+-- ============================================================================================
+
 alter table public.events enable row level security;
 alter table public.check_ins enable row level security;
 
--- Live check-in counts on the door screens.
-alter publication supabase_realtime add table public.check_ins;
-
-create index events_published_idx on public.events (published) where published;
-
-create policy "Anyone can read published events" on public.events
-  for select to anon, authenticated using (published);
-create policy "Staff can read all events" on public.events
-  for select to authenticated using ((select private.has_staff_level('volunteer')));
-create policy "Organizers can create events" on public.events
-  for insert to authenticated with check ((select private.has_staff_level('organizer')));
-create policy "Organizers can update events" on public.events
-  for update to authenticated
-  using ((select private.has_staff_level('organizer')))
-  with check ((select private.has_staff_level('organizer')));
-create policy "Admins can delete events" on public.events
-  for delete to authenticated using ((select private.has_staff_level('admin')));
-
--- Check-ins are created only by public.check_in().
-create policy "Staff can read check-ins" on public.check_ins
-  for select to authenticated using ((select private.has_staff_level('volunteer')));
-create policy "Attendees can read their own check-ins" on public.check_ins
-  for select to authenticated using (contact_id = (select private.current_contact_id()));
-create policy "Organizers can undo check-ins" on public.check_ins
-  for delete to authenticated using ((select private.has_staff_level('organizer')));
-
 -- ============================================================================================
--- Helpers
+-- Helper functions
 -- ============================================================================================
 
 create function private.event_checkin_is_open(p_event public.events) returns boolean
@@ -177,6 +167,27 @@ $$;
 comment on function private.label_payload(public.contacts, public.events) is
   'Label data for a print job: names, pronouns, company, title, event name, QR token, layout.';
 
+-- The one shape of check_in's answer, whichever way the call ends.
+create function private.check_in_result(
+  p_code text,
+  p_check_in public.check_ins,
+  p_contact public.contacts,
+  p_event public.events,
+  p_print_job_id uuid,
+  p_registered boolean
+) returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select jsonb_build_object('code', p_code, 'check_in_id', p_check_in.id,
+    'contact_id', p_contact.id, 'checked_in_at', p_check_in.checked_in_at,
+    'display_name', private.label_payload(p_contact, p_event) ->> 'display_name',
+    'print_job_id', p_print_job_id, 'registered', p_registered)
+$$;
+comment on function private.check_in_result(text, public.check_ins, public.contacts, public.events, uuid, boolean) is
+  'check_in''s answer: {code, check_in_id, contact_id, checked_in_at, display_name, print_job_id, registered}.';
+
 create function private.enqueue_label(
   p_contact public.contacts,
   p_event public.events,
@@ -227,7 +238,38 @@ comment on function private.apply_registration(uuid, jsonb) is
   'Fill a contact''s empty name/pronouns/company/title/email from a registration form.';
 
 -- ============================================================================================
--- Check-in
+-- Policies
+-- ============================================================================================
+
+create policy "Anyone can read published events" on public.events
+  for select to anon, authenticated using (published);
+
+create policy "Staff can read all events" on public.events
+  for select to authenticated using ((select private.has_staff_level('volunteer')));
+
+create policy "Organizers can create events" on public.events
+  for insert to authenticated with check ((select private.has_staff_level('organizer')));
+
+create policy "Organizers can update events" on public.events
+  for update to authenticated
+  using ((select private.has_staff_level('organizer')))
+  with check ((select private.has_staff_level('organizer')));
+
+create policy "Admins can delete events" on public.events
+  for delete to authenticated using ((select private.has_staff_level('admin')));
+
+-- Check-ins are created only by public.check_in().
+create policy "Staff can read check-ins" on public.check_ins
+  for select to authenticated using ((select private.has_staff_level('volunteer')));
+
+create policy "Attendees can read their own check-ins" on public.check_ins
+  for select to authenticated using (contact_id = (select private.current_contact_id()));
+
+create policy "Organizers can undo check-ins" on public.check_ins
+  for delete to authenticated using ((select private.has_staff_level('organizer')));
+
+-- ============================================================================================
+-- Public functions
 -- ============================================================================================
 
 -- SECURITY DEFINER: volunteers and attendees cannot read or write contacts, check_ins or
@@ -313,10 +355,7 @@ begin
   -- A repeat is harmless, even after the window closed.
   select * into v_check_in from public.check_ins where event_id = v_event.id and contact_id = v_contact.id;
   if found then
-    return jsonb_build_object('code', 'already_checked_in', 'check_in_id', v_check_in.id,
-      'contact_id', v_contact.id, 'checked_in_at', v_check_in.checked_in_at,
-      'display_name', private.label_payload(v_contact, v_event) ->> 'display_name',
-      'print_job_id', null, 'registered', false);
+    return private.check_in_result('already_checked_in', v_check_in, v_contact, v_event, null, false);
   end if;
 
   if not private.event_checkin_is_open(v_event) then
@@ -340,26 +379,16 @@ begin
   if v_check_in.id is null then
     -- A concurrent call won the race: report its row, print nothing.
     select * into v_check_in from public.check_ins where event_id = v_event.id and contact_id = v_contact.id;
-    return jsonb_build_object('code', 'already_checked_in', 'check_in_id', v_check_in.id,
-      'contact_id', v_contact.id, 'checked_in_at', v_check_in.checked_in_at,
-      'display_name', private.label_payload(v_contact, v_event) ->> 'display_name',
-      'print_job_id', null, 'registered', v_registered);
+    return private.check_in_result('already_checked_in', v_check_in, v_contact, v_event, null, v_registered);
   end if;
 
   v_print_job_id := private.enqueue_label(v_contact, v_event, v_check_in.id, null, v_event.default_device_id);
-  return jsonb_build_object('code', 'checked_in', 'check_in_id', v_check_in.id,
-    'contact_id', v_contact.id, 'checked_in_at', v_check_in.checked_in_at,
-    'display_name', private.label_payload(v_contact, v_event) ->> 'display_name',
-    'print_job_id', v_print_job_id, 'registered', v_registered);
+  return private.check_in_result('checked_in', v_check_in, v_contact, v_event, v_print_job_id, v_registered);
 end
 $$;
 comment on function public.check_in(uuid, text, text, uuid, jsonb) is
   'Check a person in (staff: by QR token, phone or contact id, registering a first-timer with p_phone + p_registration; attendee: themselves). Returns {code: checked_in|already_checked_in, check_in_id, contact_id, checked_in_at, display_name, print_job_id, registered}. Errors: unknown_event, not_open, not_allowed, unknown_attendee, registration_required, invalid_phone, invalid_argument.';
 grant execute on function public.check_in(uuid, text, text, uuid, jsonb) to authenticated, service_role;
-
--- ============================================================================================
--- Door lookup, reprint, QR tokens, counts
--- ============================================================================================
 
 -- SECURITY DEFINER: volunteers cannot read contacts; this returns only the door minimum (name,
 -- pronouns, company, check-in state) for a phone (exact) or a name (prefix), 20 rows at most.
@@ -400,9 +429,6 @@ $$;
 comment on function public.find_attendees(uuid, text) is
   'Door lookup for staff: by exact phone or name prefix; returns names, pronouns, company and check-in time only.';
 grant execute on function public.find_attendees(uuid, text) to authenticated, service_role;
-
-create index contacts_first_name_lower_idx on public.contacts (lower(first_name) text_pattern_ops);
-create index contacts_last_name_lower_idx on public.contacts (lower(last_name) text_pattern_ops);
 
 -- SECURITY DEFINER: volunteers may reprint but not insert print jobs; the function applies the
 -- per-attendee limit for volunteers and writes the audit entry.
@@ -494,3 +520,10 @@ end
 $$;
 comment on function public.event_checkin_count(uuid) is 'Live number of check-ins for an event. Errors: unknown_event.';
 grant execute on function public.event_checkin_count(uuid) to anon, authenticated, service_role;
+
+-- ============================================================================================
+-- Realtime
+-- ============================================================================================
+
+-- Live check-in counts on the door screens.
+alter publication supabase_realtime add table public.check_ins;

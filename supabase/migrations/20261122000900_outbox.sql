@@ -1,4 +1,4 @@
--- The outbox functions the workers call (as service_role). FINAL SIGNATURES — workers code
+-- Outbox: the functions the workers call (as service_role). FINAL SIGNATURES — workers code
 -- against exactly these; add a _v2 rather than change one:
 --
 --   public.claim_outbound_messages(p_worker_id text, p_channel text, p_limit integer default 50,
@@ -30,6 +30,19 @@
 --   public.resolve_unresolved_send(p_message_id uuid, p_provider_id text) returns void
 --     p_provider_id = the provider's id when it has the message (→ sent), null when it has not
 --     (→ queued again, or failed after max attempts). Idempotent.
+--
+-- Batch forms of the two outbox calls a worker makes for every message, so a busy worker spends
+-- one round trip and one commit per batch instead of two per message. Each element gets exactly
+-- the single-message function's rules (it is called for each); a batch is one transaction.
+--
+--   public.mark_messages_sending(p_message_ids uuid[], p_worker_id text) returns setof uuid
+--     The ids the worker may now send (mark_message_sending answered true for each), in the
+--     order given. The others are not to be sent (lease lost, paused, opted out since the claim).
+--   public.record_messages_sent(p_results jsonb) returns setof uuid
+--     p_results: [{"message_id": uuid, "provider_id": text, "provider_status": text}, …].
+--     Returns the message ids it left unrecorded because a status callback about the same
+--     provider id was being processed at that moment: record those with record_message_sent.
+--     All or nothing: one provider_id_mismatch fails the batch (the caller retries one by one).
 
 -- ============================================================================================
 -- Types
@@ -57,7 +70,7 @@ create type public.claimed_message as (
 comment on type public.claimed_message is 'One claimed outbound message with what the provider call needs.';
 
 -- ============================================================================================
--- Helpers
+-- Helper functions
 -- ============================================================================================
 
 create function private.sender_window(p_sender public.senders, p_settings public.messaging_settings,
@@ -206,8 +219,103 @@ $$;
 comment on function private.blast_upkeep() is
   'Once per claim: fold blast counter deltas (at most about once a second per blast), auto-pause unhealthy sending blasts, complete finished ones.';
 
+-- Provider error codes → what they mean (docs/compliance.md), in one place: the recipient-level
+-- codes are acted on and never retried; the transient ones are retried after a backoff.
+create function private.provider_error_effect(p_error_code text) returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select case
+    when p_error_code = '21610' then 'opt_out'
+    when p_error_code in ('21211', '30005') then 'invalid_number'
+    when p_error_code = '30006' then 'not_textable'
+    -- Rate limits and queue overflows were never processed; 30003 (unreachable) may recover.
+    when p_error_code in ('429', '20429', '21611', '30001', '30003') then 'retry'
+  end
+$$;
+comment on function private.provider_error_effect(text) is
+  'What a provider error code means: opt_out (21610), invalid_number (21211, 30005), not_textable (30006), retry (429, 20429, 21611, 30001, 30003), or null (unknown: fail).';
+
+create function private.apply_delivery_error(p_message public.messages, p_error_code text) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  case private.provider_error_effect(p_error_code)
+    when 'opt_out' then
+      perform private.record_consent(p_message.contact_id, 'sms', 'opted_out', 'provider_error',
+        p_message.id, 'Twilio 21610: the recipient has unsubscribed from this sender.');
+    when 'invalid_number' then
+      perform private.suppress_address('sms', p_message.to_address, 'invalid_number', p_message.id);
+    when 'not_textable' then
+      perform private.suppress_address('sms', p_message.to_address, 'not_textable', p_message.id);
+    else
+      null;
+  end case;
+end
+$$;
+comment on function private.apply_delivery_error(public.messages, text) is
+  'Apply a delivery error to the recipient: 21610 opt-out, 21211/30005 invalid number, 30006 not textable.';
+
+create function private.retry_delay_seconds(p_error_code text, p_attempts integer) returns integer
+language sql
+immutable
+set search_path = ''
+as $$
+  select case when private.provider_error_effect(p_error_code) = 'retry'
+              then least(3600, 30 * power(2, greatest(p_attempts - 1, 0))::integer) end
+$$;
+comment on function private.retry_delay_seconds(text, integer) is
+  'Backoff in seconds for a retryable provider error code (null = not retryable).';
+
+-- What a worker gets for a claimed message: the message and how its sender sends it.
+create function private.claimed_row(p_message public.messages, p_sender public.senders)
+returns public.claimed_message
+language sql
+immutable
+set search_path = ''
+as $$
+  select (p_message.id, p_message.channel::text, p_message.kind::text, p_message.to_address,
+    coalesce(p_sender.from_number::text, p_sender.from_email), p_sender.messaging_service_sid,
+    p_sender.from_name, p_sender.reply_to, p_message.subject, p_message.body, p_message.media_urls,
+    p_message.is_marketing, p_message.validity_period_seconds, p_message.blast_id, p_sender.id,
+    p_message.segments, p_message.attempts)::public.claimed_message
+$$;
+comment on function private.claimed_row(public.messages, public.senders) is
+  'The public.claimed_message row a worker sends from: the message''s fields and its sender''s addresses.';
+
+-- One definition of the provider-id lock key, for the waiting and the non-waiting form.
+create function private.provider_message_lock_key(p_provider_id text) returns bigint
+language sql
+immutable
+set search_path = ''
+as $$
+  select hashtextextended('provider_message:' || p_provider_id, 0)
+$$;
+comment on function private.provider_message_lock_key(text) is
+  'Advisory lock key serialising work on one provider message id.';
+
+create function private.lock_provider_message(p_provider_id text) returns void
+language sql
+set search_path = ''
+as $$
+  select pg_advisory_xact_lock(private.provider_message_lock_key(p_provider_id))
+$$;
+comment on function private.lock_provider_message(text) is
+  'Transaction advisory lock on a provider message id (record_message_sent vs. its status callbacks).';
+
+create function private.try_lock_provider_message(p_provider_id text) returns boolean
+language sql
+set search_path = ''
+as $$
+  select pg_try_advisory_xact_lock(private.provider_message_lock_key(p_provider_id))
+$$;
+comment on function private.try_lock_provider_message(text) is
+  'private.lock_provider_message without waiting: false when another transaction holds it.';
+
 -- ============================================================================================
--- Claim
+-- Public functions
 -- ============================================================================================
 
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
@@ -228,6 +336,7 @@ declare
   v_settings public.messaging_settings := private.messaging_settings();
   v_sender public.senders;
   v_bucket private.sender_rate_buckets;
+  v_spent private.sender_rate_buckets;
   v_window record;
   v_taken integer := 0;
   v_message public.messages;
@@ -292,12 +401,12 @@ begin
         continue;
       end if;
       v_cost := greatest(v_message.segments, 1);
-      if not private.bucket_allows(v_bucket, v_sender, v_cost) then
+      v_spent := private.spend_sender_tokens(v_bucket, v_sender, v_cost);
+      if v_spent is null then
         v_rate_exhausted := true;
         exit;
       end if;
-      v_bucket.tokens := v_bucket.tokens - v_cost;
-      v_bucket.used_today := v_bucket.used_today + v_cost;
+      v_bucket := v_spent;
       v_validity := case when v_message.is_marketing and v_channel = 'sms' then
         private.marketing_validity_seconds(p_now, coalesce(v_message.recipient_time_zone, v_settings.org_time_zone),
           v_window.window_end, v_settings.marketing_validity_seconds) end;
@@ -306,12 +415,7 @@ begin
        where id = v_message.id
       returning * into v_message;
       v_taken := v_taken + 1;
-      return next (v_message.id, v_message.channel::text, v_message.kind::text, v_message.to_address,
-        coalesce(v_sender.from_number::text, v_sender.from_email), v_sender.messaging_service_sid,
-          v_sender.from_name, v_sender.reply_to,
-        v_message.subject, v_message.body, v_message.media_urls, v_message.is_marketing,
-        v_message.validity_period_seconds, v_message.blast_id, v_sender.id, v_message.segments,
-        v_message.attempts)::public.claimed_message;
+      return next private.claimed_row(v_message, v_sender);
     end loop;
 
     -- 2. Blast recipients still pending in the snapshot, inside their quiet-hours window,
@@ -335,18 +439,16 @@ begin
           true, v_settings);
         if v_blocker is not null then
           update public.blast_recipients set status = 'skipped', skip_reason = v_blocker where id = v_recipient.id;
-          insert into private.blast_counter_deltas as d (blast_id, slot, skipped)
-          values (v_recipient.blast_id, (pg_backend_pid() % 16)::smallint, 1)
-          on conflict (blast_id, slot) do update set skipped = d.skipped + 1;
+          perform private.add_blast_counts(v_recipient.blast_id, p_skipped => 1);
           continue;
         end if;
         v_cost := case v_channel when 'sms' then greatest(coalesce(v_recipient.segments, public.sms_segments(v_recipient.body)), 1) else 1 end;
-        if not private.bucket_allows(v_bucket, v_sender, v_cost) then
+        v_spent := private.spend_sender_tokens(v_bucket, v_sender, v_cost);
+        if v_spent is null then
           v_rate_exhausted := true;
           exit;
         end if;
-        v_bucket.tokens := v_bucket.tokens - v_cost;
-        v_bucket.used_today := v_bucket.used_today + v_cost;
+        v_bucket := v_spent;
         v_validity := case when v_channel = 'sms' then
           private.marketing_validity_seconds(p_now, v_recipient.time_zone, v_window.window_end,
             v_settings.marketing_validity_seconds) end;
@@ -362,11 +464,7 @@ begin
         update public.blast_recipients set status = 'materialised', message_id = v_message.id, segments = v_cost
          where id = v_recipient.id;
         v_taken := v_taken + 1;
-        return next (v_message.id, v_message.channel::text, v_message.kind::text, v_message.to_address,
-          coalesce(v_sender.from_number::text, v_sender.from_email), v_sender.messaging_service_sid,
-          v_sender.from_name, v_sender.reply_to,
-          v_message.subject, v_message.body, v_message.media_urls, true, v_message.validity_period_seconds,
-          v_message.blast_id, v_sender.id, v_message.segments, 0)::public.claimed_message;
+        return next private.claimed_row(v_message, v_sender);
       end loop;
     end loop;
     perform private.save_sender_bucket(v_bucket);
@@ -380,10 +478,6 @@ comment on function public.claim_outbound_messages(text, text, integer, integer,
   'Workers: claim up to p_limit outbound messages of a channel under lease, paced by each sender''s rate tokens (segments) and daily cap; consent, suppressions, blast state and quiet hours are rechecked here.';
 revoke execute on function public.claim_outbound_messages(text, text, integer, integer, timestamptz) from public, anon, authenticated;
 grant execute on function public.claim_outbound_messages(text, text, integer, integer, timestamptz) to service_role;
-
--- ============================================================================================
--- Sending and outcomes
--- ============================================================================================
 
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
 -- helpers and writes counters, consent and suppressions as the owner.
@@ -427,17 +521,6 @@ comment on function public.mark_message_sending(uuid, text) is
 revoke execute on function public.mark_message_sending(uuid, text) from public, anon, authenticated;
 grant execute on function public.mark_message_sending(uuid, text) to service_role;
 
--- Serialises recording a provider id with a status callback about the same id: whichever comes
--- second sees what the first committed. Taken before any message row lock (same order everywhere).
-create function private.lock_provider_message(p_provider_id text) returns void
-language sql
-set search_path = ''
-as $$
-  select pg_advisory_xact_lock(hashtextextended('provider_message:' || p_provider_id, 0))
-$$;
-comment on function private.lock_provider_message(text) is
-  'Transaction advisory lock on a provider message id (record_message_sent vs. its status callbacks).';
-
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
 -- helpers and writes counters, consent and suppressions as the owner.
 create function public.record_message_sent(p_message_id uuid, p_provider_id text, p_provider_status text)
@@ -480,40 +563,6 @@ comment on function public.record_message_sent(uuid, text, text) is
 revoke execute on function public.record_message_sent(uuid, text, text) from public, anon, authenticated;
 grant execute on function public.record_message_sent(uuid, text, text) to service_role;
 
--- Provider error codes → what they mean for the recipient (COMPLIANCE.md).
-create function private.apply_delivery_error(p_message public.messages, p_error_code text) returns void
-language plpgsql
-set search_path = ''
-as $$
-begin
-  case p_error_code
-    when '21610' then
-      perform private.record_consent(p_message.contact_id, 'sms', 'opted_out', 'provider_error',
-        p_message.id, 'Twilio 21610: the recipient has unsubscribed from this sender.');
-    when '21211', '30005' then
-      perform private.suppress_address('sms', p_message.to_address, 'invalid_number', p_message.id);
-    when '30006' then
-      perform private.suppress_address('sms', p_message.to_address, 'not_textable', p_message.id);
-    else
-      null;
-  end case;
-end
-$$;
-comment on function private.apply_delivery_error(public.messages, text) is
-  'Apply a delivery error to the recipient: 21610 opt-out, 21211/30005 invalid number, 30006 not textable.';
-
-create function private.retry_delay_seconds(p_error_code text, p_attempts integer) returns integer
-language sql
-immutable
-set search_path = ''
-as $$
-  -- Rate limits and queue overflows were never processed; 30003 (unreachable) may recover.
-  select case when p_error_code in ('429', '20429', '21611', '30001', '30003')
-              then least(3600, 30 * power(2, greatest(p_attempts - 1, 0))::integer) end
-$$;
-comment on function private.retry_delay_seconds(text, integer) is
-  'Backoff in seconds for a retryable provider error code (null = not retryable).';
-
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
 -- helpers and writes counters, consent and suppressions as the owner.
 create function public.record_message_failed(
@@ -540,7 +589,9 @@ begin
     return;
   end if;
   perform private.apply_delivery_error(v_message, p_error_code);
-  v_delay := case when p_error_code in ('21610', '21211', '30005', '30006') then null
+  -- A recipient-level refusal is final, whatever retry-after the provider sent with it.
+  v_delay := case when private.provider_error_effect(p_error_code) in ('opt_out', 'invalid_number', 'not_textable')
+                  then null
                   else coalesce(p_retry_after_seconds, private.retry_delay_seconds(p_error_code, v_message.attempts)) end;
   if v_delay is not null and v_message.attempts < v_settings.max_send_attempts
      and v_message.provider_id is null then
@@ -558,7 +609,7 @@ begin
 end
 $$;
 comment on function public.record_message_failed(uuid, text, text, integer) is
-  'Workers: the provider refused the message. Maps error codes per COMPLIANCE.md, retries rate limits with backoff, never retries 21610. Idempotent.';
+  'Workers: the provider refused the message. Maps error codes per docs/compliance.md, retries rate limits with backoff, never retries 21610. Idempotent.';
 revoke execute on function public.record_message_failed(uuid, text, text, integer) from public, anon, authenticated;
 grant execute on function public.record_message_failed(uuid, text, text, integer) to service_role;
 
@@ -617,3 +668,58 @@ comment on function public.resolve_unresolved_send(uuid, text) is
   'Workers: settle an ambiguous send — provider id found (sent) or null (never reached the provider: queued again, or failed after max attempts). Idempotent.';
 revoke execute on function public.resolve_unresolved_send(uuid, text) from public, anon, authenticated;
 grant execute on function public.resolve_unresolved_send(uuid, text) to service_role;
+
+-- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it calls the
+-- single-message definers, which run as the owner too.
+create function public.mark_messages_sending(p_message_ids uuid[], p_worker_id text)
+returns setof uuid
+language sql
+security definer
+set search_path = ''
+as $$
+  -- Row locks in id order: a concurrent pause or cancel locking the same rows cannot deadlock us.
+  select m.id
+    from (select distinct id from unnest(p_message_ids) as t(id) order by id) as m
+   where public.mark_message_sending(m.id, p_worker_id)
+$$;
+comment on function public.mark_messages_sending(uuid[], text) is
+  'Workers: mark_message_sending for each id in one call; returns the ids that may be sent now.';
+revoke execute on function public.mark_messages_sending(uuid[], text) from public, anon, authenticated;
+grant execute on function public.mark_messages_sending(uuid[], text) to service_role;
+
+-- SECURITY DEFINER: as above.
+--
+-- Never waits for a provider-id lock while holding others: a webhook batch takes provider id
+-- then message row, one event after another, in arrival order; waiting here in a different
+-- order could close a cycle (a deadlock). A busy id is skipped and handed back instead.
+create function public.record_messages_sent(p_results jsonb) returns setof uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_result record;
+begin
+  if jsonb_typeof(p_results) is distinct from 'array' then
+    raise exception using errcode = '22023', message = 'results_must_be_an_array';
+  end if;
+  for v_result in
+    select r.message_id, r.provider_id, r.provider_status
+      from jsonb_to_recordset(p_results) as r(message_id uuid, provider_id text, provider_status text)
+  loop
+    if v_result.message_id is null or v_result.provider_id is null then
+      raise exception using errcode = '22023', message = 'message_id_and_provider_id_required';
+    end if;
+    -- record_message_sent then takes the same lock again (advisory locks are re-entrant).
+    if not private.try_lock_provider_message(v_result.provider_id) then
+      return next v_result.message_id;
+      continue;
+    end if;
+    perform public.record_message_sent(v_result.message_id, v_result.provider_id, v_result.provider_status);
+  end loop;
+end
+$$;
+comment on function public.record_messages_sent(jsonb) is
+  'Workers: record_message_sent for each {message_id, provider_id, provider_status} in one transaction; returns the ids left for a one-by-one call (their provider id was busy).';
+revoke execute on function public.record_messages_sent(jsonb) from public, anon, authenticated;
+grant execute on function public.record_messages_sent(jsonb) to service_role;

@@ -1,0 +1,286 @@
+-- Blasts: the controls (start, schedule, pause, resume, cancel) and the status machine behind them.
+-- SECURITY DEFINER throughout: they write snapshot rows and counters no API role may write, and
+-- each checks the caller (organizers and above, or the service role) first.
+
+-- ============================================================================================
+-- Helper functions
+-- ============================================================================================
+
+create function private.assert_blast_ready(p_blast public.blasts) returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if p_blast.channel in ('sms', 'both') and (p_blast.sms_template_id is null and not exists (
+       select 1 from public.blast_variants v where v.blast_id = p_blast.id and v.channel = 'sms')) then
+    raise exception using errcode = 'P0001', message = 'blast_missing_template', detail = 'The blast has no SMS template.';
+  end if;
+  if p_blast.channel in ('email', 'both') and (p_blast.email_template_id is null and not exists (
+       select 1 from public.blast_variants v where v.blast_id = p_blast.id and v.channel = 'email')) then
+    raise exception using errcode = 'P0001', message = 'blast_missing_template', detail = 'The blast has no email template.';
+  end if;
+  if exists (
+    select 1 from public.blast_variants v where v.blast_id = p_blast.id
+    group by v.channel having sum(v.weight) <> 100) then
+    raise exception using errcode = 'P0001', message = 'blast_variant_weights',
+      detail = 'The weights of a channel''s variants must add up to 100.';
+  end if;
+  if exists (
+    select 1
+    from public.message_templates t
+    where t.id in (p_blast.sms_template_id, p_blast.email_template_id)
+       or t.id in (select v.template_id from public.blast_variants v where v.blast_id = p_blast.id)
+    group by t.id
+    having bool_or(t.channel::text <> case
+      when t.id = p_blast.sms_template_id then 'sms'
+      when t.id = p_blast.email_template_id then 'email'
+      else (select v.channel::text from public.blast_variants v where v.blast_id = p_blast.id and v.template_id = t.id limit 1)
+    end)) then
+    raise exception using errcode = 'P0001', message = 'blast_template_channel_mismatch';
+  end if;
+  if p_blast.channel in ('sms', 'both') and not exists (
+       select 1 from public.senders s where s.id = p_blast.sms_sender_id and s.channel = 'sms' and s.enabled) then
+    raise exception using errcode = 'P0001', message = 'blast_missing_sender', detail = 'The blast needs an enabled SMS sender.';
+  end if;
+  if p_blast.channel in ('email', 'both') and not exists (
+       select 1 from public.senders s where s.id = p_blast.email_sender_id and s.channel = 'email' and s.enabled) then
+    raise exception using errcode = 'P0001', message = 'blast_missing_sender', detail = 'The blast needs an enabled email sender.';
+  end if;
+  if p_blast.segment_id is null and not exists (select 1 from public.blast_audience a where a.blast_id = p_blast.id) then
+    raise exception using errcode = 'P0001', message = 'blast_missing_audience',
+      detail = 'Choose a saved segment or list recipients.';
+  end if;
+end
+$$;
+comment on function private.assert_blast_ready(public.blasts) is
+  'Raise a stable code (blast_missing_template/_sender/_audience, blast_variant_weights, blast_template_channel_mismatch) unless a blast can start.';
+
+create function private.lock_blast(p_blast_id uuid) returns public.blasts
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_blast public.blasts;
+begin
+  select * into v_blast from public.blasts where id = p_blast_id for update;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'blast_not_found';
+  end if;
+  return v_blast;
+end
+$$;
+comment on function private.lock_blast(uuid) is 'Lock a blast row for a status change (blast_not_found when absent).';
+
+-- Take the snapshot and switch to sending. Runs with the blast row locked.
+create function private.start_blast_locked(p_blast public.blasts, p_now timestamptz) returns public.blasts
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_blast public.blasts;
+  v_total integer;
+  v_sms integer;
+  v_email integer;
+begin
+  perform private.assert_blast_ready(p_blast);
+  -- One statement straight from the candidates query (no intermediate row set).
+  execute format($sql$
+    with inserted as (
+      insert into public.blast_recipients (blast_id, contact_id, channel, variant, to_address, subject, body, segments, time_zone)
+      select %L, c.contact_id, c.channel, c.variant, c.to_address, c.subject, c.body, c.segments, c.time_zone
+      from (%s) as c
+      returning channel
+    )
+    select count(*), count(*) filter (where channel = 'sms'), count(*) filter (where channel = 'email')
+    from inserted
+    $sql$, p_blast.id, private.blast_candidates_sql(p_blast.id, false))
+  into v_total, v_sms, v_email;
+  perform set_config('hm.blast_starting', 'on', true);
+  update public.blasts b
+     set status = 'sending', started_at = p_now, paused_reason = null,
+         recipients_total = v_total, sms_recipients = v_sms, email_recipients = v_email
+   where b.id = p_blast.id
+  returning b.* into v_blast;
+  perform set_config('hm.blast_starting', 'off', true);
+  if v_total = 0 then
+    -- Nobody to send to (all opted out, say): nothing will ever claim it, so finish it now.
+    perform private.maybe_complete_blast(p_blast.id);
+    select * into v_blast from public.blasts where id = p_blast.id;
+  end if;
+  return v_blast;
+end
+$$;
+comment on function private.start_blast_locked(public.blasts, timestamptz) is
+  'Snapshot the recipients of a locked blast and set it sending with its totals.';
+alter function private.start_blast_locked(public.blasts, timestamptz) set work_mem = '64MB';
+alter function private.start_blast_locked(public.blasts, timestamptz) set enable_nestloop = off;
+alter function private.start_blast_locked(public.blasts, timestamptz) set enable_mergejoin = off;
+alter function private.start_blast_locked(public.blasts, timestamptz) set jit = off;
+
+-- Called at the top of every claim: scheduled blasts whose time has come start (one claimer
+-- does it; the others skip the locked rows).
+create function private.start_due_blasts(p_now timestamptz) returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_blast public.blasts;
+  v_started integer := 0;
+begin
+  for v_blast in
+    select * from public.blasts b
+    where b.status = 'scheduled' and b.scheduled_at <= p_now
+    order by b.scheduled_at
+    for update skip locked
+  loop
+    perform private.start_blast_locked(v_blast, p_now);
+    v_started := v_started + 1;
+  end loop;
+  return v_started;
+end
+$$;
+comment on function private.start_due_blasts(timestamptz) is 'Start every scheduled blast whose time has come (snapshot included).';
+
+-- ============================================================================================
+-- Public functions
+-- ============================================================================================
+
+-- SECURITY DEFINER (every control below): they write snapshot rows and counters no API role may
+-- write directly; each checks the caller first with private.assert_messaging_operator().
+create function public.start_blast(p_blast_id uuid) returns public.blasts
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_blast public.blasts;
+begin
+  perform private.assert_messaging_operator();
+  v_blast := private.lock_blast(p_blast_id);
+  if v_blast.status not in ('draft', 'scheduled') then
+    raise exception using errcode = 'P0001', message = 'invalid_blast_transition',
+      detail = format('A %s blast cannot be started.', v_blast.status);
+  end if;
+  return private.start_blast_locked(v_blast, now());
+end
+$$;
+comment on function public.start_blast(uuid) is
+  'Send a draft or scheduled blast now: take the recipient snapshot and set it sending.';
+grant execute on function public.start_blast(uuid) to authenticated, service_role;
+
+create function public.schedule_blast(p_blast_id uuid, p_send_at timestamptz) returns public.blasts
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_blast public.blasts;
+begin
+  perform private.assert_messaging_operator();
+  v_blast := private.lock_blast(p_blast_id);
+  if v_blast.status not in ('draft', 'scheduled') then
+    raise exception using errcode = 'P0001', message = 'invalid_blast_transition',
+      detail = format('A %s blast cannot be scheduled.', v_blast.status);
+  end if;
+  if p_send_at is null then
+    raise exception using errcode = 'P0001', message = 'invalid_schedule', detail = 'Give a send time.';
+  end if;
+  perform private.assert_blast_ready(v_blast);
+  update public.blasts set status = 'scheduled', scheduled_at = p_send_at where id = p_blast_id
+  returning * into v_blast;
+  return v_blast;
+end
+$$;
+comment on function public.schedule_blast(uuid, timestamptz) is
+  'Schedule a ready blast; the snapshot is taken when its time comes (by the workers'' claim).';
+grant execute on function public.schedule_blast(uuid, timestamptz) to authenticated, service_role;
+
+create function public.pause_blast(p_blast_id uuid, p_reason text default 'Paused by staff') returns public.blasts
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_blast public.blasts;
+begin
+  perform private.assert_messaging_operator();
+  v_blast := private.lock_blast(p_blast_id);
+  if v_blast.status = 'paused' then
+    return v_blast;
+  end if;
+  if v_blast.status <> 'sending' then
+    raise exception using errcode = 'P0001', message = 'invalid_blast_transition',
+      detail = format('A %s blast cannot be paused.', v_blast.status);
+  end if;
+  update public.blasts set status = 'paused', paused_reason = p_reason where id = p_blast_id
+  returning * into v_blast;
+  return v_blast;
+end
+$$;
+comment on function public.pause_blast(uuid, text) is
+  'Pause a sending blast (idempotent): claims stop at once; messages already handed to a worker finish.';
+grant execute on function public.pause_blast(uuid, text) to authenticated, service_role;
+
+create function public.resume_blast(p_blast_id uuid) returns public.blasts
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_blast public.blasts;
+begin
+  perform private.assert_messaging_operator();
+  v_blast := private.lock_blast(p_blast_id);
+  if v_blast.status = 'sending' then
+    return v_blast;
+  end if;
+  if v_blast.status <> 'paused' then
+    raise exception using errcode = 'P0001', message = 'invalid_blast_transition',
+      detail = format('A %s blast cannot be resumed.', v_blast.status);
+  end if;
+  update public.blasts set status = 'sending', paused_reason = null where id = p_blast_id
+  returning * into v_blast;
+  return v_blast;
+end
+$$;
+comment on function public.resume_blast(uuid) is 'Resume a paused blast (idempotent).';
+grant execute on function public.resume_blast(uuid) to authenticated, service_role;
+
+create function public.cancel_blast(p_blast_id uuid) returns public.blasts
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_blast public.blasts;
+  v_cancelled integer;
+begin
+  perform private.assert_messaging_operator();
+  v_blast := private.lock_blast(p_blast_id);
+  if v_blast.status = 'cancelled' then
+    return v_blast;
+  end if;
+  if v_blast.status = 'completed' then
+    raise exception using errcode = 'P0001', message = 'invalid_blast_transition',
+      detail = 'A completed blast cannot be cancelled.';
+  end if;
+  update public.blast_recipients set status = 'cancelled', skip_reason = 'blast_cancelled'
+   where blast_id = p_blast_id and status = 'pending';
+  get diagnostics v_cancelled = row_count;
+  -- Claimed but not yet sending: the worker's mark_message_sending will refuse them anyway.
+  update public.messages set status = 'cancelled', error_code = 'blast_cancelled'
+   where blast_id = p_blast_id and status = 'queued';
+  perform private.add_blast_counts(p_blast_id, p_skipped => v_cancelled);
+  -- A staff action, not a hot path: the blast row shows the cancellation's counts at once.
+  perform private.fold_blast_counters(p_blast_id);
+  update public.blasts
+     set status = 'cancelled', cancelled_at = now()
+   where id = p_blast_id
+  returning * into v_blast;
+  return v_blast;
+end
+$$;
+comment on function public.cancel_blast(uuid) is
+  'Cancel a blast (idempotent): pending recipients and queued messages are cancelled; sends in flight finish.';
+grant execute on function public.cancel_blast(uuid) to authenticated, service_role;

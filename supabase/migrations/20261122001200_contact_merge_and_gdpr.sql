@@ -1,0 +1,355 @@
+-- Contact merge and GDPR export / erase, with a record of each request. They reach into every
+-- area (check-ins, print jobs, interactions, profiles, consent, conversations, messages, blast
+-- snapshots, raw webhooks), so they come after all of them; the messaging parts are in the
+-- private.*_extra functions each public function calls.
+--
+-- Opt-outs outlive both operations: a merge carries an opt-out over to the kept contact, and an
+-- erase turns the person's opt-outs into address suppressions before the address is wiped, so a
+-- later import of the same number can never text them again.
+
+-- ============================================================================================
+-- Tables
+-- ============================================================================================
+
+create table public.gdpr_requests (
+  id uuid primary key default gen_random_uuid(),
+  contact_id uuid references public.contacts (id) on delete set null,
+  kind text not null check (kind in ('export', 'erase')),
+  requested_by uuid references auth.users (id) on delete set null,
+  requested_at timestamptz not null default now(),
+  completed_at timestamptz,
+  note text
+);
+comment on table public.gdpr_requests is 'Every GDPR export and erase performed, and by whom.';
+comment on column public.gdpr_requests.contact_id is 'The (possibly now anonymised) contact.';
+
+create index gdpr_requests_contact_id_idx on public.gdpr_requests (contact_id);
+create index gdpr_requests_requested_by_idx on public.gdpr_requests (requested_by);
+
+-- ============================================================================================
+-- Grants
+-- ============================================================================================
+
+revoke all on table public.gdpr_requests from anon, authenticated;
+grant select on table public.gdpr_requests to authenticated;
+grant all on table public.gdpr_requests to service_role;
+
+-- ============================================================================================
+-- Row level security
+-- ============================================================================================
+
+alter table public.gdpr_requests enable row level security;
+
+-- ============================================================================================
+-- Helper functions
+-- ============================================================================================
+
+create function private.merge_contacts_extra(p_keep uuid, p_merge uuid) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_conversation record;
+  v_kept_conversation_id uuid;
+  v_channel public.message_channel;
+  v_merge_consent public.consent_status;
+begin
+  -- One thread per contact × sender: fold the duplicate's threads into the kept ones.
+  for v_conversation in select * from public.conversations where contact_id = p_merge loop
+    select id into v_kept_conversation_id from public.conversations
+     where contact_id = p_keep and sender_id = v_conversation.sender_id;
+    if v_kept_conversation_id is null then
+      update public.conversations set contact_id = p_keep where id = v_conversation.id;
+    else
+      update public.messages set conversation_id = v_kept_conversation_id where conversation_id = v_conversation.id;
+      update public.conversations k
+         set unread_count = k.unread_count + v_conversation.unread_count,
+             last_inbound_at = greatest(k.last_inbound_at, v_conversation.last_inbound_at)
+       where k.id = v_kept_conversation_id;
+      delete from public.conversations where id = v_conversation.id;
+    end if;
+  end loop;
+  update public.messages set contact_id = p_keep where contact_id = p_merge;
+  update public.blast_recipients set contact_id = p_keep where contact_id = p_merge and status = 'pending';
+
+  -- The ledger is append-only: the kept contact gets new entries; the duplicate keeps its history.
+  foreach v_channel in array array['sms', 'email']::public.message_channel[] loop
+    v_merge_consent := private.current_consent(p_merge, v_channel);
+    if v_merge_consent = 'opted_out'
+       or (v_merge_consent = 'opted_in' and private.current_consent(p_keep, v_channel) is null) then
+      perform private.record_consent(p_keep, v_channel, v_merge_consent, 'staff', null,
+        format('Carried over when contact %s was merged into this one', p_merge));
+    end if;
+  end loop;
+end
+$$;
+comment on function private.merge_contacts_extra(uuid, uuid) is
+  'Merge, messaging''s part: fold conversations, move messages and pending blast rows, carry consent over (an opt-out always wins).';
+
+create function private.messaging_gdpr_export(p_contact_id uuid) returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select jsonb_build_object(
+    'consent', coalesce((
+      select jsonb_agg(jsonb_build_object('channel', e.channel, 'status', e.status, 'source', e.source,
+                                          'recorded_at', e.created_at, 'note', e.note) order by e.id)
+      from public.consent_events e where e.contact_id = p_contact_id), '[]'::jsonb),
+    'messages', coalesce((
+      select jsonb_agg(jsonb_build_object('direction', m.direction, 'kind', m.kind, 'channel', m.channel,
+                                          'status', m.status, 'to', m.to_address, 'from', m.from_address,
+                                          'subject', m.subject, 'body', m.body, 'media_urls', m.media_urls,
+                                          'created_at', m.created_at, 'delivered_at', m.delivered_at)
+                       order by m.created_at)
+      from public.messages m where m.contact_id = p_contact_id), '[]'::jsonb),
+    'conversations', coalesce((
+      select jsonb_agg(jsonb_build_object('status', v.status, 'created_at', v.created_at,
+                                          'last_message_at', v.last_message_at))
+      from public.conversations v where v.contact_id = p_contact_id), '[]'::jsonb))
+$$;
+comment on function private.messaging_gdpr_export(uuid) is
+  'The messaging sections of a contact''s GDPR export: consent history, messages and conversations.';
+
+create function private.gdpr_erase_extra(p_contact_id uuid) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_contact public.contacts;
+begin
+  select * into v_contact from public.contacts where id = p_contact_id;
+  -- Keep honouring an opt-out after the person is gone: block the address itself.
+  if private.current_consent(p_contact_id, 'sms') = 'opted_out' then
+    perform private.suppress_address('sms', v_contact.phone, 'unsubscribed', null);
+  end if;
+  if private.current_consent(p_contact_id, 'email') = 'opted_out' then
+    perform private.suppress_address('email', v_contact.email, 'unsubscribed', null);
+  end if;
+  update public.messages set status = 'cancelled', error_code = 'erased'
+   where contact_id = p_contact_id and status = 'queued';
+  update public.blast_recipients set status = 'cancelled', skip_reason = 'erased'
+   where contact_id = p_contact_id and status = 'pending';
+  update public.webhook_events w set payload = jsonb_build_object('erased', true)
+    from public.messages m
+   where m.contact_id = p_contact_id and m.provider_id is not null and w.provider_message_id = m.provider_id;
+  update public.messages
+     set body = '[erased]', subject = null, media_urls = '{}',
+         to_address = case when direction = 'outbound' then '[erased]' else to_address end,
+         from_address = case when direction = 'inbound' then '[erased]' else from_address end
+   where contact_id = p_contact_id;
+  update public.blast_recipients set to_address = '[erased]', subject = null, body = '[erased]'
+   where contact_id = p_contact_id;
+  update public.conversations set last_message_preview = '[erased]' where contact_id = p_contact_id;
+end
+$$;
+comment on function private.gdpr_erase_extra(uuid) is
+  'GDPR erase, messaging''s part: cancel pending sends, blank message texts and addresses and raw webhooks; opt-outs become address suppressions first.';
+
+create function private.gdpr_export_extra(p_contact_id uuid) returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select private.messaging_gdpr_export(p_contact_id)
+$$;
+comment on function private.gdpr_export_extra(uuid) is
+  'The messaging sections of a contact''s GDPR export (consent, messages, conversations), merged into the document.';
+
+-- ============================================================================================
+-- Policies
+-- ============================================================================================
+
+create policy "Admins can read GDPR requests" on public.gdpr_requests
+  for select to authenticated using ((select private.has_staff_level('admin')));
+
+-- ============================================================================================
+-- Public functions
+-- ============================================================================================
+
+-- SECURITY DEFINER: organizers cannot update check_ins or print_jobs directly; a merge must move
+-- all of a contact's history in one transaction.
+create function public.merge_contacts(p_keep uuid, p_merge uuid) returns public.contacts
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_keep public.contacts;
+  v_merge public.contacts;
+begin
+  perform private.require_staff_level('organizer');
+  if p_keep is null or p_merge is null or p_keep = p_merge then
+    raise exception using errcode = 'P0001', message = 'invalid_argument', detail = 'Give two different contacts.';
+  end if;
+  perform 1 from public.contacts where id in (p_keep, p_merge) order by id for update;
+  select * into v_keep from public.contacts where id = p_keep;
+  select * into v_merge from public.contacts where id = p_merge;
+  if v_keep.id is null or v_merge.id is null then
+    raise exception using errcode = 'P0001', message = 'unknown_contact', detail = 'No such contact.';
+  end if;
+  if v_keep.merged_into is not null or v_merge.merged_into is not null
+     or v_keep.erased_at is not null or v_merge.erased_at is not null then
+    raise exception using errcode = 'P0001', message = 'not_mergeable',
+      detail = 'Merged or erased contacts cannot be merged again.';
+  end if;
+
+  -- Check-ins at the same event: keep one row (the earliest time), point its print jobs at it.
+  update public.check_ins k set checked_in_at = least(k.checked_in_at, m.checked_in_at)
+    from public.check_ins m
+   where k.contact_id = p_keep and m.contact_id = p_merge and m.event_id = k.event_id;
+  update public.print_jobs pj set check_in_id = k.id
+    from public.check_ins m join public.check_ins k on k.event_id = m.event_id and k.contact_id = p_keep
+   where m.contact_id = p_merge and pj.check_in_id = m.id;
+  delete from public.check_ins m
+   where m.contact_id = p_merge
+     and exists (select 1 from public.check_ins k where k.contact_id = p_keep and k.event_id = m.event_id);
+  update public.check_ins set contact_id = p_keep where contact_id = p_merge;
+  update public.print_jobs set contact_id = p_keep where contact_id = p_merge;
+  update public.interactions set contact_id = p_keep where contact_id = p_merge;
+
+  if exists (select 1 from public.profiles where contact_id = p_keep) then
+    update public.profiles k
+       set bio = coalesce(k.bio, m.bio), avatar_path = coalesce(k.avatar_path, m.avatar_path),
+           linkedin_url = coalesce(k.linkedin_url, m.linkedin_url), github_url = coalesce(k.github_url, m.github_url)
+      from public.profiles m
+     where k.contact_id = p_keep and m.contact_id = p_merge;
+    delete from public.profiles where contact_id = p_merge;
+  else
+    update public.profiles set contact_id = p_keep where contact_id = p_merge;
+  end if;
+
+  perform private.merge_contacts_extra(p_keep, p_merge);
+
+  update public.contacts
+     set phone = null, email = null, user_id = null, merged_into = p_keep
+   where id = p_merge;
+  update public.contacts c
+     set phone = coalesce(c.phone, v_merge.phone),
+         email = coalesce(c.email, v_merge.email),
+         user_id = coalesce(c.user_id, v_merge.user_id),
+         first_name = coalesce(c.first_name, v_merge.first_name),
+         last_name = coalesce(c.last_name, v_merge.last_name),
+         pronouns = coalesce(c.pronouns, v_merge.pronouns),
+         company = coalesce(c.company, v_merge.company),
+         title = coalesce(c.title, v_merge.title),
+         time_zone = coalesce(c.time_zone, v_merge.time_zone),
+         tags = array(select distinct t from unnest(c.tags || v_merge.tags) t order by 1),
+         custom_fields = v_merge.custom_fields || c.custom_fields,
+         birthday_month = coalesce(c.birthday_month, v_merge.birthday_month),
+         birthday_day = case when c.birthday_month is null then v_merge.birthday_day else c.birthday_day end,
+         birthday_year = case when c.birthday_month is null then v_merge.birthday_year else c.birthday_year end,
+         created_at = least(c.created_at, v_merge.created_at)
+   where c.id = p_keep
+  returning * into v_keep;
+
+  perform private.audit('merge', 'contacts', p_keep::text, to_jsonb(v_merge), to_jsonb(v_keep),
+                        jsonb_build_object('merged', p_merge));
+  return v_keep;
+end
+$$;
+comment on function public.merge_contacts(uuid, uuid) is
+  'Organizers: merge p_merge into p_keep, moving check-ins, print jobs, interactions, profile, conversations, messages and consent; p_merge keeps merged_into. Errors: not_allowed, invalid_argument, unknown_contact, not_mergeable.';
+grant execute on function public.merge_contacts(uuid, uuid) to authenticated, service_role;
+
+-- SECURITY DEFINER: the document gathers rows the requester cannot read directly (an attendee
+-- asking for their own data sees staff notes about them, as GDPR requires).
+create function public.gdpr_export(p_contact_id uuid default null) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_contact_id uuid := coalesce(p_contact_id, private.current_contact_id());
+  v_document jsonb;
+begin
+  if v_contact_id is null
+     or not (private.is_attendee_of(v_contact_id) or coalesce(private.acting_staff_level() >= 'admin', false)) then
+    raise exception using errcode = 'P0001', message = 'not_allowed',
+      detail = 'Admins, or the person themselves, may export a contact''s data.';
+  end if;
+  if not exists (select 1 from public.contacts where id = v_contact_id) then
+    raise exception using errcode = 'P0001', message = 'unknown_contact', detail = 'No such contact.';
+  end if;
+  select jsonb_build_object(
+    'generated_at', now(),
+    'contact', (select to_jsonb(c) from public.contacts c where c.id = v_contact_id),
+    'profile', (select to_jsonb(p) from public.profiles p where p.contact_id = v_contact_id),
+    'check_ins', coalesce((select jsonb_agg(jsonb_build_object('event', e.name, 'event_id', e.id,
+        'checked_in_at', ci.checked_in_at, 'method', ci.method) order by ci.checked_in_at)
+        from public.check_ins ci join public.events e on e.id = ci.event_id where ci.contact_id = v_contact_id), '[]'),
+    'interactions', coalesce((select jsonb_agg(to_jsonb(i) order by i.occurred_at)
+        from public.interactions i where i.contact_id = v_contact_id), '[]'),
+    'print_jobs', coalesce((select jsonb_agg(jsonb_build_object('created_at', pj.created_at,
+        'status', pj.status, 'payload', pj.payload) order by pj.created_at)
+        from public.print_jobs pj where pj.contact_id = v_contact_id), '[]'),
+    'merged_contacts', coalesce((select jsonb_agg(c.id) from public.contacts c where c.merged_into = v_contact_id), '[]')
+  ) || private.gdpr_export_extra(v_contact_id)
+  into v_document;
+  insert into public.gdpr_requests (contact_id, kind, requested_by, completed_at)
+  values (v_contact_id, 'export', (select auth.uid()), now());
+  return v_document;
+end
+$$;
+comment on function public.gdpr_export(uuid) is
+  'One JSON document of everything held about a contact (admins, or the attendee for themselves; recorded). Errors: not_allowed, unknown_contact.';
+grant execute on function public.gdpr_export(uuid) to authenticated, service_role;
+
+-- SECURITY DEFINER: erasing touches tables admins cannot write directly (print jobs, audit log).
+create function public.gdpr_erase(p_contact_id uuid, p_note text default null) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_contact public.contacts;
+  v_files text[];
+begin
+  perform private.require_staff_level('admin');
+  select * into v_contact from public.contacts where id = p_contact_id for update;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_contact', detail = 'No such contact.';
+  end if;
+  if v_contact.erased_at is not null then
+    return jsonb_build_object('contact_id', p_contact_id, 'erased_at', v_contact.erased_at,
+                              'storage_objects', '[]'::jsonb, 'already_erased', true);
+  end if;
+  -- Files to remove through the Storage API (the database row is not the file).
+  select array_agg(x) into v_files from (
+    select 'attachments/' || (a ->> 'path') as x
+      from public.interactions i, jsonb_array_elements(i.attachments) a
+     where i.contact_id = p_contact_id and a ? 'path'
+    union all
+    select 'avatars/' || p.avatar_path from public.profiles p
+     where p.contact_id = p_contact_id and p.avatar_path is not null) f;
+
+  delete from public.profiles where contact_id = p_contact_id;
+  update public.interactions set body = '[erased]', attachments = '[]' where contact_id = p_contact_id;
+  update public.print_jobs
+     set payload = jsonb_build_object('first_name', 'Erased', 'last_name', null, 'display_name', 'Erased',
+                                      'pronouns', null, 'company', null, 'title', null,
+                                      'event_name', payload ->> 'event_name', 'qr_token', null,
+                                      'layout', payload ->> 'layout')
+   where contact_id = p_contact_id;
+  perform private.gdpr_erase_extra(p_contact_id);
+  update public.contacts
+     set user_id = null, phone = null, email = null, first_name = null, last_name = null, pronouns = null,
+         company = null, title = null, tags = '{}', custom_fields = '{}', time_zone = null,
+         birthday_month = null, birthday_day = null, birthday_year = null,
+         qr_token = private.new_qr_token(), erased_at = now()
+   where id = p_contact_id;
+  -- The audit trail keeps that changes happened, not the personal data they contained.
+  update public.audit_log set before = null, after = null, detail = jsonb_build_object('erased', true)
+   where table_name = 'contacts' and record_id = p_contact_id::text;
+  insert into public.gdpr_requests (contact_id, kind, requested_by, completed_at, note)
+  values (p_contact_id, 'erase', (select auth.uid()), now(), p_note);
+  perform private.audit('gdpr_erase', 'contacts', p_contact_id::text, null, null,
+                        jsonb_build_object('note', p_note));
+  return jsonb_build_object('contact_id', p_contact_id, 'erased_at', now(),
+                            'storage_objects', to_jsonb(coalesce(v_files, '{}')),
+                            'auth_user_id', v_contact.user_id, 'already_erased', false);
+end
+$$;
+comment on function public.gdpr_erase(uuid, text) is
+  'Admins: anonymise a contact (personal fields, profile, notes, label payloads, audit before/after), keep check-ins for aggregate counts, record the request. Returns the storage objects and the auth user (login) the caller must delete through the Storage and Auth admin APIs. Idempotent. Errors: not_allowed, unknown_contact.';
+grant execute on function public.gdpr_erase(uuid, text) to authenticated, service_role;
