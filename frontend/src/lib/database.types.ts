@@ -1836,6 +1836,10 @@ export type Database = {
           status: string
         }[]
       }
+      list_replayable_webhook_events: {
+        Args: { p_limit: number; p_older_than_seconds: number }
+        Returns: string[]
+      }
       list_staff: {
         Args: Record<PropertyKey, never>
         Returns: {
