@@ -75,15 +75,18 @@ def spa_url(stack: LocalStack, spa_dist: Path) -> Iterator[str]:
     shutil.rmtree(log.parent, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the worker must be gone before other packages' tests run on the session's
+# stack, or it would claim (and send to this simulator) the messages they queue.
+@pytest.fixture(scope="package")
 def texting(stack: LocalStack) -> Iterator[LocalMessaging]:
     """Simulator, webhook server and one worker: Auth's codes reach the simulated phones."""
     with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
-        conn.execute(
+        sender = conn.execute(
             "insert into public.senders (name, channel, provider, from_number, mps_segments,"
             " use_for_transactional)"
-            " values ('Web tests', 'sms', 'twilio', '+13055550190', 10, true)"
-        )
+            " values ('Web tests', 'sms', 'twilio', '+13055550190', 10, true) returning id"
+        ).fetchone()
+    assert sender is not None
     folder = Path(tempfile.mkdtemp(prefix="hm-web-messaging-"))
     messaging = LocalMessaging(
         stack.config.client_env(),
@@ -95,6 +98,8 @@ def texting(stack: LocalStack) -> Iterator[LocalMessaging]:
     messaging.start(worker_count=1)
     yield messaging
     messaging.stop()
+    with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
+        conn.execute("update public.senders set enabled = false where id = %s", sender)
     shutil.rmtree(folder, ignore_errors=True)
 
 

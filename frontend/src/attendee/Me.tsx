@@ -158,7 +158,7 @@ function History(props: { contactId: string }) {
 
 function YourData(props: { contactId: string }) {
   const queryClient = useQueryClient();
-  const erasure = useQuery(() => ({ queryKey: ["gdpr_requests", "erase", props.contactId], queryFn: () => fetchOpenErasureRequest(props.contactId) }));
+  const erasure = useQuery(() => ({ queryKey: ["gdpr_requests", "erase", props.contactId], queryFn: fetchOpenErasureRequest }));
   const download = async () => {
     try {
       const url = URL.createObjectURL(await exportMyData());

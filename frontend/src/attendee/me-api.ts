@@ -88,16 +88,11 @@ export async function requestErasure(): Promise<string> {
   return data;
 }
 
-export async function fetchOpenErasureRequest(contactId: string): Promise<string | null> {
-  const { data, error } = await supabase()
-    .from("gdpr_requests")
-    .select("requested_at")
-    .eq("contact_id", contactId)
-    .eq("kind", "erase")
-    .is("completed_at", null)
-    .maybeSingle();
+/** When the signed-in person asked for deletion, if that request is still open. */
+export async function fetchOpenErasureRequest(): Promise<string | null> {
+  const { data, error } = await supabase().rpc("my_erasure_request");
   throwIfError(error);
-  return data?.requested_at ?? null;
+  return data;
 }
 
 export function avatarUrl(path: string): string {

@@ -1945,6 +1945,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      my_erasure_request: { Args: Record<PropertyKey, never>; Returns: string }
       my_staff_level: {
         Args: Record<PropertyKey, never>
         Returns: Database["public"]["Enums"]["staff_level"]
