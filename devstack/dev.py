@@ -1,5 +1,6 @@
 """The whole system on one machine: the local stack plus the processes around it — provider
-simulator, webhook server and a worker (messaging), and the print agent with a local CUPS.
+simulator, webhook server and a worker (messaging), the print agent with a local CUPS, and the
+web app (built and served).
 
 Everything is started idempotently with recorded pids and stopped by those pids.
 """
@@ -19,6 +20,7 @@ from devstack.stack.config import StackConfig
 from devstack.stack.manager import LocalStack
 from devstack.stack.processes import ManagedProcess, free_port, wait_until
 from devstack.status import OK, ProcessStatus, http_health, probe, stack_status, unix_socket_health
+from devstack.web_app import LocalWebApp
 from pi_agent.settings import AgentSettings
 
 # Ports beside the Supabase CLI's 5432x range, overridable like the stack's own.
@@ -52,6 +54,7 @@ class DevSystem:
         )
         self.cups_dir = self.config.state_dir / "cups"
         self.print_agent = ManagedProcess("print-agent", self.config.run_dir)
+        self.web_app = LocalWebApp(self.config)
 
     def up(self) -> list[ProcessStatus]:
         """Start what is not running and wait until every process answers."""
@@ -73,6 +76,7 @@ class DevSystem:
             timeout=READY_SECONDS,
             log_file=self.config.log_dir / "print-agent.log",
         )
+        self.web_app.start()
         return self.status()
 
     def _start_worker(self, name: str) -> None:
@@ -126,6 +130,12 @@ class DevSystem:
                 f"tags: {self.cups_dir / 'output' / 'label-output.pdf'}",
                 self._print_agent_health,
             ),
+            probe(
+                "web-app",
+                self.web_app.process.pid(),
+                self.web_app.url,
+                lambda: http_health(f"{self.web_app.url}/config.js"),
+            ),
         ]
 
     def _worker_status(self, name: str) -> ProcessStatus:
@@ -163,7 +173,9 @@ class DevSystem:
             self.messaging.worker(
                 name
             )  # so messaging.stop() knows the workers an earlier run started
-        stopped = ["print-agent"] if self.print_agent.stop() else []
+        stopped = ["web-app"] if self.web_app.stop() else []
+        if self.print_agent.stop():
+            stopped.append("print-agent")
         if local_cups.stop(self.cups_dir):
             stopped.append("cupsd")
         return stopped + self.messaging.stop() + self.stack.down()

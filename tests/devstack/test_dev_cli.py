@@ -27,6 +27,7 @@ PROCESSES = (
     "worker-1",
     "cupsd",
     "print-agent",
+    "web-app",
 )
 
 
@@ -43,6 +44,7 @@ def own_dev_env() -> Iterator[tuple[dict[str, str], StackConfig]]:
         "HM_REST_ADMIN_PORT": str(config.rest_admin_port),
         "HM_SIM_PORT": str(free_port()),
         "HM_WEBHOOK_PORT": str(free_port()),
+        "HM_WEB_PORT": str(free_port()),
         "COLUMNS": "200",  # one table row per line
     }
     yield env, config

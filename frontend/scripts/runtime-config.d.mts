@@ -1,0 +1,1 @@
+export function runtimeConfigScript(env: Record<string, string | undefined>): string;

@@ -1,0 +1,23 @@
+import type { RouteDefinition } from "@solidjs/router";
+import type { StaffLevel } from "./lib/staff";
+
+/** A navigation entry in the staff shell, shown from `minLevel` up. */
+export interface NavItem {
+  href: string;
+  label: () => string;
+  minLevel: StaffLevel;
+}
+
+/** What a feature folder contributes: its (lazy) routes and its staff navigation. */
+export interface Feature {
+  routes: RouteDefinition[];
+  navigation?: NavItem[];
+}
+
+// Every src/<feature>/feature.ts is picked up here: a new feature folder needs no edit in the
+// shell, and a new screen is one lazy route line in its folder's feature.ts.
+const modules = import.meta.glob<Feature>("./*/feature.ts", { eager: true, import: "feature" });
+
+export const features: Feature[] = Object.keys(modules)
+  .sort()
+  .map((path) => modules[path] as Feature);

@@ -1,0 +1,53 @@
+import { AuthApiError } from "@supabase/supabase-js";
+import { AppError, REFUSAL_CODES, errorCode, throwIfError } from "./errors";
+import { errorMessages } from "./i18n/error-messages";
+
+describe("errorCode", () => {
+  it("reads a SQL refusal from a PostgREST error (P0001, message = code)", () => {
+    const error = { code: "P0001", message: "not_open", details: "Check-in for this event is not open now.", hint: null };
+    expect(errorCode(error)).toBe("not_open");
+  });
+
+  it("never passes an unknown P0001 message through", () => {
+    expect(errorCode({ code: "P0001", message: "Some raw text from SQL", details: null, hint: null })).toBe(
+      "unexpected",
+    );
+  });
+
+  it("maps permission errors, expired sessions and Auth codes", () => {
+    expect(errorCode({ code: "42501", message: "permission denied for table contacts" })).toBe("not_allowed");
+    expect(errorCode({ code: "PGRST301", message: "JWT expired" })).toBe("session_expired");
+    expect(errorCode(new AuthApiError("Invalid login credentials", 400, "invalid_credentials"))).toBe(
+      "invalid_credentials",
+    );
+    expect(errorCode(new AuthApiError("For security purposes…", 429, "over_sms_send_rate_limit"))).toBe(
+      "over_sms_send_rate_limit",
+    );
+    expect(errorCode(new AuthApiError("Token has expired or is invalid", 403, "otp_expired"))).toBe("otp_expired");
+  });
+
+  it("calls a failed fetch a network problem", () => {
+    expect(errorCode(new TypeError("Failed to fetch"))).toBe("network");
+    expect(errorCode({ message: "TypeError: NetworkError when attempting to fetch resource." })).toBe("network");
+  });
+
+  it("keeps an AppError's code and throws one for a result's error", () => {
+    expect(errorCode(new AppError("reprint_limit"))).toBe("reprint_limit");
+    expect(() => {
+      throwIfError({ code: "P0001", message: "unknown_event" });
+    }).toThrow(AppError);
+    expect(() => {
+      throwIfError(null);
+    }).not.toThrow();
+  });
+});
+
+describe("error messages", () => {
+  it("has a sentence in English and Spanish for every refusal code, different per language", () => {
+    for (const code of REFUSAL_CODES) {
+      expect(errorMessages.en[code]).toMatch(/\w/);
+      expect(errorMessages.es[code]).toMatch(/\w/);
+      expect(errorMessages.es[code]).not.toBe(errorMessages.en[code]);
+    }
+  });
+});

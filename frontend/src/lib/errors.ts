@@ -1,0 +1,107 @@
+/**
+ * Every failure the UI can show, as a stable code. The SQL functions refuse with
+ * `P0001` and message = a code (see the migrations' headers); Auth answers with its own codes.
+ * Screens show `errorMessages[code]` in the reader's language, never a raw server message.
+ */
+
+/** Refusal codes raised by SQL functions a screen calls (P0001, message = code). */
+export const REFUSAL_CODES = [
+  "already_staff",
+  "automation_channel_mismatch",
+  "blast_missing_audience",
+  "blast_missing_sender",
+  "blast_missing_template",
+  "blast_not_found",
+  "blast_template_channel_mismatch",
+  "blast_variant_weights",
+  "conflict",
+  "consent_ledger_append_only",
+  "contact_opted_out",
+  "disclosure_required",
+  "empty_message",
+  "invalid_argument",
+  "invalid_automation",
+  "invalid_blast_transition",
+  "invalid_phone",
+  "invalid_row",
+  "invalid_schedule",
+  "invalid_segment",
+  "invalid_status",
+  "invalid_transition",
+  "last_owner",
+  "malformed_merge_field",
+  "no_sms_consent",
+  "not_allowed",
+  "not_mergeable",
+  "not_open",
+  "not_staff",
+  "registration_required",
+  "reprint_limit",
+  "unknown_attendee",
+  "unknown_channel",
+  "unknown_check_in",
+  "unknown_contact",
+  "unknown_conversation",
+  "unknown_disclosure",
+  "unknown_event",
+  "unknown_merge_field",
+  "unknown_message",
+  "unknown_sender",
+  "unknown_user",
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+/** Auth failures people cause by ordinary use. */
+export const AUTH_CODES = [
+  "invalid_credentials",
+  "otp_expired",
+  "over_sms_send_rate_limit",
+  "sms_send_failed",
+] as const;
+export type AuthCode = (typeof AUTH_CODES)[number];
+
+export type ErrorCode = RefusalCode | AuthCode | "network" | "session_expired" | "unexpected";
+
+/** A failure with its code; query and mutation functions throw it so screens need not parse. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    override readonly cause?: unknown,
+  ) {
+    super(code);
+    this.name = "AppError";
+  }
+}
+
+function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
+  return typeof value === "string" && (list as readonly string[]).includes(value);
+}
+
+function field(error: unknown, name: string): unknown {
+  return typeof error === "object" && error !== null ? (error as Record<string, unknown>)[name] : undefined;
+}
+
+/** The code for anything thrown or returned by supabase-js (PostgREST, Auth, fetch). */
+export function errorCode(error: unknown): ErrorCode {
+  if (error instanceof AppError) return error.code;
+  const code = field(error, "code");
+  const message = field(error, "message");
+  const status = field(error, "status");
+  if (code === "P0001" && isOneOf(REFUSAL_CODES, message)) return message;
+  if (code === "42501") return "not_allowed";
+  if (code === "PGRST301" || code === "PGRST303" || code === "refresh_token_not_found") return "session_expired";
+  if (isOneOf(AUTH_CODES, code)) return code;
+  if (code === "over_request_rate_limit" || status === 429) return "over_sms_send_rate_limit";
+  if (error instanceof TypeError || field(error, "name") === "AuthRetryableFetchError") return "network";
+  if (typeof message === "string" && /failed to fetch|networkerror|load failed/i.test(message)) return "network";
+  return "unexpected";
+}
+
+/** Throw an AppError for a supabase-js `{ error }` result; keeps the original as its cause. */
+export function throwIfError(error: unknown): void {
+  if (error) {
+    const code = errorCode(error);
+    if (code === "unexpected") console.error("Unexpected Supabase error", error);
+    throw new AppError(code, error);
+  }
+}

@@ -1,0 +1,43 @@
+import type { Messages } from "../lib/i18n";
+
+const en = {
+  skipToContent: "Skip to content",
+  mainNavigation: "Staff navigation",
+  signIn: {
+    title: "Staff sign-in",
+    email: "Email",
+    password: "Password",
+    submit: "Sign in",
+    submitting: "Signing in…",
+    emailInvalid: "Enter an email address like name@example.com.",
+    passwordRequired: "Enter your password.",
+  },
+  signOut: "Sign out",
+  signedInAs: "Signed in as {{ email }}",
+  level: { volunteer: "Volunteer", organizer: "Organizer", admin: "Admin", owner: "Owner" },
+  home: { title: "Staff console", yourRole: "Your role: {{ level }}", nothingYet: "No tools for your role yet." },
+  notStaff: { title: "Staff only", body: "This account isn't allowed to see this page." },
+  nav: { console: "Console" },
+};
+
+const es: typeof en = {
+  skipToContent: "Saltar al contenido",
+  mainNavigation: "Navegación del equipo",
+  signIn: {
+    title: "Acceso del equipo",
+    email: "Correo electrónico",
+    password: "Contraseña",
+    submit: "Entrar",
+    submitting: "Entrando…",
+    emailInvalid: "Escribe un correo como nombre@ejemplo.com.",
+    passwordRequired: "Escribe tu contraseña.",
+  },
+  signOut: "Cerrar sesión",
+  signedInAs: "Sesión de {{ email }}",
+  level: { volunteer: "Voluntario", organizer: "Organizador", admin: "Administrador", owner: "Propietario" },
+  home: { title: "Consola del equipo", yourRole: "Tu rol: {{ level }}", nothingYet: "Aún no hay herramientas para tu rol." },
+  notStaff: { title: "Solo para el equipo", body: "Esta cuenta no tiene permiso para ver esta página." },
+  nav: { console: "Consola" },
+};
+
+export const staffMessages: Messages<typeof en> = { en, es };

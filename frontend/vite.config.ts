@@ -1,0 +1,31 @@
+import tailwindcss from "@tailwindcss/vite";
+import { defineConfig } from "vitest/config";
+import solid from "vite-plugin-solid";
+import { runtimeConfigScript } from "./scripts/runtime-config.mjs";
+
+// The SPA reads SUPABASE_URL and the anon key at run time from /config.js (see README): one
+// build serves every environment. In `vite dev` the same script is answered from the environment.
+export default defineConfig({
+  plugins: [
+    solid(),
+    tailwindcss(),
+    {
+      name: "hm-runtime-config",
+      configureServer(server) {
+        server.middlewares.use("/config.js", (_request, response) => {
+          response.setHeader("content-type", "text/javascript");
+          response.end(runtimeConfigScript(process.env));
+        });
+      },
+    },
+  ],
+  build: { target: "es2022", sourcemap: true },
+  test: {
+    environment: "jsdom",
+    globals: true,
+    setupFiles: ["./vitest.setup.ts"],
+    // Typing into Ark components in jsdom takes seconds on a busy shared CI machine.
+    testTimeout: 30_000,
+    include: ["src/**/*.test.{ts,tsx}"],
+  },
+});

@@ -1,0 +1,219 @@
+"""Browser tests of the SPA against the whole local system: the session's stack, the provider
+simulator with a messaging worker (one-time codes arrive as texts), a real cupsd with the print
+agent, the built SPA served as a static host would, and Debian's Chromium driven by
+playwright-core (node scripts in tests/web/e2e)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from supabase import Client
+
+from devstack.local_cups import LocalCups
+from devstack.local_messaging import LocalMessaging
+from devstack.stack.manager import LocalStack
+from devstack.testing import free_port
+from tests.polling import wait_for
+from tests.staffed_door import StaffedDoor, staff_a_door
+
+REPO = Path(__file__).resolve().parents[2]
+FRONTEND = REPO / "frontend"
+E2E = Path(__file__).parent / "e2e"
+# Written for a person to look at (git-ignored), one folder per test.
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+def run_npm(*args: str) -> None:
+    subprocess.run(["npm", "--prefix", str(FRONTEND), "run", *args], check=True)
+
+
+@pytest.fixture(scope="session")
+def spa_dist() -> Path:
+    """The SPA built once per session, exactly as it is deployed."""
+    run_npm("build")
+    return FRONTEND / "dist"
+
+
+@pytest.fixture(scope="session")
+def spa_url(stack: LocalStack, spa_dist: Path) -> Iterator[str]:
+    """dist/ served with an SPA fallback and a /config.js pointing at the session's stack."""
+    port = free_port()
+    env = {**os.environ, **stack.config.client_env()}
+    log = Path(tempfile.mkdtemp(prefix="hm-spa-")) / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            ["node", str(FRONTEND / "scripts" / "serve.mjs"), "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=output,
+        )
+    url = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        try:
+            return httpx.get(f"{url}/config.js", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_for(answers, seconds=20, what="the SPA server", state=lambda: log.read_text())
+    yield url
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=10)
+    shutil.rmtree(log.parent, ignore_errors=True)
+
+
+# Package scope: the worker must be gone before other packages' tests run on the session's
+# stack, or it would claim (and send to this simulator) the messages they queue.
+@pytest.fixture(scope="package")
+def texting(stack: LocalStack) -> Iterator[LocalMessaging]:
+    """Simulator, webhook server and one worker: Auth's codes reach the simulated phones."""
+    with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
+        sender = conn.execute(
+            "insert into public.senders (name, channel, provider, from_number, mps_segments,"
+            " use_for_transactional)"
+            " values ('Web tests', 'sms', 'twilio', '+13055550190', 10, true) returning id"
+        ).fetchone()
+    assert sender is not None
+    folder = Path(tempfile.mkdtemp(prefix="hm-web-messaging-"))
+    messaging = LocalMessaging(
+        stack.config.client_env(),
+        folder / "run",
+        folder / "logs",
+        simulator_port=free_port(),
+        webhook_port=free_port(),
+    )
+    messaging.start(worker_count=1)
+    yield messaging
+    messaging.stop()
+    with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
+        conn.execute("update public.senders set enabled = false where id = %s", sender)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def phone_inbox(texting: LocalMessaging) -> Callable[[str], str]:
+    """Read the newest one-time code texted to a number, as a person reads their phone."""
+
+    def code_for(phone: str, after: int = 0) -> str:
+        def texts() -> list[dict[str, Any]]:
+            records = httpx.get(f"{texting.simulator.url}/_sim/sms", timeout=10).json()
+            return [r for r in records if r["to"] == phone and "code" in r["body"]]
+
+        received = wait_for(
+            texts, lambda found: len(found) > after, seconds=30, what=f"a code for {phone}"
+        )
+        return str(received[-1]["body"].split()[-1])
+
+    return code_for
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A published, open event with its own print station whose agent prints to cupsd."""
+
+    door: StaffedDoor
+    slug: str
+    cups: LocalCups
+
+
+@pytest.fixture
+def venue(
+    stack: LocalStack,
+    supabase_env: dict[str, str],
+    db: psycopg.Connection[tuple[Any, ...]],
+    make_client: Callable[..., Client],
+    cups: LocalCups,
+    tmp_path: Path,
+) -> Iterator[Venue]:
+    door = staff_a_door(supabase_env, db, make_client, "web", cups.queue)
+    row = db.execute("select slug from public.events where id = %s", (door.event_id,)).fetchone()
+    assert row is not None
+    hm = Path(sys.executable).with_name("hm")
+    env = {
+        **os.environ,
+        "SUPABASE_URL": supabase_env["SUPABASE_URL"],
+        "SUPABASE_ANON_KEY": supabase_env["SUPABASE_ANON_KEY"],
+        "SUPABASE_SERVICE_ROLE_KEY": "",
+        "HM_DEVICE_EMAIL": door.station.email,
+        "HM_DEVICE_PASSWORD": door.station.password,
+        "HM_CUPS_SERVER": cups.server,
+        "HM_CUPS_QUEUE": cups.queue,
+        "HM_POLL_SECONDS": "1",
+    }
+    with (tmp_path / "agent.log").open("ab") as log:
+        agent = subprocess.Popen([str(hm), "pi", "run"], env=env, stdout=log, stderr=log)
+    yield Venue(door, str(row[0]), cups)
+    agent.send_signal(signal.SIGTERM)
+    try:
+        agent.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        agent.kill()
+        agent.wait()
+
+
+@dataclass
+class BrowserRun:
+    """What an e2e script reported: its final result line and every step's line."""
+
+    result: dict[str, Any]
+    lines: list[dict[str, Any]]
+
+
+@pytest.fixture
+def run_browser(
+    spa_url: str, stack: LocalStack, request: pytest.FixtureRequest
+) -> Callable[..., BrowserRun]:
+    """Run tests/web/e2e/<script>.mjs in Chromium. The script prints JSON lines; a line
+    {"need_code": phone} is answered on its stdin by `answer(phone)`; the last line is the
+    result."""
+
+    def run(script: str, answer: Callable[[str], str] | None = None, **env: str) -> BrowserRun:
+        shots = SCREENSHOTS / request.node.name
+        shutil.rmtree(shots, ignore_errors=True)
+        shots.mkdir(parents=True)
+        full_env = {
+            **os.environ,
+            "BASE_URL": spa_url,
+            "SCREENSHOTS": str(shots),
+            "FRONTEND": str(FRONTEND),
+            **env,
+        }
+        lines: list[dict[str, Any]] = []
+        with subprocess.Popen(
+            ["node", str(E2E / f"{script}.mjs")],
+            env=full_env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as node:
+            assert node.stdin is not None
+            assert node.stdout is not None
+            assert node.stderr is not None
+            for raw in node.stdout:
+                message = json.loads(raw)
+                lines.append(message)
+                if "need_code" in message:
+                    assert answer is not None, "the script asked for a code nobody can read"
+                    node.stdin.write(answer(message["need_code"]) + "\n")
+                    node.stdin.flush()
+            stderr = node.stderr.read()
+        assert node.returncode == 0, f"{script}.mjs failed:\n{stderr}\nlines: {lines}"
+        assert lines, f"the script printed nothing:\n{stderr}"
+        assert "result" in lines[-1], f"no result line: {lines}\n{stderr}"
+        return BrowserRun(lines[-1]["result"], lines)
+
+    return run

@@ -1,0 +1,79 @@
+// Shared by the e2e scripts: Debian's Chromium through playwright-core (no browser download),
+// axe (WCAG 2.2 AA) on every screen state, screenshots for a person to look at, and the
+// line protocol with pytest (JSON lines out, answers such as SMS codes in).
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+const require = createRequire(join(process.env.FRONTEND, "package.json"));
+const { chromium } = require("playwright-core");
+const { AxeBuilder } = require("@axe-core/playwright");
+
+export const BASE_URL = process.env.BASE_URL;
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: "/usr/lib/chromium/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A phone-sized page that fails the run on any request leaving 127.0.0.1 (no CDN, ever). */
+export async function phonePage(browser, locale = "en-US") {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale, isMobile: true });
+  const page = await context.newPage();
+  const outside = [];
+  await context.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname !== "127.0.0.1" && url.protocol !== "data:" && url.protocol !== "blob:") {
+      outside.push(url.href);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  page.on("pageerror", (error) => emit({ page_error: String(error) }));
+  return { context, page, outside };
+}
+
+export function emit(message) {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+const input = createInterface({ input: process.stdin });
+const answers = input[Symbol.asyncIterator]();
+
+/** Ask pytest for something only the outside world knows (the code texted to a phone). */
+export async function ask(message) {
+  emit(message);
+  const { value, done } = await answers.next();
+  if (done) throw new Error(`no answer to ${JSON.stringify(message)}`);
+  return value.trim();
+}
+
+export function closeInput() {
+  input.close();
+}
+
+let shotNumber = 0;
+
+/** Screenshot the state and fail on any axe violation (WCAG 2.0–2.2 A/AA + best practices). */
+export async function checkState(page, name) {
+  shotNumber += 1;
+  await page.screenshot({ path: join(process.env.SCREENSHOTS, `${String(shotNumber).padStart(2, "0")}-${name}.png`), fullPage: true });
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
+  if (results.violations.length > 0) {
+    const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+    throw new Error(`axe found violations on "${name}":\n${summary.join("\n")}`);
+  }
+  emit({ state: name, axe_violations: 0 });
+}

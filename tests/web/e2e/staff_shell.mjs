@@ -1,0 +1,58 @@
+// The staff shell: a protected page sends a signed-out person to sign in and back, a wrong
+// password is answered in words, the navigation follows the role from my_staff_level, the
+// shell speaks Spanish, a signed-in non-staff account sees "Staff only", sign-out works.
+import { BASE_URL, checkState, closeInput, emit, launch, phonePage } from "./browser.mjs";
+
+const { STAFF_EMAIL, STAFF_PASSWORD, OUTSIDER_EMAIL, OUTSIDER_PASSWORD } = process.env;
+
+async function signIn(page, email, password) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+const browser = await launch();
+try {
+  const { context, page, outside } = await phonePage(browser);
+  await context.setDefaultTimeout(30_000);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto(`${BASE_URL}/staff`);
+  await page.getByRole("heading", { name: "Staff sign-in" }).waitFor();
+  const redirectedTo = new URL(page.url());
+  await checkState(page, "sign-in");
+
+  await signIn(page, STAFF_EMAIL, "not-the-password");
+  await page.getByRole("alert").getByText("The email or password is wrong.").waitFor();
+  await checkState(page, "sign-in-wrong-password");
+
+  await page.getByLabel("Password").fill(STAFF_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Staff console" }).waitFor();
+  await page.getByText("Your role: Volunteer").waitFor();
+  const navigation = await page.getByRole("navigation", { name: "Staff navigation" }).getByRole("link").allTextContents();
+  await checkState(page, "console");
+
+  await page.getByRole("button", { name: "Español" }).click();
+  await page.getByRole("heading", { name: "Consola del equipo" }).waitFor();
+  await page.getByText("Tu rol: Voluntario").waitFor();
+  await checkState(page, "console-spanish");
+  await page.getByRole("button", { name: "English" }).click();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Welcome to Hello Miami" }).waitFor();
+  await page.goto(`${BASE_URL}/staff`);
+  await page.getByRole("heading", { name: "Staff sign-in" }).waitFor();
+  await signIn(page, OUTSIDER_EMAIL, OUTSIDER_PASSWORD);
+  await page.getByRole("heading", { name: "Staff only" }).waitFor();
+  await checkState(page, "not-staff");
+
+  await page.goto(`${BASE_URL}/no-such-page`);
+  await page.getByRole("heading", { name: "Page not found" }).waitFor();
+  await checkState(page, "not-found");
+
+  if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
+  emit({ result: { redirected_to: redirectedTo.pathname + redirectedTo.search, navigation } });
+} finally {
+  closeInput();
+  await browser.close();
+}
