@@ -1745,6 +1745,23 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      contact_activity: {
+        Args: { p_before?: string; p_contact_id: string; p_limit?: number }
+        Returns: {
+          actor_id: string
+          detail: Json
+          kind: string
+          occurred_at: string
+          ref_id: string
+        }[]
+      }
+      contact_tag_counts: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          contacts: number
+          tag: string
+        }[]
+      }
       contact_timeline: {
         Args: { p_contact_id: string; p_limit?: number }
         Returns: {
@@ -1754,6 +1771,10 @@ export type Database = {
           ref_id: string
           summary: string
         }[]
+      }
+      count_contacts: {
+        Args: { p_definition?: Json; p_language?: string; p_search?: string }
+        Returns: number
       }
       device_heartbeat: {
         Args: { p_printer_state: string; p_printer_state_reason?: string }
@@ -1782,6 +1803,25 @@ export type Database = {
       expire_print_job_leases: {
         Args: Record<PropertyKey, never>
         Returns: number
+      }
+      export_contact_list: {
+        Args: { p_definition?: Json; p_language?: string; p_search?: string }
+        Returns: {
+          birthday: string
+          company: string
+          created_at: string
+          custom_fields: Json
+          email: string
+          first_name: string
+          id: string
+          last_name: string
+          phone: string
+          pronouns: string
+          source: string
+          tags: string[]
+          time_zone: string
+          title: string
+        }[]
       }
       export_contacts: {
         Args: { p_definition?: Json }
@@ -1834,6 +1874,31 @@ export type Database = {
           reason: string
           row_number: number
           status: string
+        }[]
+      }
+      list_contacts: {
+        Args: {
+          p_definition?: Json
+          p_language?: string
+          p_limit?: number
+          p_offset?: number
+          p_search?: string
+          p_sort?: string
+        }
+        Returns: {
+          check_in_count: number
+          company: string
+          created_at: string
+          email: string
+          email_consent: Database["public"]["Enums"]["consent_status"]
+          first_name: string
+          id: string
+          last_check_in_at: string
+          last_name: string
+          phone: string
+          preferred_language: string
+          sms_consent: Database["public"]["Enums"]["consent_status"]
+          tags: string[]
         }[]
       }
       list_staff: {
@@ -2276,6 +2341,20 @@ export type Database = {
           duplicate: boolean
           event_id: string
         }[]
+      }
+      tag_contacts: {
+        Args: { p_add?: string[]; p_contact_ids: string[]; p_remove?: string[] }
+        Returns: number
+      }
+      tag_matching_contacts: {
+        Args: {
+          p_add?: string[]
+          p_definition?: Json
+          p_language?: string
+          p_remove?: string[]
+          p_search?: string
+        }
+        Returns: number
       }
       template_merge_fields: { Args: { p_text: string }; Returns: string[] }
       unsubscribe_by_message: {

@@ -42,7 +42,7 @@ select is(pg_temp.names('   '), array['Ada', 'Di', 'Cy', 'Bob'], 'a blank search
 select is(pg_temp.names(null, '{"tags_any": ["speaker"]}'), array['Cy', 'Bob'], 'a segment definition filters');
 select is(pg_temp.names('b', '{"min_checkins": 1}'), array['Bob'], 'search and filter combine');
 select is(pg_temp.names(null, null, 'es'), array['Cy'], 'language filters');
-select is(pg_temp.names(null, null, null, 'name'), array['Di', 'Ada', 'Cy', 'Bob'], 'sort by last name (no last name first)');
+select is(pg_temp.names(null, null, null, 'name'), array['Ada', 'Di', 'Cy', 'Bob'], 'sort by last name (no last name sorts first)');
 select is(pg_temp.names(null, null, null, 'oldest', 2, 1), array['Cy', 'Di'], 'paging');
 select is((select check_in_count from public.list_contacts('bob')), 1::bigint, 'rows carry their check-in count');
 select is(public.count_contacts('acme'), 2::bigint, 'count agrees with the search');
