@@ -66,22 +66,26 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int) -> str:
         insert into public.check_ins (event_id, contact_id, method, checked_in_at)
         select e.id, c.id, 'qr', e.starts_at
           from (select id, row_number() over (order by created_at) n from public.contacts) c
-          join (select id, starts_at, row_number() over (order by starts_at) n from public.events) e
-            on e.n = 1 + c.n %% 10
-         where c.n %% 3 = 0
+          join (select id, starts_at, row_number() over (order by starts_at) n from public.events
+                 where slug like 'bench-%') e
+            on e.n = 1 + c.n % 10
+         where c.n % 3 = 0
         """
     )
     conn.execute(
         """
         with c as (select id, row_number() over (order by created_at) n from public.contacts)
         insert into public.consent_events (contact_id, channel, status, source)
-        select id, 'sms', 'opted_in', 'import' from c where n %% 2 = 0
+        select id, 'sms', 'opted_in', 'import' from c
+         where n % 2 = 0 and not exists (select 1 from public.contact_consents cc where cc.contact_id = c.id)
         """
     )
     conn.execute(
         """
         insert into public.contact_consents (contact_id, channel, status, source, changed_at, last_event_id)
-        select contact_id, channel, status, source, created_at, id from public.consent_events
+        select contact_id, channel, status, source, created_at, id from public.consent_events ce
+         where not exists (select 1 from public.contact_consents cc
+                            where cc.contact_id = ce.contact_id and cc.channel = ce.channel)
         """
     )
     # A tenth of the messages go to 20 busy contacts, the rest spread over everyone.
@@ -92,7 +96,8 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int) -> str:
         insert into public.messages (direction, kind, channel, status, contact_id, to_address, body,
                                      created_at)
         select case when m %% 4 = 0 then 'inbound' else 'outbound' end::public.message_direction,
-               'conversation', 'sms', 'delivered', c.id, '+15550000000', 'Message number ' || m,
+               'conversation', 'sms',
+               case when m %% 4 = 0 then 'received' else 'delivered' end::public.message_status, c.id, '+15550000000', 'Message number ' || m,
                now() - (m || ' seconds')::interval
           from generate_series(1, %s) m
           join c on c.n = case when m %% 10 = 0 then m %% 20 else m %% (select n from total) end
@@ -139,7 +144,8 @@ def timed_rpc(client: httpx.Client, function: str, body: dict[str, Any]) -> floa
     started = time.perf_counter()
     response = client.post(f"/rest/v1/rpc/{function}", json=body)
     elapsed = (time.perf_counter() - started) * 1000
-    response.raise_for_status()
+    if response.is_error:
+        raise SystemExit(f"{function}({body}) answered {response.status_code}: {response.text}")
     return elapsed
 
 
