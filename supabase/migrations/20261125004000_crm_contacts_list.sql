@@ -16,7 +16,11 @@
 -- Refusal codes: not_allowed, invalid_argument, invalid_segment (from the segment evaluator).
 --
 -- Redefined here (create or replace): public.export_contacts(jsonb) — now volatile, audited,
--- and a projection of export_contact_list so there is one export query.
+-- and a projection of export_contact_list so there is one export query;
+-- private.segment_contact_ids(jsonb) — same contract (ids of live contacts matching a
+-- definition, invoker rights), now compiled by private.segment_where to only the criteria a
+-- definition uses (the static all-criteria query took 1.6 s per count at 100k contacts).
+-- private.segment_base_contact_ids is no longer called.
 
 -- ============================================================================================
 -- Extensions and indexes
@@ -72,6 +76,104 @@ comment on function private.contact_search_pattern(text) is
   'The LIKE pattern for a contacts search term (null for no search): phone punctuation dropped, wildcards escaped.';
 grant execute on function private.contact_search_pattern(text) to authenticated, service_role;
 
+-- A segment definition as AND-ed conditions over public.contacts c, the definition bound as $2.
+-- Only the criteria the definition uses appear, each from fixed text; the values are read from
+-- $2 in subqueries evaluated once, so no user text becomes SQL and each criterion can use its
+-- index (tags GIN, check_ins by event, current consent by channel). Validates first.
+create function private.segment_where(p_definition jsonb) returns text
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_where text := '';
+  v_having text[] := '{}';
+  v_channel text;
+  v_consent text;
+begin
+  perform private.validate_segment_definition(p_definition);
+  perform private.validate_segment_consent(p_definition);
+  if p_definition ? 'tags_any' then
+    v_where := v_where || $w$ and c.tags && (select array(select jsonb_array_elements_text($2 -> 'tags_any')))$w$;
+  end if;
+  if p_definition ? 'tags_all' then
+    v_where := v_where || $w$ and c.tags @> (select array(select jsonb_array_elements_text($2 -> 'tags_all')))$w$;
+  end if;
+  if p_definition ? 'tags_none' then
+    v_where := v_where || $w$ and not c.tags && (select array(select jsonb_array_elements_text($2 -> 'tags_none')))$w$;
+  end if;
+  if p_definition ? 'attended_events' then
+    v_where := v_where || $w$ and c.id in (select ci.contact_id from public.check_ins ci
+      where ci.event_id in (select e::uuid from jsonb_array_elements_text($2 -> 'attended_events') e))$w$;
+  end if;
+  -- Check-in statistics: contacts without check-ins never match a date, and match a minimum only of 0.
+  if (p_definition ->> 'min_checkins')::integer > 0 then
+    v_having := v_having || $w$count(*) >= ($2 ->> 'min_checkins')::integer$w$::text;
+  end if;
+  if p_definition ? 'last_checkin_before' then
+    v_having := v_having || $w$max(ci.checked_in_at) < ($2 ->> 'last_checkin_before')::timestamptz$w$::text;
+  end if;
+  if p_definition ? 'last_checkin_after' then
+    v_having := v_having || $w$max(ci.checked_in_at) > ($2 ->> 'last_checkin_after')::timestamptz$w$::text;
+  end if;
+  if cardinality(v_having) > 0 then
+    v_where := v_where || ' and c.id in (select ci.contact_id from public.check_ins ci group by ci.contact_id having '
+               || array_to_string(v_having, ' and ') || ')';
+  end if;
+  if p_definition ? 'created_after' then
+    v_where := v_where || $w$ and c.created_at >= ($2 ->> 'created_after')::timestamptz$w$;
+  end if;
+  if p_definition ? 'created_before' then
+    v_where := v_where || $w$ and c.created_at < ($2 ->> 'created_before')::timestamptz$w$;
+  end if;
+  if p_definition ? 'has_phone' then
+    v_where := v_where || $w$ and (c.phone is not null) = ($2 ->> 'has_phone')::boolean$w$;
+  end if;
+  if p_definition ? 'has_email' then
+    v_where := v_where || $w$ and (c.email is not null) = ($2 ->> 'has_email')::boolean$w$;
+  end if;
+  if p_definition ? 'custom_field_equals' then
+    v_where := v_where || $w$ and c.custom_fields @> ($2 -> 'custom_field_equals')$w$;
+  end if;
+  -- Consent: the channel and the value are whitelisted above, so they may be written out.
+  foreach v_channel in array array['sms', 'email'] loop
+    v_consent := p_definition ->> ('consent_' || v_channel);
+    v_where := v_where || case v_consent
+      when 'opted_in' then format($w$ and c.id in (select k.contact_id from public.contact_consents k
+        where k.channel = %L and k.status = 'opted_in')$w$, v_channel)
+      when 'opted_out' then format($w$ and c.id in (select k.contact_id from public.contact_consents k
+        where k.channel = %L and k.status = 'opted_out')$w$, v_channel)
+      when 'unknown' then format($w$ and not exists (select 1 from public.contact_consents k
+        where k.contact_id = c.id and k.channel = %L)$w$, v_channel)
+      when 'not_opted_out' then format($w$ and not exists (select 1 from public.contact_consents k
+        where k.contact_id = c.id and k.channel = %L and k.status = 'opted_out')$w$, v_channel)
+      else ''
+    end;
+  end loop;
+  return v_where;
+end
+$$;
+comment on function private.segment_where(jsonb) is
+  'A segment definition compiled to " and …" conditions over public.contacts c with the definition bound as $2: only the criteria used, fixed text, values read from $2.';
+grant execute on function private.segment_where(jsonb) to authenticated, service_role;
+
+-- Same contract as before (ids of live contacts matching a definition, invoker rights: the
+-- caller's RLS applies); the conditions now come from private.segment_where.
+create or replace function private.segment_contact_ids(p_definition jsonb) returns setof uuid
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  return query execute
+    'select c.id from public.contacts c where c.erased_at is null and c.merged_into is null'
+      || private.segment_where(p_definition)
+    using null::text, p_definition;
+end
+$$;
+comment on function private.segment_contact_ids(jsonb) is
+  'THE segment evaluator: ids of live contacts matching a definition (tags, attendance, check-in counts and dates, created, has phone/email, custom fields, consent per channel), compiled by private.segment_where.';
+
 -- The WHERE clause of every list query (page, count, bulk tags, export) for a filter: only the
 -- criteria given, so the planner can use the trigram index for a search, read created_at in
 -- order for "newest", or hash the segment's ids. The clause is built from fixed text only; the
@@ -97,9 +199,8 @@ begin
   if p_language is not null then
     v_where := v_where || ' and c.preferred_language = $3';
   end if;
-  if p_definition is not null and p_definition <> '{}'::jsonb then
-    perform private.validate_segment_definition(p_definition);
-    v_where := v_where || ' and c.id in (select private.segment_contact_ids($2))';
+  if p_definition is not null then
+    v_where := v_where || private.segment_where(p_definition);
   end if;
   return v_where;
 end

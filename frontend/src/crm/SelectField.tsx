@@ -15,7 +15,8 @@ export function SelectField(
   },
 ) {
   const [local, rest] = splitProps(props, ["label", "options", "value", "onChange", "class", "id"]);
-  const id = () => local.id ?? `select-${createUniqueId()}`;
+  const generatedId = `select-${createUniqueId()}`;
+  const id = () => local.id ?? generatedId;
   return (
     <div class={`flex flex-col gap-1 ${local.class ?? ""}`}>
       <label for={id()} class="font-medium">

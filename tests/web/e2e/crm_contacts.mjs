@@ -21,6 +21,9 @@ async function desktopPage(browser) {
     return route.continue();
   });
   page.on("pageerror", (error) => emit({ page_error: String(error) }));
+  page.on("console", (message) => {
+    if (message.type() === "error") emit({ console_error: message.text() });
+  });
   return { page, outside };
 }
 
@@ -50,7 +53,7 @@ try {
 
   // Filter by tag (search cleared), select the one row, add a tag to the selection.
   await search.fill("");
-  await page.getByText("Filters").click();
+  await page.getByText("Filters", { exact: true }).click();
   await page.getByLabel("Has tag").selectOption(TARGET_TAG);
   await page.getByText("1 contact", { exact: true }).waitFor();
   await page.getByRole("checkbox", { name: "Select Zelda Quintero" }).check();
