@@ -42,10 +42,13 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int) -> str:
         """
         insert into public.contacts (phone, email, first_name, last_name, company, tags,
                                      preferred_language, created_at)
-        select '+1' || (3050000000 + i)::text, 'person' || i || '@example' || (i %% 13) || '.com',
-               (array['Ada','Grace','Alan','Linus','Margaret','Dennis','Barbara','Ken'])[1 + i %% 8] || i,
+        select '+1' || (3050000000 + i)::text,
+               'person' || i || '@example' || (i %% 13) || '.com',
+               (array['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken'])
+                 [1 + i %% 8] || i,
                'Surname' || (i %% 4999), 'Company ' || (i %% 1201),
-               case when i %% 10 = 0 then array['speaker'] when i %% 7 = 0 then array['sponsor', 'vip']
+               case when i %% 10 = 0 then array['speaker']
+                    when i %% 7 = 0 then array['sponsor', 'vip']
                     else '{}' end,
                case when i %% 3 = 0 then 'es' else 'en' end,
                now() - (i || ' minutes')::interval
@@ -77,12 +80,14 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int) -> str:
         with c as (select id, row_number() over (order by created_at) n from public.contacts)
         insert into public.consent_events (contact_id, channel, status, source)
         select id, 'sms', 'opted_in', 'import' from c
-         where n % 2 = 0 and not exists (select 1 from public.contact_consents cc where cc.contact_id = c.id)
+         where n % 2 = 0
+           and not exists (select 1 from public.contact_consents cc where cc.contact_id = c.id)
         """
     )
     conn.execute(
         """
-        insert into public.contact_consents (contact_id, channel, status, source, changed_at, last_event_id)
+        insert into public.contact_consents
+               (contact_id, channel, status, source, changed_at, last_event_id)
         select contact_id, channel, status, source, created_at, id from public.consent_events ce
          where not exists (select 1 from public.contact_consents cc
                             where cc.contact_id = ce.contact_id and cc.channel = ce.channel)
@@ -97,7 +102,8 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int) -> str:
                                      created_at)
         select case when m %% 4 = 0 then 'inbound' else 'outbound' end::public.message_direction,
                'conversation', 'sms',
-               case when m %% 4 = 0 then 'received' else 'delivered' end::public.message_status, c.id, '+15550000000', 'Message number ' || m,
+               case when m %% 4 = 0 then 'received' else 'delivered' end::public.message_status,
+               c.id, '+15550000000', 'Message number ' || m,
                now() - (m || ' seconds')::interval
           from generate_series(1, %s) m
           join c on c.n = case when m %% 10 = 0 then m %% 20 else m %% (select n from total) end
@@ -107,8 +113,8 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int) -> str:
     conn.execute("set session_replication_role = origin")
     organizer = str(uuid.uuid4())
     conn.execute(
-        "insert into auth.users (id, aud, role, email) values (%s, 'authenticated', 'authenticated',"
-        " 'bench-organizer@example.com')",
+        "insert into auth.users (id, aud, role, email)"
+        " values (%s, 'authenticated', 'authenticated', 'bench-organizer@example.com')",
         (organizer,),
     )
     conn.execute(

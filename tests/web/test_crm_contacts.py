@@ -32,7 +32,8 @@ def crowd(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[tuple[str, str]]:
     db.execute(
         "insert into public.contacts (first_name, last_name, email, company, source, created_at)"
         " select 'Person' || i, 'Crowd' || (i %% 997), 'crowd' || i || '@example.com',"
-        "        'Company ' || (i %% 311), %s, now() - interval '1 day' - (i || ' seconds')::interval"
+        "        'Company ' || (i %% 311), %s,"
+        "        now() - interval '1 day' - (i || ' seconds')::interval"
         "   from generate_series(1, %s) i",
         (batch, CONTACTS - 1),
     )
