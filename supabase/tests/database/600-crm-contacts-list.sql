@@ -50,6 +50,12 @@ select is(public.count_contacts(null, '{"tags_any": ["speaker"]}'), 2::bigint, '
 select results_eq($$select tag, contacts from public.contact_tag_counts()$$,
   $$values ('speaker'::text, 2::bigint), ('vip', 1)$$, 'tags in use with their counts');
 
+select is(pg_temp.names(null, '{"min_checkins": 0}'), array['Ada', 'Di', 'Cy', 'Bob'],
+  'at least 0 check-ins includes people never checked in');
+select is(pg_temp.names(null, jsonb_build_object('last_checkin_before', now())), array['Bob'],
+  'a last check-in date never matches people never checked in');
+select is(pg_temp.names(null, '{"consent_sms": "unknown", "has_email": true}'), array['Di', 'Bob'],
+  'consent and other criteria combine');
 select throws_ok($$select pg_temp.names(null, null, null, 'phone; drop')$$, 'P0001', 'invalid_argument', 'unknown sort refused');
 select throws_ok($$select pg_temp.names(null, null, null, 'newest', 501)$$, 'P0001', 'invalid_argument', 'page size bounded');
 select throws_ok($$select pg_temp.names(null, null, 'fr')$$, 'P0001', 'invalid_argument', 'unknown language refused');
