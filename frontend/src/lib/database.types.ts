@@ -49,6 +49,76 @@ export type Database = {
         }
         Relationships: []
       }
+      auto_replies: {
+        Row: {
+          body: string
+          kind: string
+          language: string
+          updated_at: string
+        }
+        Insert: {
+          body: string
+          kind: string
+          language: string
+          updated_at?: string
+        }
+        Update: {
+          body?: string
+          kind?: string
+          language?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      automation_deliveries: {
+        Row: {
+          acted_at: string
+          automation_id: string
+          contact_id: string
+          event_id: string | null
+          occasion: string
+        }
+        Insert: {
+          acted_at: string
+          automation_id: string
+          contact_id: string
+          event_id?: string | null
+          occasion: string
+        }
+        Update: {
+          acted_at?: string
+          automation_id?: string
+          contact_id?: string
+          event_id?: string | null
+          occasion?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "automation_deliveries_automation_id_fkey"
+            columns: ["automation_id"]
+            referencedRelation: "automations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "automation_deliveries_contact_id_fkey"
+            columns: ["contact_id"]
+            referencedRelation: "contacts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "automation_deliveries_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "dashboard_checkins_per_event"
+            referencedColumns: ["event_id"]
+          },
+          {
+            foreignKeyName: "automation_deliveries_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       automation_runs: {
         Row: {
           automation_id: string
@@ -94,52 +164,67 @@ export type Database = {
       }
       automations: {
         Row: {
-          channel: Database["public"]["Enums"]["message_channel"]
+          action: string
+          channel: Database["public"]["Enums"]["message_channel"] | null
           created_at: string
           created_by: string | null
           delay_hours: number
           enabled: boolean
           event_id: string | null
           id: string
+          inactive_days: number | null
           kind: string
           lookback_hours: number
           name: string
-          send_time: string
-          sender_id: string
-          template_id: string
+          once_per_contact: boolean
+          sender_id: string | null
+          tag: string | null
+          template_id: string | null
           updated_at: string
+          window_end: string | null
+          window_start: string | null
         }
         Insert: {
-          channel: Database["public"]["Enums"]["message_channel"]
+          action?: string
+          channel?: Database["public"]["Enums"]["message_channel"] | null
           created_at?: string
           created_by?: string | null
           delay_hours?: number
           enabled?: boolean
           event_id?: string | null
           id?: string
+          inactive_days?: number | null
           kind: string
           lookback_hours?: number
           name: string
-          send_time?: string
-          sender_id: string
-          template_id: string
+          once_per_contact?: boolean
+          sender_id?: string | null
+          tag?: string | null
+          template_id?: string | null
           updated_at?: string
+          window_end?: string | null
+          window_start?: string | null
         }
         Update: {
-          channel?: Database["public"]["Enums"]["message_channel"]
+          action?: string
+          channel?: Database["public"]["Enums"]["message_channel"] | null
           created_at?: string
           created_by?: string | null
           delay_hours?: number
           enabled?: boolean
           event_id?: string | null
           id?: string
+          inactive_days?: number | null
           kind?: string
           lookback_hours?: number
           name?: string
-          send_time?: string
-          sender_id?: string
-          template_id?: string
+          once_per_contact?: boolean
+          sender_id?: string | null
+          tag?: string | null
+          template_id?: string | null
           updated_at?: string
+          window_end?: string | null
+          window_start?: string | null
         }
         Relationships: [
           {
@@ -618,6 +703,7 @@ export type Database = {
           erased_at: string | null
           first_name: string | null
           id: string
+          language: string | null
           last_name: string | null
           merged_into: string | null
           phone: string | null
@@ -642,6 +728,7 @@ export type Database = {
           erased_at?: string | null
           first_name?: string | null
           id?: string
+          language?: string | null
           last_name?: string | null
           merged_into?: string | null
           phone?: string | null
@@ -666,6 +753,7 @@ export type Database = {
           erased_at?: string | null
           first_name?: string | null
           id?: string
+          language?: string | null
           last_name?: string | null
           merged_into?: string | null
           phone?: string | null
@@ -796,6 +884,43 @@ export type Database = {
           venue?: string | null
         }
         Relationships: []
+      }
+      event_rsvps: {
+        Row: {
+          contact_id: string
+          created_at: string
+          event_id: string
+        }
+        Insert: {
+          contact_id: string
+          created_at?: string
+          event_id: string
+        }
+        Update: {
+          contact_id?: string
+          created_at?: string
+          event_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "event_rsvps_contact_id_fkey"
+            columns: ["contact_id"]
+            referencedRelation: "contacts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "event_rsvps_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "dashboard_checkins_per_event"
+            referencedColumns: ["event_id"]
+          },
+          {
+            foreignKeyName: "event_rsvps_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       events: {
         Row: {
@@ -984,6 +1109,7 @@ export type Database = {
           blast_id: string | null
           blast_recipient_id: number | null
           body: string
+          cap_charged_on: string | null
           channel: Database["public"]["Enums"]["message_channel"]
           claimed_by: string | null
           contact_id: string | null
@@ -1023,6 +1149,7 @@ export type Database = {
           blast_id?: string | null
           blast_recipient_id?: number | null
           body: string
+          cap_charged_on?: string | null
           channel?: Database["public"]["Enums"]["message_channel"]
           claimed_by?: string | null
           contact_id?: string | null
@@ -1062,6 +1189,7 @@ export type Database = {
           blast_id?: string | null
           blast_recipient_id?: number | null
           body?: string
+          cap_charged_on?: string | null
           channel?: Database["public"]["Enums"]["message_channel"]
           claimed_by?: string | null
           contact_id?: string | null
@@ -1141,14 +1269,15 @@ export type Database = {
           auto_pause_opt_out_rate: number
           auto_pause_window: number
           contact_address: string
+          default_language: string
           email_cost: number
           email_requires_opt_in: boolean
           help_keywords: string[]
           id: boolean
+          marketing_texts_per_day: number
           marketing_validity_seconds: number
           max_send_attempts: number
           opt_in_keywords: string[]
-          opt_in_reply: string
           opt_out_keywords: string[]
           org_name: string
           org_time_zone: string
@@ -1157,6 +1286,7 @@ export type Database = {
           quiet_start: string
           sms_requires_opt_in: boolean
           sms_segment_cost: number
+          unsubscribe_token_days: number
           updated_at: string
         }
         Insert: {
@@ -1165,14 +1295,15 @@ export type Database = {
           auto_pause_opt_out_rate?: number
           auto_pause_window?: number
           contact_address?: string
+          default_language?: string
           email_cost?: number
           email_requires_opt_in?: boolean
           help_keywords?: string[]
           id?: boolean
+          marketing_texts_per_day?: number
           marketing_validity_seconds?: number
           max_send_attempts?: number
           opt_in_keywords?: string[]
-          opt_in_reply?: string
           opt_out_keywords?: string[]
           org_name?: string
           org_time_zone?: string
@@ -1181,6 +1312,7 @@ export type Database = {
           quiet_start?: string
           sms_requires_opt_in?: boolean
           sms_segment_cost?: number
+          unsubscribe_token_days?: number
           updated_at?: string
         }
         Update: {
@@ -1189,14 +1321,15 @@ export type Database = {
           auto_pause_opt_out_rate?: number
           auto_pause_window?: number
           contact_address?: string
+          default_language?: string
           email_cost?: number
           email_requires_opt_in?: boolean
           help_keywords?: string[]
           id?: boolean
+          marketing_texts_per_day?: number
           marketing_validity_seconds?: number
           max_send_attempts?: number
           opt_in_keywords?: string[]
-          opt_in_reply?: string
           opt_out_keywords?: string[]
           org_name?: string
           org_time_zone?: string
@@ -1205,6 +1338,7 @@ export type Database = {
           quiet_start?: string
           sms_requires_opt_in?: boolean
           sms_segment_cost?: number
+          unsubscribe_token_days?: number
           updated_at?: string
         }
         Relationships: []
@@ -1390,6 +1524,7 @@ export type Database = {
           quiet_end: string | null
           quiet_start: string | null
           reply_to: string | null
+          transactional_reserve_percent: number
           updated_at: string
           use_for_transactional: boolean
         }
@@ -1409,6 +1544,7 @@ export type Database = {
           quiet_end?: string | null
           quiet_start?: string | null
           reply_to?: string | null
+          transactional_reserve_percent?: number
           updated_at?: string
           use_for_transactional?: boolean
         }
@@ -1428,6 +1564,7 @@ export type Database = {
           quiet_end?: string | null
           quiet_start?: string | null
           reply_to?: string | null
+          transactional_reserve_percent?: number
           updated_at?: string
           use_for_transactional?: boolean
         }
@@ -1691,6 +1828,10 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      change_unsubscribe_preferences: {
+        Args: { p_preferences: Json; p_token: string }
+        Returns: Json
+      }
       check_in: {
         Args: {
           p_contact_id?: string
@@ -1745,6 +1886,23 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      contact_activity: {
+        Args: { p_before?: string; p_contact_id: string; p_limit?: number }
+        Returns: {
+          actor_id: string
+          detail: Json
+          kind: string
+          occurred_at: string
+          ref_id: string
+        }[]
+      }
+      contact_tag_counts: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          contacts: number
+          tag: string
+        }[]
+      }
       contact_timeline: {
         Args: { p_contact_id: string; p_limit?: number }
         Returns: {
@@ -1754,6 +1912,48 @@ export type Database = {
           ref_id: string
           summary: string
         }[]
+      }
+      count_contacts: {
+        Args: { p_definition?: Json; p_language?: string; p_search?: string }
+        Returns: number
+      }
+      create_blast: {
+        Args: { p_spec: Json }
+        Returns: {
+          auto_pause: boolean
+          cancelled_at: string | null
+          channel: Database["public"]["Enums"]["blast_channel"]
+          completed_at: string | null
+          created_at: string
+          created_by: string | null
+          delivered_count: number
+          email_recipients: number
+          email_sender_id: string | null
+          email_template_id: string | null
+          event_id: string | null
+          failed_count: number
+          id: string
+          name: string
+          opted_out_count: number
+          paused_reason: string | null
+          recipients_total: number
+          scheduled_at: string | null
+          segment_id: string | null
+          sent_count: number
+          skipped_count: number
+          sms_recipients: number
+          sms_sender_id: string | null
+          sms_template_id: string | null
+          started_at: string | null
+          status: Database["public"]["Enums"]["blast_status"]
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "blasts"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       device_heartbeat: {
         Args: { p_printer_state: string; p_printer_state_reason?: string }
@@ -1782,6 +1982,25 @@ export type Database = {
       expire_print_job_leases: {
         Args: Record<PropertyKey, never>
         Returns: number
+      }
+      export_contact_list: {
+        Args: { p_definition?: Json; p_language?: string; p_search?: string }
+        Returns: {
+          birthday: string
+          company: string
+          created_at: string
+          custom_fields: Json
+          email: string
+          first_name: string
+          id: string
+          last_name: string
+          phone: string
+          pronouns: string
+          source: string
+          tags: string[]
+          time_zone: string
+          title: string
+        }[]
       }
       export_contacts: {
         Args: { p_definition?: Json }
@@ -1836,6 +2055,31 @@ export type Database = {
           status: string
         }[]
       }
+      list_contacts: {
+        Args: {
+          p_definition?: Json
+          p_language?: string
+          p_limit?: number
+          p_offset?: number
+          p_search?: string
+          p_sort?: string
+        }
+        Returns: {
+          check_in_count: number
+          company: string
+          created_at: string
+          email: string
+          email_consent: Database["public"]["Enums"]["consent_status"]
+          first_name: string
+          id: string
+          last_check_in_at: string
+          last_name: string
+          phone: string
+          preferred_language: string
+          sms_consent: Database["public"]["Enums"]["consent_status"]
+          tags: string[]
+        }[]
+      }
       list_replayable_webhook_events: {
         Args: { p_limit: number; p_older_than_seconds: number }
         Returns: string[]
@@ -1860,6 +2104,7 @@ export type Database = {
           blast_id: string | null
           blast_recipient_id: number | null
           body: string
+          cap_charged_on: string | null
           channel: Database["public"]["Enums"]["message_channel"]
           claimed_by: string | null
           contact_id: string | null
@@ -1900,6 +2145,19 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      list_unresolved_sends_v2: {
+        Args: { p_older_than_seconds: number }
+        Returns: {
+          attempts: number
+          body: string
+          channel: string
+          from_number: string
+          id: string
+          messaging_service_sid: string
+          send_started_at: string
+          to_address: string
+        }[]
+      }
       mark_conversation_read: {
         Args: { p_conversation_id: string }
         Returns: undefined
@@ -1925,6 +2183,7 @@ export type Database = {
           erased_at: string | null
           first_name: string | null
           id: string
+          language: string | null
           last_name: string | null
           merged_into: string | null
           phone: string | null
@@ -1950,6 +2209,7 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: Database["public"]["Enums"]["staff_level"]
       }
+      one_click_unsubscribe: { Args: { p_token: string }; Returns: boolean }
       pause_blast: {
         Args: { p_blast_id: string; p_reason?: string }
         Returns: {
@@ -2037,6 +2297,14 @@ export type Database = {
       resolve_unresolved_send: {
         Args: { p_message_id: string; p_provider_id: string }
         Returns: undefined
+      }
+      resolve_unresolved_send_v2: {
+        Args: {
+          p_attempt: number
+          p_message_id: string
+          p_provider_ids: string[]
+        }
+        Returns: string
       }
       resume_blast: {
         Args: { p_blast_id: string }
@@ -2147,6 +2415,7 @@ export type Database = {
           blast_id: string | null
           blast_recipient_id: number | null
           body: string
+          cap_charged_on: string | null
           channel: Database["public"]["Enums"]["message_channel"]
           claimed_by: string | null
           contact_id: string | null
@@ -2283,10 +2552,32 @@ export type Database = {
           event_id: string
         }[]
       }
+      tag_contacts: {
+        Args: { p_add?: string[]; p_contact_ids: string[]; p_remove?: string[] }
+        Returns: number
+      }
+      tag_matching_contacts: {
+        Args: {
+          p_add?: string[]
+          p_definition?: Json
+          p_language?: string
+          p_remove?: string[]
+          p_search?: string
+        }
+        Returns: number
+      }
       template_merge_fields: { Args: { p_text: string }; Returns: string[] }
       unsubscribe_by_message: {
         Args: { p_message_id: string }
         Returns: boolean
+      }
+      unsubscribe_preferences: { Args: { p_token: string }; Returns: Json }
+      unsubscribe_tokens: {
+        Args: { p_message_ids: string[] }
+        Returns: {
+          message_id: string
+          token: string
+        }[]
       }
     }
     Enums: {
@@ -2306,6 +2597,7 @@ export type Database = {
         | "provider_error"
         | "email_unsubscribe"
         | "email_complaint"
+        | "preference_page"
       consent_status: "opted_in" | "opted_out"
       message_channel: "sms" | "email"
       message_direction: "inbound" | "outbound"
@@ -2495,6 +2787,7 @@ export const Constants = {
         "provider_error",
         "email_unsubscribe",
         "email_complaint",
+        "preference_page",
       ],
       consent_status: ["opted_in", "opted_out"],
       message_channel: ["sms", "email"],
