@@ -38,9 +38,11 @@ create index contacts_search_trgm_idx on public.contacts using gin ((
   lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(email, '') || ' '
         || coalesce(ltrim(phone::text, '+'), '') || ' ' || coalesce(company, ''))
 ) extensions.gin_trgm_ops);
--- Sorting by name reads this index in order and stops after a page.
+-- Sorting by name reads this index in order and stops after a page. Last and first name are
+-- separate keys: in a linguistic collation (hosted's en_US.UTF-8) a joining space is ignored, so
+-- a contact with no last name would sort by first name among the last names.
 create index contacts_name_sort_idx on public.contacts
-  ((lower(coalesce(last_name, '') || ' ' || coalesce(first_name, ''))), id);
+  ((lower(coalesce(last_name, ''))), (lower(coalesce(first_name, ''))), id);
 create index contacts_preferred_language_idx on public.contacts (preferred_language);
 
 -- ============================================================================================
@@ -313,8 +315,8 @@ begin
   v_order := case p_sort
     when 'newest' then 'c.created_at desc, c.id'
     when 'oldest' then 'c.created_at, c.id'
-    when 'name' then $o$lower(coalesce(c.last_name, '') || ' ' || coalesce(c.first_name, '')), c.id$o$
-    else $o$lower(coalesce(c.last_name, '') || ' ' || coalesce(c.first_name, '')) desc, c.id desc$o$
+    when 'name' then $o$lower(coalesce(c.last_name, '')), lower(coalesce(c.first_name, '')), c.id$o$
+    else $o$lower(coalesce(c.last_name, '')) desc, lower(coalesce(c.first_name, '')) desc, c.id desc$o$
   end;
   -- Dynamic only to pick the clause and sort from fixed text; every value is a parameter.
   -- Planned per call, so a search uses the trigram index and "newest" reads created_at in order.

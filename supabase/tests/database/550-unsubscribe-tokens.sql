@@ -38,7 +38,7 @@ select tests.reset_role();
 select count(*)::int as ledger_before from public.consent_events \gset
 select tests.act_as('anon');
 select throws_ok($$select public.one_click_unsubscribe('')$$, 'P0001', 'invalid_token', 'an empty token');
-select throws_ok(format($$select public.one_click_unsubscribe(%L)$$, left(:'token', -1) || '0'), 'P0001', 'invalid_token',
+select throws_ok(format($$select public.one_click_unsubscribe(%L)$$, left(:'token', -1) || translate(right(:'token', 1), '0123456789abcdef', '123456789abcdef0')), 'P0001', 'invalid_token',
   'a token with its signature altered');
 select throws_ok(format($$select public.one_click_unsubscribe(%L)$$,
     replace(:'token', :'ana', gen_random_uuid()::text)), 'P0001', 'invalid_token', 'a token for another contact');
