@@ -23,6 +23,8 @@ DEMO_LOGINS = (
     ("print station", "station@devices.hellomiami.local"),
 )
 DEMO_PASSWORD = "hellomiami-demo"
+# The event supabase/seeds/10-people-events.sql opens for check-in tonight.
+DEMO_EVENT_SLUG = "tonight-hello-miami"
 
 
 @dev_app.command()
@@ -36,15 +38,19 @@ def up() -> None:
     system = DevSystem(config)
     statuses = system.up()
     lines = [f"[bold]{s.name:<18}[/] pid {s.pid:<7} {s.address}" for s in statuses]
+    web = system.web_app.url
     lines += [
         "",
+        f"Web app:            [bold]{web}/[/]",
+        f"  staff sign-in:    {web}/sign-in",
+        f"  self check-in:    {web}/e/{DEMO_EVENT_SLUG}  (the venue poster's link)",
         f"API (Supabase URL): [bold]{config.api_url}[/]",
         f"Database:           {config.db_url()}",
         f"anon key:           {config.anon_key}",
         f"service_role key:   {config.service_role_key}",
         f"Texts and emails sent, reply as a contact: [bold]{system.messaging.simulator.url}/[/]",
         "",
-        "Demo staff logins (password [bold]" + DEMO_PASSWORD + "[/]):",
+        "Demo staff logins for the web app (password [bold]" + DEMO_PASSWORD + "[/]):",
         *(f"  {role:<14} {email}" for role, email in DEMO_LOGINS),
         "",
         "Environment for clients: [bold].venv/bin/hm stack env[/]",

@@ -1,5 +1,6 @@
 """The whole system on one machine: the local stack plus the processes around it — provider
-simulator, webhook server and a worker (messaging), and later the print agent with a local CUPS.
+simulator, webhook server and a worker (messaging), the print agent with a local CUPS, and the
+web app (built and served).
 
 Everything is started idempotently with recorded pids and stopped by those pids.
 """
@@ -14,6 +15,7 @@ from devstack.local_messaging import HM_COMMAND, LocalMessaging, worker_name
 from devstack.stack.config import StackConfig
 from devstack.stack.manager import LocalStack, ServiceStatus
 from devstack.stack.processes import ManagedProcess
+from devstack.web_app import LocalWebApp
 
 # Ports beside the Supabase CLI's 5432x range, overridable like the stack's own.
 SIMULATOR_PORT = int(os.environ.get("HM_SIM_PORT", 54340))
@@ -41,16 +43,19 @@ class DevSystem:
         )
         self.cups_dir = self.config.state_dir / "cups"
         self.print_agent = ManagedProcess("print-agent", self.config.run_dir)
+        self.web_app = LocalWebApp(self.config)
 
     def up(self) -> list[ServiceStatus]:
         statuses = self.stack.up()
         self.messaging.start(worker_count=len(LOCAL_WORKERS))
         cups = self._start_printing()
+        web_app_pid = self.web_app.start()
         return [
             *statuses,
             *self._messaging_status(),
             ServiceStatus("cupsd", cups.process.pid(), cups.server),
             ServiceStatus("print-agent", self.print_agent.pid(), f"tags: {cups.output_path}"),
+            ServiceStatus("web-app", web_app_pid, self.web_app.url),
         ]
 
     def _start_printing(self) -> local_cups.LocalCups:
@@ -82,7 +87,9 @@ class DevSystem:
             self.messaging.worker(
                 name
             )  # so messaging.stop() knows the workers an earlier run started
-        stopped = ["print-agent"] if self.print_agent.stop() else []
+        stopped = ["web-app"] if self.web_app.stop() else []
+        if self.print_agent.stop():
+            stopped.append("print-agent")
         if local_cups.stop(self.cups_dir):
             stopped.append("cupsd")
         return stopped + self.messaging.stop() + self.stack.down()

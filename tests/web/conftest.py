@@ -22,13 +22,12 @@ import psycopg
 import pytest
 from supabase import Client
 
-from hm.stack.manager import LocalStack
-from hm.testing import free_port
-from pi_agent import local_cups
-from pi_agent.local_cups import LocalCups
+from devstack.local_cups import LocalCups
+from devstack.local_messaging import LocalMessaging
+from devstack.stack.manager import LocalStack
+from devstack.testing import free_port
 from tests.polling import wait_for
 from tests.staffed_door import StaffedDoor, staff_a_door
-from workers.local import LocalMessaging
 
 REPO = Path(__file__).resolve().parents[2]
 FRONTEND = REPO / "frontend"
@@ -116,15 +115,6 @@ def phone_inbox(texting: LocalMessaging) -> Callable[[str], str]:
     return code_for
 
 
-@pytest.fixture(scope="session")
-def cups_printer() -> Iterator[LocalCups]:
-    state_dir = Path(tempfile.mkdtemp(prefix="hm-web-cups-"))
-    server = local_cups.start(state_dir)
-    yield server
-    server.stop()
-    shutil.rmtree(state_dir, ignore_errors=True)
-
-
 @dataclass(frozen=True)
 class Venue:
     """A published, open event with its own print station whose agent prints to cupsd."""
@@ -140,13 +130,12 @@ def venue(
     supabase_env: dict[str, str],
     db: psycopg.Connection[tuple[Any, ...]],
     make_client: Callable[..., Client],
-    cups_printer: LocalCups,
+    cups: LocalCups,
     tmp_path: Path,
 ) -> Iterator[Venue]:
-    door = staff_a_door(supabase_env, db, make_client, "web", cups_printer.queue)
+    door = staff_a_door(supabase_env, db, make_client, "web", cups.queue)
     row = db.execute("select slug from public.events where id = %s", (door.event_id,)).fetchone()
     assert row is not None
-    cups_printer.output_path.unlink(missing_ok=True)
     hm = Path(sys.executable).with_name("hm")
     env = {
         **os.environ,
@@ -155,13 +144,13 @@ def venue(
         "SUPABASE_SERVICE_ROLE_KEY": "",
         "HM_DEVICE_EMAIL": door.station.email,
         "HM_DEVICE_PASSWORD": door.station.password,
-        "HM_CUPS_SERVER": cups_printer.server,
-        "HM_CUPS_QUEUE": cups_printer.queue,
+        "HM_CUPS_SERVER": cups.server,
+        "HM_CUPS_QUEUE": cups.queue,
         "HM_POLL_SECONDS": "1",
     }
     with (tmp_path / "agent.log").open("ab") as log:
         agent = subprocess.Popen([str(hm), "pi", "run"], env=env, stdout=log, stderr=log)
-    yield Venue(door, str(row[0]), cups_printer)
+    yield Venue(door, str(row[0]), cups)
     agent.send_signal(signal.SIGTERM)
     try:
         agent.wait(timeout=10)

@@ -2028,6 +2028,7 @@ export type Database = {
         Args: { p_check_in_id: string; p_reason?: string }
         Returns: string
       }
+      request_my_erasure: { Args: { p_note?: string }; Returns: string }
       resolve_unresolved_send: {
         Args: { p_message_id: string; p_provider_id: string }
         Returns: undefined
