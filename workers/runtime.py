@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 from hm.errors import HmError
+from workers.invitations import InvitationSender, SupabaseInvitationStore, SupabaseStaffLogins
 from workers.loop import LoopSettings, WorkerLoop
 from workers.mailersend_sender import MailerSendEmailSender
 from workers.outbox_batches import BatchedOutbox
@@ -126,6 +127,15 @@ async def run_worker(settings: WorkerSettings) -> None:
             running.add_signal_handler(signum, loop.stop.set)
         wake = RealtimeWake(client, loop.wake)
         helpers = [asyncio.create_task(wake.run(loop.stop))]
+        if "email" in channels:
+            invitations = InvitationSender(
+                SupabaseInvitationStore(client),
+                SupabaseStaffLogins(client),
+                email_sender,
+                settings.app_public_url,
+                settings.worker_poll_interval_seconds,
+            )
+            helpers.append(asyncio.create_task(invitations.run(loop.stop)))
         if settings.worker_metrics_port:
             server = EmbeddedServer(
                 uvicorn.Config(

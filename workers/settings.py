@@ -30,6 +30,8 @@ class WorkerSettings(SupabaseServiceSettings):
     webhook_public_url: str = "http://127.0.0.1:54350"
     # Link in marketing email; {message_id} is replaced by the message's id.
     email_unsubscribe_url: str = "http://127.0.0.1:54321/unsubscribe?m={message_id}"
+    # The web app's address: staff invitation emails link to its /set-password page.
+    app_public_url: str = "http://127.0.0.1:5173"
     worker_id: str = ""
     worker_channels: str = "sms,email"
     worker_batch_size: int = 50
