@@ -1466,6 +1466,60 @@ export type Database = {
         }
         Relationships: []
       }
+      staff_invitations: {
+        Row: {
+          accepted_at: string | null
+          attempts: number
+          claimed_until: string | null
+          created_at: string
+          display_name: string | null
+          email: string
+          expires_at: string | null
+          id: string
+          invited_by: string | null
+          last_error: string | null
+          level: Database["public"]["Enums"]["staff_level"] | null
+          purpose: string
+          sent_at: string | null
+          status: string
+          user_id: string | null
+        }
+        Insert: {
+          accepted_at?: string | null
+          attempts?: number
+          claimed_until?: string | null
+          created_at?: string
+          display_name?: string | null
+          email: string
+          expires_at?: string | null
+          id?: string
+          invited_by?: string | null
+          last_error?: string | null
+          level?: Database["public"]["Enums"]["staff_level"] | null
+          purpose?: string
+          sent_at?: string | null
+          status?: string
+          user_id?: string | null
+        }
+        Update: {
+          accepted_at?: string | null
+          attempts?: number
+          claimed_until?: string | null
+          created_at?: string
+          display_name?: string | null
+          email?: string
+          expires_at?: string | null
+          id?: string
+          invited_by?: string | null
+          last_error?: string | null
+          level?: Database["public"]["Enums"]["staff_level"] | null
+          purpose?: string
+          sent_at?: string | null
+          status?: string
+          user_id?: string | null
+        }
+        Relationships: []
+      }
       suppressions: {
         Row: {
           address: string
@@ -1629,6 +1683,25 @@ export type Database = {
       }
     }
     Functions: {
+      accept_staff_invitation: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          created_at: string
+          created_by: string | null
+          display_name: string | null
+          invited_at: string | null
+          level: Database["public"]["Enums"]["staff_level"]
+          status: string
+          updated_at: string
+          user_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "staff"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       add_staff: {
         Args: {
           p_display_name?: string
@@ -1744,6 +1817,20 @@ export type Database = {
           isOneToOne: false
           isSetofReturn: true
         }
+      }
+      claim_staff_invitations: {
+        Args: { p_lease_seconds?: number; p_limit?: number }
+        Returns: {
+          attempts: number
+          display_name: string
+          email: string
+          from_email: string
+          from_name: string
+          id: string
+          level: Database["public"]["Enums"]["staff_level"]
+          purpose: string
+          user_id: string
+        }[]
       }
       contact_timeline: {
         Args: { p_contact_id: string; p_limit?: number }
@@ -2019,6 +2106,58 @@ export type Database = {
         Returns: undefined
       }
       record_messages_sent: { Args: { p_results: Json }; Returns: string[] }
+      record_staff_invitation_failed: {
+        Args: { p_error: string; p_id: string }
+        Returns: {
+          accepted_at: string | null
+          attempts: number
+          claimed_until: string | null
+          created_at: string
+          display_name: string | null
+          email: string
+          expires_at: string | null
+          id: string
+          invited_by: string | null
+          last_error: string | null
+          level: Database["public"]["Enums"]["staff_level"] | null
+          purpose: string
+          sent_at: string | null
+          status: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "staff_invitations"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      record_staff_invitation_sent: {
+        Args: { p_id: string; p_user_id: string }
+        Returns: {
+          accepted_at: string | null
+          attempts: number
+          claimed_until: string | null
+          created_at: string
+          display_name: string | null
+          email: string
+          expires_at: string | null
+          id: string
+          invited_by: string | null
+          last_error: string | null
+          level: Database["public"]["Enums"]["staff_level"] | null
+          purpose: string
+          sent_at: string | null
+          status: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "staff_invitations"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       render_template: {
         Args: { p_fields?: Json; p_text: string }
         Returns: string
