@@ -1,6 +1,8 @@
 import { useNavigate } from "@solidjs/router";
+import { useQueryClient } from "@tanstack/solid-query";
 import { Show, createSignal } from "solid-js";
 import { errorCode, type ErrorCode } from "../lib/errors";
+import { queryKeys } from "../lib/query";
 import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
@@ -16,6 +18,7 @@ type FieldProblem = "tooShort" | "mismatch" | null;
 /** Where an invitation or password-reset email leads: choose a password, then the console. */
 export default function SetPassword() {
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   // Read once: the fragment is dropped from the address bar so the code is not left behind.
   const link = parseInvitationLink(window.location.hash);
   if (link) history.replaceState(null, "", window.location.pathname);
@@ -32,7 +35,10 @@ export default function SetPassword() {
     setProblem(null);
     setSaving(true);
     try {
-      await setPasswordFromLink(email, code, password());
+      const userId = await setPasswordFromLink(email, code, password());
+      // The shell asked for the level as soon as the code signed in, before the invitation
+      // was accepted: that "not staff yet" answer is stale now.
+      await queryClient.invalidateQueries({ queryKey: queryKeys.staffLevel(userId) });
       notifySuccess(t("setPassword.done"));
       navigate("/staff", { replace: true });
     } catch (error) {

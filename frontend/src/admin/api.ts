@@ -58,8 +58,8 @@ export async function setStaffStatus(userId: string, status: "active" | "disable
 }
 
 /** On the set-password page: sign in with the link's one-time code, set the person's own
- * password, then accept (an invited member becomes active). */
-export async function setPasswordFromLink(email: string, code: string, password: string): Promise<void> {
+ * password, then accept (an invited member becomes active). Returns the user's id. */
+export async function setPasswordFromLink(email: string, code: string, password: string): Promise<string> {
   const auth = supabase().auth;
   const signIn = await auth.signInWithPassword({ email, password: code });
   throwIfError(signIn.error);
@@ -67,4 +67,5 @@ export async function setPasswordFromLink(email: string, code: string, password:
   throwIfError(update.error);
   const { error } = await supabase().rpc("accept_staff_invitation");
   throwIfError(error);
+  return update.data.user?.id ?? "";
 }
