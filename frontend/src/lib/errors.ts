@@ -80,6 +80,8 @@ export class AppError extends Error {
   }
 }
 
+const INVALID_INPUT_SQLSTATES = ["23502", "23514", "22P02", "22003", "22007", "22008"] as const;
+
 function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
   return typeof value === "string" && (list as readonly string[]).includes(value);
 }
@@ -96,6 +98,8 @@ export function errorCode(error: unknown): ErrorCode {
   const status = field(error, "status");
   if (code === "P0001" && isOneOf(REFUSAL_CODES, message)) return message;
   if (code === "42501") return "not_allowed";
+  // A check constraint, a missing value or a malformed number/time: the form's input is wrong.
+  if (isOneOf(INVALID_INPUT_SQLSTATES, code)) return "invalid_argument";
   if (code === "PGRST301" || code === "PGRST303" || code === "refresh_token_not_found") return "session_expired";
   if (isOneOf(AUTH_CODES, code)) return code;
   if (code === "over_request_rate_limit" || status === 429) return "over_sms_send_rate_limit";
