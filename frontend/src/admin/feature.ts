@@ -5,7 +5,13 @@ import { t } from "./t";
 export const feature: Feature = {
   routes: [
     { path: "/admin/staff", component: lazy(() => import("./StaffPage")) },
+    { path: "/admin/senders", component: lazy(() => import("./SendersPage")) },
+    { path: "/admin/settings", component: lazy(() => import("./SettingsPage")) },
     { path: "/set-password", component: lazy(() => import("./SetPassword")) },
   ],
-  navigation: [{ href: "/admin/staff", label: () => t("nav.staff"), minLevel: "admin" }],
+  navigation: [
+    { href: "/admin/staff", label: () => t("nav.staff"), minLevel: "admin" },
+    { href: "/admin/senders", label: () => t("nav.senders"), minLevel: "admin" },
+    { href: "/admin/settings", label: () => t("nav.settings"), minLevel: "admin" },
+  ],
 };
