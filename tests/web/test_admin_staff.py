@@ -1,6 +1,7 @@
 """Staff management end to end in Chromium: an owner invites an organizer, the invitation
 email arrives in the MailerSend simulator (sent by the real worker), the invitee sets a
-password from the link, and the owner changes their level and disables them."""
+password from the link, and the owner changes their level and disables them; then a sender's
+daily cap is changed (and audited) and the settings screen shown."""
 
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def test_an_owner_invites_an_organizer_who_sets_a_password_and_signs_in(
         OWNER_PASSWORD=owner.password,
         INVITEE_EMAIL=invitee,
         INVITEE_PASSWORD=f"olga {uuid.uuid4().hex[:8]}",
+        SENDER_NAME="Web tests email",
     )
 
     states = [line["state"] for line in run.lines if "state" in line]
@@ -70,6 +72,8 @@ def test_an_owner_invites_an_organizer_who_sets_a_password_and_signs_in(
         "set-password-mismatch",
         "invitee-console",
         "member-disabled",
+        "sender-invalid",
+        "settings",
         "staff-es",
     ]
     assert not [line for line in run.lines if "page_error" in line]
@@ -85,4 +89,11 @@ def test_an_owner_invites_an_organizer_who_sets_a_password_and_signs_in(
         " where o.email = %s order by a.id",
         (owner.member.email,),
     ).fetchall()
-    assert actions == [("insert", "staff_invitations"), ("update", "staff"), ("update", "staff")]
+    assert actions == [
+        ("insert", "staff_invitations"),
+        ("update", "staff"),
+        ("update", "staff"),
+        ("update", "senders"),
+    ]
+    cap = db.execute("select daily_cap from public.senders where name = 'Web tests email'")
+    assert cap.fetchone() == (500,)

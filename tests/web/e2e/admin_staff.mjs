@@ -1,10 +1,11 @@
 // Staff management as an owner lives it: sign in → Staff → invite an organizer by email → the
 // invitee opens the emailed link (pytest reads it from the MailerSend simulator), chooses a
 // password and lands in the console as an organizer → the owner's screen shows the acceptance
-// live → the owner changes the new member's level and disables them. axe on every state.
+// live → the owner changes the new member's level and disables them, then a sender's daily cap.
+// axe on every state.
 import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
 
-const { OWNER_EMAIL, OWNER_PASSWORD, INVITEE_EMAIL, INVITEE_PASSWORD } = process.env;
+const { OWNER_EMAIL, OWNER_PASSWORD, INVITEE_EMAIL, INVITEE_PASSWORD, SENDER_NAME } = process.env;
 
 async function desktopPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
@@ -66,6 +67,21 @@ try {
   await row.getByRole("button", { name: "Disable" }).click();
   await row.getByRole("cell", { name: "Disabled" }).waitFor();
   await checkState(owner, "member-disabled");
+
+  // A sender's daily cap, changed on the senders screen (the database validates and audits it).
+  await owner.getByRole("navigation", { name: "Staff navigation" }).getByRole("link", { name: "Senders" }).click();
+  const sender = owner.getByRole("region", { name: SENDER_NAME });
+  await sender.getByLabel("Daily cap").fill("0");
+  await sender.getByRole("button", { name: "Save sender" }).click();
+  await owner.getByText("Something in the form isn't valid.").waitFor();
+  await checkState(owner, "sender-invalid");
+  await sender.getByLabel("Daily cap").fill("500");
+  await sender.getByRole("button", { name: "Save sender" }).click();
+  await owner.getByText(`${SENDER_NAME} saved.`).waitFor();
+  await owner.getByRole("navigation", { name: "Staff navigation" }).getByRole("link", { name: "Settings" }).click();
+  await owner.getByLabel("Time zone").waitFor();
+  await checkState(owner, "settings");
+  await owner.getByRole("navigation", { name: "Staff navigation" }).getByRole("link", { name: "Staff" }).click();
 
   await owner.getByRole("button", { name: "Español" }).click();
   await owner.getByRole("heading", { name: "Equipo", exact: true }).waitFor();
