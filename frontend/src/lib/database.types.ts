@@ -1726,6 +1726,10 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      admin_replay_webhook_event: {
+        Args: { p_event_id: string }
+        Returns: Json
+      }
       cancel_blast: {
         Args: { p_blast_id: string }
         Returns: {
@@ -2421,6 +2425,15 @@ export type Database = {
       unsubscribe_by_message: {
         Args: { p_message_id: string }
         Returns: boolean
+      }
+      webhook_event_counts: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          events: number
+          oldest_received_at: string
+          provider: Database["public"]["Enums"]["message_provider"]
+          status: string
+        }[]
       }
     }
     Enums: {
