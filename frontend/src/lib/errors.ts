@@ -53,6 +53,7 @@ export const REFUSAL_CODES = [
   "unknown_message",
   "unknown_sender",
   "unknown_user",
+  "unknown_webhook_event",
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
