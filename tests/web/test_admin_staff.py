@@ -1,10 +1,12 @@
 """Staff management end to end in Chromium: an owner invites an organizer, the invitation
 email arrives in the MailerSend simulator (sent by the real worker), the invitee sets a
 password from the link, and the owner changes their level and disables them; then a sender's
-daily cap is changed (and audited) and the settings screen shown."""
+daily cap is changed (and audited), the settings screen shown, a failed webhook replayed and
+the replay found in the audit log."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -44,6 +46,13 @@ def test_an_owner_invites_an_organizer_who_sets_a_password_and_signs_in(
         " on conflict (name) do nothing"
     )
     invitee = f"olga-{uuid.uuid4().hex[:8]}@example.com"
+    failure = f"deadlock detected {uuid.uuid4().hex[:6]}"
+    sid = f"SMweb{uuid.uuid4().hex[:10]}"
+    db.execute(
+        "insert into public.webhook_events (provider, provider_event_id, event_type, payload,"
+        " status, last_error) values ('twilio', %s, 'sms_status', %s, 'failed', %s)",
+        (f"{sid}-sent", json.dumps({"MessageSid": sid, "MessageStatus": "sent"}), failure),
+    )
 
     def link_fragment(email: str) -> str:
         def emails() -> list[dict[str, Any]]:
@@ -61,6 +70,7 @@ def test_an_owner_invites_an_organizer_who_sets_a_password_and_signs_in(
         INVITEE_EMAIL=invitee,
         INVITEE_PASSWORD=f"olga {uuid.uuid4().hex[:8]}",
         SENDER_NAME="Web tests email",
+        FAILED_WEBHOOK_ERROR=failure,
     )
 
     states = [line["state"] for line in run.lines if "state" in line]
@@ -74,6 +84,8 @@ def test_an_owner_invites_an_organizer_who_sets_a_password_and_signs_in(
         "member-disabled",
         "sender-invalid",
         "settings",
+        "webhooks",
+        "audit",
         "staff-es",
     ]
     assert not [line for line in run.lines if "page_error" in line]
@@ -94,6 +106,7 @@ def test_an_owner_invites_an_organizer_who_sets_a_password_and_signs_in(
         ("update", "staff"),
         ("update", "staff"),
         ("update", "senders"),
+        ("webhook_replay", "webhook_events"),
     ]
     cap = db.execute("select daily_cap from public.senders where name = 'Web tests email'")
     assert cap.fetchone() == (500,)

@@ -1,11 +1,11 @@
 // Staff management as an owner lives it: sign in → Staff → invite an organizer by email → the
 // invitee opens the emailed link (pytest reads it from the MailerSend simulator), chooses a
 // password and lands in the console as an organizer → the owner's screen shows the acceptance
-// live → the owner changes the new member's level and disables them, then a sender's daily cap.
-// axe on every state.
+// live → the owner changes the new member's level and disables them, then a sender's daily cap,
+// replays a failed webhook and finds the replay in the audit log. axe on every state.
 import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
 
-const { OWNER_EMAIL, OWNER_PASSWORD, INVITEE_EMAIL, INVITEE_PASSWORD, SENDER_NAME } = process.env;
+const { OWNER_EMAIL, OWNER_PASSWORD, INVITEE_EMAIL, INVITEE_PASSWORD, SENDER_NAME, FAILED_WEBHOOK_ERROR } = process.env;
 
 async function desktopPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
@@ -81,7 +81,25 @@ try {
   await owner.getByRole("navigation", { name: "Staff navigation" }).getByRole("link", { name: "Settings" }).click();
   await owner.getByLabel("Time zone").waitFor();
   await checkState(owner, "settings");
-  await owner.getByRole("navigation", { name: "Staff navigation" }).getByRole("link", { name: "Staff" }).click();
+
+  // A failed webhook, replayed from the app; the replay shows up in the audit log.
+  const nav = owner.getByRole("navigation", { name: "Staff navigation" });
+  await nav.getByRole("link", { name: "Webhooks" }).click();
+  const problems = owner.getByRole("table", { name: "Failed and deferred webhooks" });
+  await problems.getByRole("cell", { name: FAILED_WEBHOOK_ERROR }).waitFor();
+  await checkState(owner, "webhooks");
+  await problems
+    .getByRole("row", { name: new RegExp(FAILED_WEBHOOK_ERROR) })
+    .getByRole("button", { name: /Replay/ })
+    .click();
+  await owner.getByText("Webhook replayed.").waitFor();
+  await problems.getByRole("cell", { name: FAILED_WEBHOOK_ERROR }).waitFor({ state: "detached" });
+  await nav.getByRole("link", { name: "Audit log" }).click();
+  await owner.getByLabel("Table").fill("webhook_events");
+  await owner.getByRole("button", { name: "Show" }).click();
+  await owner.getByRole("cell", { name: "webhook_replay" }).first().waitFor();
+  await checkState(owner, "audit");
+  await nav.getByRole("link", { name: "Staff" }).click();
 
   await owner.getByRole("button", { name: "Español" }).click();
   await owner.getByRole("heading", { name: "Equipo", exact: true }).waitFor();
