@@ -38,6 +38,30 @@ def add(
     console.print("Hand it over privately; ask them to change it after signing in.")
 
 
+@staff_app.command("invite")
+@exit_on_error
+def invite(
+    email: Annotated[str, typer.Argument(help="Login email of the person to invite.")],
+    role: Role,
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+) -> None:
+    """Email an invitation with a set-password link (sent by the worker; again = resend)."""
+    with _api() as api:
+        invitation = staff.invite(api, email, role, name)
+    console.print(f"invited {invitation.email} as {invitation.level} ({invitation.status})")
+
+
+@staff_app.command("reset-password")
+@exit_on_error
+def reset_password(
+    email: Annotated[str, typer.Argument(help="Staff member's login email.")],
+) -> None:
+    """Email a staff member a link to set a new password (sent by the worker)."""
+    with _api() as api:
+        invitation = staff.request_password_reset(api, email)
+    console.print(f"password reset for {invitation.email} is {invitation.status}")
+
+
 @staff_app.command("list")
 @exit_on_error
 def list_() -> None:

@@ -20,17 +20,22 @@ from workers.settings import WorkerSettings
 from workers.twilio_sender import TwilioSmsSender
 
 
-@contextlib.asynccontextmanager
-async def open_channels(
-    settings: WorkerSettings, outbox: DeliveryOutbox, http: aiohttp.ClientSession
-) -> AsyncIterator[dict[str, Channel]]:
-    """Every channel by its name in the database (`messages.channel`), open until the end."""
-    email_sender = MailerSendEmailSender(
+def mailersend_sender(settings: WorkerSettings) -> MailerSendEmailSender:
+    """The MailerSend adapter as these settings configure it (the caller closes it)."""
+    return MailerSendEmailSender(
         settings.mailersend_api_key.get_secret_value(),
         settings.mailersend_base_url,
         settings.email_unsubscribe_url,
         settings.one_click_unsubscribe_url,
     )
+
+
+@contextlib.asynccontextmanager
+async def open_channels(
+    settings: WorkerSettings, outbox: DeliveryOutbox, http: aiohttp.ClientSession
+) -> AsyncIterator[dict[str, Channel]]:
+    """Every channel by its name in the database (`messages.channel`), open until the end."""
+    email_sender = mailersend_sender(settings)
     sms_sender = TwilioSmsSender(
         settings.twilio_account_sid,
         settings.twilio_auth_token.get_secret_value(),

@@ -17,7 +17,8 @@ from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 from hm.errors import HmError
 from workers.automations import AutomationRunner
-from workers.channels import claimed_channels, open_channels
+from workers.channels import claimed_channels, mailersend_sender, open_channels
+from workers.invitations import InvitationSender, SupabaseInvitationStore, SupabaseStaffLogins
 from workers.loop import LoopSettings, WorkerLoop
 from workers.outbox_batches import BatchedOutbox
 from workers.outbox_store import SupabaseOutboxStore
@@ -125,6 +126,16 @@ async def _run_loop(
     if settings.worker_automations_interval_seconds > 0:
         automations = AutomationRunner(store, settings.worker_automations_interval_seconds)
         helpers.append(asyncio.create_task(automations.run(loop.stop)))
+    invitation_email = mailersend_sender(settings) if "email" in claimed else None
+    if invitation_email is not None:
+        invitations = InvitationSender(
+            SupabaseInvitationStore(client),
+            SupabaseStaffLogins(client),
+            invitation_email,
+            settings.app_public_url,
+            settings.worker_poll_interval_seconds,
+        )
+        helpers.append(asyncio.create_task(invitations.run(loop.stop)))
     if settings.worker_metrics_port:
         server = EmbeddedServer(
             uvicorn.Config(
@@ -141,6 +152,8 @@ async def _run_loop(
         if settings.worker_metrics_port:
             server.should_exit = True
         await asyncio.gather(*helpers, return_exceptions=True)
+        if invitation_email is not None:
+            await invitation_email.close()
 
 
 def webhook_app(settings: WorkerSettings) -> FastAPI:

@@ -30,7 +30,9 @@ class WorkerSettings(SupabaseServiceSettings):
     webhook_public_url: str = "http://127.0.0.1:54350"
     # The preference page linked from every marketing email; {token} is the message's signed
     # token. The List-Unsubscribe header points at this server's POST /unsubscribe instead.
-    email_unsubscribe_url: str = "http://127.0.0.1:5173/unsubscribe?t={token}"
+    email_unsubscribe_url: str = "http://127.0.0.1:54360/unsubscribe?t={token}"
+    # The web app's address: staff invitation emails link to its /set-password page.
+    app_public_url: str = "http://127.0.0.1:54360"
     worker_id: str = ""
     worker_channels: str = "sms,email"
     worker_batch_size: int = 50

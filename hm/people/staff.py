@@ -83,6 +83,39 @@ def set_role(api: ServiceApi, email: str, level: str) -> StaffMember:
     return find_staff(api, email)
 
 
+@dataclass(frozen=True)
+class Invitation:
+    id: str
+    purpose: str
+    email: str
+    level: str
+    status: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Invitation:
+        return cls(
+            id=str(row["id"]),
+            purpose=str(row["purpose"]),
+            email=str(row["email"]),
+            level=str(row["level"]),
+            status=str(row["status"]),
+        )
+
+
+def invite(api: ServiceApi, email: str, level: str, display_name: str | None = None) -> Invitation:
+    """Ask the invitations worker to create the login and email a set-password link (the same
+    staff_invitations row an admin inserts from the app; inviting again is a resend)."""
+    check_level(level)
+    row = {"email": email, "level": level, "display_name": display_name}
+    return Invitation.from_row(api.insert("staff_invitations", row))
+
+
+def request_password_reset(api: ServiceApi, email: str) -> Invitation:
+    """Ask the invitations worker to email a staff member a link to set a new password."""
+    row = {"purpose": "password_reset", "email": email}
+    return Invitation.from_row(api.insert("staff_invitations", row))
+
+
 def set_status(api: ServiceApi, email: str, status: str) -> StaffMember:
     member = find_staff(api, email)
     api.rpc("set_staff_status", {"p_user_id": member.user_id, "p_status": status})

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from devstack.simulators.config import SimulatorConfig
+from devstack.simulators.process import SimulatorProcess
+from devstack.testing import free_port
 from hm.cli import app
 
 
@@ -28,3 +34,14 @@ def run_hm(supabase_env: dict[str, str]) -> Callable[..., Result]:
 def unique() -> str:
     """A short unique suffix so tests sharing the session database never collide."""
     return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(scope="session")
+def mail_simulator() -> Iterator[SimulatorProcess]:
+    """The provider simulator, for the MailerSend side of staff invitations."""
+    folder = Path(tempfile.mkdtemp(prefix="hm-people-sim-"))
+    process = SimulatorProcess(folder / "run", folder / "logs", free_port(), SimulatorConfig())
+    process.start()
+    yield process
+    process.stop()
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1603,6 +1603,60 @@ export type Database = {
         }
         Relationships: []
       }
+      staff_invitations: {
+        Row: {
+          accepted_at: string | null
+          attempts: number
+          claimed_until: string | null
+          created_at: string
+          display_name: string | null
+          email: string
+          expires_at: string | null
+          id: string
+          invited_by: string | null
+          last_error: string | null
+          level: Database["public"]["Enums"]["staff_level"] | null
+          purpose: string
+          sent_at: string | null
+          status: string
+          user_id: string | null
+        }
+        Insert: {
+          accepted_at?: string | null
+          attempts?: number
+          claimed_until?: string | null
+          created_at?: string
+          display_name?: string | null
+          email: string
+          expires_at?: string | null
+          id?: string
+          invited_by?: string | null
+          last_error?: string | null
+          level?: Database["public"]["Enums"]["staff_level"] | null
+          purpose?: string
+          sent_at?: string | null
+          status?: string
+          user_id?: string | null
+        }
+        Update: {
+          accepted_at?: string | null
+          attempts?: number
+          claimed_until?: string | null
+          created_at?: string
+          display_name?: string | null
+          email?: string
+          expires_at?: string | null
+          id?: string
+          invited_by?: string | null
+          last_error?: string | null
+          level?: Database["public"]["Enums"]["staff_level"] | null
+          purpose?: string
+          sent_at?: string | null
+          status?: string
+          user_id?: string | null
+        }
+        Relationships: []
+      }
       suppressions: {
         Row: {
           address: string
@@ -1766,6 +1820,25 @@ export type Database = {
       }
     }
     Functions: {
+      accept_staff_invitation: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          created_at: string
+          created_by: string | null
+          display_name: string | null
+          invited_at: string | null
+          level: Database["public"]["Enums"]["staff_level"]
+          status: string
+          updated_at: string
+          user_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "staff"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       add_staff: {
         Args: {
           p_display_name?: string
@@ -1789,6 +1862,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      admin_replay_webhook_event: {
+        Args: { p_event_id: string }
+        Returns: Json
       }
       cancel_blast: {
         Args: { p_blast_id: string }
@@ -1885,6 +1962,20 @@ export type Database = {
           isOneToOne: false
           isSetofReturn: true
         }
+      }
+      claim_staff_invitations: {
+        Args: { p_lease_seconds?: number; p_limit?: number }
+        Returns: {
+          attempts: number
+          display_name: string
+          email: string
+          from_email: string
+          from_name: string
+          id: string
+          level: Database["public"]["Enums"]["staff_level"]
+          purpose: string
+          user_id: string
+        }[]
       }
       contact_activity: {
         Args: { p_before?: string; p_contact_id: string; p_limit?: number }
@@ -2284,6 +2375,58 @@ export type Database = {
         Returns: undefined
       }
       record_messages_sent: { Args: { p_results: Json }; Returns: string[] }
+      record_staff_invitation_failed: {
+        Args: { p_error: string; p_id: string }
+        Returns: {
+          accepted_at: string | null
+          attempts: number
+          claimed_until: string | null
+          created_at: string
+          display_name: string | null
+          email: string
+          expires_at: string | null
+          id: string
+          invited_by: string | null
+          last_error: string | null
+          level: Database["public"]["Enums"]["staff_level"] | null
+          purpose: string
+          sent_at: string | null
+          status: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "staff_invitations"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      record_staff_invitation_sent: {
+        Args: { p_id: string; p_user_id: string }
+        Returns: {
+          accepted_at: string | null
+          attempts: number
+          claimed_until: string | null
+          created_at: string
+          display_name: string | null
+          email: string
+          expires_at: string | null
+          id: string
+          invited_by: string | null
+          last_error: string | null
+          level: Database["public"]["Enums"]["staff_level"] | null
+          purpose: string
+          sent_at: string | null
+          status: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "staff_invitations"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       render_template: {
         Args: { p_fields?: Json; p_text: string }
         Returns: string
@@ -2577,6 +2720,15 @@ export type Database = {
         Returns: {
           message_id: string
           token: string
+        }[]
+      }
+      webhook_event_counts: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          events: number
+          oldest_received_at: string
+          provider: Database["public"]["Enums"]["message_provider"]
+          status: string
         }[]
       }
     }

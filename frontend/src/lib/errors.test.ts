@@ -26,6 +26,13 @@ describe("errorCode", () => {
     expect(errorCode(new AuthApiError("Token has expired or is invalid", 403, "otp_expired"))).toBe("otp_expired");
   });
 
+  it("calls a violated check constraint or malformed input invalid_argument", () => {
+    expect(errorCode({ code: "23514", message: 'new row violates check constraint "senders_mps_segments_check"' })).toBe(
+      "invalid_argument",
+    );
+    expect(errorCode({ code: "22P02", message: 'invalid input syntax for type numeric: "abc"' })).toBe("invalid_argument");
+  });
+
   it("calls a failed fetch a network problem", () => {
     expect(errorCode(new TypeError("Failed to fetch"))).toBe("network");
     expect(errorCode({ message: "TypeError: NetworkError when attempting to fetch resource." })).toBe("network");

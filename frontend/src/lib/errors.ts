@@ -22,14 +22,18 @@ export const REFUSAL_CODES = [
   "invalid_argument",
   "invalid_automation",
   "invalid_blast_transition",
+  "invalid_email",
   "invalid_phone",
   "invalid_row",
   "invalid_schedule",
   "invalid_segment",
   "invalid_status",
   "invalid_transition",
+  "invitation_expired",
   "last_owner",
+  "level_required",
   "malformed_merge_field",
+  "no_invitation",
   "no_sms_consent",
   "not_allowed",
   "not_mergeable",
@@ -44,10 +48,12 @@ export const REFUSAL_CODES = [
   "unknown_conversation",
   "unknown_disclosure",
   "unknown_event",
+  "unknown_invitation",
   "unknown_merge_field",
   "unknown_message",
   "unknown_sender",
   "unknown_user",
+  "unknown_webhook_event",
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -57,6 +63,8 @@ export const AUTH_CODES = [
   "otp_expired",
   "over_sms_send_rate_limit",
   "sms_send_failed",
+  "weak_password",
+  "same_password",
 ] as const;
 export type AuthCode = (typeof AUTH_CODES)[number];
 
@@ -72,6 +80,8 @@ export class AppError extends Error {
     this.name = "AppError";
   }
 }
+
+const INVALID_INPUT_SQLSTATES = ["23502", "23514", "22P02", "22003", "22007", "22008"] as const;
 
 function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
   return typeof value === "string" && (list as readonly string[]).includes(value);
@@ -89,6 +99,8 @@ export function errorCode(error: unknown): ErrorCode {
   const status = field(error, "status");
   if (code === "P0001" && isOneOf(REFUSAL_CODES, message)) return message;
   if (code === "42501") return "not_allowed";
+  // A check constraint, a missing value or a malformed number/time: the form's input is wrong.
+  if (isOneOf(INVALID_INPUT_SQLSTATES, code)) return "invalid_argument";
   if (code === "PGRST301" || code === "PGRST303" || code === "refresh_token_not_found") return "session_expired";
   if (isOneOf(AUTH_CODES, code)) return code;
   if (code === "over_request_rate_limit" || status === 429) return "over_sms_send_rate_limit";

@@ -1,0 +1,21 @@
+import { lazy } from "solid-js";
+import type { Feature } from "../features";
+import { t } from "./t";
+
+export const feature: Feature = {
+  routes: [
+    { path: "/admin/staff", component: lazy(() => import("./StaffPage")) },
+    { path: "/admin/senders", component: lazy(() => import("./SendersPage")) },
+    { path: "/admin/settings", component: lazy(() => import("./SettingsPage")) },
+    { path: "/admin/audit", component: lazy(() => import("./AuditPage")) },
+    { path: "/admin/webhooks", component: lazy(() => import("./WebhooksPage")) },
+    { path: "/set-password", component: lazy(() => import("./SetPassword")) },
+  ],
+  navigation: [
+    { href: "/admin/staff", label: () => t("nav.staff"), minLevel: "admin" },
+    { href: "/admin/senders", label: () => t("nav.senders"), minLevel: "admin" },
+    { href: "/admin/settings", label: () => t("nav.settings"), minLevel: "admin" },
+    { href: "/admin/audit", label: () => t("nav.audit"), minLevel: "admin" },
+    { href: "/admin/webhooks", label: () => t("nav.webhooks"), minLevel: "admin" },
+  ],
+};
