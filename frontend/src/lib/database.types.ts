@@ -797,6 +797,80 @@ export type Database = {
         }
         Relationships: []
       }
+      event_print_stations: {
+        Row: {
+          added_by: string | null
+          created_at: string
+          device_id: string
+          event_id: string
+        }
+        Insert: {
+          added_by?: string | null
+          created_at?: string
+          device_id: string
+          event_id: string
+        }
+        Update: {
+          added_by?: string | null
+          created_at?: string
+          device_id?: string
+          event_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "event_print_stations_device_id_fkey"
+            columns: ["device_id"]
+            referencedRelation: "devices"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "event_print_stations_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "dashboard_checkins_per_event"
+            referencedColumns: ["event_id"]
+          },
+          {
+            foreignKeyName: "event_print_stations_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      event_staff: {
+        Row: {
+          added_by: string | null
+          created_at: string
+          event_id: string
+          user_id: string
+        }
+        Insert: {
+          added_by?: string | null
+          created_at?: string
+          event_id: string
+          user_id: string
+        }
+        Update: {
+          added_by?: string | null
+          created_at?: string
+          event_id?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "event_staff_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "dashboard_checkins_per_event"
+            referencedColumns: ["event_id"]
+          },
+          {
+            foreignKeyName: "event_staff_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       events: {
         Row: {
           checkin_closes_at: string | null
@@ -937,6 +1011,49 @@ export type Database = {
             foreignKeyName: "interactions_contact_id_fkey"
             columns: ["contact_id"]
             referencedRelation: "contacts"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      kiosk_pins: {
+        Row: {
+          event_id: string
+          failed_attempts: number
+          locked_until: string | null
+          pin_hash: string
+          salt: string
+          set_at: string
+          set_by: string | null
+        }
+        Insert: {
+          event_id: string
+          failed_attempts?: number
+          locked_until?: string | null
+          pin_hash: string
+          salt: string
+          set_at?: string
+          set_by?: string | null
+        }
+        Update: {
+          event_id?: string
+          failed_attempts?: number
+          locked_until?: string | null
+          pin_hash?: string
+          salt?: string
+          set_at?: string
+          set_by?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "kiosk_pins_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "dashboard_checkins_per_event"
+            referencedColumns: ["event_id"]
+          },
+          {
+            foreignKeyName: "kiosk_pins_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "events"
             referencedColumns: ["id"]
           },
         ]
@@ -1698,6 +1815,7 @@ export type Database = {
           p_phone?: string
           p_qr_token?: string
           p_registration?: Json
+          p_station_id?: string
         }
         Returns: Json
       }
@@ -1941,6 +2059,10 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      move_print_job: {
+        Args: { p_job_id: string; p_station_id: string }
+        Returns: undefined
+      }
       my_staff_level: {
         Args: Record<PropertyKey, never>
         Returns: Database["public"]["Enums"]["staff_level"]
@@ -2025,9 +2147,14 @@ export type Database = {
       }
       replay_webhook_event: { Args: { p_event_id: string }; Returns: Json }
       reprint_badge: {
-        Args: { p_check_in_id: string; p_reason?: string }
+        Args: {
+          p_check_in_id: string
+          p_reason?: string
+          p_station_id?: string
+        }
         Returns: string
       }
+      reprints_left: { Args: { p_check_in_id: string }; Returns: number }
       resolve_unresolved_send: {
         Args: { p_message_id: string; p_provider_id: string }
         Returns: undefined
@@ -2182,6 +2309,10 @@ export type Database = {
         }
       }
       send_sms_hook: { Args: { event: Json }; Returns: Json }
+      set_kiosk_pin: {
+        Args: { p_event_id: string; p_pin: string }
+        Returns: undefined
+      }
       set_staff_level: {
         Args: {
           p_level: Database["public"]["Enums"]["staff_level"]
@@ -2277,7 +2408,24 @@ export type Database = {
           event_id: string
         }[]
       }
+      stuck_print_jobs: {
+        Args: { p_event_id: string }
+        Returns: {
+          created_at: string
+          device_id: string
+          device_name: string
+          display_name: string
+          job_id: string
+          reason: string
+          station_last_seen_at: string
+          status: string
+        }[]
+      }
       template_merge_fields: { Args: { p_text: string }; Returns: string[] }
+      unlock_kiosk: {
+        Args: { p_event_id: string; p_pin: string }
+        Returns: boolean
+      }
       unsubscribe_by_message: {
         Args: { p_message_id: string }
         Returns: boolean
