@@ -37,6 +37,26 @@ create index event_print_stations_added_by_idx on public.event_print_stations (a
 insert into public.event_print_stations (event_id, device_id)
 select id, default_device_id from public.events where default_device_id is not null;
 
+-- An event's default station is always one of its stations (the door lists only those).
+create function private.events_default_station_assigned() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  insert into public.event_print_stations (event_id, device_id, added_by)
+  values (new.id, new.default_device_id, (select auth.uid()))
+  on conflict do nothing;
+  return null;
+end
+$$;
+comment on function private.events_default_station_assigned() is
+  'Trigger: assign an event''s default_device_id to it in event_print_stations.';
+
+create trigger events_default_station_assigned
+  after insert or update of default_device_id on public.events
+  for each row when (new.default_device_id is not null)
+  execute function private.events_default_station_assigned();
+
 create table public.event_staff (
   event_id uuid not null references public.events (id) on delete cascade,
   user_id uuid not null references auth.users (id) on delete cascade,

@@ -35,9 +35,10 @@ select is((select count(*)::int from public.event_print_stations), 0, 'attendees
 select tests.act_as('anon');
 select throws_ok($$select * from public.event_print_stations$$, '42501', null, 'anon cannot read station assignments');
 select tests.act_as('organizer');
-select lives_ok($$insert into public.event_print_stations (event_id, device_id) values
-                   ('00000000-0000-0000-0000-0000000000e1', pg_temp.fact('device')),
-                   ('00000000-0000-0000-0000-0000000000e1', pg_temp.fact('second'))$$,
+-- Calls in one transaction share now(): the second station is added a second later on purpose.
+select lives_ok($$insert into public.event_print_stations (event_id, device_id, created_at) values
+                   ('00000000-0000-0000-0000-0000000000e1', pg_temp.fact('device'), now()),
+                   ('00000000-0000-0000-0000-0000000000e1', pg_temp.fact('second'), now() + interval '1 second')$$,
   'organizers give an event two stations');
 select lives_ok($$insert into public.event_staff (event_id, user_id)
                    values ('00000000-0000-0000-0000-0000000000e1', tests.get_supabase_uid('volunteer'))$$,
@@ -181,6 +182,14 @@ select throws_ok($$select public.unlock_kiosk('00000000-0000-0000-0000-000000000
 select tests.act_as('attendee');
 select throws_ok($$select public.unlock_kiosk('00000000-0000-0000-0000-0000000000e1', '2468')$$,
   'P0001', 'kiosk_pin_locked', 'for a signed-in attendee too');
+
+-- ---------------------------------------------------------------- the default station
+select tests.act_as('organizer');
+insert into public.events (id, slug, name, starts_at, ends_at, default_device_id) values
+  ('00000000-0000-0000-0000-0000000000e3', 'with-default', 'With Default', now(), now() + interval '1 hour',
+   pg_temp.fact('foreign'));
+select is((select array_agg(device_id) from public.event_print_stations where event_id = '00000000-0000-0000-0000-0000000000e3'),
+  array[pg_temp.fact('foreign')], 'an event''s default station is one of its stations');
 
 select * from finish();
 rollback;
