@@ -22,13 +22,13 @@ import psycopg
 import pytest
 from supabase import Client
 
-from hm.stack.manager import LocalStack
-from hm.testing import free_port
-from pi_agent import local_cups
-from pi_agent.local_cups import LocalCups
+from devstack import local_cups
+from devstack.local_cups import LocalCups
+from devstack.local_messaging import LocalMessaging
+from devstack.stack.manager import LocalStack
+from devstack.testing import free_port
 from tests.polling import wait_for
 from tests.staffed_door import StaffedDoor, staff_a_door
-from workers.local import LocalMessaging
 
 REPO = Path(__file__).resolve().parents[2]
 FRONTEND = REPO / "frontend"

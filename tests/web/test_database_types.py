@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from hm.stack.manager import LocalStack
+from devstack.stack.manager import LocalStack
 from tests.web.conftest import FRONTEND
 
 
