@@ -6,6 +6,7 @@ import { locale } from "../lib/i18n";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { findAttendees, type FoundAttendee } from "./api";
 import { doorKeys } from "./keys";
+import { lookupQuery } from "./lookup-query";
 import { t } from "./t";
 
 const fullName = (person: FoundAttendee) => [person.first_name, person.last_name].filter(Boolean).join(" ");
@@ -14,11 +15,11 @@ const fullName = (person: FoundAttendee) => [person.first_name, person.last_name
  * minimum find_attendees returns (name, pronouns, company, whether already in). */
 export function Lookup(props: { eventId: string; timeZone: string; onPick: (person: FoundAttendee) => void }) {
   const [query, setQuery] = createSignal("");
-  const trimmed = () => query().trim();
+  const sent = () => lookupQuery(query());
   const found = useQuery(() => ({
-    queryKey: doorKeys.lookup(props.eventId, trimmed()),
-    queryFn: () => findAttendees(props.eventId, trimmed()),
-    enabled: trimmed().length >= 2,
+    queryKey: doorKeys.lookup(props.eventId, sent() ?? ""),
+    queryFn: () => findAttendees(props.eventId, sent() ?? ""),
+    enabled: sent() !== null,
     placeholderData: keepPreviousData,
     staleTime: 5_000,
   }));
@@ -47,7 +48,7 @@ export function Lookup(props: { eventId: string; timeZone: string; onPick: (pers
       <Show when={found.error}>
         <ErrorAlert code={errorCode(found.error)} />
       </Show>
-      <Show when={trimmed().length >= 2 && found.data}>
+      <Show when={sent() !== null && found.data}>
         {(people) => (
           <div aria-live="polite">
             <Show when={people().length > 0} fallback={<p>{t("lookup.none")}</p>}>

@@ -29,7 +29,7 @@ const en = {
   lookup: {
     title: "Find by phone or name",
     label: "Phone or name",
-    hint: "At least two characters.",
+    hint: "Two letters of a name, or the whole phone number.",
     none: "No one found. Register them as a walk-in below.",
     results: "{{ count }} found",
     checkIn: "Check in {{ name }}",
@@ -115,7 +115,7 @@ const es: typeof en = {
   lookup: {
     title: "Buscar por teléfono o nombre",
     label: "Teléfono o nombre",
-    hint: "Al menos dos caracteres.",
+    hint: "Dos letras del nombre, o el número de teléfono completo.",
     none: "No encontramos a nadie. Regístralo abajo como nuevo.",
     results: "{{ count }} encontrados",
     checkIn: "Registrar a {{ name }}",
