@@ -62,7 +62,13 @@ export default function Kiosk() {
     ),
   );
 
+  let overlay: HTMLDivElement | undefined;
   onMount(() => {
+    // Nothing but the kiosk can be reached (the app's header links would leave it without the PIN).
+    const madeInert = overlay ? inertOutside(overlay) : [];
+    onCleanup(() => {
+      for (const element of madeInert) element.inert = false;
+    });
     const touched = () => setIdle(awake);
     for (const name of ["pointerdown", "keydown", "input"] as const) window.addEventListener(name, touched, true);
     const clock = setInterval(() => {
@@ -85,13 +91,13 @@ export default function Kiosk() {
   });
 
   return (
-    <div class="fixed inset-0 z-40 overflow-y-auto bg-stone-50 text-lg">
+    <div ref={overlay} class="fixed inset-0 z-40 overflow-y-auto bg-stone-50 text-lg">
       <div class="mx-auto flex max-w-xl flex-col gap-6 p-6 [&_button]:min-h-14 [&_input]:min-h-14">
-        <header class="flex items-center justify-between gap-3">
+        <div class="flex items-center justify-between gap-3">
           <p class="text-3xl font-extrabold text-teal-900">{t("title")}</p>
           <LanguageSwitch />
-        </header>
-        <main id="main" class="space-y-6">
+        </div>
+        <div class="space-y-6">
           <Show when={event.error}>
             <ErrorAlert code={errorCode(event.error)} />
           </Show>
@@ -106,12 +112,12 @@ export default function Kiosk() {
               </div>
             )}
           </Show>
-        </main>
-        <footer class="pt-8">
+        </div>
+        <div class="pt-8">
           <Button variant="link" onClick={() => setExitOpen(true)}>
             {t("exit.open")}
           </Button>
-        </footer>
+        </div>
       </div>
       <Show when={idle().promptLeft}>
         {(left) => (
@@ -134,6 +140,23 @@ export default function Kiosk() {
       </Show>
     </div>
   );
+}
+
+/** Make every element beside `keep` and beside each of its ancestors inert; returns them. */
+function inertOutside(keep: HTMLElement): HTMLElement[] {
+  const changed: HTMLElement[] = [];
+  let node = keep;
+  while (node.parentElement) {
+    const parent = node.parentElement;
+    for (const sibling of Array.from(parent.children)) {
+      if (sibling !== node && sibling instanceof HTMLElement && !sibling.inert) {
+        sibling.inert = true;
+        changed.push(sibling);
+      }
+    }
+    node = parent;
+  }
+  return changed;
 }
 
 function Modal(props: { titleId: string; title: string; children: import("solid-js").JSX.Element }) {
