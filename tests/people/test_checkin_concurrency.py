@@ -35,10 +35,22 @@ def test_simultaneous_scans_create_one_row_and_one_print(
     db.execute(
         "insert into public.staff (user_id, level) values (%s, 'volunteer')", (volunteer_id,)
     )
+    # A print station: a tag for an event without one is refused, not queued.
+    station = db.execute(
+        "insert into auth.users (id, aud, role, email) "
+        "values (gen_random_uuid(), 'authenticated', 'authenticated', %s) returning id",
+        (f"race-station-{unique}@hellomiami.local",),
+    ).fetchone()
+    assert station is not None
+    device = db.execute(
+        "insert into public.devices (user_id, name) values (%s, %s) returning id",
+        (station[0], f"race-{unique}"),
+    ).fetchone()
+    assert device is not None
     event = db.execute(
-        "insert into public.events (slug, name, starts_at, ends_at, published) "
-        "values (%s, 'Race', now(), now() + interval '1 hour', true) returning id",
-        (f"race-{unique}",),
+        "insert into public.events (slug, name, starts_at, ends_at, published, default_device_id) "
+        "values (%s, 'Race', now(), now() + interval '1 hour', true, %s) returning id",
+        (f"race-{unique}", device[0]),
     ).fetchone()
     contact = db.execute(
         "insert into public.contacts (email, first_name) values (%s, 'Racer') returning qr_token",

@@ -885,6 +885,46 @@ export type Database = {
         }
         Relationships: []
       }
+      event_print_stations: {
+        Row: {
+          added_by: string | null
+          created_at: string
+          device_id: string
+          event_id: string
+        }
+        Insert: {
+          added_by?: string | null
+          created_at?: string
+          device_id: string
+          event_id: string
+        }
+        Update: {
+          added_by?: string | null
+          created_at?: string
+          device_id?: string
+          event_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "event_print_stations_device_id_fkey"
+            columns: ["device_id"]
+            referencedRelation: "devices"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "event_print_stations_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "dashboard_checkins_per_event"
+            referencedColumns: ["event_id"]
+          },
+          {
+            foreignKeyName: "event_print_stations_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       event_rsvps: {
         Row: {
           contact_id: string
@@ -916,6 +956,40 @@ export type Database = {
           },
           {
             foreignKeyName: "event_rsvps_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      event_staff: {
+        Row: {
+          added_by: string | null
+          created_at: string
+          event_id: string
+          user_id: string
+        }
+        Insert: {
+          added_by?: string | null
+          created_at?: string
+          event_id: string
+          user_id: string
+        }
+        Update: {
+          added_by?: string | null
+          created_at?: string
+          event_id?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "event_staff_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "dashboard_checkins_per_event"
+            referencedColumns: ["event_id"]
+          },
+          {
+            foreignKeyName: "event_staff_event_id_fkey"
             columns: ["event_id"]
             referencedRelation: "events"
             referencedColumns: ["id"]
@@ -1062,6 +1136,49 @@ export type Database = {
             foreignKeyName: "interactions_contact_id_fkey"
             columns: ["contact_id"]
             referencedRelation: "contacts"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      kiosk_pins: {
+        Row: {
+          event_id: string
+          failed_attempts: number
+          locked_until: string | null
+          pin_hash: string
+          salt: string
+          set_at: string
+          set_by: string | null
+        }
+        Insert: {
+          event_id: string
+          failed_attempts?: number
+          locked_until?: string | null
+          pin_hash: string
+          salt: string
+          set_at?: string
+          set_by?: string | null
+        }
+        Update: {
+          event_id?: string
+          failed_attempts?: number
+          locked_until?: string | null
+          pin_hash?: string
+          salt?: string
+          set_at?: string
+          set_by?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "kiosk_pins_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "dashboard_checkins_per_event"
+            referencedColumns: ["event_id"]
+          },
+          {
+            foreignKeyName: "kiosk_pins_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "events"
             referencedColumns: ["id"]
           },
         ]
@@ -1916,6 +2033,7 @@ export type Database = {
           p_phone?: string
           p_qr_token?: string
           p_registration?: Json
+          p_station_id?: string
         }
         Returns: Json
       }
@@ -2295,6 +2413,10 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      move_print_job: {
+        Args: { p_job_id: string; p_station_id: string }
+        Returns: undefined
+      }
       my_erasure_request: { Args: Record<PropertyKey, never>; Returns: string }
       my_staff_level: {
         Args: Record<PropertyKey, never>
@@ -2433,9 +2555,14 @@ export type Database = {
       }
       replay_webhook_event: { Args: { p_event_id: string }; Returns: Json }
       reprint_badge: {
-        Args: { p_check_in_id: string; p_reason?: string }
+        Args: {
+          p_check_in_id: string
+          p_reason?: string
+          p_station_id?: string
+        }
         Returns: string
       }
+      reprints_left: { Args: { p_check_in_id: string }; Returns: number }
       request_my_erasure: { Args: { p_note?: string }; Returns: string }
       resolve_unresolved_send: {
         Args: { p_message_id: string; p_provider_id: string }
@@ -2600,6 +2727,10 @@ export type Database = {
         }
       }
       send_sms_hook: { Args: { event: Json }; Returns: Json }
+      set_kiosk_pin: {
+        Args: { p_event_id: string; p_pin: string }
+        Returns: undefined
+      }
       set_staff_level: {
         Args: {
           p_level: Database["public"]["Enums"]["staff_level"]
@@ -2695,6 +2826,19 @@ export type Database = {
           event_id: string
         }[]
       }
+      stuck_print_jobs: {
+        Args: { p_event_id: string }
+        Returns: {
+          created_at: string
+          device_id: string
+          device_name: string
+          display_name: string
+          job_id: string
+          reason: string
+          station_last_seen_at: string
+          status: string
+        }[]
+      }
       tag_contacts: {
         Args: { p_add?: string[]; p_contact_ids: string[]; p_remove?: string[] }
         Returns: number
@@ -2710,6 +2854,10 @@ export type Database = {
         Returns: number
       }
       template_merge_fields: { Args: { p_text: string }; Returns: string[] }
+      unlock_kiosk: {
+        Args: { p_event_id: string; p_pin: string }
+        Returns: boolean
+      }
       unsubscribe_by_message: {
         Args: { p_message_id: string }
         Returns: boolean

@@ -9,6 +9,9 @@ select tests.make_device('other_device');
 insert into public.events (id, slug, name, starts_at, ends_at, published, default_device_id) values
   ('00000000-0000-0000-0000-0000000000e1', 'open-night', 'Open Night', now(), now() + interval '2 hours', true,
    (select id from public.devices where name = 'device'));
+-- Volunteers read the print jobs of the events they work (20261125003000_door_stations).
+insert into public.event_staff (event_id, user_id)
+values ('00000000-0000-0000-0000-0000000000e1', tests.get_supabase_uid('volunteer'));
 insert into public.contacts (id, phone, first_name) values
   ('00000000-0000-0000-0000-0000000000c1', '+13055550111', 'Bob'),
   ('00000000-0000-0000-0000-0000000000c2', '+13055550112', 'Cy'),

@@ -4,9 +4,12 @@ select plan(58);
 select tests.clear_people_data();
 
 select tests.make_people_cast();
-insert into public.events (id, slug, name, starts_at, ends_at, published) values
-  ('00000000-0000-0000-0000-0000000000e1', 'jan', 'January', now(), now() + interval '1 hour', true),
-  ('00000000-0000-0000-0000-0000000000e2', 'feb', 'February', now(), now() + interval '1 hour', true);
+-- A print station per event: a tag for an event with none is refused (20261125003000_door_stations).
+insert into public.events (id, slug, name, starts_at, ends_at, published, default_device_id) values
+  ('00000000-0000-0000-0000-0000000000e1', 'jan', 'January', now(), now() + interval '1 hour', true,
+   (select id from public.devices where name = 'device')),
+  ('00000000-0000-0000-0000-0000000000e2', 'feb', 'February', now(), now() + interval '1 hour', true,
+   (select id from public.devices where name = 'device'));
 insert into public.contacts (id, phone, email, first_name, tags) values
   ('00000000-0000-0000-0000-0000000000c1', '+13055550111', 'bob@example.com', 'Bob', '{vip}');
 

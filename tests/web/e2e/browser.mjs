@@ -11,10 +11,12 @@ const { AxeBuilder } = require("@axe-core/playwright");
 
 export const BASE_URL = process.env.BASE_URL;
 
-export async function launch() {
+/** Chromium; `extraArgs` adds flags (e.g. a fake camera playing a Y4M file). */
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: "/usr/lib/chromium/chromium",
     args: [
+      ...extraArgs,
       "--no-sandbox",
       "--disable-gpu",
       "--disable-quic",

@@ -1,0 +1,125 @@
+"""Flow 2 end to end in Chromium: a volunteer at /door/<slug> with a fake camera showing an
+attendee's QR code (checked in, the repeat scan), a reprint printed by the real cupsd, an unknown
+code, a lookup, a check-in queued offline and sent when the network returns, and a walk-in with an
+SMS opt-in — the second half in Spanish."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+
+from hm.people import staff
+from hm.people.service_api import ServiceApi
+from hm.settings import SupabaseServiceSettings
+from tests.polling import wait_for
+from tests.web.conftest import BrowserRun, Venue
+
+
+def add_volunteer(supabase_env: dict[str, str]) -> staff.NewStaff:
+    settings = SupabaseServiceSettings(
+        supabase_url=supabase_env["SUPABASE_URL"],
+        supabase_service_role_key=supabase_env["SUPABASE_SERVICE_ROLE_KEY"],
+    )
+    with ServiceApi(settings) as api:
+        return staff.add_staff(api, f"door-{uuid.uuid4().hex[:8]}@hellomiami.local", "volunteer")
+
+
+def add_attendee(db: psycopg.Connection[tuple[Any, ...]], first: str, last: str) -> tuple[str, str]:
+    row = db.execute(
+        "insert into public.contacts (phone, first_name, last_name) values (%s, %s, %s)"
+        " returning id, qr_token",
+        (f"+1305555{random.randrange(1000, 10000)}", first, last),
+    ).fetchone()
+    assert row is not None
+    return str(row[0]), str(row[1])
+
+
+def test_door_scans_reprints_queues_offline_and_registers_a_walk_in(
+    venue: Venue,
+    supabase_env: dict[str, str],
+    run_browser: Callable[..., BrowserRun],
+    db: psycopg.Connection[tuple[Any, ...]],
+    spa_url: str,
+) -> None:
+    event_id = venue.door.event_id
+    volunteer = add_volunteer(supabase_env)
+    db.execute(
+        "insert into public.event_staff (event_id, user_id) values (%s, %s)",
+        (event_id, volunteer.member.user_id),
+    )
+    suffix = uuid.uuid4().hex[:4].capitalize()
+    bob_id, bob_token = add_attendee(db, "Bob", f"Door{suffix}")
+    celia_id, celia_token = add_attendee(db, "Celia", f"Door{suffix}")
+    walk_in_local = f"555{random.randrange(1000, 10000)}"
+    event_name = db.execute("select name from public.events where id = %s", (event_id,)).fetchone()
+    assert event_name is not None
+
+    run = run_browser(
+        "door",
+        EVENT_SLUG=venue.slug,
+        EVENT_NAME=event_name[0],
+        EMAIL=volunteer.member.email,
+        PASSWORD=volunteer.password,
+        BOB_TOKEN=bob_token,
+        BOB_NAME=f"Bob Door{suffix}",
+        CELIA_TOKEN=celia_token,
+        CELIA_NAME=f"Celia Door{suffix}",
+        WALK_IN_PHONE=f"305{walk_in_local}",
+    )
+
+    states = [line["state"] for line in run.lines if "state" in line]
+    assert states == [
+        "door",
+        "checked-in",
+        "already-checked-in",
+        "reprinted",
+        "not-found",
+        "lookup",
+        "offline-es",
+        "back-online-es",
+        "walk-in-form-es",
+        "walk-in-checked-in-es",
+    ]
+    assert not [line for line in run.lines if "page_error" in line]
+    assert run.result["html_lang"] == "es"
+    # The wasm came from our own build, once, after the camera started.
+    assert len(run.result["wasm"]) == 1
+    assert run.result["wasm"][0].startswith(f"{spa_url}/assets/")
+
+    methods = dict(
+        db.execute(
+            "select contact_id::text, method from public.check_ins where event_id = %s", (event_id,)
+        ).fetchall()
+    )
+    assert methods[bob_id] == "qr"
+    assert methods[celia_id] == "qr", "the check-in queued offline was sent once back online"
+    walk_in = db.execute(
+        "select c.id, ci.method from public.contacts c"
+        " join public.check_ins ci on ci.contact_id = c.id and ci.event_id = %s"
+        " where c.phone = %s and c.first_name = 'Walter'",
+        (event_id, f"+1305{walk_in_local}"),
+    ).fetchone()
+    assert walk_in is not None
+    assert walk_in[1] == "phone"
+    consents = db.execute(
+        "select e.channel::text, e.status::text, d.locale from public.consent_events e"
+        " join public.consent_disclosures d on d.id = e.disclosure_id where e.contact_id = %s",
+        (walk_in[0],),
+    ).fetchall()
+    assert consents == [("sms", "opted_in", "es")]
+
+    reprint = wait_for(
+        lambda: db.execute(
+            "select status from public.print_jobs where contact_id = %s and reprint_of is not null",
+            (bob_id,),
+        ).fetchone(),
+        lambda row: row is not None and row[0] == "printed",
+        seconds=30,
+        what="Bob's reprinted tag",
+    )
+    assert reprint is not None
+    assert venue.cups.output_path.read_bytes().startswith(b"%PDF")
