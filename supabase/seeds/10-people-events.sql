@@ -94,6 +94,11 @@ values
    'America/New_York', true, (select id from public.devices where name = 'front-door'),
    (select id from auth.users where email = 'organizer@hellomiami.local'));
 
+-- The demo volunteer works tonight's door (volunteers read print jobs only of events they work).
+insert into public.event_staff (event_id, user_id)
+select e.id, u.id from public.events e, auth.users u
+ where e.slug = 'tonight-hello-miami' and u.email = 'volunteer@hellomiami.local';
+
 -- Past check-ins: 80 in January, 90 in February (40 of them returning), tags printed.
 insert into public.check_ins (event_id, contact_id, method, checked_in_by, checked_in_at)
 select e.id, c.id, (array['qr', 'phone', 'self', 'staff'])[1 + c.n % 4],
