@@ -28,6 +28,7 @@ from typing import Any
 import psycopg
 from benchkit import stop_on_sigterm
 
+from devstack.stack.postgres import SUPERUSER
 from devstack.testing import private_stack
 
 GOAL_SECONDS = 2.0
@@ -142,7 +143,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    with private_stack(seed=False) as stack, psycopg.connect(stack.config.db_url()) as conn:
+    with (
+        private_stack(seed=False) as stack,
+        psycopg.connect(stack.config.db_url(SUPERUSER)) as conn,
+    ):
         blast_id = load(conn, args.contacts)
         snapshot_times: list[float] = []
         bare_times: list[float] = []

@@ -30,6 +30,7 @@ import psycopg
 from benchkit import percentile, stop_on_sigterm
 
 from devstack.stack import keys
+from devstack.stack.postgres import SUPERUSER
 from devstack.testing import private_stack
 
 GOALS_P95_MS = {"search": 100.0, "segment_count": 300.0, "timeline": 100.0}
@@ -177,7 +178,7 @@ def main() -> None:
 
     with (
         private_stack() as stack,
-        psycopg.connect(stack.config.db_url(), autocommit=True) as conn,
+        psycopg.connect(stack.config.db_url(SUPERUSER), autocommit=True) as conn,
     ):
         started = time.perf_counter()
         organizer = load(conn, args.contacts, args.messages)

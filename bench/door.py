@@ -29,6 +29,7 @@ import httpx
 import psycopg
 from benchkit import percentile, stop_on_sigterm
 
+from devstack.stack.postgres import SUPERUSER
 from devstack.testing import free_port, private_stack
 from hm.people import devices, staff
 from hm.people.service_api import ServiceApi
@@ -99,7 +100,7 @@ def main() -> None:
     )
     with (
         private_stack() as stack,
-        psycopg.connect(stack.config.db_url(), autocommit=True) as conn,
+        psycopg.connect(stack.config.db_url(SUPERUSER), autocommit=True) as conn,
     ):
         settings = SupabaseServiceSettings(
             supabase_url=stack.config.api_url,

@@ -38,7 +38,10 @@ async def invitations(
         " 'Hello Miami') on conflict (name) do nothing"
     )
     email = MailerSendEmailSender(
-        "mlsn.simulator", f"{mail_simulator.url}/v1/", "https://hellomiami.org/u?m={message_id}"
+        "mlsn.simulator",
+        f"{mail_simulator.url}/v1/",
+        "https://hellomiami.org/unsubscribe?t={token}",
+        "https://hooks.hellomiami.org/unsubscribe?t={token}",
     )
     async with httpx.AsyncClient() as http:
         client = await acreate_client(

@@ -14,6 +14,8 @@ from typing import Any
 import psycopg
 import pytest
 
+from devstack.stack.manager import LocalStack
+from devstack.stack.postgres import SUPERUSER
 from hm.people import staff
 from hm.people.service_api import ServiceApi
 from hm.settings import SupabaseServiceSettings
@@ -24,9 +26,18 @@ TARGET_TAG = "e2e-vip"
 
 
 @pytest.fixture
-def crowd(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[tuple[str, str]]:
+def admin_db(stack: LocalStack) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
+    """The platform's admin role: skipping triggers for a bulk load (session_replication_role)
+    takes more than the migrations' `postgres` has, locally as on hosted."""
+    with psycopg.connect(stack.config.db_url(SUPERUSER), autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture
+def crowd(admin_db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[tuple[str, str]]:
     """100k contacts (bulk-loaded without per-row triggers) and one person to find among them;
     returns (batch source, the person's contact id). Removed afterwards: the stack is shared."""
+    db = admin_db
     batch = f"e2e-crm-{uuid.uuid4().hex[:8]}"
     db.execute("set session_replication_role = replica")
     db.execute(

@@ -11,13 +11,15 @@ import pytest
 from psycopg_pool import AsyncConnectionPool
 
 from devstack.stack.manager import LocalStack
+from devstack.stack.postgres import SUPERUSER
 from devstack.stack.realtime.wal import Change, WalReader
 from tests.devstack.realtime.helpers import Inbox, PublishedTable
 
 
 @pytest.fixture
 async def pool(stack: LocalStack) -> AsyncIterator[AsyncConnectionPool]:
-    pool = AsyncConnectionPool(stack.config.db_url(), min_size=1, max_size=4, open=False)
+    # As the gateway's Realtime connects: the platform's admin role, as on hosted.
+    pool = AsyncConnectionPool(stack.config.db_url(SUPERUSER), min_size=1, max_size=4, open=False)
     await pool.open(wait=True)
     yield pool
     await pool.close()
