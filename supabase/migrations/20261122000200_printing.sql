@@ -177,9 +177,6 @@ create policy "Admins can delete devices" on public.devices
 create policy "Devices can read their own print jobs" on public.print_jobs
   for select to authenticated using (device_id = (select private.current_device_id()));
 
-create policy "Volunteers can read print jobs" on public.print_jobs
-  for select to authenticated using ((select private.has_staff_level('volunteer')));
-
 -- ============================================================================================
 -- Public functions
 -- ============================================================================================

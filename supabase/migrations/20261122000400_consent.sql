@@ -48,9 +48,7 @@ create table public.messaging_settings (
   opt_out_keywords text[] not null
     default '{STOP,STOPALL,UNSUBSCRIBE,CANCEL,END,QUIT,REVOKE,OPTOUT,PARAR,ALTO}',
   opt_in_keywords text[] not null default '{START,YES,UNSTOP}',
-  help_keywords text[] not null default '{HELP,INFO}',
-  opt_in_reply text not null
-    default 'You are subscribed to Hello Miami texts again. Reply STOP to opt out.',
+  help_keywords text[] not null default '{HELP,INFO,AYUDA}',
   otp_template text not null default 'Your Hello Miami code is {{code}}'
     check (otp_template like '%{{code}}%'),
   sms_requires_opt_in boolean not null default true,

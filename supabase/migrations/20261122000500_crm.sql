@@ -14,6 +14,9 @@
 --                                                 (unknown = no ledger entry)
 -- Blasts apply their own consent rule regardless; the consent keys let an organizer build and
 -- preview audiences by consent.
+--
+-- private.segment_contact_ids and public.export_contacts are defined with the contacts list
+-- (20261125004000_crm_contacts_list.sql), which compiles a definition to only the criteria it uses.
 
 -- ============================================================================================
 -- Tables
@@ -325,43 +328,6 @@ comment on function private.validate_segment_consent(jsonb) is
   'Raise invalid_segment unless consent_sms/consent_email are one of opted_in, opted_out, unknown, not_opted_out.';
 grant execute on function private.validate_segment_consent(jsonb) to authenticated, service_role;
 
--- Ids of live contacts matching the definition (invoker rights): the contact criteria, then the
--- consent keys, joined set-based on the indexed current-consent table.
-create function private.segment_contact_ids(p_definition jsonb) returns setof uuid
-language plpgsql
-stable
-set search_path = ''
-as $$
-declare
-  v_sms text := p_definition ->> 'consent_sms';
-  v_email text := p_definition ->> 'consent_email';
-begin
-  perform private.validate_segment_consent(p_definition);
-  if v_sms is null and v_email is null then
-    return query select b.id from private.segment_base_contact_ids(p_definition) as b(id);
-    return;
-  end if;
-  return query
-  select b.id
-  from private.segment_base_contact_ids(p_definition) as b(id)
-  left join public.contact_consents s on s.contact_id = b.id and s.channel = 'sms'
-  left join public.contact_consents e on e.contact_id = b.id and e.channel = 'email'
-  where (v_sms is null
-         or (v_sms = 'opted_in' and s.status = 'opted_in')
-         or (v_sms = 'opted_out' and s.status = 'opted_out')
-         or (v_sms = 'unknown' and s.status is null)
-         or (v_sms = 'not_opted_out' and s.status is distinct from 'opted_out'))
-    and (v_email is null
-         or (v_email = 'opted_in' and e.status = 'opted_in')
-         or (v_email = 'opted_out' and e.status = 'opted_out')
-         or (v_email = 'unknown' and e.status is null)
-         or (v_email = 'not_opted_out' and e.status is distinct from 'opted_out'));
-end
-$$;
-comment on function private.segment_contact_ids(jsonb) is
-  'THE segment evaluator: ids of live contacts matching a definition — the contact criteria plus consent_sms / consent_email.';
-grant execute on function private.segment_contact_ids(jsonb) to authenticated, service_role;
-
 -- ============================================================================================
 -- Policies
 -- ============================================================================================
@@ -605,30 +571,3 @@ $$;
 comment on function public.import_contacts(jsonb, boolean, text) is
   'Organizers/service role: upsert a batch of contacts (JSON objects with phone, email, first_name, last_name, pronouns, company, title, tags, custom_fields, time_zone, birthday, source), deduplicated by phone then email. One result per row: inserted | updated | skipped | error with reason; a bad row never aborts the batch.';
 grant execute on function public.import_contacts(jsonb, boolean, text) to authenticated, service_role;
-
-create function public.export_contacts(p_definition jsonb default null)
-returns table (id uuid, first_name text, last_name text, phone text, email text, pronouns text,
-               company text, title text, tags text[], custom_fields jsonb, source text, time_zone text,
-               birthday text, created_at timestamptz)
-language plpgsql
-stable
-set search_path = ''
-as $$
-begin
-  perform private.require_staff_level('organizer');
-  return query
-  select c.id, c.first_name, c.last_name, c.phone::text, c.email, c.pronouns, c.company, c.title, c.tags,
-         c.custom_fields, c.source, c.time_zone,
-         case when c.birthday_month is null then null
-              when c.birthday_year is null then format('%s-%s', lpad(c.birthday_month::text, 2, '0'), lpad(c.birthday_day::text, 2, '0'))
-              else format('%s-%s-%s', c.birthday_year, lpad(c.birthday_month::text, 2, '0'), lpad(c.birthday_day::text, 2, '0')) end,
-         c.created_at
-    from public.contacts c
-   where c.erased_at is null and c.merged_into is null
-     and (p_definition is null or c.id in (select private.segment_contact_ids(p_definition)))
-   order by c.created_at, c.id;
-end
-$$;
-comment on function public.export_contacts(jsonb) is
-  'Organizers/service role: live contacts (optionally only a segment definition''s) as flat rows for CSV.';
-grant execute on function public.export_contacts(jsonb) to authenticated, service_role;

@@ -8,6 +8,9 @@
 -- refill rate are the sender's MPS in segments, so the tokens never exceed the MPS however many
 -- workers claim at once; claims lock the row, refill by elapsed time, and spend segments. The
 -- daily cap (segments for SMS, emails for email) resets at midnight in the organisation's time zone.
+--
+-- private.lock_sender_bucket and private.spend_sender_tokens, which refill and spend the bucket,
+-- are defined with the sending limits (20261125002100_sending_limits.sql).
 
 -- ============================================================================================
 -- Types
@@ -305,44 +308,6 @@ comment on function private.json_field_sql(text) is
   'Value expressions reading each merge field from a JSON object expression (for render_template).';
 grant execute on function private.json_field_sql(text) to authenticated, service_role;
 
--- Lock the sender's bucket (creating it full on first use), refill it for the time elapsed
--- since the last refill (never above capacity), and roll the daily counter over at midnight.
--- Returns null when another claimer holds the bucket: that claimer is spending it right now.
-create function private.lock_sender_bucket(p_sender_id uuid, p_now timestamptz)
-returns private.sender_rate_buckets
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_sender public.senders;
-  v_bucket private.sender_rate_buckets;
-  v_day date := (p_now at time zone (private.messaging_settings()).org_time_zone)::date;
-  v_elapsed numeric;
-begin
-  select * into v_sender from public.senders where id = p_sender_id;
-  insert into private.sender_rate_buckets (sender_id, tokens, refilled_at, cap_day)
-  values (p_sender_id, v_sender.mps_segments, p_now, v_day)
-  on conflict (sender_id) do nothing;
-  select * into v_bucket from private.sender_rate_buckets b
-  where b.sender_id = p_sender_id
-  for update skip locked;
-  if not found then
-    return null;
-  end if;
-  -- Clocks of different callers may disagree slightly: time never runs backwards for a bucket.
-  v_elapsed := greatest(0, extract(epoch from p_now - v_bucket.refilled_at));
-  v_bucket.tokens := least(v_sender.mps_segments, v_bucket.tokens + v_elapsed * v_sender.mps_segments);
-  v_bucket.refilled_at := greatest(v_bucket.refilled_at, p_now);
-  if v_day > v_bucket.cap_day then
-    v_bucket.cap_day := v_day;
-    v_bucket.used_today := 0;
-  end if;
-  return v_bucket;
-end
-$$;
-comment on function private.lock_sender_bucket(uuid, timestamptz) is
-  'Lock and refill a sender''s token bucket (skip locked: null when another claimer holds it).';
-
 -- Whether a message of p_cost segments may go now: enough tokens, or a full bucket for a message
 -- longer than the bucket (it goes alone and leaves a debt that later refills pay back), and room
 -- under the daily cap.
@@ -360,28 +325,6 @@ as $$
 $$;
 comment on function private.bucket_allows(private.sender_rate_buckets, public.senders, integer) is
   'True when a bucket can pay for a message of p_cost segments now (rate and daily cap).';
-
--- The claim's one spending step: the bucket after paying for a message, or null when it cannot.
-create function private.spend_sender_tokens(
-  p_bucket private.sender_rate_buckets,
-  p_sender public.senders,
-  p_cost integer
-) returns private.sender_rate_buckets
-language plpgsql
-immutable
-set search_path = ''
-as $$
-begin
-  if not private.bucket_allows(p_bucket, p_sender, p_cost) then
-    return null;
-  end if;
-  p_bucket.tokens := p_bucket.tokens - p_cost;
-  p_bucket.used_today := p_bucket.used_today + p_cost;
-  return p_bucket;
-end
-$$;
-comment on function private.spend_sender_tokens(private.sender_rate_buckets, public.senders, integer) is
-  'The bucket after paying p_cost segments (rate tokens and daily count), or null when it cannot pay now.';
 
 create function private.save_sender_bucket(p_bucket private.sender_rate_buckets) returns void
 language sql

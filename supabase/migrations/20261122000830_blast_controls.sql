@@ -1,6 +1,8 @@
 -- Blasts: the controls (start, schedule, pause, resume, cancel) and the status machine behind them.
 -- SECURITY DEFINER throughout: they write snapshot rows and counters no API role may write, and
 -- each checks the caller (organizers and above, or the service role) first.
+-- public.start_blast and private.start_blast_locked are defined with the blast composer
+-- (20261125002120_blast_composer.sql).
 
 -- ============================================================================================
 -- Helper functions
@@ -72,52 +74,6 @@ end
 $$;
 comment on function private.lock_blast(uuid) is 'Lock a blast row for a status change (blast_not_found when absent).';
 
--- Take the snapshot and switch to sending. Runs with the blast row locked.
-create function private.start_blast_locked(p_blast public.blasts, p_now timestamptz) returns public.blasts
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_blast public.blasts;
-  v_total integer;
-  v_sms integer;
-  v_email integer;
-begin
-  perform private.assert_blast_ready(p_blast);
-  -- One statement straight from the candidates query (no intermediate row set).
-  execute format($sql$
-    with inserted as (
-      insert into public.blast_recipients (blast_id, contact_id, channel, variant, to_address, subject, body, segments, time_zone)
-      select %L, c.contact_id, c.channel, c.variant, c.to_address, c.subject, c.body, c.segments, c.time_zone
-      from (%s) as c
-      returning channel
-    )
-    select count(*), count(*) filter (where channel = 'sms'), count(*) filter (where channel = 'email')
-    from inserted
-    $sql$, p_blast.id, private.blast_candidates_sql(p_blast.id, false))
-  into v_total, v_sms, v_email;
-  perform set_config('hm.blast_starting', 'on', true);
-  update public.blasts b
-     set status = 'sending', started_at = p_now, paused_reason = null,
-         recipients_total = v_total, sms_recipients = v_sms, email_recipients = v_email
-   where b.id = p_blast.id
-  returning b.* into v_blast;
-  perform set_config('hm.blast_starting', 'off', true);
-  if v_total = 0 then
-    -- Nobody to send to (all opted out, say): nothing will ever claim it, so finish it now.
-    perform private.maybe_complete_blast(p_blast.id);
-    select * into v_blast from public.blasts where id = p_blast.id;
-  end if;
-  return v_blast;
-end
-$$;
-comment on function private.start_blast_locked(public.blasts, timestamptz) is
-  'Snapshot the recipients of a locked blast and set it sending with its totals.';
-alter function private.start_blast_locked(public.blasts, timestamptz) set work_mem = '64MB';
-alter function private.start_blast_locked(public.blasts, timestamptz) set enable_nestloop = off;
-alter function private.start_blast_locked(public.blasts, timestamptz) set enable_mergejoin = off;
-alter function private.start_blast_locked(public.blasts, timestamptz) set jit = off;
-
 -- Called at the top of every claim: scheduled blasts whose time has come start (one claimer
 -- does it; the others skip the locked rows).
 create function private.start_due_blasts(p_now timestamptz) returns integer
@@ -145,29 +101,6 @@ comment on function private.start_due_blasts(timestamptz) is 'Start every schedu
 -- ============================================================================================
 -- Public functions
 -- ============================================================================================
-
--- SECURITY DEFINER (every control below): they write snapshot rows and counters no API role may
--- write directly; each checks the caller first with private.assert_messaging_operator().
-create function public.start_blast(p_blast_id uuid) returns public.blasts
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_blast public.blasts;
-begin
-  perform private.assert_messaging_operator();
-  v_blast := private.lock_blast(p_blast_id);
-  if v_blast.status not in ('draft', 'scheduled') then
-    raise exception using errcode = 'P0001', message = 'invalid_blast_transition',
-      detail = format('A %s blast cannot be started.', v_blast.status);
-  end if;
-  return private.start_blast_locked(v_blast, now());
-end
-$$;
-comment on function public.start_blast(uuid) is
-  'Send a draft or scheduled blast now: take the recipient snapshot and set it sending.';
-grant execute on function public.start_blast(uuid) to authenticated, service_role;
 
 create function public.schedule_blast(p_blast_id uuid, p_send_at timestamptz) returns public.blasts
 language plpgsql

@@ -1,11 +1,10 @@
 -- Automations: simple SQL-driven messages, enqueued through the same outbox and therefore the
 -- same consent, suppression and quiet-hour checks as blasts (marketing messages wait in the queue
 -- until the recipient's send window opens).
---   event_thank_you: N hours after an event ends, to everyone who checked in.
---   birthday:        on the contact's birthday, from send_time (default 10:00) in their time zone.
--- The workers call public.run_due_automations() every minute; each run that found someone is
--- logged in automation_runs, and a dedupe key per automation × contact × occasion makes every
--- call idempotent.
+-- The table holds the trigger (kind), the action (send a template or add a tag) and the local
+-- schedule window of each rule; what the kinds mean and the runner the workers call every
+-- minute, public.run_due_automations(), are in 20261125002140_automation_rules.sql. Each run
+-- that acted on someone is logged in automation_runs.
 
 -- ============================================================================================
 -- Tables
@@ -14,26 +13,44 @@
 create table public.automations (
   id uuid primary key default gen_random_uuid(),
   name text not null unique check (btrim(name) <> ''),
-  kind text not null check (kind in ('event_thank_you', 'birthday')),
+  kind text not null check (kind in (
+    'event_thank_you', 'after_check_in', 'first_check_in', 'no_check_in', 'before_event', 'birthday')),
   enabled boolean not null default true,
-  channel public.message_channel not null,
-  template_id uuid not null references public.message_templates (id) on delete restrict,
-  sender_id uuid not null references public.senders (id) on delete restrict,
+  channel public.message_channel,
+  template_id uuid references public.message_templates (id) on delete restrict,
+  sender_id uuid references public.senders (id) on delete restrict,
   event_id uuid references public.events (id) on delete cascade,
   delay_hours integer not null default 2 check (delay_hours between 0 and 720),
   lookback_hours integer not null default 48 check (lookback_hours between 1 and 720),
-  send_time time not null default '10:00',
   created_by uuid references auth.users (id) on delete set null default auth.uid(),
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  action text not null default 'send_template' check (action in ('send_template', 'add_tag')),
+  tag text check (btrim(tag) <> ''),
+  inactive_days integer check (inactive_days between 1 and 3650),
+  window_start time,
+  window_end time,
+  once_per_contact boolean not null default false,
+  constraint automations_window_complete check ((window_start is null) = (window_end is null)),
+  constraint automations_action_complete check (
+    (action = 'send_template' and channel is not null and template_id is not null and sender_id is not null and tag is null)
+    or (action = 'add_tag' and tag is not null and channel is null and template_id is null and sender_id is null))
 );
 comment on table public.automations is
   'Automatic messages: a thank-you N hours after an event to those who checked in, or a birthday text at send_time local.';
 comment on column public.automations.event_id is 'event_thank_you only: one event, or null for every event.';
-comment on column public.automations.delay_hours is 'event_thank_you: hours after the event ends.';
+comment on column public.automations.kind is
+  'The trigger: event_thank_you, after_check_in, first_check_in, no_check_in, before_event, birthday.';
+comment on column public.automations.action is 'send_template (channel, template, sender) or add_tag (tag).';
+comment on column public.automations.tag is 'add_tag: the tag added to contacts.tags.';
+comment on column public.automations.inactive_days is 'no_check_in: days without a check-in after which it fires (once per lapse).';
+comment on column public.automations.window_start is
+  'Local time (the contact''s zone) from which the action may happen; with window_end, null = any time.';
+comment on column public.automations.once_per_contact is 'True: at most once per contact ever, whatever the occasion.';
+comment on column public.automations.delay_hours is
+  'Hours after the event ends (event_thank_you), the check-in (after_check_in, first_check_in) or before the event starts (before_event).';
 comment on column public.automations.lookback_hours is
-  'event_thank_you: events whose send time passed longer ago than this are not thanked (a new automation does not spam old events).';
-comment on column public.automations.send_time is 'birthday: local time from which the text is queued.';
+  'Occasions whose time passed longer ago than this are not acted on (a new automation does not act on old events or check-ins).';
 
 create index automations_template_id_idx on public.automations (template_id);
 create index automations_sender_id_idx on public.automations (sender_id);
@@ -83,13 +100,23 @@ security definer
 set search_path = ''
 as $$
 begin
-  if not exists (select 1 from public.message_templates t where t.id = new.template_id and t.channel = new.channel)
-     or not exists (select 1 from public.senders s where s.id = new.sender_id and s.channel = new.channel) then
+  if new.action = 'send_template' and (
+       not exists (select 1 from public.message_templates t where t.id = new.template_id and t.channel = new.channel)
+       or not exists (select 1 from public.senders s where s.id = new.sender_id and s.channel = new.channel)) then
     raise exception using errcode = 'P0001', message = 'automation_channel_mismatch',
       detail = 'The template and the sender must be of the automation''s channel.';
   end if;
-  if new.kind = 'birthday' and new.event_id is not null then
-    raise exception using errcode = 'P0001', message = 'invalid_automation', detail = 'A birthday automation has no event.';
+  if new.event_id is not null and new.kind not in ('event_thank_you', 'after_check_in', 'before_event') then
+    raise exception using errcode = 'P0001', message = 'invalid_automation',
+      detail = format('A %s automation has no event.', new.kind);
+  end if;
+  if (new.kind = 'no_check_in') <> (new.inactive_days is not null) then
+    raise exception using errcode = 'P0001', message = 'invalid_automation',
+      detail = 'inactive_days is required for no_check_in, and only there.';
+  end if;
+  if new.kind = 'birthday' and new.window_start is null then
+    new.window_start := '10:00';
+    new.window_end := '20:00';
   end if;
   return new;
 end
@@ -220,78 +247,3 @@ create policy "Organizers can delete automations" on public.automations
 create policy "Organizers can read the automation run log" on public.automation_runs
   for select to authenticated
   using ((select private.has_staff_level('organizer')));
-
--- ============================================================================================
--- Public functions
--- ============================================================================================
-
-create function public.run_due_automations(p_now timestamptz default now()) returns setof public.automation_runs
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_automation public.automations;
-  v_event record;
-  v_ids uuid[];
-  v_result record;
-  v_error text;
-  v_occasion text;
-begin
-  perform private.assert_messaging_operator();
-  for v_automation in select * from public.automations a where a.enabled order by a.created_at loop
-    begin
-      if v_automation.kind = 'event_thank_you' then
-        for v_event in
-          select e.id from public.events e
-          where (v_automation.event_id is null or e.id = v_automation.event_id)
-            and e.ends_at + make_interval(hours => v_automation.delay_hours) <= p_now
-            and e.ends_at + make_interval(hours => v_automation.delay_hours)
-                > p_now - make_interval(hours => v_automation.lookback_hours)
-            -- One completed run per event: the thank-you goes out once.
-            and not exists (select 1 from public.automation_runs r
-                            where r.automation_id = v_automation.id and r.occasion = e.id::text and r.status = 'completed')
-        loop
-          v_occasion := v_event.id::text;
-          select array_agg(ci.contact_id) into v_ids
-          from public.check_ins ci
-          where ci.event_id = v_event.id
-            and not exists (select 1 from public.messages m
-                            where m.dedupe_key = format('automation:%s:%s:%s', v_automation.id, v_occasion, ci.contact_id));
-          continue when v_ids is null;
-          v_result := private.enqueue_automation(v_automation, v_ids, v_occasion, v_event.id, p_now);
-          return next private.log_automation_run(v_automation.id, v_occasion, p_now,
-            v_result.enqueued, v_result.skipped, 'completed', null);
-        end loop;
-      else
-        -- Birthdays: today in the contact's own zone, from send_time there; year-less birthdays count.
-        v_occasion := 'birthday-' || extract(year from p_now at time zone (private.messaging_settings()).org_time_zone);
-        select array_agg(c.id) into v_ids
-        from public.contacts c
-        cross join lateral (select p_now at time zone private.resolve_time_zone(c.time_zone,
-                              (private.messaging_settings()).org_time_zone) as local_now) l
-        where c.birthday_month = extract(month from l.local_now)
-          and c.birthday_day = extract(day from l.local_now)
-          and l.local_now::time >= v_automation.send_time
-          and c.erased_at is null and c.merged_into is null
-          and not exists (select 1 from public.messages m
-                          where m.dedupe_key = format('automation:%s:%s:%s', v_automation.id, v_occasion, c.id));
-        continue when v_ids is null;
-        v_result := private.enqueue_automation(v_automation, v_ids, v_occasion, null, p_now);
-        -- Called every minute all day: log only runs that queued something, not the contacts
-        -- without consent it meets again each time.
-        continue when v_result.enqueued = 0;
-        return next private.log_automation_run(v_automation.id, v_occasion, p_now,
-          v_result.enqueued, v_result.skipped, 'completed', null);
-      end if;
-    exception when others then
-      -- One broken automation must not stop the others; its failure is logged, not swallowed.
-      get stacked diagnostics v_error = message_text;
-      return next private.log_automation_run(v_automation.id, coalesce(v_occasion, 'run'), p_now, 0, 0, 'failed', v_error);
-    end;
-  end loop;
-end
-$$;
-comment on function public.run_due_automations(timestamptz) is
-  'Workers (every minute) or organizers: queue due thank-you and birthday messages; each run that found recipients is logged. Idempotent.';
-grant execute on function public.run_due_automations(timestamptz) to authenticated, service_role;

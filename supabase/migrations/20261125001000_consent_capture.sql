@@ -7,7 +7,8 @@
 -- is not an opt-out), and a repeat of the current state adds no ledger row. Refusal codes
 -- (P0001, message = code): not_allowed, unknown_attendee, disclosure_required, unknown_disclosure.
 --
--- Changed here: private.apply_registration also fills contacts.preferred_language.
+-- private.apply_registration (used by public.check_in) is defined here: it also fills
+-- contacts.preferred_language.
 
 -- ============================================================================================
 -- Tables
@@ -86,7 +87,7 @@ insert into public.consent_disclosures (channel, locale, version, body) values
 -- Helpers
 -- ============================================================================================
 
-create or replace function private.apply_registration(p_contact_id uuid, p_form jsonb) returns public.contacts
+create function private.apply_registration(p_contact_id uuid, p_form jsonb) returns public.contacts
 language plpgsql
 set search_path = ''
 as $$

@@ -13,10 +13,10 @@
 --   default 3 per 24 h as Florida requires), enforced like quiet hours: a recipient at the cap
 --   waits (blast recipients stay pending, queued messages stay queued), nothing is dropped.
 --
--- Redefines (same signatures): private.lock_sender_bucket(uuid, timestamptz) and
--- public.claim_outbound_messages(text, text, integer, integer, timestamptz) — the contract in
--- 20261122000900_outbox.sql is unchanged; private.spend_sender_tokens takes the cap charge apart
--- from the rate cost.
+-- Defined here (they need this file's columns and helpers): private.lock_sender_bucket(uuid,
+-- timestamptz), private.spend_sender_tokens (the cap charge apart from the rate cost) and
+-- public.claim_outbound_messages(text, text, integer, integer, timestamptz), whose contract is
+-- the outbox's (20261122000900_outbox.sql).
 
 -- ============================================================================================
 -- Tables and columns
@@ -83,8 +83,8 @@ create trigger messages_refund_daily_cap after update of status on public.messag
 -- Helpers
 -- ============================================================================================
 
--- Redefined: also folds the sender's refunds (for the bucket's current day) into used_today.
-create or replace function private.lock_sender_bucket(p_sender_id uuid, p_now timestamptz)
+-- Also folds the sender's refunds (for the bucket's current day) into used_today.
+create function private.lock_sender_bucket(p_sender_id uuid, p_now timestamptz)
 returns private.sender_rate_buckets
 language plpgsql
 set search_path = ''
@@ -124,6 +124,8 @@ begin
   return v_bucket;
 end
 $$;
+comment on function private.lock_sender_bucket(uuid, timestamptz) is
+  'Lock and refill a sender''s token bucket (skip locked: null when another claimer holds it).';
 
 create function private.marketing_daily_cap(p_sender public.senders) returns integer
 language sql
@@ -159,10 +161,9 @@ $$;
 comment on function private.bucket_refusal(private.sender_rate_buckets, public.senders, integer, integer, boolean) is
   'Null when the bucket can pay for a message (rate tokens; daily cap minus the transactional reserve for marketing), else rate or daily_cap.';
 
--- Redefined: the check moved to private.bucket_refusal (which says why a bucket cannot pay),
--- and the cap is charged apart from the rate tokens (p_cap_cost: 0 for a message already charged
--- today). The claim's one place for the bucket arithmetic, as before.
-drop function private.spend_sender_tokens(private.sender_rate_buckets, public.senders, integer);
+-- The check is private.bucket_refusal (which says why a bucket cannot pay); the cap is charged
+-- apart from the rate tokens (p_cap_cost: 0 for a message already charged today). The claim's
+-- one place for the bucket arithmetic.
 create function private.spend_sender_tokens(
   p_bucket private.sender_rate_buckets,
   p_cost integer,
@@ -225,12 +226,12 @@ comment on function private.frequency_cap_allows(uuid, timestamptz, integer, uui
   'Whether one more marketing text may go to a contact now (marketing_texts_per_day in 24 h); false also while another claimer holds the contact.';
 
 -- ============================================================================================
--- Claim (redefined; contract unchanged)
+-- Claim (the outbox's contract)
 -- ============================================================================================
 
 -- SECURITY DEFINER: EXECUTE is granted to service_role only (the workers); it runs the private
 -- helpers and writes counters, consent and suppressions as the owner.
-create or replace function public.claim_outbound_messages(
+create function public.claim_outbound_messages(
   p_worker_id text,
   p_channel text,
   p_limit integer default 50,

@@ -14,18 +14,18 @@
 --     segment_not_found, event_not_found, contact_not_found, blast_variant_label_taken,
 --     invalid_variant, invalid_schedule, and start_blast's blast_missing_template/_sender/
 --     _audience, blast_variant_weights, blast_template_channel_mismatch. A refusal changes nothing.
---   public.preview_blast(p_blast_id uuid, p_samples integer) (redefined) adds:
+--   public.preview_blast(p_blast_id uuid, p_samples integer) also gives:
 --     excluded: {channel: {reason: contacts}} with reasons opted_out, no_consent, no_phone,
 --       no_email, invalid_number, suppressed, erased_or_merged;
 --     waiting_now: {quiet_hours, frequency_cap} (SMS recipients who would wait right now);
 --     startable: boolean; warnings: [{code, message}] (no_recipients, quiet_hours, frequency_cap).
---   public.start_blast(p_blast_id uuid) (redefined) refuses a blast with no recipients
+--   public.start_blast(p_blast_id uuid) refuses a blast with no recipients
 --     (blast_has_no_recipients, the detail says why) and changes nothing; a scheduled one that
 --     turns out empty when its time comes is paused with the reason instead (never completed
 --     with 0 sent).
 --
--- Redefines: public.preview_blast(uuid, integer), public.start_blast(uuid),
--- private.start_blast_locked(public.blasts, timestamptz).
+-- Defined here (they need this file's helpers): public.preview_blast(uuid, integer),
+-- public.start_blast(uuid), private.start_blast_locked(public.blasts, timestamptz).
 
 -- ============================================================================================
 -- Helpers
@@ -119,11 +119,16 @@ comment on function private.spec_uuid(jsonb, text) is 'A uuid field of a JSON sp
 -- Start: never "completed" with nobody to send to
 -- ============================================================================================
 
--- Redefined: an empty snapshot pauses the blast with the reason (a scheduled start must not fail
--- the claim that runs it); public.start_blast turns that into a refusal.
-create or replace function private.start_blast_locked(p_blast public.blasts, p_now timestamptz) returns public.blasts
+-- Take the snapshot and switch to sending (the blast row locked). An empty snapshot pauses the
+-- blast with the reason (a scheduled start must not fail the claim that runs it); public.start_blast
+-- turns that into a refusal.
+create function private.start_blast_locked(p_blast public.blasts, p_now timestamptz) returns public.blasts
 language plpgsql
 set search_path = ''
+set work_mem = '64MB'
+set enable_nestloop = off
+set enable_mergejoin = off
+set jit = off
 as $$
 declare
   v_blast public.blasts;
@@ -160,14 +165,12 @@ begin
   return v_blast;
 end
 $$;
-alter function private.start_blast_locked(public.blasts, timestamptz) set work_mem = '64MB';
-alter function private.start_blast_locked(public.blasts, timestamptz) set enable_nestloop = off;
-alter function private.start_blast_locked(public.blasts, timestamptz) set enable_mergejoin = off;
-alter function private.start_blast_locked(public.blasts, timestamptz) set jit = off;
+comment on function private.start_blast_locked(public.blasts, timestamptz) is
+  'Snapshot the recipients of a locked blast and set it sending with its totals.';
 
 -- SECURITY DEFINER (like every blast control): it writes the snapshot no API role may write;
 -- the caller is checked first.
-create or replace function public.start_blast(p_blast_id uuid) returns public.blasts
+create function public.start_blast(p_blast_id uuid) returns public.blasts
 language plpgsql
 security definer
 set search_path = ''
@@ -195,10 +198,10 @@ comment on function public.start_blast(uuid) is
 grant execute on function public.start_blast(uuid) to authenticated, service_role;
 
 -- ============================================================================================
--- Preview (redefined: why excluded, who would wait, whether it can start)
+-- Preview (why excluded, who would wait, whether it can start)
 -- ============================================================================================
 
-create or replace function public.preview_blast(p_blast_id uuid, p_samples integer default 3) returns jsonb
+create function public.preview_blast(p_blast_id uuid, p_samples integer default 3) returns jsonb
 language plpgsql
 stable
 security definer

@@ -7,9 +7,8 @@
 -- {{contact_address}} are filled from the settings; a HELP answer must say how to opt out (STOP)
 -- and give the contact address (COMPLIANCE.md).
 --
--- Replaces messaging_settings.opt_in_reply (its text becomes the English START confirmation) and
--- private.help_reply(public.messaging_settings) (its text becomes the English HELP answer).
--- Redefines private.handle_inbound_sms(jsonb) (same signature; only the reply changes).
+-- private.handle_inbound_sms(jsonb) (the webhooks' inbound SMS handler) is defined here, since
+-- its replies come from public.auto_replies.
 
 -- ============================================================================================
 -- Tables and columns
@@ -24,11 +23,6 @@ alter table public.messaging_settings
 comment on column public.messaging_settings.default_language is
   'Language of auto-replies to contacts whose language is unknown.';
 
--- Spanish speakers ask for help in Spanish too.
-alter table public.messaging_settings alter column help_keywords set default '{HELP,INFO,AYUDA}';
-update public.messaging_settings set help_keywords = help_keywords || '{AYUDA}'::text[]
- where not 'AYUDA' = any (help_keywords);
-
 create table public.auto_replies (
   kind text not null check (kind in ('help', 'opt_in')),
   language text not null check (language in ('en', 'es')),
@@ -41,15 +35,12 @@ comment on table public.auto_replies is
 comment on column public.auto_replies.body is
   'At most 320 characters (two segments); a help body must contain STOP and {{contact_address}}.';
 
-insert into public.auto_replies (kind, language, body)
-select 'opt_in', 'en', s.opt_in_reply from public.messaging_settings s;
 insert into public.auto_replies (kind, language, body) values
+  ('opt_in', 'en', 'You are subscribed to Hello Miami texts again. Reply STOP to opt out.'),
   ('help', 'en', '{{org_name}}: community events in Miami. Reply STOP to opt out. Help: {{contact_address}}. Msg&data rates may apply.'),
   ('help', 'es', '{{org_name}}: eventos de la comunidad en Miami. Responde STOP para darte de baja. Ayuda: {{contact_address}}. Pueden aplicarse tarifas de mensajes y datos.'),
   ('opt_in', 'es', 'Vuelves a recibir los mensajes de {{org_name}}. Responde STOP para darte de baja.');
 
-alter table public.messaging_settings drop column opt_in_reply;
-drop function private.help_reply(public.messaging_settings);
 
 -- ============================================================================================
 -- Grants
@@ -143,10 +134,10 @@ comment on function private.auto_reply(text, text, public.messaging_settings) is
   'The auto-reply of a kind (help, opt_in) in a language, with the organisation''s name and contact address filled in.';
 
 -- ============================================================================================
--- Inbound SMS (redefined: replies from public.auto_replies in the contact's language)
+-- Inbound SMS (replies from public.auto_replies in the contact's language)
 -- ============================================================================================
 
-create or replace function private.handle_inbound_sms(p_payload jsonb) returns jsonb
+create function private.handle_inbound_sms(p_payload jsonb) returns jsonb
 language plpgsql
 set search_path = ''
 as $$

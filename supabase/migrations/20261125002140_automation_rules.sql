@@ -13,10 +13,11 @@
 -- occasion (an event, a birthday year, a lapse; 'once' when once_per_contact) and a contact is
 -- acted on only when that row is new.
 --
--- public.run_due_automations(p_now) (redefined, same signature) is what the workers call every
+-- public.run_due_automations(p_now) (defined here) is what the workers call every
 -- minute; a transaction advisory lock makes it one runner at a time (a second caller returns at
 -- once with nothing). Each automation × occasion it acted on is logged in automation_runs.
--- Replaces automations.send_time by the window. Redefines private.automations_validate().
+-- The automations table's columns for these rules and its validating trigger are in the
+-- automations area (20261122001100_automations.sql).
 
 -- ============================================================================================
 -- Tables and columns
@@ -30,40 +31,6 @@ create table public.event_rsvps (
 );
 comment on table public.event_rsvps is 'Contacts who said they will come to an event (before_event automations write to them).';
 create index event_rsvps_contact_id_idx on public.event_rsvps (contact_id);
-
-alter table public.automations drop constraint automations_kind_check;
-alter table public.automations add constraint automations_kind_check check (kind in (
-  'event_thank_you', 'after_check_in', 'first_check_in', 'no_check_in', 'before_event', 'birthday'));
-comment on column public.automations.kind is
-  'The trigger: event_thank_you, after_check_in, first_check_in, no_check_in, before_event, birthday.';
-
-alter table public.automations
-  add column action text not null default 'send_template' check (action in ('send_template', 'add_tag')),
-  add column tag text check (btrim(tag) <> ''),
-  add column inactive_days integer check (inactive_days between 1 and 3650),
-  add column window_start time,
-  add column window_end time,
-  add column once_per_contact boolean not null default false,
-  alter column channel drop not null,
-  alter column template_id drop not null,
-  alter column sender_id drop not null,
-  add constraint automations_window_complete check ((window_start is null) = (window_end is null)),
-  add constraint automations_action_complete check (
-    (action = 'send_template' and channel is not null and template_id is not null and sender_id is not null and tag is null)
-    or (action = 'add_tag' and tag is not null and channel is null and template_id is null and sender_id is null));
-comment on column public.automations.action is 'send_template (channel, template, sender) or add_tag (tag).';
-comment on column public.automations.tag is 'add_tag: the tag added to contacts.tags.';
-comment on column public.automations.inactive_days is 'no_check_in: days without a check-in after which it fires (once per lapse).';
-comment on column public.automations.window_start is
-  'Local time (the contact''s zone) from which the action may happen; with window_end, null = any time.';
-comment on column public.automations.once_per_contact is 'True: at most once per contact ever, whatever the occasion.';
-comment on column public.automations.delay_hours is
-  'Hours after the event ends (event_thank_you), the check-in (after_check_in, first_check_in) or before the event starts (before_event).';
-comment on column public.automations.lookback_hours is
-  'Occasions whose time passed longer ago than this are not acted on (a new automation does not act on old events or check-ins).';
-
-update public.automations set window_start = send_time, window_end = '20:00' where kind = 'birthday';
-alter table public.automations drop column send_time;
 
 create table public.automation_deliveries (
   automation_id uuid not null references public.automations (id) on delete cascade,
@@ -86,40 +53,6 @@ revoke all on table public.event_rsvps, public.automation_deliveries from anon, 
 grant select, insert, delete on table public.event_rsvps to authenticated;
 grant select on table public.automation_deliveries to authenticated;
 grant all on table public.event_rsvps, public.automation_deliveries to service_role;
-
--- ============================================================================================
--- Triggers
--- ============================================================================================
-
--- SECURITY DEFINER: it must see the template and sender whatever the caller's RLS, so that a
--- caller without rights gets RLS's refusal (42501) rather than a misleading channel mismatch.
-create or replace function private.automations_validate() returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-  if new.action = 'send_template' and (
-       not exists (select 1 from public.message_templates t where t.id = new.template_id and t.channel = new.channel)
-       or not exists (select 1 from public.senders s where s.id = new.sender_id and s.channel = new.channel)) then
-    raise exception using errcode = 'P0001', message = 'automation_channel_mismatch',
-      detail = 'The template and the sender must be of the automation''s channel.';
-  end if;
-  if new.event_id is not null and new.kind not in ('event_thank_you', 'after_check_in', 'before_event') then
-    raise exception using errcode = 'P0001', message = 'invalid_automation',
-      detail = format('A %s automation has no event.', new.kind);
-  end if;
-  if (new.kind = 'no_check_in') <> (new.inactive_days is not null) then
-    raise exception using errcode = 'P0001', message = 'invalid_automation',
-      detail = 'inactive_days is required for no_check_in, and only there.';
-  end if;
-  if new.kind = 'birthday' and new.window_start is null then
-    new.window_start := '10:00';
-    new.window_end := '20:00';
-  end if;
-  return new;
-end
-$$;
 
 -- ============================================================================================
 -- Row level security
@@ -264,7 +197,7 @@ end
 $$;
 comment on function private.add_automation_tag(text, uuid[]) is 'Add a tag to contacts that lack it; returns how many were tagged.';
 
-create or replace function public.run_due_automations(p_now timestamptz default now()) returns setof public.automation_runs
+create function public.run_due_automations(p_now timestamptz default now()) returns setof public.automation_runs
 language plpgsql
 security definer
 set search_path = ''

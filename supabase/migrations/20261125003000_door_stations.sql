@@ -13,8 +13,8 @@
 -- Refusal codes (P0001, message = code): not_allowed, unknown_event, unknown_station,
 -- no_print_station, unknown_job, job_not_movable, invalid_pin, kiosk_pin_locked, kiosk_pin_not_set.
 --
--- Changed here: public.check_in and public.reprint_badge gain p_station_id (same names, old calls
--- keep working); the policy "Volunteers can read print jobs" becomes "… of events they work".
+-- public.check_in and public.reprint_badge are defined here (they take an optional p_station_id),
+-- and so is the volunteers' policy on print_jobs ("… of events they work").
 
 -- ============================================================================================
 -- Tables
@@ -140,7 +140,6 @@ create policy "Organizers can add event staff" on public.event_staff
 create policy "Organizers can remove event staff" on public.event_staff
   for delete to authenticated using ((select private.has_staff_level('organizer')));
 
-drop policy "Volunteers can read print jobs" on public.print_jobs;
 create policy "Volunteers can read print jobs of events they work" on public.print_jobs
   for select to authenticated using (private.works_event(event_id));
 
@@ -204,8 +203,6 @@ comment on function private.volunteer_reprint_limit() is 'How many reprints per 
 -- ============================================================================================
 -- Check-in and reprint with the door's station
 -- ============================================================================================
-
-drop function public.check_in(uuid, text, text, uuid, jsonb);
 
 -- SECURITY DEFINER: volunteers and attendees cannot read or write contacts, check_ins or
 -- print_jobs directly; this function decides who may check whom in (staff: anyone, from a QR
@@ -353,8 +350,6 @@ as $$
 $$;
 comment on function private.check_in_answer(text, public.check_ins, public.contacts, public.events, uuid, text, boolean) is
   'The jsonb check_in returns (the door minimum: a display name, never contact details).';
-
-drop function public.reprint_badge(uuid, text);
 
 -- SECURITY DEFINER: volunteers may reprint but not insert print jobs; the function applies the
 -- per-attendee limit for volunteers and writes the audit entry.

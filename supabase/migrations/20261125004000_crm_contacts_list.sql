@@ -15,10 +15,10 @@
 -- all agree on who matches.
 -- Refusal codes: not_allowed, invalid_argument, invalid_segment (from the segment evaluator).
 --
--- Redefined here (create or replace): public.export_contacts(jsonb) — now volatile, audited,
+-- Defined here: public.export_contacts(jsonb) — volatile, audited,
 -- and a projection of export_contact_list so there is one export query;
--- private.segment_contact_ids(jsonb) — same contract (ids of live contacts matching a
--- definition, invoker rights), now compiled by private.segment_where to only the criteria a
+-- private.segment_contact_ids(jsonb) — ids of live contacts matching a definition (invoker
+-- rights), compiled by private.segment_where to only the criteria a
 -- definition uses (the static all-criteria query took 1.6 s per count at 100k contacts).
 -- private.segment_base_contact_ids is no longer called.
 
@@ -159,9 +159,9 @@ comment on function private.segment_where(jsonb) is
   'A segment definition compiled to " and …" conditions over public.contacts c with the definition bound as $2: only the criteria used, fixed text, values read from $2.';
 grant execute on function private.segment_where(jsonb) to authenticated, service_role;
 
--- Same contract as before (ids of live contacts matching a definition, invoker rights: the
--- caller's RLS applies); the conditions now come from private.segment_where.
-create or replace function private.segment_contact_ids(p_definition jsonb) returns setof uuid
+-- Ids of live contacts matching a definition (invoker rights: the caller's RLS applies); the
+-- conditions come from private.segment_where.
+create function private.segment_contact_ids(p_definition jsonb) returns setof uuid
 language plpgsql
 stable
 set search_path = ''
@@ -175,6 +175,7 @@ end
 $$;
 comment on function private.segment_contact_ids(jsonb) is
   'THE segment evaluator: ids of live contacts matching a definition (tags, attendance, check-in counts and dates, created, has phone/email, custom fields, consent per channel), compiled by private.segment_where.';
+grant execute on function private.segment_contact_ids(jsonb) to authenticated, service_role;
 
 -- The WHERE clause of every list query (page, count, bulk tags, export) for a filter: only the
 -- criteria given, so the planner can use the trigram index for a search, read created_at in
@@ -488,7 +489,7 @@ comment on function public.export_contact_list(text, jsonb, text) is
   'Organizers/service role: live contacts matching a list filter as flat rows for CSV (birthday MM-DD or YYYY-MM-DD). Audited (export). Errors: not_allowed, invalid_argument, invalid_segment.';
 grant execute on function public.export_contact_list(text, jsonb, text) to authenticated, service_role;
 
-create or replace function public.export_contacts(p_definition jsonb default null)
+create function public.export_contacts(p_definition jsonb default null)
 returns table (id uuid, first_name text, last_name text, phone text, email text, pronouns text,
                company text, title text, tags text[], custom_fields jsonb, source text, time_zone text,
                birthday text, created_at timestamptz)
@@ -500,6 +501,7 @@ as $$
 $$;
 comment on function public.export_contacts(jsonb) is
   'Organizers/service role: live contacts (optionally only a segment definition''s) as flat rows for CSV; export_contact_list without search. Audited (export).';
+grant execute on function public.export_contacts(jsonb) to authenticated, service_role;
 
 -- ============================================================================================
 -- Public functions: the activity timeline
