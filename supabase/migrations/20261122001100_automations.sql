@@ -37,7 +37,7 @@ create table public.automations (
     or (action = 'add_tag' and tag is not null and channel is null and template_id is null and sender_id is null))
 );
 comment on table public.automations is
-  'Automatic messages: a thank-you N hours after an event to those who checked in, or a birthday text at send_time local.';
+  'Trigger → action rules the workers run every minute: after a check-in, a first check-in, no check-in for N days, before an event to its RSVPs, a birthday; send a template or add a tag, inside a local send window, once per contact and occasion.';
 comment on column public.automations.event_id is 'event_thank_you only: one event, or null for every event.';
 comment on column public.automations.kind is
   'The trigger: event_thank_you, after_check_in, first_check_in, no_check_in, before_event, birthday.';
@@ -121,7 +121,7 @@ begin
   return new;
 end
 $$;
-comment on function private.automations_validate() is 'Trigger: template and sender match the channel; birthday automations name no event.';
+comment on function private.automations_validate() is 'Trigger: a send action''s template and sender match its channel; only event kinds name an event; inactive_days exactly for no_check_in; birthdays default to a 10:00–20:00 window.';
 
 create trigger automations_validate before insert or update on public.automations
   for each row execute function private.automations_validate();
