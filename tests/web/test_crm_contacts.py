@@ -131,7 +131,8 @@ def test_organizer_finds_tags_edits_and_follows_a_contact(
         "timeline-es",
     ]
     assert not [line for line in run.lines if "page_error" in line]
-    assert run.result["total_shown"].replace(",", "").startswith(str(CONTACTS))
+    # The session's stack is shared: other tests' contacts are counted too.
+    assert int(run.result["total_shown"].replace(",", "")) >= CONTACTS
 
     contact = db.execute(
         "select phone, birthday_month, birthday_day, birthday_year, tags, custom_fields"

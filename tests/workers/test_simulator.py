@@ -117,7 +117,8 @@ async def test_lookup_is_bounded_by_the_sender_and_the_time_window(
 ) -> None:
     await twilio_sender.send(text(body="Same text"), "http://127.0.0.1:9/cb")
     [earlier] = simulator.sms()
-    await asyncio.sleep(1.1)  # Twilio's dates have whole seconds
+    # Twilio's dates have whole seconds: a gap of two leaves a whole second between them.
+    await asyncio.sleep(2.1)
     started = datetime.now(UTC)
     await twilio_sender.send(text(body="Same text"), "http://127.0.0.1:9/cb")
     later = next(record for record in simulator.sms() if record["sid"] != earlier["sid"])
