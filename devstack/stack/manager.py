@@ -40,11 +40,14 @@ class LocalStack:
         """Start whatever is not running, migrate, and seed a fresh database. Idempotent."""
         self.config.state_dir.mkdir(parents=True, exist_ok=True)
         self.config.state_dir.chmod(0o755)
-        fresh = not self.postgres.initialised
         self.postgres.start()
         self.postgres.apply_platform()
-        migrations.migrate(self.config.db_url(), SUPABASE_DIR / "migrations")
-        if fresh and seed:
+        migrations_dir = SUPABASE_DIR / "migrations"
+        applied = migrations.migrate(self.config.db_url(), migrations_dir)
+        # Fresh means the first migration ran just now, not that the cluster was just made: an
+        # `up` that stopped between initdb and migrating (a port in use) leaves an empty cluster.
+        first = migrations.discover(migrations_dir)[0]
+        if seed and any(migration.version == first.version for migration in applied):
             migrations.seed(self.config.db_url(), SUPABASE_DIR)
         self.postgrest.start()
         self._start_gateway()
