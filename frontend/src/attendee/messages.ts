@@ -52,9 +52,9 @@ const en = {
   },
   done: {
     checkedIn: "You're checked in!",
-    at: "Checked in at {{ time }}.",
+    at: "Checked in at {{ time }}",
     already: "You're already checked in",
-    alreadyAt: "You checked in at {{ time }}.",
+    alreadyAt: "You checked in at {{ time }}",
     printing: "Your name tag is printing — pick it up at the entrance.",
     qrTitle: "Your personal QR code",
     qrHint: "Show it at the door next time to check in in a second.",
@@ -154,9 +154,9 @@ const es: typeof en = {
   },
   done: {
     checkedIn: "¡Ya estás registrado!",
-    at: "Entrada registrada a las {{ time }}.",
+    at: "Entrada registrada a las {{ time }}",
     already: "Ya estabas registrado",
-    alreadyAt: "Registraste tu entrada a las {{ time }}.",
+    alreadyAt: "Registraste tu entrada a las {{ time }}",
     printing: "Tu etiqueta se está imprimiendo: recógela en la entrada.",
     qrTitle: "Tu código QR personal",
     qrHint: "Muéstralo en la entrada la próxima vez para registrarte en un segundo.",
