@@ -201,7 +201,7 @@ function DoorDesk(props: { event: DoorEvent }) {
       <header class="flex flex-wrap items-baseline justify-between gap-3">
         <h1 class="text-2xl font-bold">{t("title", { event: props.event.name })}</h1>
         <p class="text-xl font-semibold" aria-live="polite" data-testid="checkin-count">
-          {t("count", { count: String(count.data ?? 0) })}
+          {count.data === 1 ? t("countOne") : t("count", { count: String(count.data ?? 0) })}
         </p>
       </header>
       <Show when={reaches(level.data, "organizer")}>

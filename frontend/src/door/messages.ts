@@ -4,6 +4,7 @@ const en = {
   nav: { stuck: "Print queue" },
   title: "Door · {{ event }}",
   count: "{{ count }} checked in",
+  countOne: "1 checked in",
   offline: {
     banner: "Offline — {{ count }} waiting",
     bannerEmpty: "Offline — check-ins will wait on this device",
@@ -90,6 +91,7 @@ const es: typeof en = {
   nav: { stuck: "Cola de impresión" },
   title: "Entrada · {{ event }}",
   count: "{{ count }} registrados",
+  countOne: "1 registrado",
   offline: {
     banner: "Sin conexión — {{ count }} en espera",
     bannerEmpty: "Sin conexión — los registros esperarán en este dispositivo",
