@@ -303,13 +303,20 @@ export default function ContactsList() {
   };
   const setPage = (next: number) => { setParams({ page: next > 0 ? String(next) : undefined }); };
 
-  // What is typed shows at once; the list follows after a short pause.
+  // What is typed shows at once; the list follows after a short pause. A cleared box applies at
+  // once: a late timer would otherwise change the filter (and drop the selection) after the
+  // organizer had moved on to ticking rows.
   const [typed, setTyped] = createSignal(filter().search);
   createEffect(
     on(typed, (value) => {
-      const timer = setTimeout(() => {
+      const apply = () => {
         if (value !== filter().search) setFilter({ ...filter(), search: value });
-      }, SEARCH_DELAY_MS);
+      };
+      if (value === "") {
+        apply();
+        return;
+      }
+      const timer = setTimeout(apply, SEARCH_DELAY_MS);
       onCleanup(() => { clearTimeout(timer); });
     }, { defer: true }),
   );

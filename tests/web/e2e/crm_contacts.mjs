@@ -53,6 +53,7 @@ try {
 
   // Filter by tag (search cleared), select the one row, add a tag to the selection.
   await search.fill("");
+  await page.getByText(`${totalShown} contacts`, { exact: true }).waitFor();
   await page.getByText("Filters", { exact: true }).click();
   await page.getByLabel("Has tag").selectOption(TARGET_TAG);
   await page.getByText("1 contact", { exact: true }).waitFor();
