@@ -77,8 +77,10 @@ select throws_ok($$insert into public.consent_events (contact_id, channel, statu
 -- ---------------------------------------------------------------- attendee: own consent only
 select tests.act_as('msg_attendee');
 select is(tests.visible_rows('public.consent_events'), 0::bigint, 'attendee sees no one else''s consent (and has none yet)');
-select lives_ok($$insert into public.consent_events (contact_id, channel, status, source) values ('$$ || :'attendee_contact' || $$', 'sms', 'opted_in', 'form')$$,
-  'attendee opts in to texts');
+-- An attendee's own opt-in names the disclosure shown now (20261125013010_form_opt_in_disclosure).
+select lives_ok($$insert into public.consent_events (contact_id, channel, status, source, disclosure_id) values ('$$ || :'attendee_contact' || $$', 'sms', 'opted_in', 'form',
+  (select id from public.consent_disclosures where channel = 'sms' and locale = 'en' and retired_at is null))$$,
+  'attendee opts in to texts with the disclosure shown');
 select is((select status::text from public.contact_consents where channel = 'sms'), 'opted_in', 'attendee reads their own current consent');
 select lives_ok($$insert into public.consent_events (contact_id, channel, status, source) values ('$$ || :'attendee_contact' || $$', 'sms', 'opted_out', 'form')$$,
   'attendee opts out again');
