@@ -1,9 +1,9 @@
 """The print agent's loop: sign in as the device, wake on Realtime or every few seconds, claim its
 jobs, print each through CUPS and record the outcome.
 
-Realtime is only a hint (it sets `woken`); every job is found by `claim_print_jobs`, which runs on
-start, after each (re)subscription and on every poll, so a lost event only delays a tag by one
-poll interval. The job's life on this side:
+Realtime is only a hint (it sets `woken`); every job is found by `claim_print_jobs_v2` (for the
+kinds `pi_agent.renderers` can render), which runs on start, after each (re)subscription and on
+every poll, so a lost event only delays a tag by one poll interval. The job's life on this side:
 
     claimed --printer not ready--> requeue (bounded by attempts) or failed with CUPS's reason
     claimed --start_print_job--> printing --render, submit, follow--> printed | failed
@@ -34,8 +34,9 @@ from supabase_auth.errors import AuthApiError, AuthRetryableError
 
 from hm.errors import HmError
 from pi_agent.jobs import JobRefused, JobStore, PrintJob, SupabaseJobStore
-from pi_agent.label import LabelData, LabelDataError, layout_named, render_label
+from pi_agent.label import LabelDataError
 from pi_agent.printer import CupsPrinter, Outcome, Printer, PrinterError, PrinterStatus
+from pi_agent.renderers import RENDERERS, UnrenderableKind, render
 from pi_agent.settings import AgentSettings
 
 log = logging.getLogger("hm.pi")
@@ -192,7 +193,7 @@ class Agent:
 
     @property
     def store(self) -> JobStore:
-        return SupabaseJobStore(self.client)
+        return SupabaseJobStore(self.client, tuple(RENDERERS))
 
     async def _sign_in(self) -> None:
         try:
@@ -320,10 +321,9 @@ class Agent:
             raise
         # From here the job may reach paper: every outcome is recorded, never retried blindly.
         try:
-            label = LabelData.from_payload(job.payload)
-            pdf = render_label(label, layout_named(label.layout))
+            pdf = render(job.kind, job.payload)
             cups_job_id = await asyncio.to_thread(self.printer.submit, pdf, f"hm-{job.id}")
-        except (LabelDataError, PrinterError) as error:
+        except (LabelDataError, UnrenderableKind, PrinterError) as error:
             await self._record(job.id, "failed", None, str(error))
             return True
         result = await asyncio.to_thread(

@@ -26,6 +26,7 @@ class PrintJob:
     payload: dict[str, Any]
     attempts: int
     created_at: str
+    kind: str
 
 
 class JobStore(Protocol):
@@ -41,11 +42,13 @@ class JobStore(Protocol):
 
 
 class SupabaseJobStore:
-    """`JobStore` over a signed-in supabase-py async client. Network failures propagate
-    (httpx errors) so the agent can back off; refusals become `JobRefused`."""
+    """`JobStore` over a signed-in supabase-py async client, claiming only the job kinds the
+    agent can render. Network failures propagate (httpx errors) so the agent can back off;
+    refusals become `JobRefused`."""
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(self, client: AsyncClient, kinds: tuple[str, ...]) -> None:
         self.client = client
+        self.kinds = kinds
 
     async def _rpc(self, function: str, params: dict[str, Any]) -> Any:
         try:
@@ -54,12 +57,18 @@ class SupabaseJobStore:
             raise JobRefused(str(error.message), str(error.details or "")) from error
 
     async def claim(self, limit: int, lease_seconds: int) -> list[PrintJob]:
+        # The _v2 claim takes the kinds: a job of a kind this agent cannot render stays queued.
         rows = await self._rpc(
-            "claim_print_jobs", {"p_limit": limit, "p_lease_seconds": lease_seconds}
+            "claim_print_jobs_v2",
+            {"p_kinds": list(self.kinds), "p_limit": limit, "p_lease_seconds": lease_seconds},
         )
         jobs = [
             PrintJob(
-                str(row["id"]), dict(row["payload"]), int(row["attempts"]), str(row["created_at"])
+                str(row["id"]),
+                dict(row["payload"]),
+                int(row["attempts"]),
+                str(row["created_at"]),
+                str(row["kind"]),
             )
             for row in rows or []
         ]

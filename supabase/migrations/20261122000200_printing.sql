@@ -181,42 +181,10 @@ create policy "Devices can read their own print jobs" on public.print_jobs
 -- Public functions
 -- ============================================================================================
 
+-- public.claim_print_jobs moved to 20261125013000_print_job_kinds.sql (it claims name tags only).
+
 -- SECURITY DEFINER: devices have no UPDATE grant on print_jobs; each function checks the caller
 -- is a device and touches only that device's jobs.
-create function public.claim_print_jobs(p_limit integer default 10, p_lease_seconds integer default 60)
-returns setof public.print_jobs
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_device_id uuid := private.require_device();
-begin
-  if p_limit < 1 or p_lease_seconds < 1 then
-    raise exception using errcode = 'P0001', message = 'invalid_argument',
-      detail = 'p_limit and p_lease_seconds must be positive.';
-  end if;
-  perform private.expire_print_job_leases(v_device_id);
-  return query
-  update public.print_jobs j
-     set status = 'claimed',
-         attempts = j.attempts + 1,
-         claimed_at = now(),
-         lease_expires_at = now() + make_interval(secs => p_lease_seconds)
-   where j.id in (
-     select q.id from public.print_jobs q
-      where q.device_id = v_device_id and q.status = 'queued'
-      order by q.created_at
-      limit p_limit
-      for update skip locked)
-  returning j.*;
-end
-$$;
-comment on function public.claim_print_jobs(integer, integer) is
-  'Device only: sweep this device''s expired leases, then claim its queued jobs oldest first (skip locked).';
-grant execute on function public.claim_print_jobs(integer, integer) to authenticated;
-
--- SECURITY DEFINER: see claim_print_jobs.
 create function public.start_print_job(p_job_id uuid) returns void
 language plpgsql
 security definer
@@ -247,7 +215,7 @@ comment on function public.start_print_job(uuid) is
   'Device only: claimed -> printing just before handing the job to CUPS. Errors: unknown_job, lease_lost.';
 grant execute on function public.start_print_job(uuid) to authenticated;
 
--- SECURITY DEFINER: see claim_print_jobs.
+-- SECURITY DEFINER: see start_print_job.
 create function public.finish_print_job(
   p_job_id uuid,
   p_outcome text,

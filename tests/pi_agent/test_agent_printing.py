@@ -159,3 +159,20 @@ def test_backlog_from_a_network_outage_prints_in_order_after_reconnecting(
     assert elapsed < 10, f"backlog took {elapsed:.1f} s after reconnecting"
     printed_at = [job["printed_at"] for job in jobs]
     assert printed_at == sorted(printed_at)
+
+
+def test_a_kind_the_agent_cannot_render_stays_queued(door: Door, agents: Agents) -> None:
+    # A later release's receipt, queued before the tag: an agent that renders only name tags
+    # claims the tag (claim_print_jobs_v2) and never prints the receipt as one.
+    receipt = door.db.execute(
+        "insert into public.print_jobs (event_id, contact_id, device_id, payload, kind)"
+        " select %s, contact_id, device_id, '{\"total\": \"12.00\"}', 'receipt'"
+        "   from public.print_jobs where id = %s returning id",
+        (door.event_id, door.check_in("Before")),
+    ).fetchone()
+    assert receipt is not None
+    agents.append(door.start_agent())
+    tag = door.check_in("Tagged")
+    assert door.wait_for_status(tag, "printed", "failed")["status"] == "printed"
+    assert "Tagged" in _printed_text(door.cups)
+    assert door.job(str(receipt[0]))["status"] == "queued"
