@@ -308,24 +308,6 @@ comment on function private.json_field_sql(text) is
   'Value expressions reading each merge field from a JSON object expression (for render_template).';
 grant execute on function private.json_field_sql(text) to authenticated, service_role;
 
--- Whether a message of p_cost segments may go now: enough tokens, or a full bucket for a message
--- longer than the bucket (it goes alone and leaves a debt that later refills pay back), and room
--- under the daily cap.
-create function private.bucket_allows(
-  p_bucket private.sender_rate_buckets,
-  p_sender public.senders,
-  p_cost integer
-) returns boolean
-language sql
-immutable
-set search_path = ''
-as $$
-  select (p_bucket.tokens >= p_cost or p_bucket.tokens >= p_sender.mps_segments)
-     and (p_sender.daily_cap is null or p_bucket.used_today + p_cost <= p_sender.daily_cap)
-$$;
-comment on function private.bucket_allows(private.sender_rate_buckets, public.senders, integer) is
-  'True when a bucket can pay for a message of p_cost segments now (rate and daily cap).';
-
 create function private.save_sender_bucket(p_bucket private.sender_rate_buckets) returns void
 language sql
 set search_path = ''

@@ -20,7 +20,6 @@
 -- private.segment_contact_ids(jsonb) — ids of live contacts matching a definition (invoker
 -- rights), compiled by private.segment_where to only the criteria a
 -- definition uses (the static all-criteria query took 1.6 s per count at 100k contacts).
--- private.segment_base_contact_ids is no longer called.
 
 -- ============================================================================================
 -- Extensions and indexes

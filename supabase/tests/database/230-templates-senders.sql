@@ -65,10 +65,11 @@ select private.save_sender_bucket(row(b.sender_id, 0, b.refilled_at, b.cap_day, 
 from private.sender_rate_buckets b where b.sender_id = :'main';
 select is((private.lock_sender_bucket(:'main', '2030-01-01 15:00:00.25+00')).tokens, 0.25::numeric, 'it refills at MPS per second');
 select is((private.lock_sender_bucket(:'main', '2030-01-01 16:00:00+00')).tokens, 1::numeric, 'and never above the MPS');
-select ok(private.bucket_allows(row(:'main', 1, now(), current_date, 0)::private.sender_rate_buckets,
-  (select s from public.senders s where s.id = :'main'), 3), 'a full bucket lets a message longer than the MPS go alone');
-select ok(not private.bucket_allows(row(:'main', 1, now(), current_date, 1999)::private.sender_rate_buckets,
-  (select s from public.senders s where s.id = :'main'), 2), 'the daily cap stops a message that would cross it');
+-- The bucket's check is private.bucket_refusal (…002100_sending_limits).
+select is(private.bucket_refusal(row(:'main', 1, now(), current_date, 0)::private.sender_rate_buckets,
+  (select s from public.senders s where s.id = :'main'), 3, 3, false), null, 'a full bucket lets a message longer than the MPS go alone');
+select is(private.bucket_refusal(row(:'main', 1, now(), current_date, 1999)::private.sender_rate_buckets,
+  (select s from public.senders s where s.id = :'main'), 2, 2, false), 'daily_cap', 'the daily cap stops a message that would cross it');
 
 select * from finish();
 rollback;
