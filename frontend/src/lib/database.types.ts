@@ -1472,6 +1472,7 @@ export type Database = {
           error: string | null
           event_id: string
           id: string
+          kind: string
           lease_expires_at: string | null
           payload: NonNullable<Json>
           printed_at: string | null
@@ -1491,6 +1492,7 @@ export type Database = {
           error?: string | null
           event_id: string
           id?: string
+          kind?: string
           lease_expires_at?: string | null
           payload: NonNullable<Json>
           printed_at?: string | null
@@ -1510,6 +1512,7 @@ export type Database = {
           error?: string | null
           event_id?: string
           id?: string
+          kind?: string
           lease_expires_at?: string | null
           payload?: NonNullable<Json>
           printed_at?: string | null
@@ -2066,6 +2069,36 @@ export type Database = {
           error: string | null
           event_id: string
           id: string
+          kind: string
+          lease_expires_at: string | null
+          payload: NonNullable<Json>
+          printed_at: string | null
+          reprint_of: string | null
+          requested_by: string | null
+          status: string
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "print_jobs"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      claim_print_jobs_v2: {
+        Args: { p_kinds: string[]; p_lease_seconds?: number; p_limit?: number }
+        Returns: {
+          attempts: number
+          check_in_id: string | null
+          claimed_at: string | null
+          contact_id: string
+          created_at: string
+          cups_job_id: number | null
+          device_id: string | null
+          error: string | null
+          event_id: string
+          id: string
+          kind: string
           lease_expires_at: string | null
           payload: NonNullable<Json>
           printed_at: string | null
