@@ -1,5 +1,6 @@
 // Driven by bench/door.py: the door in Chromium against a loaded stack. Prints one JSON line.
-//  * scripts loaded before the door's and self check-in's first paint (URLs; door.py sizes them),
+//  * scripts downloaded before the door's and self check-in's main control appeared (URLs;
+//    door.py sizes them),
 //  * code read → result card: each attendee's QR token arrives as a USB scanner sends it (typed +
 //    Enter), the same handler the camera's decoder calls; check_in over REST, then the card,
 //  * phone lookup: the last keystroke of a phone number → the person's row on screen.
@@ -17,24 +18,36 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 
-async function scriptsBeforePaint(context, path, ready) {
+// The scripts a route needed before its main control appeared: those whose download ended
+// before that element was in the DOM (as frontend/scripts/first-paint-js.mjs measures /e/<slug>).
+// Chunks the route loads right after painting (the phone library) are not counted.
+async function scriptsBeforePaint(context, path, readySelector) {
   const page = await context.newPage();
-  const scripts = [];
-  page.on("request", (request) => {
-    if (request.resourceType() === "script") scripts.push({ url: request.url(), at: Date.now() });
-  });
+  await page.addInitScript((selector) => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector(selector)) {
+        window.__hmReady = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  }, readySelector);
   await page.goto(`${BASE_URL}${path}`);
-  await ready(page);
-  const painted = Date.now();
+  await page.waitForFunction(() => window.__hmReady !== undefined);
+  await page.waitForLoadState("networkidle");
+  const scripts = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .filter((entry) => entry.initiatorType === "script" || entry.name.endsWith(".js"))
+      .filter((entry) => entry.responseEnd <= window.__hmReady)
+      .map((entry) => new URL(entry.name).pathname),
+  );
   await page.close();
-  return scripts.filter((script) => script.at <= painted).map((script) => new URL(script.url).pathname);
+  return scripts;
 }
 
 try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const selfCheckInScripts = await scriptsBeforePaint(context, `/e/${EVENT_SLUG}`, (page) =>
-    page.getByRole("button", { name: "Text me a code" }).waitFor(),
-  );
+  const selfCheckInScripts = await scriptsBeforePaint(context, `/e/${EVENT_SLUG}`, "form button[type=submit]");
 
   const page = await context.newPage();
   await page.goto(`${BASE_URL}/sign-in`);
@@ -42,9 +55,7 @@ try {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Staff console" }).waitFor();
-  const doorScripts = await scriptsBeforePaint(context, `/door/${EVENT_SLUG}`, (door) =>
-    door.getByRole("button", { name: "Start camera" }).waitFor(),
-  );
+  const doorScripts = await scriptsBeforePaint(context, `/door/${EVENT_SLUG}`, "#door-code");
 
   await page.goto(`${BASE_URL}/door/${EVENT_SLUG}`);
   const code = page.getByLabel("QR code (USB scanners type here)");
