@@ -40,12 +40,11 @@ alter table storage.objects enable row level security;
 -- supabase/storage 0046/0049-buckets-objects-grants: RLS decides, the grants are wide.
 grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
 grant all on storage.buckets, storage.objects to postgres with grant option;
--- Hosted, supabase_storage_admin owns these tables and supautils' policy_grants lets postgres
--- create policies on them anyway. Postgres itself has no such grant, so locally postgres owns
--- them: project migrations can write their storage policies; the one looseness left is that
--- an `alter table storage.objects …` hosted would refuse passes here.
-alter table storage.buckets owner to postgres;
-alter table storage.objects owner to postgres;
+-- As hosted: supabase_storage_admin owns these tables (Storage's own migrations create them), so
+-- `alter table storage.objects …` in a project migration fails with "must be owner", here as on
+-- `supabase db push`. Policies are the exception hosted makes: see storage_policy_grants below.
+alter table storage.buckets owner to supabase_storage_admin;
+alter table storage.objects owner to supabase_storage_admin;
 
 -- supabase/storage 0055-prevent-direct-deletes: rows are removed through the Storage API, which
 -- deletes the file too and sets storage.allow_delete_query for its own statement. A direct SQL
@@ -105,3 +104,47 @@ $$;
 
 grant execute on function storage.foldername(text), storage.filename(text), storage.extension(text)
   to anon, authenticated, service_role;
+
+-- Hosted, supautils' `policy_grants` lets postgres create, alter and drop policies on
+-- storage.objects and storage.buckets although supabase_storage_admin owns them (supautils runs
+-- just that statement with raised rights). Plain Postgres asks for ownership, so locally the same
+-- exception is made by event triggers: for the one POLICY statement of the migration role
+-- `postgres` (not under SET ROLE), it is made a member of supabase_storage_admin, and the
+-- membership is revoked when the statement ends (a failed statement rolls the grant back with
+-- it). Any other statement on those tables still needs ownership and fails as on hosted.
+-- SECURITY DEFINER: granting a membership in supabase_storage_admin takes its admin (the
+-- bootstrap superuser, who owns these functions); the caller check is the session's role.
+create function storage.policy_grants_begin() returns event_trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if session_user = 'postgres' and current_setting('role') = 'none'
+     and not pg_catalog.pg_has_role('postgres', 'supabase_storage_admin', 'member') then
+    grant supabase_storage_admin to postgres;
+    perform pg_catalog.set_config('hm.storage_policy_grant', 'on', true);
+  end if;
+end
+$$;
+
+create function storage.policy_grants_end() returns event_trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if current_setting('hm.storage_policy_grant', true) = 'on' then
+    revoke supabase_storage_admin from postgres;
+    perform pg_catalog.set_config('hm.storage_policy_grant', 'off', true);
+  end if;
+end
+$$;
+revoke all on function storage.policy_grants_begin(), storage.policy_grants_end() from public;
+
+create event trigger storage_policy_grants_begin on ddl_command_start
+  when tag in ('CREATE POLICY', 'ALTER POLICY', 'DROP POLICY')
+  execute function storage.policy_grants_begin();
+create event trigger storage_policy_grants_end on ddl_command_end
+  when tag in ('CREATE POLICY', 'ALTER POLICY', 'DROP POLICY')
+  execute function storage.policy_grants_end();

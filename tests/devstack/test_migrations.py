@@ -156,6 +156,11 @@ def test_migrations_run_as_a_role_shaped_like_hosted_postgres(stack: LocalStack)
             id="alters Auth's table",
         ),
         pytest.param(
+            "alter table storage.objects add column nickname text;",
+            "must be owner of table objects",
+            id="alters Storage's table",
+        ),
+        pytest.param(
             "delete from storage.objects where bucket_id = 'avatars';",
             "Direct deletion from storage tables is not allowed",
             id="deletes Storage rows in SQL",
