@@ -12,6 +12,7 @@ import httpx
 
 from devstack.simulators.config import SimulatorConfig
 from devstack.simulators.process import SimulatorProcess
+from devstack.stack.ports import refuse_port_in_use
 from devstack.stack.processes import ManagedProcess, wait_until
 
 # The `hm` console script of this environment (installed next to its Python).
@@ -88,6 +89,7 @@ class LocalMessaging:
         """Start (idempotently) the simulator, the webhook server and `worker_count` workers."""
         self.simulator.start()
         if self.webhook.pid() is None:
+            refuse_port_in_use(self.webhook_port, "the webhook server", "HM_WEBHOOK_PORT")
             log_file = self.log_dir / "webhook.log"
             self.webhook.start([HM_COMMAND, "webhook", "serve"], log_file, self.env)
             wait_until(self._webhook_ready, "the webhook server", log_file=log_file)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import httpx
 
 from devstack.stack.config import REPO_ROOT, StackConfig
+from devstack.stack.ports import refuse_port_in_use
 from devstack.stack.processes import ManagedProcess, wait_until
 from hm.errors import HmError
 
@@ -35,6 +36,7 @@ class LocalWebApp:
         existing = self.process.pid()
         if existing is not None:
             return existing
+        refuse_port_in_use(self.port, "the web app", "HM_WEB_PORT")
         build = subprocess.run(["npm", "--prefix", str(FRONTEND_DIR), "run", "--silent", "build"])
         if build.returncode != 0:
             raise HmError("building the web app failed (npm run build): see its output above")

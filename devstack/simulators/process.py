@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from devstack.simulators.config import SimulatorConfig
+from devstack.stack.ports import refuse_port_in_use
 from devstack.stack.processes import ManagedProcess, wait_until
 
 
@@ -29,6 +30,7 @@ class SimulatorProcess:
     def start(self) -> None:
         """Start it unless it already runs, then wait until it answers."""
         if self.process.pid() is None:
+            refuse_port_in_use(self.port, "the provider simulator", "HM_SIM_PORT")
             argv = [
                 sys.executable,
                 "-m",

@@ -10,6 +10,7 @@ import httpx
 from devstack.db import migrations
 from devstack.stack.config import SUPABASE_DIR, StackConfig
 from devstack.stack.context import save_config
+from devstack.stack.ports import refuse_port_in_use
 from devstack.stack.postgres import PostgresCluster
 from devstack.stack.postgrest import PostgREST
 from devstack.stack.processes import ManagedProcess, wait_until
@@ -56,6 +57,7 @@ class LocalStack:
     def _start_gateway(self) -> None:
         if self.gateway.pid() is not None:
             return
+        refuse_port_in_use(self.config.api_port, "the gateway", "HM_API_PORT")
         save_config(self.config, self.stack_file)
         log_file = self.config.log_dir / "gateway.log"
         self.gateway.start(

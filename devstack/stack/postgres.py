@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 
 from devstack.stack.config import PLATFORM_SQL_DIR, POSTGRES_BIN, StackConfig
+from devstack.stack.ports import refuse_port_in_use
 from devstack.stack.processes import ManagedProcess, is_alive, wait_until
 from hm.errors import HmError
 
@@ -133,6 +134,7 @@ class PostgresCluster:
         running = self.process.pid()
         if running is not None:
             return running
+        refuse_port_in_use(self.config.db_port, "PostgreSQL", "HM_DB_PORT")
         self.init()
         _own_for_postgres(self.config.socket_dir)
         self.log_file.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from devstack.stack.config import TOOLS_DIR, StackConfig
+from devstack.stack.ports import refuse_port_in_use
 from devstack.stack.processes import ManagedProcess, wait_until
 from hm.errors import HmError
 
@@ -45,6 +46,10 @@ class PostgREST:
             return running
         if not POSTGREST_BINARY.exists():
             raise HmError(f"PostgREST is not installed at {POSTGREST_BINARY}; run scripts/install")
+        refuse_port_in_use(self.config.rest_port, "PostgREST", "HM_REST_PORT")
+        refuse_port_in_use(
+            self.config.rest_admin_port, "PostgREST's admin server", "HM_REST_ADMIN_PORT"
+        )
         self.write_config()
         pid = self.process.start([str(POSTGREST_BINARY), str(self.config_file)], self.log_file)
         wait_until(self.ready, "PostgREST", log_file=self.log_file)
