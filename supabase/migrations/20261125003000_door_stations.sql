@@ -147,16 +147,8 @@ create policy "Volunteers can read print jobs of events they work" on public.pri
 -- Helpers
 -- ============================================================================================
 
--- A station is "offline" after three missed heartbeats (the Pi beats every 15 s).
-create function private.station_is_online(p_device public.devices) returns boolean
-language sql
-stable
-set search_path = ''
-as $$
-  select p_device.disabled_at is null and p_device.last_seen_at > now() - interval '45 seconds'
-$$;
-comment on function private.station_is_online(public.devices) is
-  'Enabled and heard from in the last 45 s (three Pi heartbeats).';
+-- private.station_is_online moved to 20261125013020_station_never_heard_from.sql (a station
+-- that never sent a heartbeat is offline).
 
 -- The station that prints for this event: the door's choice (which must be one of the event's
 -- enabled stations), else the event's default, else its first assigned station; null if none.
