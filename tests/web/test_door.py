@@ -1,7 +1,8 @@
 """Flow 2 end to end in Chromium: a volunteer at /door/<slug> with a fake camera showing an
 attendee's QR code (checked in, the repeat scan), a reprint printed by the real cupsd, an unknown
 code, a lookup, a check-in queued offline and sent when the network returns, and a walk-in with an
-SMS opt-in — the second half in Spanish."""
+SMS opt-in — the second half in Spanish. Then an organizer's print queue: a tag stuck on a station
+that never answered moves to the door's own station and prints there."""
 
 from __future__ import annotations
 
@@ -12,20 +13,49 @@ from typing import Any
 
 import psycopg
 
-from hm.people import staff
+from hm.people import devices, staff
 from hm.people.service_api import ServiceApi
 from hm.settings import SupabaseServiceSettings
 from tests.polling import wait_for
 from tests.web.conftest import BrowserRun, Venue
 
 
-def add_volunteer(supabase_env: dict[str, str]) -> staff.NewStaff:
-    settings = SupabaseServiceSettings(
-        supabase_url=supabase_env["SUPABASE_URL"],
-        supabase_service_role_key=supabase_env["SUPABASE_SERVICE_ROLE_KEY"],
+def service_api(supabase_env: dict[str, str]) -> ServiceApi:
+    return ServiceApi(
+        SupabaseServiceSettings(
+            supabase_url=supabase_env["SUPABASE_URL"],
+            supabase_service_role_key=supabase_env["SUPABASE_SERVICE_ROLE_KEY"],
+        )
     )
-    with ServiceApi(settings) as api:
-        return staff.add_staff(api, f"door-{uuid.uuid4().hex[:8]}@hellomiami.local", "volunteer")
+
+
+def add_volunteer(supabase_env: dict[str, str], level: str = "volunteer") -> staff.NewStaff:
+    with service_api(supabase_env) as api:
+        return staff.add_staff(api, f"door-{uuid.uuid4().hex[:8]}@hellomiami.local", level)
+
+
+def stuck_tag(
+    db: psycopg.Connection[tuple[Any, ...]], supabase_env: dict[str, str], event_id: str, name: str
+) -> tuple[str, str]:
+    """A tag queued two minutes ago on a second station of the event that never answered.
+    Returns the job's id and the name the queue shows (the tag's display name)."""
+    with service_api(supabase_env) as api:
+        station_name = f"door-silent-{uuid.uuid4().hex[:6]}"
+        silent = devices.add_device(api, station_name, "Back room", "Label")
+    db.execute(
+        "insert into public.event_print_stations (event_id, device_id) values (%s, %s)",
+        (event_id, silent.device_id),
+    )
+    contact_id, _ = add_attendee(db, "Dana", name)
+    row = db.execute(
+        "insert into public.print_jobs (event_id, contact_id, device_id, payload, created_at)"
+        " select e.id, c.id, %s, private.label_payload(c, e), now() - interval '2 minutes'"
+        "   from public.events e, public.contacts c where e.id = %s and c.id = %s"
+        " returning id, payload ->> 'display_name'",
+        (silent.device_id, event_id, contact_id),
+    ).fetchone()
+    assert row is not None
+    return str(row[0]), str(row[1])
 
 
 def add_attendee(db: psycopg.Connection[tuple[Any, ...]], first: str, last: str) -> tuple[str, str]:
@@ -54,6 +84,8 @@ def test_door_scans_reprints_queues_offline_and_registers_a_walk_in(
     suffix = uuid.uuid4().hex[:4].capitalize()
     bob_id, bob_token = add_attendee(db, "Bob", f"Door{suffix}")
     celia_id, celia_token = add_attendee(db, "Celia", f"Door{suffix}")
+    organizer = add_volunteer(supabase_env, "organizer")
+    stuck_job, dana_name = stuck_tag(db, supabase_env, event_id, f"Door{suffix}")
     walk_in_local = f"555{random.randrange(1000, 10000)}"
     event_name = db.execute("select name from public.events where id = %s", (event_id,)).fetchone()
     assert event_name is not None
@@ -69,6 +101,9 @@ def test_door_scans_reprints_queues_offline_and_registers_a_walk_in(
         CELIA_TOKEN=celia_token,
         CELIA_NAME=f"Celia Door{suffix}",
         WALK_IN_PHONE=f"305{walk_in_local}",
+        ORGANIZER_EMAIL=organizer.member.email,
+        ORGANIZER_PASSWORD=organizer.password,
+        DANA_NAME=dana_name,
     )
 
     states = [line["state"] for line in run.lines if "state" in line]
@@ -83,6 +118,8 @@ def test_door_scans_reprints_queues_offline_and_registers_a_walk_in(
         "back-online-es",
         "walk-in-form-es",
         "walk-in-checked-in-es",
+        "print-queue",
+        "print-queue-moved",
     ]
     assert not [line for line in run.lines if "page_error" in line]
     assert run.result["html_lang"] == "es"
@@ -123,3 +160,13 @@ def test_door_scans_reprints_queues_offline_and_registers_a_walk_in(
     )
     assert reprint is not None
     assert venue.cups.output_path.read_bytes().startswith(b"%PDF")
+
+    moved = wait_for(
+        lambda: db.execute(
+            "select device_id::text, status from public.print_jobs where id = %s", (stuck_job,)
+        ).fetchone(),
+        lambda row: row is not None and row[1] == "printed",
+        seconds=30,
+        what="Dana's tag, moved off the silent station",
+    )
+    assert moved == (venue.door.station.device_id, "printed")

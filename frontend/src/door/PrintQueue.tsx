@@ -62,22 +62,25 @@ function QueueDesk(props: { event: DoorEvent }) {
         <Show when={stuck.data}>
           {(jobs) => (
             <Show when={jobs().length > 0} fallback={<p role="status">{t("stuck.empty")}</p>}>
-              <table class="w-full border-collapse text-left">
-                <thead>
-                  <tr class="border-b border-stone-400">
-                    <th scope="col" class="p-2">{t("stuck.name")}</th>
-                    <th scope="col" class="p-2">{t("stuck.station")}</th>
-                    <th scope="col" class="p-2">{t("stuck.waiting")}</th>
-                    <th scope="col" class="p-2">{t("stuck.reason")}</th>
-                    <th scope="col" class="p-2">{t("stuck.move")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={jobs()}>
-                    {(job) => <StuckRow job={job} event={props.event} stations={stations.data ?? []} />}
-                  </For>
-                </tbody>
-              </table>
+              {/* On a phone the table scrolls sideways rather than spilling over the page. */}
+              <div class="overflow-x-auto">
+                <table class="w-full border-collapse text-left">
+                  <thead>
+                    <tr class="border-b border-stone-400">
+                      <th scope="col" class="p-2">{t("stuck.name")}</th>
+                      <th scope="col" class="p-2">{t("stuck.station")}</th>
+                      <th scope="col" class="p-2">{t("stuck.waiting")}</th>
+                      <th scope="col" class="p-2">{t("stuck.reason")}</th>
+                      <th scope="col" class="p-2">{t("stuck.move")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={jobs()}>
+                      {(job) => <StuckRow job={job} event={props.event} stations={stations.data ?? []} />}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
             </Show>
           )}
         </Show>

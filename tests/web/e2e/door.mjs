@@ -3,6 +3,8 @@
 // (its limit shown); an unknown code typed by a USB scanner → "Not found"; a lookup by name; then
 // in Spanish: the network drops, Celia's code is queued under an "offline — 1 waiting" banner and
 // sent when the network returns; a walk-in registers with an SMS opt-in; the live count follows.
+// Then an organizer's print queue: Dana's tag, stuck on a station that never answered, moves to
+// the door's own station.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +12,7 @@ import { BASE_URL, checkState, closeInput, emit, launch, phonePage } from "./bro
 import { fakeCameraFlags, writeQrVideo } from "./door_camera.mjs";
 
 const { EVENT_SLUG, EVENT_NAME, EMAIL, PASSWORD, BOB_TOKEN, BOB_NAME, CELIA_TOKEN, CELIA_NAME, WALK_IN_PHONE } = process.env;
+const { ORGANIZER_EMAIL, ORGANIZER_PASSWORD, DANA_NAME } = process.env;
 
 const video = await writeQrVideo(mkdtempSync(join(tmpdir(), "hm-door-camera-")), BOB_TOKEN);
 const browser = await launch(fakeCameraFlags(video));
@@ -88,11 +91,31 @@ try {
   await page.getByText("3 registrados").waitFor({ timeout: 20_000 });
   await checkState(page, "walk-in-checked-in-es");
 
+  // The print queue is a desk screen: an organizer at a laptop.
+  const queueStarted = Date.now();
+  const queue = await phonePage(browser);
+  await queue.page.setViewportSize({ width: 1280, height: 800 });
+  await queue.page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent(`/door/${EVENT_SLUG}/print-queue`)}`);
+  await queue.page.getByLabel("Email").fill(ORGANIZER_EMAIL);
+  await queue.page.getByLabel("Password").fill(ORGANIZER_PASSWORD);
+  await queue.page.getByRole("button", { name: "Sign in" }).click();
+  await queue.page.getByRole("heading", { name: `Print queue · ${EVENT_NAME}` }).waitFor();
+  const stuck = queue.page.getByRole("row").filter({ hasText: DANA_NAME });
+  await stuck.getByText("Station offline").waitFor();
+  await checkState(queue.page, "print-queue");
+  await stuck.getByRole("button", { name: `Move ${DANA_NAME}` }).click();
+  await queue.page.getByText(/^Moved to /).waitFor();
+  await queue.page.getByText("Nothing is stuck. Every tag is printing.").waitFor({ timeout: 20_000 });
+  await checkState(queue.page, "print-queue-moved");
+  const printQueueMs = Date.now() - queueStarted;
+
+  outside.push(...queue.outside);
   if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
   emit({
     result: {
       start_to_checked_in_ms: startToCheckedInMs,
       lookup_ms: lookupMs,
+      print_queue_ms: printQueueMs,
       wasm,
       html_lang: await page.evaluate(() => document.documentElement.lang),
     },
