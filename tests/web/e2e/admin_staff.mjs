@@ -54,7 +54,10 @@ try {
   await invitee.getByText("Your role: Organizer").waitFor();
   await checkState(invitee, "invitee-console");
 
-  // The owner's screen follows the acceptance through Realtime, without a reload.
+  // The owner's screen follows the acceptance through Realtime, without a reload. Their tab
+  // comes to the front again: Chromium throttles a background tab's animation frames, which
+  // Playwright's waits poll with (a toast could then appear unseen until the timeout).
+  await owner.bringToFront();
   await invitations.getByRole("row", { name: new RegExp(`${INVITEE_EMAIL}.*Accepted`) }).waitFor();
   const staffTable = owner.getByRole("table", { name: "Staff members" });
   const row = staffTable.getByRole("row", { name: new RegExp(INVITEE_EMAIL) });

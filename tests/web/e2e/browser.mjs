@@ -101,8 +101,11 @@ export async function signInAsStaff(page, login, next = "/staff") {
   if (login.totpSecret) {
     await page.getByLabel("6-digit code").fill(totpCode(login.totpSecret));
     await page.getByRole("button", { name: "Verify" }).click();
+    await page.waitForURL((url) => !["/sign-in", "/two-factor"].includes(url.pathname));
+  } else {
+    // Without a factor an admin page sends them on to enrol at /two-factor.
+    await page.waitForURL((url) => url.pathname !== "/sign-in");
   }
-  await page.waitForURL((url) => !["/sign-in", "/two-factor"].includes(url.pathname));
 }
 
 /** { email, password, totpSecret } from the env vars StaffLogin.browser_env(prefix) set. */
