@@ -218,11 +218,23 @@ class PostgresCluster:
                 " lost; the seed is reloaded)."
             )
 
+    def _refuse_platform_without_mfa(self) -> None:
+        """A cluster made before the platform layer had Auth's MFA tables would answer every
+        /auth/v1/user with a server error: say how to get them instead."""
+        with psycopg.connect(self.config.db_url(SUPERUSER)) as conn:
+            row = conn.execute("select to_regclass('auth.mfa_factors') is not null").fetchone()
+        if not (row and row[0]):
+            raise HmError(
+                "This local database predates two-factor sign-in (it has no auth.mfa_factors)."
+                " Recreate it with `hm stack reset` (local data is lost; the seed is reloaded)."
+            )
+
     def apply_platform(self) -> None:
         """Apply `sql/platform/*.sql` once: the parts of a Supabase database that a bare
         Postgres lacks. Never applied to a hosted project, which has them already."""
         if self.has_platform():
             self._refuse_superuser_postgres()
+            self._refuse_platform_without_mfa()
             return
         with psycopg.connect(self.config.db_url(SUPERUSER), autocommit=False) as conn:
             for sql_file in sorted(PLATFORM_SQL_DIR.glob("*.sql")):

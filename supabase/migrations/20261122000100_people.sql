@@ -349,6 +349,36 @@ comment on function private.current_staff_level() is
 grant execute on function private.current_staff_level() to authenticated;
 grant execute on function private.current_staff_level() to service_role;
 
+-- The level the caller acts at in this session. Admins and owners act as admins only after a
+-- second factor (the JWT's `aal` is aal2, set by Supabase Auth's MFA verify); until then they
+-- act as organizers: every organizer tool works, every admin-only path refuses them. See
+-- …011000_staff_two_factor for the rest of the two-factor policy.
+create function private.session_aal() returns text
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce((select auth.jwt() ->> 'aal'), 'aal1')
+$$;
+comment on function private.session_aal() is
+  'The caller''s authenticator assurance level from the JWT: aal2 after a second factor, else aal1.';
+grant execute on function private.session_aal() to authenticated, service_role;
+
+-- Invoker: current_staff_level() (a definer) does the only read of staff.
+create function private.session_staff_level() returns public.staff_level
+language sql
+stable
+set search_path = ''
+as $$
+  select case when caller.level >= 'admin' and private.session_aal() <> 'aal2'
+              then 'organizer'::public.staff_level
+              else caller.level end
+    from (select private.current_staff_level() as level) as caller
+$$;
+comment on function private.session_staff_level() is
+  'The level the caller acts at in this session: admins and owners without aal2 act as organizers.';
+grant execute on function private.session_staff_level() to authenticated, service_role;
+
 -- SECURITY DEFINER for the same reason as current_staff_level().
 create function private.has_staff_level(p_min public.staff_level) returns boolean
 language sql
@@ -356,10 +386,10 @@ stable
 security definer
 set search_path = ''
 as $$
-  select coalesce(private.current_staff_level() >= p_min, false)
+  select coalesce(private.session_staff_level() >= p_min, false)
 $$;
 comment on function private.has_staff_level(public.staff_level) is
-  'True when the caller is active staff at level p_min or above. Use as (select private.has_staff_level(''organizer'')).';
+  'True when the caller acts at level p_min or above in this session (admin and owner need aal2). Use as (select private.has_staff_level(''organizer'')).';
 grant execute on function private.has_staff_level(public.staff_level) to authenticated;
 
 -- SECURITY DEFINER: policies on tables other than contacts ask "is this my contact?"; reading
@@ -424,17 +454,17 @@ comment on function private.audit(text, text, text, jsonb, jsonb, jsonb) is
   'Append one audit entry attributed to the current caller.';
 grant execute on function private.audit(text, text, text, jsonb, jsonb, jsonb) to authenticated, service_role;
 
--- The acting level: service_role (operators) counts as owner.
+-- The acting level: service_role (operators) counts as owner; admins and owners need aal2.
 create function private.acting_staff_level() returns public.staff_level
 language sql
 stable
 set search_path = ''
 as $$
   select case when (select auth.role()) = 'service_role' then 'owner'::public.staff_level
-              else private.current_staff_level() end
+              else private.session_staff_level() end
 $$;
 comment on function private.acting_staff_level() is
-  'The caller''s staff level, with service_role (operators, workers) counting as owner.';
+  'The caller''s level in this session (admin and owner need aal2), with service_role (operators, workers) counting as owner.';
 grant execute on function private.acting_staff_level() to authenticated, service_role;
 
 -- Refuse unless the caller may set a staff member from p_current to p_new (either may be null).

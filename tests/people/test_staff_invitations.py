@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 
 import httpx
 import psycopg
+import pyotp
 import pytest
 from supabase import AsyncClientOptions, acreate_client
 from typer.testing import Result
@@ -74,6 +75,21 @@ class Api:
         assert response.status_code == 200, response.text
         return str(response.json()["access_token"])
 
+    def with_second_factor(self, token: str) -> str:
+        """Enrol and verify a TOTP factor (as admins must for admin paths); the aal2 token."""
+        auth = f"{self.url}/auth/v1/factors"
+        factor = httpx.post(auth, json={"factor_type": "totp"}, headers=self.headers(token))
+        assert factor.status_code == 200, factor.text
+        factor_id, secret = factor.json()["id"], factor.json()["totp"]["secret"]
+        challenge = httpx.post(f"{auth}/{factor_id}/challenge", headers=self.headers(token))
+        verified = httpx.post(
+            f"{auth}/{factor_id}/verify",
+            json={"challenge_id": challenge.json()["id"], "code": pyotp.TOTP(secret).now()},
+            headers=self.headers(token),
+        )
+        assert verified.status_code == 200, verified.text
+        return str(verified.json()["access_token"])
+
     def headers(self, token: str) -> dict[str, str]:
         return {"apikey": self.anon, "Authorization": f"Bearer {token}"}
 
@@ -121,7 +137,7 @@ async def test_an_admin_invites_and_the_invitee_sets_a_password(
     match = PASSWORD.search(added.output)
     assert added.exit_code == 0, added.output
     assert match, added.output
-    admin = api.token(admin_email, match.group(1))
+    admin = api.with_second_factor(api.token(admin_email, match.group(1)))
 
     invitee = f"Nora-{unique}@Example.com"
     assert api.invite(admin, invitee, "owner").status_code == 400, "admins cannot invite owners"

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +20,18 @@ from typing import Any
 
 import httpx
 import psycopg
+import pyotp
 import pytest
+from pydantic import SecretStr
 from supabase import Client
 
 from devstack.local_cups import LocalCups
 from devstack.local_messaging import LocalMessaging
 from devstack.stack.manager import LocalStack
 from devstack.testing import free_port
+from hm.people import staff
+from hm.people.service_api import ServiceApi
+from hm.settings import SupabaseServiceSettings
 from tests.polling import wait_for
 from tests.staffed_door import StaffedDoor, staff_a_door
 
@@ -217,3 +223,68 @@ def run_browser(
         return BrowserRun(lines[-1]["result"], lines)
 
     return run
+
+
+# Admins and owners need a second factor (aal2) for admin screens and functions.
+LEVELS_WITH_TWO_FACTOR = frozenset({"admin", "owner"})
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    """A staff member as a test signs in: admins and owners come with a verified TOTP factor
+    enrolled through Auth's MFA API, and `totp_secret` is what their authenticator app holds
+    (e2e scripts get it as an env var and answer the sign-in challenge with browser.mjs's
+    `signInAsStaff`)."""
+
+    user_id: str
+    email: str
+    password: str
+    level: str
+    totp_secret: str | None
+
+    def totp_code(self) -> str:
+        assert self.totp_secret is not None, f"{self.email} has no second factor"
+        return pyotp.TOTP(self.totp_secret).now()
+
+    def browser_env(self, prefix: str) -> dict[str, str]:
+        """`<prefix>_EMAIL`, `_PASSWORD` and `_TOTP_SECRET` ("" when none) for run_browser."""
+        return {
+            f"{prefix}_EMAIL": self.email,
+            f"{prefix}_PASSWORD": self.password,
+            f"{prefix}_TOTP_SECRET": self.totp_secret or "",
+        }
+
+
+def enrol_totp(client: Client, email: str, password: str) -> str:
+    """Sign in, enrol and verify a TOTP factor as the person would; returns its secret."""
+    client.auth.sign_in_with_password({"email": email, "password": password})
+    enrolled = client.auth.mfa.enroll({"factor_type": "totp", "friendly_name": "Test phone"})
+    secret = enrolled.totp.secret
+    client.auth.mfa.challenge_and_verify(
+        {"factor_id": enrolled.id, "code": pyotp.TOTP(secret).now()}
+    )
+    client.auth.sign_out({"scope": "local"})
+    return secret
+
+
+@pytest.fixture
+def make_staff(
+    supabase_env: dict[str, str], make_client: Callable[..., Client]
+) -> Iterator[Callable[..., StaffLogin]]:
+    """Factory: `make_staff("owner")` creates an active staff member at that level with a
+    one-time password, through the same functions as `hm staff add`; admins and owners also get
+    a verified TOTP factor unless `two_factor=False` (to test what aal1 may not do)."""
+    settings = SupabaseServiceSettings(
+        supabase_url=supabase_env["SUPABASE_URL"],
+        supabase_service_role_key=SecretStr(supabase_env["SUPABASE_SERVICE_ROLE_KEY"]),
+    )
+    with ServiceApi(settings) as api:
+
+        def make(level: str, *, two_factor: bool | None = None) -> StaffLogin:
+            email = f"{level}-{uuid.uuid4().hex[:8]}@example.com"
+            added = staff.add_staff(api, email, level)
+            wants_factor = level in LEVELS_WITH_TWO_FACTOR if two_factor is None else two_factor
+            secret = enrol_totp(make_client(), email, added.password) if wants_factor else None
+            return StaffLogin(added.member.user_id, email, added.password, level, secret)
+
+        yield make

@@ -8,34 +8,19 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import psycopg
-import pytest
-from pydantic import SecretStr
 
 from devstack.local_messaging import LocalMessaging
-from hm.people import staff
-from hm.people.service_api import ServiceApi
-from hm.settings import SupabaseServiceSettings
 from tests.polling import wait_for
-from tests.web.conftest import BrowserRun
-
-
-@pytest.fixture
-def owner(supabase_env: dict[str, str]) -> Iterator[staff.NewStaff]:
-    settings = SupabaseServiceSettings(
-        supabase_url=supabase_env["SUPABASE_URL"],
-        supabase_service_role_key=SecretStr(supabase_env["SUPABASE_SERVICE_ROLE_KEY"]),
-    )
-    with ServiceApi(settings) as api:
-        yield staff.add_staff(api, f"owner-{uuid.uuid4().hex[:8]}@example.com", "owner")
+from tests.web.conftest import BrowserRun, StaffLogin
 
 
 def test_an_owner_invites_an_organizer_who_sets_a_password_and_signs_in(
-    owner: staff.NewStaff,
+    make_staff: Callable[..., StaffLogin],
     texting: LocalMessaging,
     run_browser: Any,
     db: psycopg.Connection[tuple[Any, ...]],
@@ -45,6 +30,7 @@ def test_an_owner_invites_an_organizer_who_sets_a_password_and_signs_in(
         " values ('Web tests email', 'email', 'mailersend', 'team@hellomiami.org', 'Hello Miami')"
         " on conflict (name) do nothing"
     )
+    owner = make_staff("owner")
     invitee = f"olga-{uuid.uuid4().hex[:8]}@example.com"
     failure = f"deadlock detected {uuid.uuid4().hex[:6]}"
     sid = f"SMweb{uuid.uuid4().hex[:10]}"
@@ -65,8 +51,7 @@ def test_an_owner_invites_an_organizer_who_sets_a_password_and_signs_in(
     run: BrowserRun = run_browser(
         "admin_staff",
         answer=link_fragment,
-        OWNER_EMAIL=owner.member.email,
-        OWNER_PASSWORD=owner.password,
+        **owner.browser_env("OWNER"),
         INVITEE_EMAIL=invitee,
         INVITEE_PASSWORD=f"olga {uuid.uuid4().hex[:8]}",
         SENDER_NAME="Web tests email",
@@ -93,13 +78,13 @@ def test_an_owner_invites_an_organizer_who_sets_a_password_and_signs_in(
         "select s.level::text, s.status, s.display_name, s.created_by = o.id"
         " from public.staff s join auth.users u on u.id = s.user_id, auth.users o"
         " where u.email = %s and o.email = %s",
-        (invitee, owner.member.email),
+        (invitee, owner.email),
     ).fetchone()
     assert row == ("volunteer", "disabled", "Olga Organizer", True)
     actions = db.execute(
         "select action, table_name from public.audit_log a join auth.users o on o.id = a.actor_id"
         " where o.email = %s order by a.id",
-        (owner.member.email,),
+        (owner.email,),
     ).fetchall()
     assert actions == [
         ("insert", "staff_invitations"),

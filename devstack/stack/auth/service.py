@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from devstack.stack.api_keys import ApiKeyCheck
 from devstack.stack.auth.admin import AdminRoutes
 from devstack.stack.auth.errors import AuthApiError
+from devstack.stack.auth.mfa import MfaRoutes
 from devstack.stack.auth.routes import AuthRoutes
 from devstack.stack.auth.settings import AuthSettings
 from devstack.stack.auth.tokens import Issuer
@@ -92,6 +93,7 @@ class AuthService:
         )
         user = AuthRoutes(self.pool, issuer)
         admin = AdminRoutes(self.pool, issuer)
+        mfa = MfaRoutes(self.pool, issuer)
         routes = [
             Route("/health", user.health, methods=["GET"]),
             Route("/settings", user.public_settings, methods=["GET"]),
@@ -101,6 +103,10 @@ class AuthService:
             Route("/logout", user.logout, methods=["POST"]),
             Route("/otp", user.send_otp, methods=["POST"]),
             Route("/verify", user.verify, methods=["POST"]),
+            Route("/factors", mfa.enroll, methods=["POST"]),
+            Route("/factors/{factor_id}/challenge", mfa.challenge, methods=["POST"]),
+            Route("/factors/{factor_id}/verify", mfa.verify, methods=["POST"]),
+            Route("/factors/{factor_id}", mfa.unenroll, methods=["DELETE"]),
             Route("/admin/users", admin.list, methods=["GET"]),
             Route("/admin/users", admin.create, methods=["POST"]),
             Route("/admin/users/{user_id}", admin.get, methods=["GET"]),

@@ -15,6 +15,10 @@ optional.
 | HM_AUTH_SMS_OTP_LENGTH                  | — (dashboard: SMS OTP length)            | 6       |
 | HM_AUTH_SMS_OTP_EXPIRY (seconds)        | — (dashboard: SMS OTP expiry)            | 60      |
 | HM_AUTH_SMS_OTP_MAX_ATTEMPTS            | — (local stand-in only)                  | 5       |
+| —                                       | [auth] site_url (TOTP issuer's default)  | —       |
+| —                                       | [auth.mfa] max_enrolled_factors          | 10      |
+| —                                       | [auth.mfa.totp] enroll_enabled           | true    |
+| —                                       | [auth.mfa.totp] verify_enabled           | true    |
 
 (1) For the whole project, as hosted (GoTrue's RATE_LIMIT_SMS_SENT): the 31st code in an hour
 is refused whoever asks. (2) Per client IP in 5 minutes (GoTrue's RATE_LIMIT_OTP); the local
@@ -88,6 +92,15 @@ class AuthSettings:
     sign_in_sign_ups_per_5_minutes: int = 30
     sms_hook: SmsHook | None = None
     password_min_length: int = 6
+    site_url: str = "http://127.0.0.1:5173"
+    mfa_max_enrolled_factors: int = 10
+    # GoTrue's MFA_MAX_VERIFIED_FACTORS, MFA_CHALLENGE_EXPIRY_DURATION and
+    # MFA_FACTOR_EXPIRY_DURATION (an unverified factor is deleted this long after enrolment).
+    mfa_max_verified_factors: int = 10
+    mfa_challenge_expiry: int = 300
+    mfa_factor_expiry: int = 300
+    mfa_totp_enroll: bool = True
+    mfa_totp_verify: bool = True
 
     @classmethod
     def load(cls, config_file: Path = SUPABASE_DIR / "config.toml") -> AuthSettings:
@@ -98,6 +111,8 @@ class AuthSettings:
         email, sms = auth.get("email", {}), auth.get("sms", {})
         rate_limit = auth.get("rate_limit", {})
         hook = auth.get("hook", {}).get("send_sms", {})
+        mfa = auth.get("mfa", {})
+        totp = mfa.get("totp", {})
         hook_uri = str(hook.get("uri", "")) if hook.get("enabled", False) else ""
         hook_uri = os.environ.get("HM_AUTH_SMS_HOOK_URI", hook_uri)
         return cls(
@@ -121,6 +136,10 @@ class AuthSettings:
                 "HM_AUTH_RATE_LIMIT_SIGN_IN_SIGN_UPS", rate_limit.get("sign_in_sign_ups", 30)
             ),
             sms_hook=SmsHook.parse(hook_uri) if hook_uri else None,
+            site_url=str(auth.get("site_url", cls.site_url)),
+            mfa_max_enrolled_factors=int(mfa.get("max_enrolled_factors", 10)),
+            mfa_totp_enroll=bool(totp.get("enroll_enabled", True)),
+            mfa_totp_verify=bool(totp.get("verify_enabled", True)),
         )
 
 

@@ -226,6 +226,11 @@ async def user_json(conn: Connection, user: Row) -> dict[str, Any]:
     body["app_metadata"] = user["raw_app_meta_data"] or {}
     body["user_metadata"] = user["raw_user_meta_data"] or {}
     body["identities"] = [identity_json(identity) for identity in identities]
+    factors = await fetch_all(
+        conn, "select * from auth.mfa_factors where user_id = %s order by created_at", [user["id"]]
+    )
+    if factors:  # GoTrue leaves the key out when there are none (omitempty)
+        body["factors"] = [factor_json(factor) for factor in factors]
     if user["banned_until"] is not None:
         body["banned_until"] = iso(user["banned_until"])
     body["created_at"] = iso(user["created_at"])
@@ -248,3 +253,18 @@ def identity_json(identity: Row) -> dict[str, Any]:
         "updated_at": iso(identity["updated_at"]),
         "email": identity["email"] or "",
     }
+
+
+def factor_json(factor: Row) -> dict[str, Any]:
+    """A factor as GoTrue lists it on the user (never its secret)."""
+    body: dict[str, Any] = {
+        "id": str(factor["id"]),
+        "status": factor["status"],
+        "factor_type": factor["factor_type"],
+        "created_at": iso(factor["created_at"]),
+        "updated_at": iso(factor["updated_at"]),
+        "last_challenged_at": iso(factor["last_challenged_at"]),
+    }
+    if factor["friendly_name"]:
+        body["friendly_name"] = factor["friendly_name"]
+    return body

@@ -4,6 +4,7 @@ import * as v from "valibot";
 import { errorCode, type ErrorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
 import { invalidateOnChanges } from "../lib/realtime";
+import { session } from "../lib/session";
 import { useStaffLevel, type StaffLevel } from "../lib/staff";
 import { RequireStaff } from "../staff/RequireStaff";
 import { t as tStaff } from "../staff/t";
@@ -17,6 +18,7 @@ import {
   fetchStaff,
   inviteStaff,
   requestPasswordReset,
+  resetStaffTwoFactor,
   setStaffLevel,
   setStaffStatus,
   type StaffInvitation,
@@ -145,6 +147,14 @@ function StaffRow(props: { member: StaffMember; actor: StaffLevel | null | undef
     const email = props.member.email;
     run(() => requestPasswordReset(email), t("staff.resetQueued", { email }));
   }
+  // Owners only (the database checks): someone who lost their authenticator enrols again.
+  const canResetTwoFactor = () => props.actor === "owner" && props.member.user_id !== session()?.user.id;
+  function resetTwoFactor() {
+    const { email, user_id: userId } = props.member;
+    run(async () => {
+      await resetStaffTwoFactor(userId);
+    }, t("staff.twoFactorReset", { email }));
+  }
   return (
     <tr class="border-t border-stone-200 align-top">
       <td class="py-2 pr-3">
@@ -176,6 +186,11 @@ function StaffRow(props: { member: StaffMember; actor: StaffLevel | null | undef
             <Button variant="secondary" class="min-h-10 px-3 py-1 text-sm" onClick={reset}>
               {t("staff.resetPassword")}
             </Button>
+            <Show when={canResetTwoFactor()}>
+              <Button variant="secondary" class="min-h-10 px-3 py-1 text-sm" onClick={resetTwoFactor}>
+                {t("staff.resetTwoFactor")}
+              </Button>
+            </Show>
           </div>
         </Show>
       </td>

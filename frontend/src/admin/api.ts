@@ -57,6 +57,14 @@ export async function setStaffStatus(userId: string, status: "active" | "disable
   throwIfError(error);
 }
 
+/** Owners: remove a member's second factor (a lost phone); they enrol again at their next
+ * admin page. Returns how many factors were removed. */
+export async function resetStaffTwoFactor(userId: string): Promise<number> {
+  const { data, error } = await supabase().rpc("reset_staff_two_factor", { p_user_id: userId });
+  throwIfError(error);
+  return data ?? 0;
+}
+
 /** On the set-password page: sign in with the link's one-time code, set the person's own
  * password, then accept (an invited member becomes active). Returns the user's id. */
 export async function setPasswordFromLink(email: string, code: string, password: string): Promise<string> {

@@ -2597,6 +2597,7 @@ export type Database = {
       }
       reprints_left: { Args: { p_check_in_id: string }; Returns: number }
       request_my_erasure: { Args: { p_note?: string }; Returns: string }
+      reset_staff_two_factor: { Args: { p_user_id: string }; Returns: number }
       resolve_unresolved_send: {
         Args: { p_message_id: string; p_provider_id: string }
         Returns: undefined

@@ -67,6 +67,8 @@ export type RefusalCode = (typeof REFUSAL_CODES)[number];
 /** Auth failures people cause by ordinary use. */
 export const AUTH_CODES = [
   "invalid_credentials",
+  "mfa_challenge_expired",
+  "mfa_verification_failed",
   "otp_expired",
   "over_sms_send_rate_limit",
   "sms_send_failed",

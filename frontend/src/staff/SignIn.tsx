@@ -40,7 +40,15 @@ export default function SignIn() {
       setFailure(errorCode(error));
       return;
     }
-    navigate(safeNext(search.next), { replace: true });
+    // Someone with a verified second factor answers its challenge before going on.
+    const assurance = await supabase().auth.mfa.getAuthenticatorAssuranceLevel();
+    if (assurance.error) {
+      setFailure(errorCode(assurance.error));
+      return;
+    }
+    const next = safeNext(search.next);
+    const challenged = assurance.data.nextLevel === "aal2" && assurance.data.currentLevel !== "aal2";
+    navigate(challenged ? `/two-factor?next=${encodeURIComponent(next)}` : next, { replace: true });
   };
   return (
     <section class="mx-auto max-w-sm space-y-4">

@@ -31,6 +31,11 @@ export default function StaffHome() {
             </For>
           </ul>
         </Show>
+        <p>
+          <A href="/two-factor" class="font-semibold text-teal-800 underline">
+            {t("home.twoFactor")}
+          </A>
+        </p>
       </section>
     </RequireStaff>
   );

@@ -15,7 +15,12 @@ const en = {
   signOut: "Sign out",
   signedInAs: "Signed in as {{ email }}",
   level: { volunteer: "Volunteer", organizer: "Organizer", admin: "Admin", owner: "Owner" },
-  home: { title: "Staff console", yourRole: "Your role: {{ level }}", nothingYet: "No tools for your role yet." },
+  home: {
+    title: "Staff console",
+    yourRole: "Your role: {{ level }}",
+    nothingYet: "No tools for your role yet.",
+    twoFactor: "Two-factor sign-in",
+  },
   notStaff: { title: "Staff only", body: "This account isn't allowed to see this page." },
   nav: { console: "Console" },
 };
@@ -35,7 +40,12 @@ const es: typeof en = {
   signOut: "Cerrar sesión",
   signedInAs: "Sesión de {{ email }}",
   level: { volunteer: "Voluntario", organizer: "Organizador", admin: "Administrador", owner: "Propietario" },
-  home: { title: "Consola del equipo", yourRole: "Tu rol: {{ level }}", nothingYet: "Aún no hay herramientas para tu rol." },
+  home: {
+    title: "Consola del equipo",
+    yourRole: "Tu rol: {{ level }}",
+    nothingYet: "Aún no hay herramientas para tu rol.",
+    twoFactor: "Acceso en dos pasos",
+  },
   notStaff: { title: "Solo para el equipo", body: "Esta cuenta no tiene permiso para ver esta página." },
   nav: { console: "Consola" },
 };

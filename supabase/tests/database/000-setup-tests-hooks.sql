@@ -51,7 +51,9 @@ as $$
 $$;
 
 -- Switch identity exactly as PostgREST does for a request with this user's access token.
-create or replace function tests.authenticate_as(identifier text) returns void
+-- The session passed a second factor (aal2), as admins and owners must for admin paths;
+-- tests.authenticate_as_at(identifier, 'aal1') is a password-only session.
+create or replace function tests.authenticate_as_at(identifier text, assurance text) returns void
 language plpgsql
 set search_path = ''
 as $$
@@ -66,8 +68,15 @@ begin
     'sub', user_data ->> 'id', 'role', 'authenticated', 'aud', 'authenticated',
     'email', user_data ->> 'email', 'phone', user_data ->> 'phone',
     'app_metadata', user_data -> 'raw_app_meta_data',
-    'user_metadata', user_data -> 'raw_user_meta_data')::text, true);
+    'user_metadata', user_data -> 'raw_user_meta_data', 'aal', assurance)::text, true);
 end
+$$;
+
+create or replace function tests.authenticate_as(identifier text) returns void
+language sql
+set search_path = ''
+as $$
+  select tests.authenticate_as_at(identifier, 'aal2')
 $$;
 
 create or replace function tests.authenticate_as_service_role() returns void

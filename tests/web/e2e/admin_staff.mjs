@@ -3,9 +3,9 @@
 // password and lands in the console as an organizer → the owner's screen shows the acceptance
 // live → the owner changes the new member's level and disables them, then a sender's daily cap,
 // replays a failed webhook and finds the replay in the audit log. axe on every state.
-import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
+import { BASE_URL, ask, checkState, closeInput, emit, launch, signInAsStaff, staffLogin } from "./browser.mjs";
 
-const { OWNER_EMAIL, OWNER_PASSWORD, INVITEE_EMAIL, INVITEE_PASSWORD, SENDER_NAME, FAILED_WEBHOOK_ERROR } = process.env;
+const { OWNER_EMAIL, INVITEE_EMAIL, INVITEE_PASSWORD, SENDER_NAME, FAILED_WEBHOOK_ERROR } = process.env;
 
 async function desktopPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
@@ -17,10 +17,7 @@ async function desktopPage(browser) {
 const browser = await launch();
 try {
   const owner = await desktopPage(browser);
-  await owner.goto(`${BASE_URL}/sign-in?next=/admin/staff`);
-  await owner.getByLabel("Email").fill(OWNER_EMAIL);
-  await owner.getByLabel("Password").fill(OWNER_PASSWORD);
-  await owner.getByRole("button", { name: "Sign in" }).click();
+  await signInAsStaff(owner, staffLogin("OWNER"), "/admin/staff");
   await owner.getByRole("heading", { name: "Staff", exact: true }).waitFor();
   await owner.getByRole("cell", { name: OWNER_EMAIL }).waitFor();
   await checkState(owner, "staff");
@@ -57,7 +54,10 @@ try {
   await invitee.getByText("Your role: Organizer").waitFor();
   await checkState(invitee, "invitee-console");
 
-  // The owner's screen follows the acceptance through Realtime, without a reload.
+  // The owner's screen follows the acceptance through Realtime, without a reload. Their tab
+  // comes to the front again: Chromium throttles a background tab's animation frames, which
+  // Playwright's waits poll with (a toast could then appear unseen until the timeout).
+  await owner.bringToFront();
   await invitations.getByRole("row", { name: new RegExp(`${INVITEE_EMAIL}.*Accepted`) }).waitFor();
   const staffTable = owner.getByRole("table", { name: "Staff members" });
   const row = staffTable.getByRole("row", { name: new RegExp(INVITEE_EMAIL) });

@@ -8,6 +8,7 @@ import { createInterface } from "node:readline";
 const require = createRequire(join(process.env.FRONTEND, "package.json"));
 const { chromium } = require("playwright-core");
 const { AxeBuilder } = require("@axe-core/playwright");
+const OTPAuth = require("otpauth");
 
 export const BASE_URL = process.env.BASE_URL;
 
@@ -78,4 +79,40 @@ export async function checkState(page, name) {
     throw new Error(`axe found violations on "${name}":\n${summary.join("\n")}`);
   }
   emit({ state: name, axe_violations: 0 });
+}
+
+/** The code an authenticator app shows now for a TOTP secret (base32), computed with otpauth. */
+export function totpCode(secret) {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate();
+}
+
+/**
+ * Staff sign-in as a person does it, in English: email and password on /sign-in, then, for
+ * someone with a second factor (admins and owners from pytest's `make_staff`), the code from
+ * their authenticator on the two-factor screen. Resolves once the app has left both screens.
+ * `login` is { email, password, totpSecret } — e.g. from the env `make_staff(...).browser_env`
+ * sets: signInAsStaff(page, staffLogin("OWNER"), "/admin/staff").
+ */
+export async function signInAsStaff(page, login, next = "/staff") {
+  await page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Email").fill(login.email);
+  await page.getByLabel("Password").fill(login.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  if (login.totpSecret) {
+    await page.getByLabel("6-digit code").fill(totpCode(login.totpSecret));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.waitForURL((url) => !["/sign-in", "/two-factor"].includes(url.pathname));
+  } else {
+    // Without a factor an admin page sends them on to enrol at /two-factor.
+    await page.waitForURL((url) => url.pathname !== "/sign-in");
+  }
+}
+
+/** { email, password, totpSecret } from the env vars StaffLogin.browser_env(prefix) set. */
+export function staffLogin(prefix) {
+  return {
+    email: process.env[`${prefix}_EMAIL`],
+    password: process.env[`${prefix}_PASSWORD`],
+    totpSecret: process.env[`${prefix}_TOTP_SECRET`] || null,
+  };
 }
