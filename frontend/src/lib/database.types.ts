@@ -2469,6 +2469,15 @@ export type Database = {
         Args: { p_definition: Json; p_sample_size?: number }
         Returns: Json
       }
+      preview_template: {
+        Args: {
+          p_body: string
+          p_contact_id: string
+          p_event_id?: string
+          p_subject?: string
+        }
+        Returns: Json
+      }
       process_webhook_event: { Args: { p_event_id: string }; Returns: Json }
       record_form_consent: {
         Args: {
