@@ -8,7 +8,14 @@ import { RequireStaff } from "../staff/RequireStaff";
 import { fetchMessagingFacts, templateKeys } from "../templates/api";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { notifyError, notifySuccess } from "../ui/notifications";
-import { blastKeys, controlBlast, fetchBlast, previewBlast, type Blast, type Control } from "./api";
+import {
+  blastKeys,
+  controlBlast,
+  fetchBlast,
+  previewBlast,
+  type Blast,
+  type Control,
+} from "./api";
 import { BlastPreview } from "./BlastPreview";
 import { BlastProgress } from "./BlastProgress";
 import { BlastResults } from "./BlastResults";
@@ -17,7 +24,13 @@ import { count, when } from "./format";
 import { progressOf } from "./progress";
 import { t } from "./t";
 
-const DONE_MESSAGE: Record<Control, "controls.started" | "controls.paused" | "controls.resumed" | "controls.cancelled"> = {
+const DONE_MESSAGE: Record<
+  Control,
+  | "controls.started"
+  | "controls.paused"
+  | "controls.resumed"
+  | "controls.cancelled"
+> = {
   start: "controls.started",
   pause: "controls.paused",
   resume: "controls.resumed",
@@ -27,7 +40,8 @@ const DONE_MESSAGE: Record<Control, "controls.started" | "controls.paused" | "co
 /** Start / pause / resume / cancel, each confirmed with what it will do. */
 function Controls(props: { blast: Blast }) {
   const queryClient = useQueryClient();
-  const notStarted = () => props.blast.status === "draft" || props.blast.status === "scheduled";
+  const notStarted = () =>
+    props.blast.status === "draft" || props.blast.status === "scheduled";
   const preview = useQuery(() => ({
     queryKey: blastKeys.preview(props.blast.id),
     queryFn: () => previewBlast(props.blast.id),
@@ -44,7 +58,11 @@ function Controls(props: { blast: Blast }) {
   }));
   const numbers = () => {
     const p = progressOf(props.blast);
-    return { sent: count(p.sent), total: count(p.total), toSend: count(p.toSend) };
+    return {
+      sent: count(p.sent),
+      total: count(p.total),
+      toSend: count(p.toSend),
+    };
   };
   const recipients = () => count(preview.data?.recipients ?? 0);
   return (
@@ -89,19 +107,17 @@ function Controls(props: { blast: Blast }) {
             }}
           />
         </Show>
-        <Show when={props.blast.status !== "completed" && props.blast.status !== "cancelled"}>
-          <ConfirmButton
-            label={t("controls.cancel")}
-            title={t("controls.confirmCancel")}
-            body={t("controls.cancelBody", numbers())}
-            confirm={t("controls.cancel")}
-            danger
-            disabled={control.isPending}
-            onConfirm={() => {
-              control.mutate("cancel");
-            }}
-          />
-        </Show>
+        <ConfirmButton
+          label={t("controls.cancel")}
+          title={t("controls.confirmCancel")}
+          body={t("controls.cancelBody", numbers())}
+          confirm={t("controls.cancel")}
+          danger
+          disabled={control.isPending}
+          onConfirm={() => {
+            control.mutate("cancel");
+          }}
+        />
       </div>
     </section>
   );
@@ -110,13 +126,24 @@ function Controls(props: { blast: Blast }) {
 // Keyed by id (the route re-creates it), so the id is read once.
 function BlastScreen(props: { id: string }) {
   const id = untrack(() => props.id);
-  const blast = useQuery(() => ({ queryKey: blastKeys.one(id), queryFn: () => fetchBlast(id), staleTime: 0 }));
-  const facts = useQuery(() => ({ queryKey: templateKeys.facts(), queryFn: fetchMessagingFacts }));
+  const blast = useQuery(() => ({
+    queryKey: blastKeys.one(id),
+    queryFn: () => fetchBlast(id),
+    staleTime: 0,
+  }));
+  const facts = useQuery(() => ({
+    queryKey: templateKeys.facts(),
+    queryFn: fetchMessagingFacts,
+  }));
   // The counters arrive with the blast row about once a second while it sends.
   invalidateOnChanges({
     table: "blasts",
     filter: `id=eq.${id}`,
-    queryKeys: [blastKeys.one(id), blastKeys.results(id), ["rpc", "blast_recipient_results", id]],
+    queryKeys: [
+      blastKeys.one(id),
+      blastKeys.results(id),
+      ["rpc", "blast_recipient_results", id],
+    ],
   });
   return (
     <section class="space-y-4">
@@ -126,7 +153,14 @@ function BlastScreen(props: { id: string }) {
       <Show when={blast.error}>
         <ErrorAlert code={errorCode(blast.error)} />
       </Show>
-      <Show when={blast.data} fallback={<Show when={!blast.error}><p role="status">{tCommon("loading")}</p></Show>}>
+      <Show
+        when={blast.data}
+        fallback={
+          <Show when={!blast.error}>
+            <p role="status">{tCommon("loading")}</p>
+          </Show>
+        }
+      >
         {(b) => (
           <>
             <h1 class="text-2xl font-bold">{b().name}</h1>
@@ -148,14 +182,23 @@ function BlastScreen(props: { id: string }) {
             </Show>
             <Show when={b().status === "paused" && b().paused_reason}>
               {(reason) => (
-                <p class="rounded-lg border border-amber-700 bg-amber-50 p-3" data-testid="paused-reason">
+                <p
+                  class="rounded-lg border border-amber-700 bg-amber-50 p-3"
+                  data-testid="paused-reason"
+                >
                   {t("page.pausedBecause", { reason: reason() })}
                 </p>
               )}
             </Show>
-            <Controls blast={b()} />
+            <Show
+              when={b().status !== "completed" && b().status !== "cancelled"}
+            >
+              <Controls blast={b()} />
+            </Show>
             <Switch>
-              <Match when={b().status === "draft" || b().status === "scheduled"}>
+              <Match
+                when={b().status === "draft" || b().status === "scheduled"}
+              >
                 <BlastPreview blastId={b().id} />
               </Match>
               <Match when={b().started_at !== null}>

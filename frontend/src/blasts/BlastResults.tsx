@@ -60,7 +60,7 @@ export function BlastResults(props: { blastId: string; blastName: string }) {
       </Show>
       <Show when={results.data}>
         {(variants) => (
-          <div class="overflow-x-auto">
+          <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("results.byVariant")}>
             <table class="w-full border-collapse text-left text-sm">
               <caption class="text-left font-semibold">{t("results.byVariant")}</caption>
               <thead>
@@ -125,7 +125,7 @@ export function BlastResults(props: { blastId: string; blastName: string }) {
       </Show>
       <Show when={recipients.data} fallback={<Show when={!recipients.error}><p role="status">{tCommon("loading")}</p></Show>}>
         <Show when={rows().length > 0} fallback={<p>{t("results.none")}</p>}>
-          <div class="overflow-x-auto">
+          <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("results.recipients")}>
             <table class="w-full border-collapse text-left text-sm">
               <caption class="sr-only">{t("results.recipients")}</caption>
               <thead>

@@ -28,7 +28,7 @@ function BlastsScreen() {
       <Show when={blasts.data} fallback={<Show when={!blasts.error}><p role="status">{tCommon("loading")}</p></Show>}>
         {(rows) => (
           <Show when={rows().length > 0} fallback={<p>{t("list.empty")}</p>}>
-            <div class="overflow-x-auto">
+            <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("list.table")}>
               <table class="w-full border-collapse text-left">
                 <caption class="sr-only">{t("list.table")}</caption>
                 <thead>

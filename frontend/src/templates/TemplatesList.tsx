@@ -40,7 +40,7 @@ function TemplatesScreen() {
       </Show>
       <Show when={templates.data} fallback={<Show when={!templates.error}><p role="status">{tCommon("loading")}</p></Show>}>
         <Show when={shown().length > 0} fallback={<p>{t("list.empty")}</p>}>
-          <div class="overflow-x-auto">
+          <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("list.table")}>
             <table class="w-full border-collapse text-left">
               <caption class="sr-only">{t("list.table")}</caption>
               <thead>
