@@ -48,7 +48,7 @@ function SegmentCount(props: { segment: Choices["segments"][number] | undefined 
   );
 }
 
-function Composer(props: { choices: Choices; orgTimeZone: string }) {
+export function Composer(props: { choices: Choices; orgTimeZone: string }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [form, setForm] = createStore<ComposerForm>(structuredClone(EMPTY_COMPOSER));
