@@ -1987,6 +1987,44 @@ export type Database = {
         Args: { p_event_id: string }
         Returns: Json
       }
+      blast_recipient_results: {
+        Args: {
+          p_blast_id: string
+          p_limit?: number
+          p_offset?: number
+          p_outcome?: string
+          p_search?: string
+          p_variant?: string
+        }
+        Returns: {
+          channel: Database["public"]["Enums"]["message_channel"]
+          contact_id: string
+          contact_name: string
+          delivered_at: string
+          error_code: string
+          opted_out: boolean
+          outcome: string
+          recipient_id: number
+          sent_at: string
+          skip_reason: string
+          to_address: string
+          variant: string
+        }[]
+      }
+      blast_results: {
+        Args: { p_blast_id: string }
+        Returns: {
+          channel: Database["public"]["Enums"]["message_channel"]
+          delivered: number
+          failed: number
+          opted_out: number
+          recipients: number
+          sent: number
+          skipped: number
+          to_send: number
+          variant: string
+        }[]
+      }
       cancel_blast: {
         Args: { p_blast_id: string }
         Returns: {
@@ -2500,6 +2538,15 @@ export type Database = {
       }
       preview_segment: {
         Args: { p_definition: Json; p_sample_size?: number }
+        Returns: Json
+      }
+      preview_template: {
+        Args: {
+          p_body: string
+          p_contact_id: string
+          p_event_id?: string
+          p_subject?: string
+        }
         Returns: Json
       }
       process_webhook_event: { Args: { p_event_id: string }; Returns: Json }

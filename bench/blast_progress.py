@@ -1,0 +1,206 @@
+"""Benchmark: how far the blast progress on screen lags the database during a 100 MPS blast
+(goal: ≤ 2 s), measured on the screen's own data path.
+
+Starts a private stack, the provider simulator, the webhook server and two messaging workers;
+a 100 MPS sender and RECIPIENTS opted-in contacts in a blast. A client does what the blast page
+does: an organizer's Realtime subscription to the blast row (postgres_changes), and on every
+push a REST read of the row (the page invalidates its query and refetches); what that read
+returns is what the screen shows. Meanwhile the database's truth is sampled every 100 ms: the
+blast's messages the provider accepted (status sent, delivered or undelivered), counted
+directly. At each sample, the lag is how long the database has already been ahead of the
+number on screen (0 while they agree). Also reported: how long after the database completed
+the blast the screen said so.
+
+Run: .venv/bin/python bench/blast_progress.py [--recipients 3000] [--mps 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import websockets
+from benchkit import percentile, stop_on_sigterm
+
+from devstack.local_messaging import LocalMessaging
+from devstack.simulators import scenario
+from devstack.stack import keys
+from devstack.stack.manager import LocalStack
+from devstack.testing import free_port, private_stack
+
+GOAL_LAG_S = 2.0
+TRUE_SENT = """select count(*) filter (where status in ('sent', 'delivered', 'undelivered')),
+                      (select status::text from public.blasts where id = %s)
+                 from public.messages where blast_id = %s"""
+
+
+class Screen:
+    """What the blast page shows: the row's counters as of its latest refetch."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[float, int, str]] = [(0.0, 0, "draft")]
+        self.pushes = 0
+
+    def value_at(self, at: float) -> tuple[int, str]:
+        latest = [(sent, status) for when, sent, status in self.shown if when <= at]
+        return latest[-1]
+
+
+async def watch(
+    stack: LocalStack, token: str, blast_id: str, screen: Screen, ready: asyncio.Event
+) -> None:
+    url = (
+        f"ws://127.0.0.1:{stack.config.api_port}/realtime/v1/websocket"
+        f"?apikey={stack.config.anon_key}&vsn=1.0.0"
+    )
+    headers = {"apikey": stack.config.anon_key, "Authorization": f"Bearer {token}"}
+    async with (
+        httpx.AsyncClient(base_url=stack.config.api_url, headers=headers, timeout=30) as rest,
+        websockets.connect(url, max_queue=None) as socket,
+    ):
+
+        async def refetch() -> None:
+            response = await rest.get(
+                "/rest/v1/blasts",
+                params={"id": f"eq.{blast_id}", "select": "sent_count,status"},
+            )
+            row = response.json()[0]
+            screen.shown.append((time.time(), int(row["sent_count"]), str(row["status"])))
+
+        binding = {
+            "event": "*",
+            "schema": "public",
+            "table": "blasts",
+            "filter": f"id=eq.{blast_id}",
+        }
+        await socket.send(
+            json.dumps(
+                {
+                    "topic": "realtime:blast-progress",
+                    "event": "phx_join",
+                    "ref": "1",
+                    "join_ref": "1",
+                    "payload": {"config": {"postgres_changes": [binding]}, "access_token": token},
+                }
+            )
+        )
+        fetches: set[asyncio.Task[None]] = set()
+        async for frame in socket:
+            message = json.loads(frame)
+            if message["event"] == "system":
+                ready.set()
+            elif message["event"] == "postgres_changes":
+                screen.pushes += 1
+                task = asyncio.create_task(refetch())
+                fetches.add(task)
+                task.add_done_callback(fetches.discard)
+
+
+async def measure(stack: LocalStack, recipients: int, mps: float) -> dict[str, Any]:
+    with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
+        sender_id, _ = scenario.create_sms_sender(conn, mps=mps)
+        contacts = scenario.create_contacts(conn, recipients)
+        blast_id = scenario.create_blast(
+            conn, channel="sms", contacts=contacts, sms_sender_id=sender_id
+        )
+        organizer = str(uuid.uuid4())
+        conn.execute(
+            "insert into auth.users (id, aud, role, email)"
+            " values (%s, 'authenticated', 'authenticated', 'bench-progress@example.com')",
+            (organizer,),
+        )
+        conn.execute(
+            "insert into public.staff (user_id, level, status) values (%s, 'organizer', 'active')",
+            (organizer,),
+        )
+    token = keys.access_token(stack.config.jwt_secret, sub=organizer)
+    screen = Screen()
+    ready = asyncio.Event()
+    watcher = asyncio.create_task(watch(stack, token, blast_id, screen, ready))
+    await asyncio.wait_for(ready.wait(), 60)
+    truth: list[tuple[float, int, str]] = []
+    async with await psycopg.AsyncConnection.connect(stack.config.db_url(), autocommit=True) as db:
+        started = time.time()
+        await db.execute("select public.start_blast(%s)", (blast_id,))
+        deadline = started + recipients / mps * 3 + 60
+        while time.time() < deadline:
+            cursor = await db.execute(TRUE_SENT, (blast_id, blast_id))
+            row = await cursor.fetchone()
+            assert row is not None
+            truth.append((time.time(), int(row[0]), str(row[1])))
+            if row[1] == "completed" and screen.value_at(time.time())[1] == "completed":
+                break
+            await asyncio.sleep(0.1)
+    watcher.cancel()
+    await asyncio.gather(watcher, return_exceptions=True)
+
+    lags: list[float] = []
+    for at, _, _ in truth:
+        shown, _ = screen.value_at(at)
+        ahead = [when for when, sent, _ in truth if sent > shown and when <= at]
+        lags.append(at - ahead[0] if ahead else 0.0)
+    db_completed = next((when for when, _, status in truth if status == "completed"), None)
+    screen_completed = next(
+        (when for when, _, status in screen.shown if status == "completed"), None
+    )
+    sending = [when for when, sent, _ in truth if 0 < sent < recipients]
+    achieved = recipients / (sending[-1] - sending[0]) if len(sending) > 1 else float("nan")
+    return {
+        "recipients": recipients,
+        "mps": mps,
+        "achieved_mps": round(achieved, 1),
+        "db_samples": len(truth),
+        "realtime_pushes": screen.pushes,
+        "lag_s": {
+            "p50": round(percentile(lags, 0.5), 2),
+            "p95": round(percentile(lags, 0.95), 2),
+            "max": round(max(lags), 2),
+        },
+        "completed_on_screen_after_db_s": (
+            round(screen_completed - db_completed, 2)
+            if db_completed is not None and screen_completed is not None
+            else None
+        ),
+        "goal_lag_s": GOAL_LAG_S,
+    }
+
+
+def main() -> None:
+    stop_on_sigterm()
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--recipients", type=int, default=3000)
+    parser.add_argument("--mps", type=float, default=100.0)
+    args = parser.parse_args()
+    with private_stack() as stack:
+        folder = Path(tempfile.mkdtemp(prefix="hm-bench-blast-progress-"))
+        messaging = LocalMessaging(
+            stack.config.client_env(),
+            folder / "run",
+            folder / "logs",
+            simulator_port=free_port(),
+            webhook_port=free_port(),
+        )
+        try:
+            messaging.start(worker_count=2)
+            result = asyncio.run(measure(stack, args.recipients, args.mps))
+        finally:
+            messaging.stop()
+            shutil.rmtree(folder, ignore_errors=True)
+    print(json.dumps(result, indent=2))
+    met = result["lag_s"]["max"] <= GOAL_LAG_S
+    print("goal met" if met else "GOAL MISSED: progress lag")
+
+
+if __name__ == "__main__":
+    main()

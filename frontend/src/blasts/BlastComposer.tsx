@@ -1,0 +1,226 @@
+import { A, useNavigate } from "@solidjs/router";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
+import { Index, Show } from "solid-js";
+import { createStore } from "solid-js/store";
+import { SelectField } from "../crm/SelectField";
+import { errorCode } from "../lib/errors";
+import { tCommon } from "../lib/i18n";
+import { RequireStaff } from "../staff/RequireStaff";
+import { fetchMessagingFacts, templateKeys } from "../templates/api";
+import { Button } from "../ui/Button";
+import { ErrorAlert } from "../ui/ErrorAlert";
+import { TextField } from "../ui/TextField";
+import { notifyError, notifySuccess } from "../ui/notifications";
+import { blastKeys, countSegment, createBlast, fetchChoices } from "./api";
+import { count } from "./format";
+import {
+  EMPTY_COMPOSER,
+  evenWeights,
+  nextVariantLabel,
+  toSpec,
+  usesEmail,
+  usesSms,
+  weightTotal,
+  type BlastChannel,
+  type ComposerForm,
+} from "./spec";
+import { t } from "./t";
+
+type Choices = Awaited<ReturnType<typeof fetchChoices>>;
+
+/** The chosen segment's size, counted by the database as the choice changes. */
+function SegmentCount(props: { segment: Choices["segments"][number] | undefined }) {
+  const matches = useQuery(() => ({
+    queryKey: blastKeys.segmentCount(props.segment?.id ?? ""),
+    queryFn: () => countSegment(props.segment?.definition ?? {}),
+    enabled: props.segment !== undefined,
+    staleTime: 0,
+  }));
+  return (
+    <Show when={props.segment}>
+      <p role="status" class="text-sm" data-testid="segment-count">
+        {matches.data === undefined ? t("composer.counting") : t("composer.matches", { count: count(matches.data) })}
+      </p>
+      <Show when={matches.error}>
+        <ErrorAlert code={errorCode(matches.error)} />
+      </Show>
+    </Show>
+  );
+}
+
+export function Composer(props: { choices: Choices; orgTimeZone: string }) {
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [form, setForm] = createStore<ComposerForm>(structuredClone(EMPTY_COMPOSER));
+  const templatesFor = (channel: "sms" | "email") => [
+    { value: "", label: t("composer.chooseTemplate") },
+    ...props.choices.templates.filter((tpl) => tpl.channel === channel).map((tpl) => ({ value: tpl.id, label: tpl.name })),
+  ];
+  const sendersFor = (channel: "sms" | "email") => [
+    { value: "", label: t("composer.chooseSender") },
+    ...props.choices.senders.filter((s) => s.channel === channel).map((s) => ({ value: s.id, label: s.name })),
+  ];
+  const segment = () => props.choices.segments.find((s) => s.id === form.segmentId);
+  const total = () => weightTotal(form.smsVariants);
+
+  // Going A/B starts with two variants, the first from the template already chosen.
+  const addVariant = () => {
+    const current =
+      form.smsVariants.length > 0 ? form.smsVariants : [{ label: "A", templateId: form.smsTemplateId, weight: 0 }];
+    const next = [...current, { label: nextVariantLabel(current), templateId: "", weight: 0 }];
+    const weights = evenWeights(next.length);
+    setForm(
+      "smsVariants",
+      next.map((v, index) => ({ ...v, weight: weights[index] ?? 0 })),
+    );
+  };
+  const removeVariant = (label: string) => {
+    const rest = form.smsVariants.filter((v) => v.label !== label);
+    const weights = evenWeights(rest.length);
+    setForm(
+      "smsVariants",
+      rest.length < 2 ? [] : rest.map((v, index) => ({ ...v, weight: weights[index] ?? 0 })),
+    );
+  };
+
+  const create = useMutation(() => ({
+    mutationFn: () => createBlast(toSpec(form, props.orgTimeZone)),
+    onSuccess: async (blast) => {
+      notifySuccess(t(blast.status === "scheduled" ? "composer.scheduled" : "composer.created", { name: blast.name }));
+      await queryClient.invalidateQueries({ queryKey: blastKeys.all() });
+      navigate(`/messaging/blasts/${blast.id}`);
+    },
+    onError: (error: unknown) => notifyError(error),
+  }));
+
+  return (
+    <form
+      class="max-w-2xl space-y-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        create.mutate();
+      }}
+    >
+      <TextField label={t("composer.name")} required value={form.name} onInput={(event) => { setForm("name", event.currentTarget.value); }} />
+      <SelectField
+        label={t("composer.audience")}
+        options={[
+          { value: "", label: t("composer.chooseSegment") },
+          ...props.choices.segments.map((s) => ({ value: s.id, label: s.name })),
+        ]}
+        value={form.segmentId}
+        onChange={(value) => { setForm("segmentId", value); }}
+      />
+      <Show when={props.choices.segments.length === 0}>
+        <p>{t("composer.noSegments")}</p>
+      </Show>
+      <SegmentCount segment={segment()} />
+      <SelectField
+        label={t("composer.channel")}
+        options={(["sms", "email", "both"] as const).map((value) => ({ value, label: t(`channel.${value}`) }))}
+        value={form.channel}
+        onChange={(value) => { setForm("channel", value as BlastChannel); }}
+      />
+      <Show when={usesSms(form.channel)}>
+        <SelectField label={t("composer.smsSender")} options={sendersFor("sms")} value={form.smsSenderId} onChange={(v) => { setForm("smsSenderId", v); }} />
+        <Show when={form.smsVariants.length === 0}>
+          <SelectField
+            label={t("composer.smsTemplate")}
+            options={templatesFor("sms")}
+            value={form.smsTemplateId}
+            onChange={(v) => { setForm("smsTemplateId", v); }}
+          />
+        </Show>
+        <fieldset class="space-y-3 rounded-lg border border-stone-300 p-3">
+          <legend class="px-1 font-semibold">{t("composer.variants")}</legend>
+          <p class="text-sm text-stone-700">{t("composer.variantsIntro")}</p>
+          <Index each={form.smsVariants}>
+            {(variant, index) => (
+              <div class="grid items-end gap-2 sm:grid-cols-[1fr_8rem_auto]">
+                <SelectField
+                  label={t("composer.variantTemplate", { label: variant().label })}
+                  options={templatesFor("sms")}
+                  value={variant().templateId}
+                  onChange={(v) => { setForm("smsVariants", index, "templateId", v); }}
+                />
+                <TextField
+                  label={t("composer.variantWeight", { label: variant().label })}
+                  inputmode="numeric"
+                  value={String(variant().weight)}
+                  onInput={(event) => { setForm("smsVariants", index, "weight", Number(event.currentTarget.value) || 0); }}
+                />
+                <Button variant="secondary" onClick={() => { removeVariant(variant().label); }}>
+                  {t("composer.removeVariant", { label: variant().label })}
+                </Button>
+              </div>
+            )}
+          </Index>
+          <Show when={form.smsVariants.length > 0}>
+            <p class={total() === 100 ? "text-sm" : "text-sm text-red-800"}>
+              {t(total() === 100 ? "composer.weightTotal" : "composer.weightTotalWrong", { total: total() })}
+            </p>
+          </Show>
+          <Button variant="secondary" disabled={form.smsVariants.length >= 26} onClick={addVariant}>
+            {t("composer.addVariant")}
+          </Button>
+        </fieldset>
+      </Show>
+      <Show when={usesEmail(form.channel)}>
+        <SelectField
+          label={t("composer.emailSender")}
+          options={sendersFor("email")}
+          value={form.emailSenderId}
+          onChange={(v) => { setForm("emailSenderId", v); }}
+        />
+        <SelectField
+          label={t("composer.emailTemplate")}
+          options={templatesFor("email")}
+          value={form.emailTemplateId}
+          onChange={(v) => { setForm("emailTemplateId", v); }}
+        />
+      </Show>
+      <TextField
+        label={t("composer.sendAt", { zone: props.orgTimeZone })}
+        hint={t("composer.sendAtHint")}
+        type="datetime-local"
+        value={form.sendAtLocal}
+        onInput={(event) => { setForm("sendAtLocal", event.currentTarget.value); }}
+      />
+      <label class="flex items-center gap-2">
+        <input type="checkbox" class="size-5" checked={form.autoPause} onChange={(event) => { setForm("autoPause", event.currentTarget.checked); }} />
+        {t("composer.autoPause")}
+      </label>
+      <Button type="submit" disabled={create.isPending}>
+        {create.isPending ? t("composer.creating") : t("composer.create")}
+      </Button>
+    </form>
+  );
+}
+
+function ComposerScreen() {
+  const choices = useQuery(() => ({ queryKey: blastKeys.choices(), queryFn: fetchChoices, staleTime: 0 }));
+  const facts = useQuery(() => ({ queryKey: templateKeys.facts(), queryFn: fetchMessagingFacts }));
+  return (
+    <section class="space-y-4">
+      <A href="/messaging/blasts" class="text-teal-800 underline">
+        {t("composer.back")}
+      </A>
+      <h1 class="text-2xl font-bold">{t("composer.title")}</h1>
+      <ErrorAlert code={choices.error ? errorCode(choices.error) : facts.error ? errorCode(facts.error) : null} />
+      <Show
+        when={choices.data && facts.data ? { choices: choices.data, zone: facts.data.orgTimeZone } : undefined}
+        fallback={<Show when={!choices.error && !facts.error}><p role="status">{tCommon("loading")}</p></Show>}
+      >
+        {(ready) => <Composer choices={ready().choices} orgTimeZone={ready().zone} />}
+      </Show>
+    </section>
+  );
+}
+
+export default function BlastComposer() {
+  return (
+    <RequireStaff min="organizer">
+      <ComposerScreen />
+    </RequireStaff>
+  );
+}

@@ -1,0 +1,169 @@
+import { keepPreviousData, useQuery } from "@tanstack/solid-query";
+import { For, Show, createSignal } from "solid-js";
+import { SelectField } from "../crm/SelectField";
+import { download, toCsv } from "../crm/csv";
+import { errorCode } from "../lib/errors";
+import { tCommon } from "../lib/i18n";
+import { Button } from "../ui/Button";
+import { ErrorAlert } from "../ui/ErrorAlert";
+import { TextField } from "../ui/TextField";
+import { notifyError, notifySuccess } from "../ui/notifications";
+import { RECIPIENTS_PAGE, blastKeys, fetchRecipients, fetchResults, type Outcome, type RecipientResult } from "./api";
+import { createDebounced } from "../templates/debounce";
+import { count } from "./format";
+import { t } from "./t";
+
+const OUTCOMES: Outcome[] = ["to_send", "sent", "delivered", "failed", "skipped", "opted_out"];
+const EXPORT_LIMIT = 10_000;
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? "—" : `${Math.round((part / whole) * 100)}%`;
+}
+
+function detail(row: RecipientResult): string {
+  return [row.opted_out ? t("results.outcome.opted_out") : null, row.skip_reason, row.error_code].filter(Boolean).join(" · ");
+}
+
+export function BlastResults(props: { blastId: string; blastName: string }) {
+  const results = useQuery(() => ({ queryKey: blastKeys.results(props.blastId), queryFn: () => fetchResults(props.blastId) }));
+  const [outcome, setOutcome] = createSignal<Outcome | "">("");
+  const [search, setSearch] = createSignal("");
+  const debouncedSearch = createDebounced(search, 250);
+  const [page, setPage] = createSignal(0);
+  const recipients = useQuery(() => ({
+    queryKey: blastKeys.recipients(props.blastId, outcome(), debouncedSearch(), page()),
+    queryFn: () =>
+      fetchRecipients(props.blastId, { outcome: outcome(), search: debouncedSearch() }, RECIPIENTS_PAGE + 1, page() * RECIPIENTS_PAGE),
+    placeholderData: keepPreviousData,
+  }));
+  const rows = () => (recipients.data ?? []).slice(0, RECIPIENTS_PAGE);
+  const hasNext = () => (recipients.data?.length ?? 0) > RECIPIENTS_PAGE;
+  const exportCsv = async () => {
+    try {
+      const all = await fetchRecipients(props.blastId, { outcome: outcome(), search: debouncedSearch() }, EXPORT_LIMIT, 0);
+      download(
+        toCsv(all, ["contact_name", "to_address", "channel", "variant", "outcome", "opted_out", "skip_reason", "error_code", "sent_at", "delivered_at"]),
+        `${props.blastName.replace(/[^\w-]+/g, "-")}-recipients.csv`,
+      );
+      notifySuccess(t("results.exported", { count: count(all.length) }));
+    } catch (error) {
+      notifyError(error);
+    }
+  };
+  return (
+    <section aria-labelledby="blast-results-title" class="space-y-4 rounded-lg border border-stone-300 bg-white p-4">
+      <h2 id="blast-results-title" class="text-xl font-bold">
+        {t("results.title")}
+      </h2>
+      <Show when={results.error}>
+        <ErrorAlert code={errorCode(results.error)} />
+      </Show>
+      <Show when={results.data}>
+        {(variants) => (
+          <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("results.byVariant")}>
+            <table class="w-full border-collapse text-left text-sm">
+              <caption class="text-left font-semibold">{t("results.byVariant")}</caption>
+              <thead>
+                <tr class="border-b border-stone-400">
+                  <For each={["channel", "variant", "recipients", "toSend", "sent", "delivered", "failed", "skipped", "optedOut", "deliveryRate"] as const}>
+                    {(column) => (
+                      <th scope="col" class="p-2">
+                        {t(`results.columns.${column}`)}
+                      </th>
+                    )}
+                  </For>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={variants()}>
+                  {(row) => (
+                    <tr class="border-b border-stone-200">
+                      <td class="p-2">{t(`channel.${row.channel}`)}</td>
+                      <td class="p-2">{row.variant ?? t("results.noVariant")}</td>
+                      <td class="p-2">{count(row.recipients)}</td>
+                      <td class="p-2">{count(row.to_send)}</td>
+                      <td class="p-2">{count(row.sent)}</td>
+                      <td class="p-2">{count(row.delivered)}</td>
+                      <td class="p-2">{count(row.failed)}</td>
+                      <td class="p-2">{count(row.skipped)}</td>
+                      <td class="p-2">{count(row.opted_out)}</td>
+                      <td class="p-2">{percent(row.delivered, row.sent)}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Show>
+      <h3 class="font-semibold">{t("results.recipients")}</h3>
+      <div class="flex flex-wrap items-end gap-3">
+        <SelectField
+          label={t("results.filter")}
+          options={[{ value: "", label: t("results.all") }, ...OUTCOMES.map((o) => ({ value: o, label: t(`results.outcome.${o}`) }))]}
+          value={outcome()}
+          onChange={(value) => {
+            setOutcome(value as Outcome | "");
+            setPage(0);
+          }}
+        />
+        <TextField
+          label={t("results.search")}
+          type="search"
+          value={search()}
+          onInput={(event) => {
+            setSearch(event.currentTarget.value);
+            setPage(0);
+          }}
+        />
+        <Button variant="secondary" onClick={() => void exportCsv()}>
+          {t("results.export")}
+        </Button>
+      </div>
+      <Show when={recipients.error}>
+        <ErrorAlert code={errorCode(recipients.error)} />
+      </Show>
+      <Show when={recipients.data} fallback={<Show when={!recipients.error}><p role="status">{tCommon("loading")}</p></Show>}>
+        <Show when={rows().length > 0} fallback={<p>{t("results.none")}</p>}>
+          <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("results.recipients")}>
+            <table class="w-full border-collapse text-left text-sm">
+              <caption class="sr-only">{t("results.recipients")}</caption>
+              <thead>
+                <tr class="border-b border-stone-400">
+                  <For each={["name", "address", "variant", "outcome", "detail"] as const}>
+                    {(column) => (
+                      <th scope="col" class="p-2">
+                        {t(`results.recipientColumns.${column}`)}
+                      </th>
+                    )}
+                  </For>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={rows()}>
+                  {(row) => (
+                    <tr class="border-b border-stone-200">
+                      <td class="p-2">{row.contact_name ?? t("results.unnamed")}</td>
+                      <td class="p-2">{row.to_address}</td>
+                      <td class="p-2">{row.variant ?? t("results.noVariant")}</td>
+                      <td class="p-2">{t(`results.outcome.${row.outcome as Outcome}`)}</td>
+                      <td class="p-2">{detail(row)}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        </Show>
+        <div class="flex gap-3">
+          <Button variant="secondary" disabled={page() === 0} onClick={() => setPage((p) => p - 1)}>
+            {t("results.previous")}
+          </Button>
+          <Button variant="secondary" disabled={!hasNext()} onClick={() => setPage((p) => p + 1)}>
+            {t("results.next")}
+          </Button>
+        </div>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,12 @@
+import { lazy } from "solid-js";
+import type { Feature } from "../features";
+import { t } from "./t";
+
+export const feature: Feature = {
+  routes: [
+    { path: "/messaging/templates", component: lazy(() => import("./TemplatesList")) },
+    { path: "/messaging/templates/new", component: lazy(() => import("./TemplateEditor")) },
+    { path: "/messaging/templates/:id", component: lazy(() => import("./TemplateEditor")) },
+  ],
+  navigation: [{ href: "/messaging/templates", label: () => t("nav.templates"), minLevel: "organizer" }],
+};
