@@ -1,16 +1,20 @@
 """Benchmark: the door and self check-in in Chromium, against a private stack with 100k contacts.
 
 Builds and serves the SPA, signs a volunteer in at /door/<slug> and reports:
-  * code read → result card, p95 over 50 scans (goal < 300 ms for QR shown → card): each
-    attendee's token arrives as a USB scanner types it (+ Enter), the handler the camera's decoder
-    also calls; check_in over REST, then the card. Not included: the wasm decode of a camera
-    frame (tests/web/test_door.py measures one real camera scan end to end),
+  * QR shown to the camera → result card, p95 over 50 scans (goal < 300 ms): a second Chromium
+    whose fake camera plays each attendee's QR in turn (bench/door_camera_video.mjs); from the
+    video frame that first shows the code (sampled in the page as it is presented) to the card,
+    so the frame wait, the zxing wasm decode, check_in over REST and the render are all in it,
+  * code read → result card, p95 over 50 scans: the token typed as a USB scanner types it
+    (+ Enter), the same handler the camera's decoder calls (the camera's figure minus this is
+    what the camera and the decode cost),
   * phone lookup, last keystroke → the person's row, p95 over 50 lookups (goal < 150 ms),
   * gzipped JavaScript loaded before the first paint of /door/<slug> and /e/<slug> (goal ≤ 150 KB;
     the QR wasm and its glue load only when the camera starts),
   * the wasm's own size and that it is served with the build (cached by its hashed name).
 
-Run: .venv/bin/python bench/door.py [--contacts 100000] [--scans 50] [--lookups 50]
+Run: .venv/bin/python bench/door.py [--contacts 100000] [--scans 50] [--camera-scans 50]
+     [--lookups 50]
 """
 
 from __future__ import annotations
@@ -90,6 +94,7 @@ def main() -> None:
     )
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--scans", type=int, default=50)
+    parser.add_argument("--camera-scans", type=int, default=50)
     parser.add_argument("--lookups", type=int, default=50)
     args = parser.parse_args()
 
@@ -114,6 +119,7 @@ def main() -> None:
         slug = load(conn, args.contacts, station.device_id)
         scans = sample(conn, args.scans, 0)
         lookups = sample(conn, args.lookups, args.scans + 1000)
+        camera_scans = sample(conn, args.camera_scans, args.scans + args.lookups + 2000)
 
         port = free_port()
         server = subprocess.Popen(
@@ -135,6 +141,7 @@ def main() -> None:
                     "PASSWORD": volunteer.password,
                     "SCANS": json.dumps(scans),
                     "LOOKUPS": json.dumps(lookups),
+                    "CAMERA_SCANS": json.dumps(camera_scans),
                 },
                 capture_output=True,
                 text=True,
@@ -155,6 +162,11 @@ def main() -> None:
     wasm = next((FRONTEND / "dist" / "assets").glob("zxing_reader-*.wasm"))
     figures = {
         "contacts": args.contacts,
+        "camera_scan_ms": _summary(measured["camera_scan_ms"]),
+        "camera_codes_read": f"{len(measured['camera_scan_ms'])} of {args.camera_scans}",
+        # Codes that came into view while the camera ran (the video loops): tells a code the
+        # decoder missed from one the fake camera never played.
+        "camera_codes_shown": measured["camera_codes_shown"],
         "scan_ms": _summary(measured["scan_ms"]),
         "lookup_ms": _summary(measured["lookup_ms"]),
         "door_first_paint_js_gz_kb": gz_kb(measured["door_scripts"]),
@@ -166,7 +178,8 @@ def main() -> None:
     }
     print(json.dumps(figures, indent=2))
     met = (
-        figures["scan_ms"]["p95_ms"] < GOALS["scan_p95_ms"]
+        len(measured["camera_scan_ms"]) == args.camera_scans
+        and figures["camera_scan_ms"]["p95_ms"] < GOALS["scan_p95_ms"]
         and figures["lookup_ms"]["p95_ms"] < GOALS["lookup_p95_ms"]
         and figures["door_first_paint_js_gz_kb"] <= GOALS["first_paint_js_gz_kb"]
         and figures["self_check_in_first_paint_js_gz_kb"] <= GOALS["first_paint_js_gz_kb"]
@@ -182,6 +195,8 @@ def _answers(base: str) -> bool:
 
 
 def _summary(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"count": 0}
     return {
         "p50_ms": round(percentile(values, 0.50), 1),
         "p95_ms": round(percentile(values, 0.95), 1),

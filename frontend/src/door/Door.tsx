@@ -3,7 +3,6 @@ import { useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, untrack } from "solid-js";
 import { fetchDisclosures, type Channel, type Disclosure } from "../attendee/api";
 import type { RegistrationForm } from "../attendee/registration";
-import { toRegistration } from "../attendee/registration";
 import { AppError, errorCode } from "../lib/errors";
 import { queryKeys } from "../lib/query";
 import { invalidateOnChanges } from "../lib/realtime";
@@ -180,6 +179,8 @@ function DoorDesk(props: { event: DoorEvent }) {
       const disclosure = shownDisclosures[channel];
       return form[`${channel}_opt_in`] && disclosure ? [{ channel, disclosureId: disclosure.id }] : [];
     });
+    // The walk-in form already loaded this module (it is not needed before the door's first paint).
+    const { toRegistration } = await import("../attendee/registration");
     await checkIn({ kind: "walk-in", phone, registration: toRegistration(form) }, optIns);
   };
 

