@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import jwt
+import psycopg
 import pyotp
 import pytest
 from supabase import Client
@@ -163,3 +164,48 @@ def test_supabase_js_enrols_and_verifies_with_otpauth_codes(stack: LocalStack) -
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == {"ok": True}
+
+
+def test_limits_and_expiry(
+    make_client: Callable[..., Client], db: psycopg.Connection[tuple[Any, ...]]
+) -> None:
+    email, password = new_user(make_client)
+    client = make_client()
+    client.auth.sign_in_with_password({"email": email, "password": password})
+    factor_ids = [
+        client.auth.mfa.enroll({"factor_type": "totp", "friendly_name": f"Phone {n}"}).id
+        for n in range(10)
+    ]
+    too_many = refused(
+        lambda: client.auth.mfa.enroll({"factor_type": "totp", "friendly_name": "Eleventh"})
+    )
+    assert (too_many.status, too_many.code) == (422, "too_many_enrolled_mfa_factors")
+
+    challenge = client.auth.mfa.challenge({"factor_id": factor_ids[0]})
+    db.execute(
+        "update auth.mfa_challenges set created_at = now() - interval '301 seconds' where id = %s",
+        (challenge.id,),
+    )
+    secret = db.execute(
+        "select secret from auth.mfa_factors where id = %s", (factor_ids[0],)
+    ).fetchone()
+    assert secret is not None
+    expired = refused(
+        lambda: client.auth.mfa.verify(
+            {
+                "factor_id": factor_ids[0],
+                "challenge_id": challenge.id,
+                "code": pyotp.TOTP(secret[0]).now(),
+            }
+        )
+    )
+    assert (expired.status, expired.code) == (422, "mfa_challenge_expired")
+
+    # Unverified factors expire too: the next enrolment clears those older than 5 minutes.
+    db.execute(
+        "update auth.mfa_factors set created_at = now() - interval '301 seconds'"
+        " where id = any(%s::uuid[])",
+        (factor_ids,),
+    )
+    client.auth.mfa.enroll({"factor_type": "totp", "friendly_name": "Fresh"})
+    assert [factor.friendly_name for factor in client.auth.mfa.list_factors().all] == ["Fresh"]
