@@ -78,7 +78,8 @@ class WorkerSettings(SupabaseServiceSettings):
     @model_validator(mode="after")
     def _unsubscribe_link_carries_the_token(self) -> WorkerSettings:
         if not self.email_unsubscribe_url:
-            self.email_unsubscribe_url = f"{self.app_public_url.rstrip('/')}/unsubscribe?t={{token}}"
+            app = self.app_public_url.rstrip("/")
+            self.email_unsubscribe_url = f"{app}/unsubscribe?t={{token}}"
         if "{token}" not in self.email_unsubscribe_url:
             raise ValueError("EMAIL_UNSUBSCRIBE_URL must contain {token}")
         return self

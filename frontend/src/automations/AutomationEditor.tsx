@@ -257,7 +257,7 @@ function EditorScreen() {
                 {(saved) => (
                   <>
                     <AutomationForm row={saved()} choices={options()} />
-                    <TestPanel automationId={current} />
+                    <TestPanel automationId={current} channel={saved().channel} />
                   </>
                 )}
               </Show>

@@ -8,7 +8,8 @@ import { locale, tCommon } from "../lib/i18n";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
-import { automationKeys, fetchAutomations, fetchRuns } from "./api";
+import { automationKeys, fetchAutomations, fetchChoices, fetchRuns } from "./api";
+import { occasionText } from "./summary";
 import { t } from "./t";
 
 const LINK = "font-semibold text-teal-900 underline";
@@ -19,6 +20,7 @@ function RunLogScreen() {
   const [params, setParams] = useSearchParams<{ automation?: string }>();
   const automationId = () => params.automation ?? "";
   const automations = useQuery(() => ({ queryKey: automationKeys.all(), queryFn: fetchAutomations }));
+  const choices = useQuery(() => ({ queryKey: automationKeys.choices(), queryFn: fetchChoices }));
   const runs = useQuery(() => ({ queryKey: automationKeys.runs(automationId()), queryFn: () => fetchRuns(automationId()) }));
   return (
     <section class="space-y-4">
@@ -68,7 +70,7 @@ function RunLogScreen() {
                             {run.automations?.name ?? "…"}
                           </A>
                         </td>
-                        <td class="py-2 pr-3 break-all">{run.occasion}</td>
+                        <td class="py-2 pr-3">{occasionText(run.occasion, choices.data?.events ?? [])}</td>
                         <td class="py-2 pr-3 text-right">{run.enqueued}</td>
                         <td class="py-2 pr-3 text-right">{run.skipped}</td>
                         <td class="py-2">

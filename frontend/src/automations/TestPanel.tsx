@@ -4,7 +4,7 @@ import { notifyError } from "../ui/notifications";
 import { testAutomation, type TestResult } from "./api";
 import { t } from "./t";
 
-function Preview(props: { preview: NonNullable<TestResult["preview"]> }) {
+function Preview(props: { preview: NonNullable<TestResult["preview"]>; sms: boolean }) {
   return (
     <figure class="space-y-1 rounded-lg border border-stone-300 bg-stone-50 p-3">
       <figcaption class="font-semibold">
@@ -18,14 +18,16 @@ function Preview(props: { preview: NonNullable<TestResult["preview"]> }) {
       <p class="whitespace-pre-wrap" data-testid="automation-preview">
         {props.preview.body}
       </p>
-      <p class="text-sm text-stone-700">{t("test.segments", { count: String(props.preview.segments) })}</p>
+      <Show when={props.sms}>
+        <p class="text-sm text-stone-700">{t("test.segments", { count: String(props.preview.segments) })}</p>
+      </Show>
     </figure>
   );
 }
 
 /** "Test it": who the automation would reach now and one rendered message (public.test_automation
  * records and sends nothing); on request, a copy of that message to the staff member. */
-export function TestPanel(props: { automationId: string }) {
+export function TestPanel(props: { automationId: string; channel: string | null }) {
   const [result, setResult] = createSignal<TestResult | null>(null);
   const [busy, setBusy] = createSignal<"test" | "send" | null>(null);
   const run = async (sendToMe: boolean) => {
@@ -58,7 +60,11 @@ export function TestPanel(props: { automationId: string }) {
             <>
               <p>{t("test.reach", { due: String(current().due), act: String(current().wouldAct) })}</p>
               <Show when={current().wouldSend !== null && current().wouldAct > 0}>
-                <p>{t("test.send", { count: String(current().wouldSend) })}</p>
+                <p>
+                  {current().wouldSend === current().wouldAct
+                    ? t("test.sendAll")
+                    : t("test.send", { count: String(current().wouldSend) })}
+                </p>
               </Show>
               <Show when={current().testSentTo}>{(address) => <p class="font-semibold">{t("test.sentTo", { address: address() })}</p>}</Show>
             </>
@@ -75,7 +81,7 @@ export function TestPanel(props: { automationId: string }) {
               </ul>
             </Show>
             <Show when={current().preview} fallback={<Show when={current().wouldSend !== null}><p>{t("test.noPreview")}</p></Show>}>
-              {(preview) => <Preview preview={preview()} />}
+              {(preview) => <Preview preview={preview()} sms={props.channel === "sms"} />}
             </Show>
           </>
         )}

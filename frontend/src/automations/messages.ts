@@ -19,6 +19,13 @@ const en = {
     birthday: "On their birthday",
   },
   channel: { sms: "SMS", email: "Email" },
+  occasion: {
+    birthday: "Birthday {{ year }}",
+    lapsed: "No check-in since {{ date }}",
+    first: "First check-in",
+    once: "Once per person",
+    run: "The whole run",
+  },
   does: {
     send: "Send “{{ template }}” by {{ channel }}",
     tag: "Add the tag “{{ tag }}”",
@@ -89,6 +96,7 @@ const en = {
     sendToMe: "Send the message to me",
     sending: "Sending…",
     reach: "Right now: the trigger holds for {{ due }}; a run would act on {{ act }}.",
+    sendAll: "All of them would get the message.",
     send: "{{ count }} of them would get the message; the others would be skipped (no consent, opted out or no address).",
     contacts: "Who it would reach",
     unnamed: "(no name)",
@@ -138,6 +146,13 @@ const es: typeof en = {
     birthday: "En su cumpleaños",
   },
   channel: { sms: "SMS", email: "correo" },
+  occasion: {
+    birthday: "Cumpleaños {{ year }}",
+    lapsed: "Sin registrarse desde {{ date }}",
+    first: "Primer registro",
+    once: "Una vez por persona",
+    run: "Toda la ejecución",
+  },
   does: {
     send: "Enviar «{{ template }}» por {{ channel }}",
     tag: "Agregar la etiqueta «{{ tag }}»",
@@ -208,6 +223,7 @@ const es: typeof en = {
     sendToMe: "Enviarme el mensaje a mí",
     sending: "Enviando…",
     reach: "Ahora mismo: se cumple para {{ due }}; una ejecución actuaría sobre {{ act }}.",
+    sendAll: "Todas recibirían el mensaje.",
     send: "{{ count }} recibirían el mensaje; las demás se omitirían (sin consentimiento, dadas de baja o sin dirección).",
     contacts: "A quién llegaría",
     unnamed: "(sin nombre)",

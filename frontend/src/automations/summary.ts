@@ -21,3 +21,17 @@ export function doesText(row: AutomationRow, templates: readonly Choice[]): stri
   if (!row.window_start || !row.window_end) return action;
   return `${action} ${t("does.window", { start: row.window_start.slice(0, 5), end: row.window_end.slice(0, 5) })}`;
 }
+
+/** A run's occasion as people read it: the event's name, "Birthday 2031", "No check-in since
+ * 2030-01-10"… (public.automation_runs.occasion is the event id, birthday-YYYY, lapsed-DATE,
+ * first, once, or run for a failed run). */
+export function occasionText(occasion: string, events: readonly Choice[]): string {
+  const event = events.find((candidate) => candidate.id === occasion);
+  if (event) return event.name;
+  const birthday = /^birthday-(\d{4})$/.exec(occasion);
+  if (birthday) return t("occasion.birthday", { year: birthday[1] ?? "" });
+  const lapsed = /^lapsed-(\d{4}-\d{2}-\d{2})$/.exec(occasion);
+  if (lapsed) return t("occasion.lapsed", { date: lapsed[1] ?? "" });
+  if (occasion === "first" || occasion === "once" || occasion === "run") return t(`occasion.${occasion}`);
+  return occasion;
+}
