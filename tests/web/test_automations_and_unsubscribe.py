@@ -166,6 +166,7 @@ def test_an_automation_emails_an_attendee_who_then_unsubscribes(
         "tested",
         "list-enabled",
         "run-log",
+        "compliance-read-only",
         "preferences-unsubscribed",
         "preferences-saved",
         "preferences-es",

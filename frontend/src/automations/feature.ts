@@ -8,6 +8,10 @@ export const feature: Feature = {
     { path: "/automations/runs", component: lazy(() => import("./RunLog")) },
     { path: "/automations/new", component: lazy(() => import("./AutomationEditor")) },
     { path: "/automations/:id", component: lazy(() => import("./AutomationEditor")) },
+    { path: "/compliance", component: lazy(() => import("./CompliancePage")) },
   ],
-  navigation: [{ href: "/automations", label: () => t("nav.automations"), minLevel: "organizer" }],
+  navigation: [
+    { href: "/automations", label: () => t("nav.automations"), minLevel: "organizer" },
+    { href: "/compliance", label: () => t("compliance.nav"), minLevel: "organizer" },
+  ],
 };

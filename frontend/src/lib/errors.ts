@@ -20,6 +20,7 @@ export const REFUSAL_CODES = [
   "disclosure_required",
   "empty_message",
   "expired_token",
+  "help_reply_incomplete",
   "invalid_argument",
   "invalid_automation",
   "invalid_blast_transition",

@@ -2,9 +2,10 @@
 // sign in → automations list → a new automation refused while incomplete, then saved (a
 // thank-you email 0 h after a check-in at one event, inside a 09:00–20:00 window) → tested: who
 // it would reach and the rendered message → switched on from the list → pytest runs the runner
-// and posts the email's one-click unsubscribe → the run log shows the run → on a phone, the
-// email's preference link: unsubscribed from emails, stop texts too, saved, in Spanish → a
-// forged link gets its own page. axe on every state.
+// and posts the email's one-click unsubscribe → the run log shows the run → the compliance
+// settings, read-only for an organizer → on a phone, the email's preference link: unsubscribed
+// from emails, stop texts too, saved, in Spanish → a forged link gets its own page. axe on
+// every state.
 import { BASE_URL, ask, checkState, closeInput, emit, launch, phonePage } from "./browser.mjs";
 
 const { STAFF_EMAIL, STAFF_PASSWORD, AUTOMATION_NAME, EVENT_NAME, TEMPLATE_NAME, SENDER_NAME } = process.env;
@@ -86,6 +87,13 @@ try {
   await row.waitFor();
   const runCells = await row.getByRole("cell").allTextContents();
   await checkState(page, "run-log");
+
+  // The compliance settings: organizers read them (admins change them).
+  await page.getByRole("link", { name: "Compliance" }).click();
+  await page.getByRole("heading", { name: "Compliance settings" }).waitFor();
+  await page.getByLabel("Answer to HELP (Spanish)").waitFor();
+  await page.getByText("Only admins can change these settings.").waitFor();
+  await checkState(page, "compliance-read-only");
 
   // The attendee, on a phone, follows the email's link.
   const { context: phone, page: person, outside: phoneOutside } = await phonePage(browser);
