@@ -170,6 +170,7 @@ declare
   v_claimed jsonb := '[]';
   v_would_send integer;
   v_contact_id uuid := p_contact_id;
+  v_first uuid;
   v_event_id uuid;
   v_preview jsonb;
   v_rendered record;
@@ -204,16 +205,16 @@ begin
   end;
 
   if v_automation.action = 'send_template' then
-    select count(*) filter (where r.may_send) into v_would_send
+    select count(*) filter (where r.may_send),
+           -- The preview's contact, unless chosen: one who would get it, by name.
+           (array_agg(r.contact_id order by r.may_send desc, c.first_name nulls last, c.id))[1]
+      into v_would_send, v_first
     from private.automation_recipients(v_automation.channel,
-           array(select (e ->> 'id')::uuid from jsonb_array_elements(v_claimed) e)) r;
-    if v_contact_id is null then
-      select (e ->> 'id')::uuid, (e ->> 'event_id')::uuid into v_contact_id, v_event_id
-      from jsonb_array_elements(v_claimed) e limit 1;
-    else
-      select (e ->> 'event_id')::uuid into v_event_id
-      from jsonb_array_elements(v_claimed) e where (e ->> 'id')::uuid = v_contact_id;
-    end if;
+           array(select (e ->> 'id')::uuid from jsonb_array_elements(v_claimed) e)) r
+    join public.contacts c on c.id = r.contact_id;
+    v_contact_id := coalesce(v_contact_id, v_first);
+    select (e ->> 'event_id')::uuid into v_event_id
+    from jsonb_array_elements(v_claimed) e where (e ->> 'id')::uuid = v_contact_id;
     v_event_id := coalesce(v_event_id, v_automation.event_id);
     if v_contact_id is not null then
       select * into v_rendered from private.render_automation(v_automation, v_contact_id, v_event_id);
