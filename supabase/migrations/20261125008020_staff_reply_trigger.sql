@@ -1,13 +1,14 @@
 -- Which inserts the staff-reply trigger rewrites (found while adding public.test_automation).
 --
--- private.messages_fill_reply turns an API insert into a reply addressed from its conversation.
--- It decided "API insert" by the JWT role (auth.role() = 'authenticated'), which is also true
--- inside every SECURITY DEFINER function an organizer calls: public.run_due_automations called
--- by an organizer queued its automation texts as conversation replies to '' (the automation's
--- contact, channel, subject and marketing flag overwritten), and so would the test copy of
--- public.test_automation. The statement's role says what the insert really is: the API runs as
--- `authenticated`, a definer function as its owner. So the trigger now applies only when the
--- inserting role is `authenticated`.
+-- private.messages_fill_reply turns a staff member's insert of (conversation_id, body,
+-- media_urls) — all the API may write — into a reply addressed from its conversation. It decided
+-- by the JWT role alone (auth.role() = 'authenticated'), which also holds inside every SECURITY
+-- DEFINER function an organizer calls: public.run_due_automations called by an organizer queued
+-- its automation texts as conversation replies to '' (contact, channel, subject and marketing
+-- flag overwritten), and so would the test copy of public.test_automation. A reply always names
+-- its conversation, and a function's own messages (automations, tests, blasts) name none, so the
+-- trigger now rewrites only inserts that name a conversation. An API insert without one still
+-- fails: the API cannot write to_address (column grants), which is not null.
 --
 -- private.messages_fill_reply and its trigger are defined here (moved from
 -- 20261122000700_conversations.sql).
@@ -23,8 +24,8 @@ declare
   v_phone text;
   v_sender public.senders;
 begin
-  -- The API's own role; a SECURITY DEFINER function inserting for an organizer runs as its owner.
-  if current_user <> 'authenticated' then
+  -- Staff replies only: a function's own messages (no conversation) keep what it wrote.
+  if (select auth.role()) is distinct from 'authenticated' or new.conversation_id is null then
     return new;
   end if;
   select * into v_conversation from public.conversations where id = new.conversation_id;
@@ -45,7 +46,7 @@ begin
 end
 $$;
 comment on function private.messages_fill_reply() is
-  'Trigger: a staff reply inserted through the API (role authenticated) gets its addressing from the conversation.';
+  'Trigger: a staff reply (an authenticated insert naming a conversation) gets its addressing from the conversation.';
 
 create trigger messages_fill_reply before insert on public.messages
   for each row execute function private.messages_fill_reply();
