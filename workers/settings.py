@@ -28,11 +28,14 @@ class WorkerSettings(SupabaseServiceSettings):
     mailersend_webhook_secret: SecretStr = SecretStr("")
     # The base URL Twilio and MailerSend call (what signatures are computed over).
     webhook_public_url: str = "http://127.0.0.1:54350"
-    # The preference page linked from every marketing email; {token} is the message's signed
-    # token. The List-Unsubscribe header points at this server's POST /unsubscribe instead.
-    email_unsubscribe_url: str = "http://127.0.0.1:54360/unsubscribe?t={token}"
-    # The web app's address: staff invitation emails link to its /set-password page.
+    # The web app's address: staff invitation emails link to its /set-password page, marketing
+    # emails to its /unsubscribe preference page.
     app_public_url: str = "http://127.0.0.1:54360"
+    # The preference page linked from every marketing email; {token} is the message's signed
+    # token. Empty (the default): the web app's page, APP_PUBLIC_URL/unsubscribe?t={token}; set
+    # it only to serve that page elsewhere. The List-Unsubscribe header points at this server's
+    # POST /unsubscribe instead (one_click_unsubscribe_url).
+    email_unsubscribe_url: str = ""
     worker_id: str = ""
     worker_channels: str = "sms,email"
     worker_batch_size: int = 50
@@ -74,6 +77,9 @@ class WorkerSettings(SupabaseServiceSettings):
 
     @model_validator(mode="after")
     def _unsubscribe_link_carries_the_token(self) -> WorkerSettings:
+        if not self.email_unsubscribe_url:
+            app = self.app_public_url.rstrip("/")
+            self.email_unsubscribe_url = f"{app}/unsubscribe?t={{token}}"
         if "{token}" not in self.email_unsubscribe_url:
             raise ValueError("EMAIL_UNSUBSCRIBE_URL must contain {token}")
         return self

@@ -175,42 +175,7 @@ comment on function private.messages_guard_status() is
 create trigger messages_guard_status before update on public.messages
   for each row execute function private.messages_guard_status();
 
--- The API inserts only (conversation_id, body, media_urls): this fills in the rest from the
--- conversation so a reply cannot be addressed anywhere else.
-create function private.messages_fill_reply() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_conversation public.conversations;
-  v_phone text;
-  v_sender public.senders;
-begin
-  if (select auth.role()) is distinct from 'authenticated' then
-    return new;
-  end if;
-  select * into v_conversation from public.conversations where id = new.conversation_id;
-  select c.phone into v_phone from public.contacts c where c.id = v_conversation.contact_id;
-  select * into v_sender from public.senders s where s.id = v_conversation.sender_id;
-  new.direction := 'outbound';
-  new.kind := 'conversation';
-  new.channel := 'sms';
-  new.status := 'queued';
-  new.contact_id := v_conversation.contact_id;
-  new.sender_id := v_conversation.sender_id;
-  new.to_address := coalesce(v_phone, '');
-  new.from_address := coalesce(v_sender.from_number, v_sender.messaging_service_sid);
-  new.segments := public.sms_segments(new.body);
-  new.is_marketing := false;
-  new.sent_by := (select auth.uid());
-  return new;
-end
-$$;
-comment on function private.messages_fill_reply() is
-  'Trigger: a staff reply inserted through the API gets its addressing from the conversation.';
-
-create trigger messages_fill_reply before insert on public.messages
-  for each row execute function private.messages_fill_reply();
+-- private.messages_fill_reply and its trigger are defined in 20261125008020_staff_reply_trigger.sql.
 
 -- SECURITY DEFINER: inbound texts arrive as service_role and replies as organizers; both must
 -- move the conversation's summary, which organizers may not write freely.

@@ -155,30 +155,7 @@ comment on function public.pause_blast(uuid, text) is
   'Pause a sending blast (idempotent): claims stop at once; messages already handed to a worker finish.';
 grant execute on function public.pause_blast(uuid, text) to authenticated, service_role;
 
-create function public.resume_blast(p_blast_id uuid) returns public.blasts
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_blast public.blasts;
-begin
-  perform private.assert_messaging_operator();
-  v_blast := private.lock_blast(p_blast_id);
-  if v_blast.status = 'sending' then
-    return v_blast;
-  end if;
-  if v_blast.status <> 'paused' then
-    raise exception using errcode = 'P0001', message = 'invalid_blast_transition',
-      detail = format('A %s blast cannot be resumed.', v_blast.status);
-  end if;
-  update public.blasts set status = 'sending', paused_reason = null where id = p_blast_id
-  returning * into v_blast;
-  return v_blast;
-end
-$$;
-comment on function public.resume_blast(uuid) is 'Resume a paused blast (idempotent).';
-grant execute on function public.resume_blast(uuid) to authenticated, service_role;
+-- public.resume_blast is defined in 20261125008010_blast_resume_refusal.sql.
 
 create function public.cancel_blast(p_blast_id uuid) returns public.blasts
 language plpgsql

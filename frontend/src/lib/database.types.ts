@@ -2935,6 +2935,15 @@ export type Database = {
         Returns: number
       }
       template_merge_fields: { Args: { p_text: string }; Returns: string[] }
+      test_automation: {
+        Args: {
+          p_automation_id: string
+          p_contact_id?: string
+          p_now?: string
+          p_send_to_me?: boolean
+        }
+        Returns: Json
+      }
       unlock_kiosk: {
         Args: { p_event_id: string; p_pin: string }
         Returns: boolean

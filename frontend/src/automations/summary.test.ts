@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { occasionText } from "./summary";
+
+describe("run occasions", () => {
+  const events = [{ id: "6f1c0b1e-0000-4000-8000-000000000001", name: "Demo Night" }];
+
+  it("name the event, the birthday year, the lapse", () => {
+    expect(occasionText("6f1c0b1e-0000-4000-8000-000000000001", events)).toBe("Demo Night");
+    expect(occasionText("birthday-2031", events)).toBe("Birthday 2031");
+    expect(occasionText("lapsed-2030-01-10", events)).toBe("No check-in since 2030-01-10");
+    expect(occasionText("first", events)).toBe("First check-in");
+    expect(occasionText("run", events)).toBe("The whole run");
+  });
+
+  it("show an event no longer listed as it is stored", () => {
+    expect(occasionText("0d7e3c4a-0000-4000-8000-000000000002", events)).toBe("0d7e3c4a-0000-4000-8000-000000000002");
+  });
+});
