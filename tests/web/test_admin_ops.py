@@ -1,0 +1,113 @@
+"""Operations end to end in Chromium: a worker beating through the real heartbeat code is alive on
+the health page; killed (no clean stop), it turns stale there, and the banner warns admins on
+every screen."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from pydantic import SecretStr
+from supabase import AsyncClientOptions, acreate_client
+
+from devstack.stack.manager import LocalStack
+from hm.people import staff
+from hm.people.service_api import ServiceApi
+from hm.settings import SupabaseServiceSettings
+from tests.web.conftest import BrowserRun
+from workers.heartbeat import Heartbeat, ProcessStatus, SupabaseHeartbeatStore
+
+
+@pytest.fixture
+def admin(supabase_env: dict[str, str]) -> Iterator[staff.NewStaff]:
+    settings = SupabaseServiceSettings(
+        supabase_url=supabase_env["SUPABASE_URL"],
+        supabase_service_role_key=SecretStr(supabase_env["SUPABASE_SERVICE_ROLE_KEY"]),
+    )
+    with ServiceApi(settings) as api:
+        yield staff.add_staff(api, f"admin-{uuid.uuid4().hex[:8]}@example.com", "admin")
+
+
+class BeatingWorker:
+    """A worker's heartbeat (the real `Heartbeat` through the service-role REST client) on a
+    thread of its own; `kill` cancels it without the clean stop, as SIGKILL would."""
+
+    def __init__(self, stack: LocalStack, process_id: str) -> None:
+        self.stack = stack
+        self.process_id = process_id
+        self.killed = threading.Event()
+        self.thread = threading.Thread(target=asyncio.run, args=(self._beat(),))
+
+    async def _beat(self) -> None:
+        async with httpx.AsyncClient() as http:
+            options = AsyncClientOptions(
+                httpx_client=http, auto_refresh_token=False, persist_session=False
+            )
+            client = await acreate_client(
+                self.stack.config.api_url, self.stack.config.service_role_key, options
+            )
+            claimed_at = datetime.now(UTC)
+            heartbeat = Heartbeat(
+                SupabaseHeartbeatStore(client),
+                self.process_id,
+                "worker",
+                lambda: ProcessStatus(claimed_at, 2),
+                interval_seconds=1,
+            )
+            beating = asyncio.create_task(heartbeat.run(asyncio.Event()))
+            await asyncio.to_thread(self.killed.wait)
+            beating.cancel()
+            await asyncio.gather(beating, return_exceptions=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def kill(self) -> None:
+        self.killed.set()
+        if self.thread.ident is not None:
+            self.thread.join(timeout=10)
+
+
+def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
+    admin: staff.NewStaff,
+    stack: LocalStack,
+    run_browser: Any,
+    db: psycopg.Connection[tuple[Any, ...]],
+) -> None:
+    worker = BeatingWorker(stack, f"e2e-worker-{uuid.uuid4().hex[:6]}")
+
+    def control(command: str) -> str:
+        if command == "start-worker":
+            worker.start()
+        elif command == "kill-worker":
+            worker.kill()
+        return "ok"
+
+    try:
+        run: BrowserRun = run_browser(
+            "admin_ops",
+            answer=control,
+            ADMIN_EMAIL=admin.member.email,
+            ADMIN_PASSWORD=admin.password,
+            WORKER_ID=worker.process_id,
+        )
+    finally:
+        worker.kill()
+        db.execute(
+            "delete from public.process_heartbeats where process_id = %s", (worker.process_id,)
+        )
+
+    states = [line["state"] for line in run.lines if "state" in line]
+    assert states == ["health", "health-stale", "banner", "health-es"]
+    assert not [line for line in run.lines if "page_error" in line]
+    [alive] = [line["worker_alive"] for line in run.lines if "worker_alive" in line]
+    # State, last heartbeat, last claim, sending now (2), in doubt (0), version.
+    assert alive[0] == "alive"
+    assert alive[3:5] == ["2", "0"]
