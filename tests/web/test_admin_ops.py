@@ -1,6 +1,7 @@
 """Operations end to end in Chromium: a worker beating through the real heartbeat code is alive on
 the health page; killed (no clean stop), it turns stale there, and the banner warns admins on
-every screen."""
+every screen. An admin adds a Messaging Service sender (a malformed SID refused first; the insert
+audited) and copies the webhook URL for Twilio."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from devstack.stack.manager import LocalStack
 from hm.people import staff
 from hm.people.service_api import ServiceApi
 from hm.settings import SupabaseServiceSettings
-from tests.web.conftest import BrowserRun
+from tests.web.conftest import WEBHOOK_PUBLIC_URL, BrowserRun
 from workers.heartbeat import Heartbeat, ProcessStatus, SupabaseHeartbeatStore
 
 
@@ -33,6 +34,14 @@ def admin(supabase_env: dict[str, str]) -> Iterator[staff.NewStaff]:
     )
     with ServiceApi(settings) as api:
         yield staff.add_staff(api, f"admin-{uuid.uuid4().hex[:8]}@example.com", "admin")
+
+
+@pytest.fixture
+def sender_name(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[str]:
+    """The name of the sender the admin adds; removed afterwards so no other test sends from it."""
+    name = f"Ops service {uuid.uuid4().hex[:6]}"
+    yield name
+    db.execute("delete from public.senders where name = %s", (name,))
 
 
 class BeatingWorker:
@@ -77,11 +86,13 @@ class BeatingWorker:
 
 def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
     admin: staff.NewStaff,
+    sender_name: str,
     stack: LocalStack,
     run_browser: Any,
     db: psycopg.Connection[tuple[Any, ...]],
 ) -> None:
     worker = BeatingWorker(stack, f"e2e-worker-{uuid.uuid4().hex[:6]}")
+    sender_sid = f"MG{uuid.uuid4().hex}"
 
     def control(command: str) -> str:
         if command == "start-worker":
@@ -97,6 +108,9 @@ def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
             ADMIN_EMAIL=admin.member.email,
             ADMIN_PASSWORD=admin.password,
             WORKER_ID=worker.process_id,
+            SENDER_NAME=sender_name,
+            SENDER_SID=sender_sid,
+            WEBHOOK_PUBLIC_URL=WEBHOOK_PUBLIC_URL,
         )
     finally:
         worker.kill()
@@ -105,9 +119,24 @@ def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
         )
 
     states = [line["state"] for line in run.lines if "state" in line]
-    assert states == ["health", "health-stale", "banner", "health-es"]
+    assert states == [
+        "health",
+        "health-stale",
+        "banner",
+        "sender-invalid",
+        "senders-added",
+        "health-es",
+    ]
     assert not [line for line in run.lines if "page_error" in line]
     [alive] = [line["worker_alive"] for line in run.lines if "worker_alive" in line]
     # State, last heartbeat, last claim, sending now (2), in doubt (0), version.
     assert alive[0] == "alive"
     assert alive[3:5] == ["2", "0"]
+    added = db.execute(
+        "select s.messaging_service_sid, s.daily_cap, a.actor_id = (select id from auth.users"
+        "  where email = %s) from public.senders s join public.audit_log a"
+        "  on a.table_name = 'senders' and a.action = 'insert' and a.record_id = s.id::text"
+        " where s.name = %s",
+        (admin.member.email, sender_name),
+    ).fetchall()
+    assert added == [(sender_sid, 500, True)]

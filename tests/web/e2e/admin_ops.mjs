@@ -1,10 +1,11 @@
 // Operations as an admin lives them: sign in → Health shows a worker alive with what it reported →
 // the worker dies (pytest stops its heartbeat without a clean exit) → the health page marks it
-// stale and names the problem, and the banner appears on another admin screen; the page in
-// Spanish. axe on every state.
+// stale and names the problem, and the banner appears on another admin screen; then Senders: a
+// Messaging Service with a malformed SID is refused, the corrected one added, and a webhook URL
+// copied for pasting into Twilio; the health page in Spanish. axe on every state.
 import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
 
-const { ADMIN_EMAIL, ADMIN_PASSWORD, WORKER_ID } = process.env;
+const { ADMIN_EMAIL, ADMIN_PASSWORD, WORKER_ID, SENDER_NAME, SENDER_SID, WEBHOOK_PUBLIC_URL } = process.env;
 
 /** The one sign-in call: after the MFA branch this becomes the TOTP sign-in helper. */
 async function signInAsAdmin(page, next) {
@@ -17,6 +18,7 @@ async function signInAsAdmin(page, next) {
 const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE_URL });
   const admin = await context.newPage();
   admin.on("pageerror", (error) => emit({ page_error: String(error) }));
 
@@ -42,6 +44,27 @@ try {
   const banner = admin.getByRole("complementary", { name: "System health" });
   await banner.getByText(/System health needs attention/).waitFor();
   await checkState(admin, "banner");
+
+  await admin.getByRole("navigation", { name: "Staff navigation" }).getByRole("link", { name: "Senders" }).click();
+  const add = admin.getByRole("region", { name: "Add a sender" });
+  await add.getByLabel("Kind").selectOption("twilio_service");
+  await add.getByLabel("Name", { exact: true }).fill(SENDER_NAME);
+  await add.getByLabel("Messaging Service SID").fill("MG123");
+  await add.getByLabel("Daily cap (optional)").fill("500");
+  await add.getByRole("button", { name: "Add sender" }).click();
+  await admin.getByText("Something in the form isn't valid. Please check it and try again.").waitFor();
+  await checkState(admin, "sender-invalid");
+  await add.getByLabel("Messaging Service SID").fill(SENDER_SID);
+  await add.getByRole("button", { name: "Add sender" }).click();
+  await admin.getByText(`${SENDER_NAME} added.`).waitFor();
+  await admin.getByRole("region", { name: SENDER_NAME }).getByText(SENDER_SID).waitFor();
+  const urls = admin.getByRole("region", { name: "Webhook URLs" });
+  await urls.getByRole("button", { name: /Copy the URL for Twilio: "A message comes in"/ }).click();
+  await admin.getByText("URL copied.").waitFor();
+  const copied = await admin.evaluate(() => navigator.clipboard.readText());
+  if (copied !== `${WEBHOOK_PUBLIC_URL}/twilio/inbound`) throw new Error(`copied ${copied}`);
+  await checkState(admin, "senders-added");
+
   await banner.getByRole("link", { name: "Open the health page" }).click();
   await admin.getByRole("heading", { name: "System health" }).waitFor();
 
