@@ -94,7 +94,7 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int, events: in
                     else (array['delivered', 'delivered', 'delivered', 'sent', 'undelivered',
                                 'failed', 'delivered', 'delivered', 'sent'])[1 + i %% 9] end
                  ::public.message_status,
-               md5('c' || (1 + (i * 7919) %% %(contacts)s))::uuid,
+               md5('c' || (1 + (i::bigint * 7919) %% %(contacts)s))::uuid,
                case when i %% 10 = 0 then md5('b' || (1 + i %% %(blasts)s))::uuid end,
                '+13055550000', 'Bench text',
                now() - (i %% 365) * interval '1 day' - (i %% 86400) * interval '1 second'

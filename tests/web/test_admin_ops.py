@@ -44,6 +44,52 @@ def sender_name(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[str]:
     db.execute("delete from public.senders where name = %s", (name,))
 
 
+@pytest.fixture
+def event_name(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[str]:
+    """Two nights: Ada came to both (returning at the second), Bo only to the second (a
+    first-timer)."""
+    tag = uuid.uuid4().hex[:6]
+    name = f"Ops night {tag}"
+    ids: list[str] = []
+    for slug, title, ago in (
+        (f"ops-eve-{tag}", f"Ops eve {tag}", "2 days"),
+        (f"ops-{tag}", name, "1 hour"),
+    ):
+        row = db.execute(
+            "insert into public.events (slug, name, starts_at, ends_at) values"
+            " (%s, %s, now() - %s::interval, now() - %s::interval + interval '3 hours')"
+            " returning id",
+            (slug, title, ago, ago),
+        ).fetchone()
+        assert row is not None
+        ids.append(str(row[0]))
+    contacts = [
+        str(row[0])
+        for row in db.execute(
+            "insert into public.contacts (first_name, email)"
+            " values ('Ada', %s), ('Bo', %s) returning id",
+            (f"ada-{tag}@example.com", f"bo-{tag}@example.com"),
+        ).fetchall()
+    ]
+    for event_id, contact_id, ago in (
+        (ids[0], contacts[0], "2 days"),
+        (ids[1], contacts[0], "1 hour"),
+        (ids[1], contacts[1], "1 hour"),
+    ):
+        db.execute(
+            "insert into public.check_ins (event_id, contact_id, method, checked_in_at)"
+            " values (%s, %s, 'staff', now() - %s::interval)",
+            (event_id, contact_id, ago),
+        )
+    yield name
+    db.execute("delete from public.events where id = any(%s::uuid[])", (ids,))
+    db.execute("delete from public.contacts where id = any(%s::uuid[])", (contacts,))
+
+
+def digits(text: str) -> int:
+    return int("".join(character for character in text if character.isdigit()))
+
+
 class BeatingWorker:
     """A worker's heartbeat (the real `Heartbeat` through the service-role REST client) on a
     thread of its own; `kill` cancels it without the clean stop, as SIGKILL would."""
@@ -87,6 +133,7 @@ class BeatingWorker:
 def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
     admin: staff.NewStaff,
     sender_name: str,
+    event_name: str,
     stack: LocalStack,
     run_browser: Any,
     db: psycopg.Connection[tuple[Any, ...]],
@@ -111,6 +158,7 @@ def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
             SENDER_NAME=sender_name,
             SENDER_SID=sender_sid,
             WEBHOOK_PUBLIC_URL=WEBHOOK_PUBLIC_URL,
+            EVENT_NAME=event_name,
         )
     finally:
         worker.kill()
@@ -125,6 +173,7 @@ def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
         "banner",
         "sender-invalid",
         "senders-added",
+        "dashboard",
         "health-es",
     ]
     assert not [line for line in run.lines if "page_error" in line]
@@ -140,3 +189,20 @@ def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
         (admin.member.email, sender_name),
     ).fetchall()
     assert added == [(sender_sid, 500, True)]
+
+    [numbers] = [line for line in run.lines if "kpis" in line]
+    totals = db.execute(
+        "select contacts, with_phone, with_email, signed_up from public.dashboard_contact_totals"
+    ).fetchone()
+    shown = dict(numbers["kpis"])
+    assert totals is not None
+    assert [
+        digits(shown[label]) for label in ("Contacts", "With a phone", "With an email", "Signed up")
+    ] == list(totals)
+    events = db.execute(
+        "select name, first_timers, returning_attendees, check_ins"
+        "  from (select * from public.dashboard_checkins_per_event where starts_at <= now()"
+        "         order by starts_at desc limit 12) recent order by starts_at"
+    ).fetchall()
+    assert [(row[0], *map(digits, row[1:])) for row in numbers["check_ins"]] == events
+    assert (event_name, 1, 1, 2) in events

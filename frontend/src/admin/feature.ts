@@ -1,5 +1,6 @@
 import { lazy } from "solid-js";
 import type { Feature } from "../features";
+import { tDashboard } from "./dashboardT";
 import { tHealth } from "./healthT";
 import { t } from "./t";
 
@@ -11,6 +12,7 @@ export const feature: Feature = {
     { path: "/admin/audit", component: lazy(() => import("./AuditPage")) },
     { path: "/admin/webhooks", component: lazy(() => import("./WebhooksPage")) },
     { path: "/admin/health", component: lazy(() => import("./HealthPage")) },
+    { path: "/admin/dashboard", component: lazy(() => import("./DashboardPage")) },
     { path: "/set-password", component: lazy(() => import("./SetPassword")) },
   ],
   navigation: [
@@ -20,5 +22,6 @@ export const feature: Feature = {
     { href: "/admin/audit", label: () => t("nav.audit"), minLevel: "admin" },
     { href: "/admin/webhooks", label: () => t("nav.webhooks"), minLevel: "admin" },
     { href: "/admin/health", label: () => tHealth("nav"), minLevel: "admin" },
+    { href: "/admin/dashboard", label: () => tDashboard("nav"), minLevel: "organizer" },
   ],
 };

@@ -2,10 +2,11 @@
 // the worker dies (pytest stops its heartbeat without a clean exit) → the health page marks it
 // stale and names the problem, and the banner appears on another admin screen; then Senders: a
 // Messaging Service with a malformed SID is refused, the corrected one added, and a webhook URL
-// copied for pasting into Twilio; the health page in Spanish. axe on every state.
+// copied for pasting into Twilio; the dashboard's numbers (checked against the database by pytest);
+// the health page in Spanish. axe on every state.
 import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
 
-const { ADMIN_EMAIL, ADMIN_PASSWORD, WORKER_ID, SENDER_NAME, SENDER_SID, WEBHOOK_PUBLIC_URL } = process.env;
+const { ADMIN_EMAIL, ADMIN_PASSWORD, WORKER_ID, SENDER_NAME, SENDER_SID, WEBHOOK_PUBLIC_URL, EVENT_NAME } = process.env;
 
 /** The one sign-in call: after the MFA branch this becomes the TOTP sign-in helper. */
 async function signInAsAdmin(page, next) {
@@ -64,6 +65,18 @@ try {
   const copied = await admin.evaluate(() => navigator.clipboard.readText());
   if (copied !== `${WEBHOOK_PUBLIC_URL}/twilio/inbound`) throw new Error(`copied ${copied}`);
   await checkState(admin, "senders-added");
+
+  // The dashboard: pytest compares every number read here with the database's views.
+  await admin.getByRole("navigation", { name: "Staff navigation" }).getByRole("link", { name: "Dashboard" }).click();
+  const kpis = admin.getByRole("region", { name: "Key numbers" });
+  await kpis.getByText("Contacts", { exact: true }).waitFor();
+  const checkIns = admin.getByRole("table", { name: "Check-ins per event" });
+  await checkIns.getByRole("rowheader", { name: EVENT_NAME }).waitFor();
+  emit({
+    kpis: await kpis.locator("dl > div").evaluateAll((items) => items.map((item) => [item.querySelector("dt").textContent, item.querySelector("dd").textContent])),
+    check_ins: await checkIns.locator("tbody tr").evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent))),
+  });
+  await checkState(admin, "dashboard");
 
   await banner.getByRole("link", { name: "Open the health page" }).click();
   await admin.getByRole("heading", { name: "System health" }).waitFor();
