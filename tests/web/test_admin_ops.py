@@ -81,6 +81,11 @@ def event_name(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[str]:
             " values (%s, %s, 'staff', now() - %s::interval)",
             (event_id, contact_id, ago),
         )
+    db.execute(
+        "insert into public.consent_events (contact_id, channel, status, source)"
+        " values (%s, 'sms', 'opted_in', 'staff')",
+        (contacts[0],),
+    )
     yield name
     db.execute("delete from public.events where id = any(%s::uuid[])", (ids,))
     db.execute("delete from public.contacts where id = any(%s::uuid[])", (contacts,))
@@ -206,3 +211,15 @@ def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
     ).fetchall()
     assert [(row[0], *map(digits, row[1:])) for row in numbers["check_ins"]] == events
     assert (event_name, 1, 1, 2) in events
+    # Consent growth: the latest month shows each channel's month-end total from the view.
+    latest = dict(
+        db.execute(
+            "select distinct on (channel) channel::text, opted_in_total"
+            "  from public.dashboard_consent_growth order by channel, month desc"
+        ).fetchall()
+    )
+    *_, last_month = numbers["consent"]
+    assert [digits(last_month[1]), digits(last_month[2])] == [
+        latest.get("sms", 0),
+        latest.get("email", 0),
+    ]

@@ -7,6 +7,7 @@ import { RequireStaff } from "../staff/RequireStaff";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { BarChart } from "./BarChart";
 import {
+  consentByMonth,
   dashboardKeys,
   fetchCheckInsPerEvent,
   fetchContactsDashboard,
@@ -191,6 +192,31 @@ function DashboardScreen() {
                     ...shownStatuses().map((status) => number(day.counts[status])),
                   ])}
                 />
+              </Show>
+            </Panel>
+            <Panel id="dashboard-consent" title={tDashboard("consentChart.title")}>
+              <Show when={consentByMonth(data().consent, 12)} keyed>
+                {(months) => (
+                  <Show when={months.length > 0} fallback={<p>{tDashboard("consentChart.empty")}</p>}>
+                    <BarChart
+                      label={tDashboard("consentChart.label")}
+                      categories={months.map((entry) => entry.month)}
+                      series={[
+                        { name: tDashboard("consentChart.sms"), fill: "fill-teal-700", values: months.map((entry) => entry.sms) },
+                        { name: tDashboard("consentChart.email"), fill: "fill-sky-600", values: months.map((entry) => entry.email) },
+                      ]}
+                    />
+                    <NumbersTable
+                      caption={tDashboard("consentChart.title")}
+                      headers={[tDashboard("consentChart.month"), tDashboard("consentChart.sms"), tDashboard("consentChart.email")]}
+                      rows={months.map((entry) => [
+                        shortDate(entry.month, { month: "short", year: "numeric" }),
+                        number(entry.sms),
+                        number(entry.email),
+                      ])}
+                    />
+                  </Show>
+                )}
               </Show>
             </Panel>
             <Panel id="dashboard-variants" title={tDashboard("variants.title")}>

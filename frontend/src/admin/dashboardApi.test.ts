@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stackHeights } from "./BarChart";
-import { messagesPerDay, periodRates, type DailyRates, type MessageDailyStats } from "./dashboardApi";
+import { consentByMonth, messagesPerDay, periodRates, type DailyRates, type MessageDailyStats } from "./dashboardApi";
 
 function stats(day: string, status: MessageDailyStats["status"], messages: number, channel: "sms" | "email" = "sms"): MessageDailyStats {
   return { day, status, messages, channel, direction: "outbound", kind: "blast", segments: messages };
@@ -54,5 +54,21 @@ describe("stackHeights", () => {
   });
   it("draws nothing when every value is zero", () => {
     expect(stackHeights([0], 0, 200)).toEqual([{ y: 200, h: 0 }]);
+  });
+});
+
+describe("consentByMonth", () => {
+  it("carries each channel's total through months where only the other changed", () => {
+    const rows = [
+      { channel: "sms" as const, month: "2026-09-01T00:00:00+00:00", opted_in: 1, opted_out: 0, opted_in_total: 1 },
+      { channel: "email" as const, month: "2026-10-01T00:00:00+00:00", opted_in: 1, opted_out: 0, opted_in_total: 1 },
+      { channel: "sms" as const, month: "2026-11-01T00:00:00+00:00", opted_in: 2, opted_out: 0, opted_in_total: 3 },
+    ];
+    expect(consentByMonth(rows, 12).map(({ sms, email }) => [sms, email])).toEqual([
+      [1, 0],
+      [1, 1],
+      [3, 1],
+    ]);
+    expect(consentByMonth(rows, 1)).toHaveLength(1);
   });
 });

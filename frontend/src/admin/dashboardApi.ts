@@ -9,6 +9,7 @@ export type CheckInsPerEvent = Views["dashboard_checkins_per_event"]["Row"];
 export type MessageDailyStats = Views["message_daily_stats"]["Row"];
 export type DailyRates = Views["messaging_daily_rates"]["Row"];
 export type VariantResults = Views["blast_variant_results"]["Row"];
+export type ConsentGrowth = Views["dashboard_consent_growth"]["Row"];
 export type MessageStatus = Database["public"]["Enums"]["message_status"];
 
 /** The dashboard reads the dashboard views under the caller's RLS (organizers and up). */
@@ -54,6 +55,7 @@ export interface MessagesDashboard {
   daily: MessageDailyStats[];
   rates: DailyRates[];
   variants: VariantResults[];
+  consent: ConsentGrowth[];
 }
 
 function sinceDay(days: number, today: Date): string {
@@ -64,15 +66,17 @@ function sinceDay(days: number, today: Date): string {
 
 export async function fetchMessagesDashboard(): Promise<MessagesDashboard> {
   const since = sinceDay(DASHBOARD_DAYS, new Date());
-  const [daily, rates, variants] = await Promise.all([
+  const [daily, rates, variants, consent] = await Promise.all([
     supabase().from("message_daily_stats").select("*").gte("day", since).eq("direction", "outbound").order("day"),
     supabase().from("messaging_daily_rates").select("*").gte("day", since).order("day"),
     supabase().from("blast_variant_results").select("*").order("name").order("variant"),
+    supabase().from("dashboard_consent_growth").select("*").order("month"),
   ]);
   throwIfError(daily.error);
   throwIfError(rates.error);
   throwIfError(variants.error);
-  return { daily: daily.data ?? [], rates: rates.data ?? [], variants: variants.data ?? [] };
+  throwIfError(consent.error);
+  return { daily: daily.data ?? [], rates: rates.data ?? [], variants: variants.data ?? [], consent: consent.data ?? [] };
 }
 
 export interface DayByStatus {
@@ -119,4 +123,32 @@ export function periodRates(days: DayByStatus[], rates: DailyRates[]): Rates {
   const replied = rates.reduce((sum, row) => sum + (row.contacts_replied ?? 0), 0);
   const optedOut = rates.reduce((sum, row) => sum + (row.contacts_opted_out ?? 0), 0);
   return { delivery: share(delivered, finals), reply: share(replied, texted), optOut: share(optedOut, texted) };
+}
+
+export interface ConsentMonth {
+  month: string;
+  sms: number;
+  email: number;
+}
+
+/** Opted-in contacts at each month's end per channel, carrying a channel's total through months
+ * in which only the other one changed; the last `months` months. */
+export function consentByMonth(rows: ConsentGrowth[], months: number): ConsentMonth[] {
+  const byMonth = new Map<string, ConsentMonth>();
+  for (const row of rows) {
+    if (row.month === null || row.channel === null) continue;
+    const entry = byMonth.get(row.month) ?? { month: row.month, sms: Number.NaN, email: Number.NaN };
+    entry[row.channel] = row.opted_in_total ?? 0;
+    byMonth.set(row.month, entry);
+  }
+  const ordered = [...byMonth.values()].sort((a, b) => a.month.localeCompare(b.month));
+  let sms = 0;
+  let email = 0;
+  for (const entry of ordered) {
+    sms = Number.isNaN(entry.sms) ? sms : entry.sms;
+    email = Number.isNaN(entry.email) ? email : entry.email;
+    entry.sms = sms;
+    entry.email = email;
+  }
+  return ordered.slice(-months);
 }

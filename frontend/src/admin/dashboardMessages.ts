@@ -35,6 +35,14 @@ const en = {
     day: "Day",
     empty: "No messages in the last 30 days.",
   },
+  consentChart: {
+    title: "Consent growth",
+    label: "Contacts opted in at the end of each month, texts and email",
+    month: "Month",
+    sms: "Texts",
+    email: "Email",
+    empty: "No consent recorded yet.",
+  },
   status: {
     queued: "Queued",
     sending: "Sending",
@@ -94,6 +102,14 @@ const es: typeof en = {
     label: "Mensajes salientes por día en los últimos 30 días, por estado",
     day: "Día",
     empty: "No hay mensajes en los últimos 30 días.",
+  },
+  consentChart: {
+    title: "Crecimiento del consentimiento",
+    label: "Contactos con consentimiento al final de cada mes, textos y correo",
+    month: "Mes",
+    sms: "Textos",
+    email: "Correo",
+    empty: "Todavía no hay consentimientos registrados.",
   },
   status: {
     queued: "En cola",

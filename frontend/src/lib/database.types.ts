@@ -1941,6 +1941,16 @@ export type Database = {
         }
         Relationships: []
       }
+      dashboard_consent_growth: {
+        Row: {
+          channel: Database["public"]["Enums"]["message_channel"] | null
+          month: string | null
+          opted_in: number | null
+          opted_in_total: number | null
+          opted_out: number | null
+        }
+        Relationships: []
+      }
       dashboard_contact_totals: {
         Row: {
           contacts: number | null

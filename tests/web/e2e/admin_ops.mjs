@@ -75,6 +75,10 @@ try {
   emit({
     kpis: await kpis.locator("dl > div").evaluateAll((items) => items.map((item) => [item.querySelector("dt").textContent, item.querySelector("dd").textContent])),
     check_ins: await checkIns.locator("tbody tr").evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent))),
+    consent: await admin
+      .getByRole("table", { name: "Consent growth" })
+      .locator("tbody tr")
+      .evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent))),
   });
   await checkState(admin, "dashboard");
 
