@@ -53,7 +53,8 @@ def event_name(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[str]:
     ids: list[str] = []
     for slug, title, ago in (
         (f"ops-eve-{tag}", f"Ops eve {tag}", "2 days"),
-        (f"ops-{tag}", name, "1 hour"),
+        # Started a moment ago: the latest started event, so the chart's last 12 include it.
+        (f"ops-{tag}", name, "1 second"),
     ):
         row = db.execute(
             "insert into public.events (slug, name, starts_at, ends_at) values"
@@ -73,8 +74,8 @@ def event_name(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[str]:
     ]
     for event_id, contact_id, ago in (
         (ids[0], contacts[0], "2 days"),
-        (ids[1], contacts[0], "1 hour"),
-        (ids[1], contacts[1], "1 hour"),
+        (ids[1], contacts[0], "1 second"),
+        (ids[1], contacts[1], "1 second"),
     ):
         db.execute(
             "insert into public.check_ins (event_id, contact_id, method, checked_in_at)"
@@ -207,7 +208,8 @@ def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
     events = db.execute(
         "select name, first_timers, returning_attendees, check_ins"
         "  from (select * from public.dashboard_checkins_per_event where starts_at <= now()"
-        "         order by starts_at desc limit 12) recent order by starts_at"
+        "         order by starts_at desc, event_id desc limit 12) recent"
+        " order by starts_at, event_id"
     ).fetchall()
     assert [(row[0], *map(digits, row[1:])) for row in numbers["check_ins"]] == events
     assert (event_name, 1, 1, 2) in events

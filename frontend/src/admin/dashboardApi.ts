@@ -46,6 +46,7 @@ export async function fetchCheckInsPerEvent(): Promise<CheckInsPerEvent[]> {
     .select("*")
     .lte("starts_at", new Date().toISOString())
     .order("starts_at", { ascending: false })
+    .order("event_id", { ascending: false })
     .limit(CHART_EVENTS);
   throwIfError(error);
   return (data ?? []).reverse();
