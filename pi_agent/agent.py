@@ -23,8 +23,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import version
 from typing import Any
 
 import httpx
@@ -33,7 +36,7 @@ from supabase import AsyncClient, AsyncClientOptions, acreate_client
 from supabase_auth.errors import AuthApiError, AuthRetryableError
 
 from hm.errors import HmError
-from pi_agent.jobs import JobRefused, JobStore, PrintJob, SupabaseJobStore
+from pi_agent.jobs import AgentBeat, JobRefused, JobStore, PrintJob, SupabaseJobStore
 from pi_agent.label import LabelDataError
 from pi_agent.printer import CupsPrinter, Outcome, Printer, PrinterError, PrinterStatus
 from pi_agent.renderers import RENDERERS, UnrenderableKind, render
@@ -87,6 +90,7 @@ class AgentState:
     subscribed: bool = False
     last_heartbeat: float = 0.0
     last_printer: PrinterStatus | None = None
+    last_claim_at: datetime | None = None
     failures_in_a_row: int = 0
     printed: list[str] = field(default_factory=list)
 
@@ -271,7 +275,12 @@ class Agent:
         changed = printer != self.state.last_printer
         due = time.monotonic() - self.state.last_heartbeat >= self.settings.heartbeat_seconds
         if changed or due:
-            await self.store.heartbeat(printer.state, printer.reason)
+            beat = AgentBeat(
+                version("hello-miami"),
+                math.ceil(self.settings.heartbeat_seconds),
+                self.state.last_claim_at,
+            )
+            await self.store.heartbeat(printer.state, printer.reason, beat)
             self.state.last_heartbeat = time.monotonic()
             self.state.last_printer = printer
         return printer
@@ -285,6 +294,7 @@ class Agent:
             jobs = await self.store.claim(CLAIM_BATCH, LEASE_SECONDS)
             if not jobs:
                 return 0.0
+            self.state.last_claim_at = datetime.now(UTC)
             turned_away = False
             for index, job in enumerate(jobs):
                 if stop.is_set() or turned_away:

@@ -29,6 +29,16 @@ class PrintJob:
     kind: str
 
 
+@dataclass(frozen=True)
+class AgentBeat:
+    """What a heartbeat tells the health page besides the printer: the agent's version, how
+    often it beats (stale after three missed beats) and when it last claimed jobs."""
+
+    version: str
+    interval_seconds: int
+    last_claim_at: datetime | None
+
+
 class JobStore(Protocol):
     async def claim(self, limit: int, lease_seconds: int) -> list[PrintJob]: ...
 
@@ -38,7 +48,7 @@ class JobStore(Protocol):
         self, job_id: str, outcome: str, cups_job_id: int | None = None, error: str | None = None
     ) -> None: ...
 
-    async def heartbeat(self, printer_state: str, reason: str | None) -> None: ...
+    async def heartbeat(self, printer_state: str, reason: str | None, beat: AgentBeat) -> None: ...
 
 
 class SupabaseJobStore:
@@ -91,7 +101,16 @@ class SupabaseJobStore:
             },
         )
 
-    async def heartbeat(self, printer_state: str, reason: str | None) -> None:
+    async def heartbeat(self, printer_state: str, reason: str | None, beat: AgentBeat) -> None:
+        # v2 (20261125012000_process_health): v1 plus the process row; v1 stays for old agents.
+        last_claim = beat.last_claim_at
         await self._rpc(
-            "device_heartbeat", {"p_printer_state": printer_state, "p_printer_state_reason": reason}
+            "device_heartbeat_v2",
+            {
+                "p_printer_state": printer_state,
+                "p_printer_state_reason": reason,
+                "p_version": beat.version,
+                "p_interval_seconds": beat.interval_seconds,
+                "p_last_claim_at": last_claim.isoformat() if last_claim else None,
+            },
         )

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from workers.ports import AutomationStore
 
@@ -19,10 +20,13 @@ log = logging.getLogger(__name__)
 class AutomationRunner:
     store: AutomationStore
     interval_seconds: float = 60.0
+    # When the last call succeeded (the health page's "last claim" for the runner).
+    last_run_at: datetime | None = None
 
     async def run_once(self) -> int:
         """One call; logs what each automation did and returns how many runs were logged."""
         runs = await self.store.run_due_automations()
+        self.last_run_at = datetime.now(UTC)
         for run in runs:
             context = {"automation_id": run.automation_id, "occasion": run.occasion}
             if run.status == "failed":

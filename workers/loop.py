@@ -50,6 +50,8 @@ class WorkerLoop:
         # Deliveries in flight; a claim takes no more than the free places, so a claimed
         # message never waits in memory while its lease runs out.
         self.tasks: set[asyncio.Task[None]] = set()
+        # When a claim last returned messages (the health page's "last claim").
+        self.last_claim_at: datetime | None = None
 
     async def run(self) -> None:
         """Until `stop`: catch up at once, then claim whenever woken or every poll interval."""
@@ -114,6 +116,7 @@ class WorkerLoop:
             return 0
         if not messages:
             return 0
+        self.last_claim_at = datetime.now(UTC)
         CLAIMED.labels(channel).inc(len(messages))
         for work in delivery.deliveries(messages):
             self._spawn(channel, work)

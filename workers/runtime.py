@@ -18,6 +18,7 @@ from supabase import AsyncClient, AsyncClientOptions, acreate_client
 from hm.errors import HmError
 from workers.automations import AutomationRunner
 from workers.channels import claimed_channels, mailersend_sender, open_channels
+from workers.heartbeat import Heartbeat, ProcessStatus, SupabaseHeartbeatStore
 from workers.invitations import InvitationSender, SupabaseInvitationStore, SupabaseStaffLogins
 from workers.loop import LoopSettings, WorkerLoop
 from workers.outbox_batches import BatchedOutbox
@@ -122,10 +123,31 @@ async def _run_loop(
     for signum in (signal.SIGTERM, signal.SIGINT):
         running.add_signal_handler(signum, loop.stop.set)
     wake = RealtimeWake(client, loop.wake)
-    helpers = [asyncio.create_task(wake.run(loop.stop))]
+    heartbeats = SupabaseHeartbeatStore(client)
+    # Beats go on while in-flight sends drain; the clean stop is recorded once the loop is done.
+    finished = asyncio.Event()
+    worker_heartbeat = Heartbeat(
+        heartbeats,
+        worker_id,
+        "worker",
+        lambda: ProcessStatus(loop.last_claim_at, len(loop.tasks)),
+        settings.worker_heartbeat_seconds,
+    )
+    helpers = [
+        asyncio.create_task(wake.run(loop.stop)),
+        asyncio.create_task(worker_heartbeat.run(finished)),
+    ]
     if settings.worker_automations_interval_seconds > 0:
         automations = AutomationRunner(store, settings.worker_automations_interval_seconds)
+        automations_heartbeat = Heartbeat(
+            heartbeats,
+            f"{worker_id}/automations",
+            "automations",
+            lambda: ProcessStatus(automations.last_run_at),
+            settings.worker_heartbeat_seconds,
+        )
         helpers.append(asyncio.create_task(automations.run(loop.stop)))
+        helpers.append(asyncio.create_task(automations_heartbeat.run(finished)))
     invitation_email = mailersend_sender(settings) if "email" in claimed else None
     if invitation_email is not None:
         invitations = InvitationSender(
@@ -149,6 +171,7 @@ async def _run_loop(
     try:
         await loop.run()
     finally:
+        finished.set()
         if settings.worker_metrics_port:
             server.should_exit = True
         await asyncio.gather(*helpers, return_exceptions=True)
@@ -163,8 +186,21 @@ def webhook_app(settings: WorkerSettings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def store_for_app() -> AsyncIterator[SupabaseOutboxStore | PostgresOutboxStore]:
         client = await service_client(settings)
-        async with open_store(settings, client, 20) as store:
-            yield store
+        process_id = f"{socket.gethostname()}-{os.getpid()}/webhooks"
+        heartbeat = Heartbeat(
+            SupabaseHeartbeatStore(client),
+            process_id,
+            "webhook_server",
+            interval_seconds=settings.worker_heartbeat_seconds,
+        )
+        stopping = asyncio.Event()
+        beating = asyncio.create_task(heartbeat.run(stopping))
+        try:
+            async with open_store(settings, client, 20) as store:
+                yield store
+        finally:
+            stopping.set()
+            await beating
 
     return create_app(
         None,

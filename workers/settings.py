@@ -49,6 +49,9 @@ class WorkerSettings(SupabaseServiceSettings):
     # How often the worker calls run_due_automations (one runner at a time in SQL); 0 = never
     # (when pg_cron calls it on hosted Supabase, docs/deploy.md).
     worker_automations_interval_seconds: float = Field(default=60.0, ge=0)
+    # How often the worker and the webhook server record their heartbeat (stale after three
+    # missed beats on the health page).
+    worker_heartbeat_seconds: int = Field(default=15, ge=1, le=3600)
     # Tests and drills only: the claim sees the clock shifted by this much (quiet hours).
     worker_clock_offset_seconds: float = 0.0
 

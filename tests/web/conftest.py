@@ -40,6 +40,7 @@ FRONTEND = REPO / "frontend"
 E2E = Path(__file__).parent / "e2e"
 # Written for a person to look at (git-ignored), one folder per test.
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+WEBHOOK_PUBLIC_URL = "https://hooks.hellomiami.test"
 
 
 def run_npm(*args: str) -> None:
@@ -57,7 +58,8 @@ def spa_dist() -> Path:
 def spa_url(stack: LocalStack, spa_dist: Path) -> Iterator[str]:
     """dist/ served with an SPA fallback and a /config.js pointing at the session's stack."""
     port = free_port()
-    env = {**os.environ, **stack.config.client_env()}
+    # The webhook base the Senders page shows (the workers' WEBHOOK_PUBLIC_URL in production).
+    env = {**os.environ, **stack.config.client_env(), "WEBHOOK_PUBLIC_URL": WEBHOOK_PUBLIC_URL}
     log = Path(tempfile.mkdtemp(prefix="hm-spa-")) / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(

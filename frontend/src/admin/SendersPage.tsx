@@ -8,8 +8,10 @@ import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
 import { notifyError, notifySuccess } from "../ui/notifications";
+import { AddSender } from "./AddSender";
 import { blankToNull, fetchSenders, messagingKeys, updateSender, type Sender } from "./messagingApi";
 import { t } from "./t";
+import { WebhookUrls } from "./WebhookUrls";
 
 function address(sender: Sender): string {
   return sender.from_email ?? sender.from_number ?? sender.messaging_service_sid ?? "";
@@ -121,6 +123,8 @@ function SendersScreen() {
           </Show>
         )}
       </Show>
+      <AddSender />
+      <WebhookUrls />
     </section>
   );
 }

@@ -1,5 +1,7 @@
 import { lazy } from "solid-js";
 import type { Feature } from "../features";
+import { tDashboard } from "./dashboardT";
+import { tHealth } from "./healthT";
 import { t } from "./t";
 
 export const feature: Feature = {
@@ -9,6 +11,8 @@ export const feature: Feature = {
     { path: "/admin/settings", component: lazy(() => import("./SettingsPage")) },
     { path: "/admin/audit", component: lazy(() => import("./AuditPage")) },
     { path: "/admin/webhooks", component: lazy(() => import("./WebhooksPage")) },
+    { path: "/admin/health", component: lazy(() => import("./HealthPage")) },
+    { path: "/admin/dashboard", component: lazy(() => import("./DashboardPage")) },
     { path: "/set-password", component: lazy(() => import("./SetPassword")) },
   ],
   navigation: [
@@ -17,5 +21,7 @@ export const feature: Feature = {
     { href: "/admin/settings", label: () => t("nav.settings"), minLevel: "admin" },
     { href: "/admin/audit", label: () => t("nav.audit"), minLevel: "admin" },
     { href: "/admin/webhooks", label: () => t("nav.webhooks"), minLevel: "admin" },
+    { href: "/admin/health", label: () => tHealth("nav"), minLevel: "admin" },
+    { href: "/admin/dashboard", label: () => tDashboard("nav"), minLevel: "organizer" },
   ],
 };

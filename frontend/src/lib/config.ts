@@ -3,6 +3,9 @@
 export interface RuntimeConfig {
   supabaseUrl: string;
   supabaseAnonKey: string;
+  /** WEBHOOK_PUBLIC_URL, as the workers have it: the base of the webhook URLs admins paste into
+   * Twilio and MailerSend ("" when the host does not set it). */
+  webhookPublicUrl?: string;
 }
 
 declare global {

@@ -1560,6 +1560,52 @@ export type Database = {
           },
         ]
       }
+      process_heartbeats: {
+        Row: {
+          beat_at: string
+          device_id: string | null
+          in_flight: number
+          interval_seconds: number
+          kind: string
+          last_claim_at: string | null
+          process_id: string
+          started_at: string
+          stopped_at: string | null
+          version: string
+        }
+        Insert: {
+          beat_at?: string
+          device_id?: string | null
+          in_flight?: number
+          interval_seconds: number
+          kind: string
+          last_claim_at?: string | null
+          process_id: string
+          started_at?: string
+          stopped_at?: string | null
+          version: string
+        }
+        Update: {
+          beat_at?: string
+          device_id?: string | null
+          in_flight?: number
+          interval_seconds?: number
+          kind?: string
+          last_claim_at?: string | null
+          process_id?: string
+          started_at?: string
+          stopped_at?: string | null
+          version?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "process_heartbeats_device_id_fkey"
+            columns: ["device_id"]
+            referencedRelation: "devices"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       profiles: {
         Row: {
           avatar_path: string | null
@@ -1898,6 +1944,16 @@ export type Database = {
         }
         Relationships: []
       }
+      dashboard_consent_growth: {
+        Row: {
+          channel: Database["public"]["Enums"]["message_channel"] | null
+          month: string | null
+          opted_in: number | null
+          opted_in_total: number | null
+          opted_out: number | null
+        }
+        Relationships: []
+      }
       dashboard_contact_totals: {
         Row: {
           contacts: number | null
@@ -1983,6 +2039,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      admin_health: { Args: Record<PropertyKey, never>; Returns: Json }
       admin_replay_webhook_event: {
         Args: { p_event_id: string }
         Returns: Json
@@ -2237,6 +2294,17 @@ export type Database = {
       }
       device_heartbeat: {
         Args: { p_printer_state: string; p_printer_state_reason?: string }
+        Returns: undefined
+      }
+      device_heartbeat_v2: {
+        Args: {
+          p_in_flight?: number
+          p_interval_seconds: number
+          p_last_claim_at?: string
+          p_printer_state: string
+          p_printer_state_reason: string
+          p_version: string
+        }
         Returns: undefined
       }
       disable_staff: {
@@ -2577,6 +2645,21 @@ export type Database = {
         Returns: undefined
       }
       record_messages_sent: { Args: { p_results: Json }; Returns: string[] }
+      record_process_heartbeat: {
+        Args: {
+          p_in_flight?: number
+          p_interval_seconds: number
+          p_kind: string
+          p_last_claim_at?: string
+          p_process_id: string
+          p_version: string
+        }
+        Returns: undefined
+      }
+      record_process_stopped: {
+        Args: { p_process_id: string }
+        Returns: undefined
+      }
       record_staff_invitation_failed: {
         Args: { p_error: string; p_id: string }
         Returns: {

@@ -33,6 +33,12 @@ describe("errorCode", () => {
     expect(errorCode({ code: "22P02", message: 'invalid input syntax for type numeric: "abc"' })).toBe("invalid_argument");
   });
 
+  it("calls a violated unique constraint a duplicate", () => {
+    expect(errorCode({ code: "23505", message: 'duplicate key value violates unique constraint "senders_name_key"' })).toBe(
+      "duplicate",
+    );
+  });
+
   it("calls a failed fetch a network problem", () => {
     expect(errorCode(new TypeError("Failed to fetch"))).toBe("network");
     expect(errorCode({ message: "TypeError: NetworkError when attempting to fetch resource." })).toBe("network");

@@ -93,7 +93,7 @@ export const AUTH_CODES = [
 ] as const;
 export type AuthCode = (typeof AUTH_CODES)[number];
 
-export type ErrorCode = RefusalCode | AuthCode | "network" | "session_expired" | "unexpected";
+export type ErrorCode = RefusalCode | AuthCode | "duplicate" | "network" | "session_expired" | "unexpected";
 
 /** A failure with its code; query and mutation functions throw it so screens need not parse. */
 export class AppError extends Error {
@@ -126,6 +126,8 @@ export function errorCode(error: unknown): ErrorCode {
   if (code === "42501") return "not_allowed";
   // A check constraint, a missing value or a malformed number/time: the form's input is wrong.
   if (isOneOf(INVALID_INPUT_SQLSTATES, code)) return "invalid_argument";
+  // A unique constraint: the name, number or address is already taken by another row.
+  if (code === "23505") return "duplicate";
   if (code === "PGRST301" || code === "PGRST303" || code === "refresh_token_not_found") return "session_expired";
   if (isOneOf(AUTH_CODES, code)) return code;
   if (code === "over_request_rate_limit" || status === 429) return "over_sms_send_rate_limit";

@@ -1,5 +1,6 @@
 import { A, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { ErrorBoundary, For, Show, Suspense } from "solid-js";
+import { HealthBanner } from "../admin/HealthBanner";
 import { features } from "../features";
 import { tCommon } from "../lib/i18n";
 import { session, signOut } from "../lib/session";
@@ -73,6 +74,7 @@ export function Shell(props: RouteSectionProps) {
           </Show>
         </div>
       </header>
+      <HealthBanner />
       <main id="main" tabindex="-1" class="mx-auto w-full max-w-3xl px-4 py-6">
         <ErrorBoundary
           fallback={(error: unknown, reset) => {

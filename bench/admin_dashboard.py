@@ -1,0 +1,184 @@
+"""Benchmark: the dashboard's queries and the health snapshot at 100k contacts, 1M messages and
+100 events (goal: the dashboard's queries together p95 < 200 ms).
+
+Starts its own private stack and loads CONTACTS contacts, MESSAGES messages spread over a year
+(blasts, replies, inbound texts; a mix of statuses), EVENTS events with check-ins (first-timers
+and returning), 20 blasts with A/B recipients tied to their messages, and a year of SMS opt-outs.
+Then, as an admin under RLS exactly as PostgREST does (`set role authenticated` + JWT claims), it
+runs every dashboard view as the page would ask for it, and `admin_health()` (which the banner
+polls). Prints each query's p50/p95 over ROUNDS runs, the p95 of the dashboard's queries run
+together, and whether it meets the goal.
+
+Run: .venv/bin/python bench/admin_dashboard.py [--contacts 100000] [--messages 1000000]
+     [--events 100] [--rounds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+import psycopg
+from benchkit import percentile, stop_on_sigterm
+
+from devstack.testing import private_stack
+
+GOAL_MS = 200.0
+BLASTS = 20
+DASHBOARD = {
+    "contact totals": "select * from public.dashboard_contact_totals",
+    "contacts per month": "select * from public.dashboard_contacts_per_month order by month",
+    "check-ins per event": "select * from public.dashboard_checkins_per_event order by starts_at",
+    "messages per day": (
+        "select * from public.message_daily_stats where day >= current_date - 30 order by day"
+    ),
+    "rates per day": (
+        "select * from public.messaging_daily_rates where day >= current_date - 30 order by day"
+    ),
+    "blast variants": "select * from public.blast_variant_results order by blast_id, variant",
+}
+HEALTH = {"admin_health()": "select public.admin_health()"}
+
+
+def load(conn: psycopg.Connection[Any], contacts: int, messages: int, events: int) -> str:
+    conn.execute(
+        """
+        insert into public.contacts (id, phone, first_name, created_at)
+        select md5('c' || i)::uuid, '+1305' || lpad(i::text, 7, '0'), 'Bench ' || i,
+               now() - (i %% 365) * interval '1 day'
+          from generate_series(1, %(contacts)s) as i
+        """,
+        {"contacts": contacts},
+    )
+    conn.execute(
+        """
+        insert into public.events (id, slug, name, starts_at, ends_at)
+        select md5('e' || e)::uuid, 'bench-' || e, 'Bench night ' || e,
+               now() - (e * 3) * interval '1 day',
+               now() - (e * 3) * interval '1 day' + interval '3 hours'
+          from generate_series(1, %(events)s) as e
+        """,
+        {"events": events},
+    )
+    # 300 people per event; neighbouring events share most of them (returning attendees).
+    conn.execute(
+        """
+        insert into public.check_ins (event_id, contact_id, method, checked_in_at)
+        select md5('e' || e)::uuid, md5('c' || (1 + (e * 97 + k) %% %(contacts)s))::uuid, 'qr',
+               now() - (e * 3) * interval '1 day'
+          from generate_series(1, %(events)s) as e, generate_series(1, 300) as k
+        """,
+        {"events": events, "contacts": contacts},
+    )
+    conn.execute(
+        """
+        insert into public.blasts (id, name, channel)
+        select md5('b' || b)::uuid, 'Bench blast ' || b, 'sms'
+          from generate_series(1, %(blasts)s) as b
+        """,
+        {"blasts": BLASTS},
+    )
+    # A tenth of the messages are blast texts (with their recipients), a tenth inbound replies,
+    # the rest 1:1 conversation texts; statuses as a real year leaves them.
+    conn.execute(
+        """
+        insert into public.messages (id, direction, kind, channel, status, contact_id, blast_id,
+                                     to_address, body, created_at)
+        select md5('m' || i)::uuid,
+               case when i %% 10 = 1 then 'inbound' else 'outbound' end::public.message_direction,
+               case when i %% 10 = 0 then 'blast' else 'conversation' end::public.message_kind,
+               'sms',
+               case when i %% 10 = 1 then 'received'
+                    else (array['delivered', 'delivered', 'delivered', 'sent', 'undelivered',
+                                'failed', 'delivered', 'delivered', 'sent'])[1 + i %% 9] end
+                 ::public.message_status,
+               md5('c' || (1 + (i::bigint * 7919) %% %(contacts)s))::uuid,
+               case when i %% 10 = 0 then md5('b' || (1 + i %% %(blasts)s))::uuid end,
+               '+13055550000', 'Bench text',
+               now() - (i %% 365) * interval '1 day' - (i %% 86400) * interval '1 second'
+          from generate_series(1, %(messages)s) as i
+        """,
+        {"messages": messages, "contacts": contacts, "blasts": BLASTS},
+    )
+    conn.execute(
+        """
+        insert into public.blast_recipients (blast_id, contact_id, channel, variant, to_address,
+                                             body, time_zone, status, message_id)
+        select m.blast_id, m.contact_id, 'sms',
+               case when left(m.id::text, 1) < '8' then 'A' else 'B' end,
+               m.to_address, m.body, 'America/New_York', 'materialised', m.id
+          from public.messages m
+         where m.kind = 'blast'
+        """
+    )
+    conn.execute(
+        """
+        insert into public.consent_events (contact_id, channel, status, source, created_at)
+        select md5('c' || (1 + (i * 31) %% %(contacts)s))::uuid, 'sms', 'opted_out', 'keyword',
+               now() - (i %% 365) * interval '1 day'
+          from generate_series(1, %(optouts)s) as i
+        """,
+        {"contacts": contacts, "optouts": max(1, contacts // 5)},
+    )
+    admin = conn.execute(
+        "insert into auth.users (id, aud, role, email) values"
+        " (gen_random_uuid(), 'authenticated', 'authenticated', 'bench-admin@example.com')"
+        " returning id"
+    ).fetchone()
+    assert admin is not None
+    conn.execute("insert into public.staff (user_id, level) values (%s, 'admin')", (admin[0],))
+    conn.execute("vacuum analyze")
+    return str(admin[0])
+
+
+def time_queries(
+    conn: psycopg.Connection[Any], admin_id: str, rounds: int
+) -> tuple[dict[str, list[float]], list[float]]:
+    conn.execute("set role authenticated")
+    claims = json.dumps({"sub": admin_id, "role": "authenticated"})
+    conn.execute("select set_config('request.jwt.claims', %s, false)", (claims,))
+    queries = {**DASHBOARD, **HEALTH}
+    timings: dict[str, list[float]] = {name: [] for name in queries}
+    together: list[float] = []
+    for _ in range(rounds):
+        dashboard_ms = 0.0
+        for name, sql in queries.items():
+            started = time.perf_counter()
+            rows = conn.execute(sql).fetchall()  # type: ignore[call-overload]
+            elapsed = (time.perf_counter() - started) * 1000
+            timings[name].append(elapsed)
+            assert rows, f"{name}: no rows (RLS or data wrong)"
+            if name in DASHBOARD:
+                dashboard_ms += elapsed
+        together.append(dashboard_ms)
+    return timings, together
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    stop_on_sigterm()
+    with private_stack() as stack, psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
+        started = time.perf_counter()
+        admin_id = load(conn, args.contacts, args.messages, args.events)
+        print(
+            f"loaded {args.contacts} contacts, {args.messages} messages, {args.events} events"
+            f" in {time.perf_counter() - started:.1f} s"
+        )
+        timings, together = time_queries(conn, admin_id, args.rounds)
+    for name, values in timings.items():
+        p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
+        print(f"{name:>20}: p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
+    p95 = percentile(together, 0.95)
+    verdict = "meets" if p95 < GOAL_MS else "MISSES"
+    print(f"dashboard together: p95 {p95:.1f} ms {verdict} the goal of {GOAL_MS:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+import { A } from "@solidjs/router";
+import { useQuery } from "@tanstack/solid-query";
+import { Show } from "solid-js";
+import { reaches, useStaffLevel } from "../lib/staff";
+import { fetchHealth, HEALTH_BANNER_REFRESH_MS, healthKeys } from "./healthApi";
+import { problemSentence } from "./HealthProblems";
+import { tHealth } from "./healthT";
+
+/** Shown to admins on every staff screen while anything is unhealthy. It shares the health
+ * page's query, so both show the same snapshot. */
+export function HealthBanner() {
+  const level = useStaffLevel();
+  const isAdmin = () => reaches(level.data, "admin");
+  const health = useQuery(() => ({
+    queryKey: healthKeys.snapshot(),
+    queryFn: fetchHealth,
+    enabled: isAdmin(),
+    refetchInterval: HEALTH_BANNER_REFRESH_MS,
+  }));
+  const problems = () => (isAdmin() ? (health.data?.problems ?? []) : []);
+  return (
+    <Show when={problems()[0]}>
+      {(first) => (
+        <aside aria-label={tHealth("title")} class="border-b border-amber-400 bg-amber-50 px-4 py-2 text-amber-950">
+          <p>
+            <span class="font-semibold">{tHealth("banner", { count: problems().length })}</span> {problemSentence(first())}{" "}
+            <A href="/admin/health" class="font-semibold underline">
+              {tHealth("bannerLink")}
+            </A>
+          </p>
+        </aside>
+      )}
+    </Show>
+  );
+}
