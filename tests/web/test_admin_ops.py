@@ -8,32 +8,18 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
-from pydantic import SecretStr
 from supabase import AsyncClientOptions, acreate_client
 
 from devstack.stack.manager import LocalStack
-from hm.people import staff
-from hm.people.service_api import ServiceApi
-from hm.settings import SupabaseServiceSettings
-from tests.web.conftest import WEBHOOK_PUBLIC_URL, BrowserRun
+from tests.web.conftest import WEBHOOK_PUBLIC_URL, BrowserRun, StaffLogin
 from workers.heartbeat import Heartbeat, ProcessStatus, SupabaseHeartbeatStore
-
-
-@pytest.fixture
-def admin(supabase_env: dict[str, str]) -> Iterator[staff.NewStaff]:
-    settings = SupabaseServiceSettings(
-        supabase_url=supabase_env["SUPABASE_URL"],
-        supabase_service_role_key=SecretStr(supabase_env["SUPABASE_SERVICE_ROLE_KEY"]),
-    )
-    with ServiceApi(settings) as api:
-        yield staff.add_staff(api, f"admin-{uuid.uuid4().hex[:8]}@example.com", "admin")
 
 
 @pytest.fixture
@@ -137,13 +123,14 @@ class BeatingWorker:
 
 
 def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
-    admin: staff.NewStaff,
+    make_staff: Callable[..., StaffLogin],
     sender_name: str,
     event_name: str,
     stack: LocalStack,
     run_browser: Any,
     db: psycopg.Connection[tuple[Any, ...]],
 ) -> None:
+    admin = make_staff("admin")
     worker = BeatingWorker(stack, f"e2e-worker-{uuid.uuid4().hex[:6]}")
     sender_sid = f"MG{uuid.uuid4().hex}"
 
@@ -158,8 +145,7 @@ def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
         run: BrowserRun = run_browser(
             "admin_ops",
             answer=control,
-            ADMIN_EMAIL=admin.member.email,
-            ADMIN_PASSWORD=admin.password,
+            **admin.browser_env("ADMIN"),
             WORKER_ID=worker.process_id,
             SENDER_NAME=sender_name,
             SENDER_SID=sender_sid,
@@ -192,7 +178,7 @@ def test_a_dead_worker_turns_stale_on_the_health_page_and_admins_see_a_banner(
         "  where email = %s) from public.senders s join public.audit_log a"
         "  on a.table_name = 'senders' and a.action = 'insert' and a.record_id = s.id::text"
         " where s.name = %s",
-        (admin.member.email, sender_name),
+        (admin.email, sender_name),
     ).fetchall()
     assert added == [(sender_sid, 500, True)]
 

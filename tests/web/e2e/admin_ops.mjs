@@ -4,17 +4,9 @@
 // Messaging Service with a malformed SID is refused, the corrected one added, and a webhook URL
 // copied for pasting into Twilio; the dashboard's numbers (checked against the database by pytest);
 // the health page in Spanish. axe on every state.
-import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
+import { BASE_URL, ask, checkState, closeInput, emit, launch, signInAsStaff, staffLogin } from "./browser.mjs";
 
-const { ADMIN_EMAIL, ADMIN_PASSWORD, WORKER_ID, SENDER_NAME, SENDER_SID, WEBHOOK_PUBLIC_URL, EVENT_NAME } = process.env;
-
-/** The one sign-in call: after the MFA branch this becomes the TOTP sign-in helper. */
-async function signInAsAdmin(page, next) {
-  await page.goto(`${BASE_URL}/sign-in?next=${next}`);
-  await page.getByLabel("Email").fill(ADMIN_EMAIL);
-  await page.getByLabel("Password").fill(ADMIN_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+const { WORKER_ID, SENDER_NAME, SENDER_SID, WEBHOOK_PUBLIC_URL, EVENT_NAME } = process.env;
 
 const browser = await launch();
 try {
@@ -24,7 +16,7 @@ try {
   admin.on("pageerror", (error) => emit({ page_error: String(error) }));
 
   await ask({ need_code: "start-worker" });
-  await signInAsAdmin(admin, "/admin/health");
+  await signInAsStaff(admin, staffLogin("ADMIN"), "/admin/health");
   await admin.getByRole("heading", { name: "System health" }).waitFor();
   const processes = admin.getByRole("table", { name: "Processes" });
   const worker = processes.getByRole("row", { name: new RegExp(WORKER_ID) });
