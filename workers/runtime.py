@@ -17,9 +17,10 @@ from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 from hm.errors import HmError
 from workers.automations import AutomationRunner
-from workers.channels import claimed_channels, mailersend_sender, open_channels
+from workers.channels import claimed_channels, mailersend_sender, open_channels, service_endpoints
 from workers.invitations import InvitationSender, SupabaseInvitationStore, SupabaseStaffLogins
 from workers.loop import LoopSettings, WorkerLoop
+from workers.media import InboundMediaCopier, MediaStorage
 from workers.outbox_batches import BatchedOutbox
 from workers.outbox_store import SupabaseOutboxStore
 from workers.ports import Channel
@@ -166,6 +167,17 @@ def webhook_app(settings: WorkerSettings) -> FastAPI:
         async with open_store(settings, client, 20) as store:
             yield store
 
+    @contextlib.asynccontextmanager
+    async def media_for_app() -> AsyncIterator[InboundMediaCopier]:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
+            storage = MediaStorage(http, service_endpoints(settings))
+            yield InboundMediaCopier(
+                http,
+                storage,
+                settings.twilio_account_sid,
+                settings.twilio_auth_token.get_secret_value(),
+            )
+
     return create_app(
         None,
         twilio_auth_token=settings.twilio_auth_token.get_secret_value(),
@@ -173,6 +185,7 @@ def webhook_app(settings: WorkerSettings) -> FastAPI:
         public_url=settings.webhook_public_url,
         max_body_bytes=settings.webhook_max_body_bytes,
         lifespan_store=store_for_app,
+        lifespan_media=media_for_app,
     )
 
 
