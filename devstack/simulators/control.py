@@ -152,8 +152,8 @@ async def inbound_sms(
         "NumMedia": str(len(media)),
         "NumSegments": "1",
     }
-    for index, (url, content_type) in enumerate(zip(media, media_types, strict=True)):
-        params[f"MediaUrl{index}"] = url
+    for index, (location, content_type) in enumerate(zip(media, media_types, strict=True)):
+        params[f"MediaUrl{index}"] = location
         params[f"MediaContentType{index}"] = content_type
     keyword = text.strip().upper()
     if keyword in _TWILIO_OPT_OUT:
