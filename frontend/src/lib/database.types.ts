@@ -514,6 +514,33 @@ export type Database = {
           },
         ]
       }
+      canned_replies: {
+        Row: {
+          body: string
+          created_at: string
+          created_by: string | null
+          id: string
+          shortcut: string
+          updated_at: string
+        }
+        Insert: {
+          body: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          shortcut: string
+          updated_at?: string
+        }
+        Update: {
+          body?: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          shortcut?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
       check_ins: {
         Row: {
           checked_in_at: string
@@ -1093,6 +1120,40 @@ export type Database = {
             foreignKeyName: "gdpr_requests_contact_id_fkey"
             columns: ["contact_id"]
             referencedRelation: "contacts"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      inbox_notifications: {
+        Row: {
+          assigned_by: string | null
+          conversation_id: string
+          created_at: string
+          id: number
+          read_at: string | null
+          recipient_id: string
+        }
+        Insert: {
+          assigned_by?: string | null
+          conversation_id: string
+          created_at?: string
+          id?: never
+          read_at?: string | null
+          recipient_id: string
+        }
+        Update: {
+          assigned_by?: string | null
+          conversation_id?: string
+          created_at?: string
+          id?: never
+          read_at?: string | null
+          recipient_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "inbox_notifications_conversation_id_fkey"
+            columns: ["conversation_id"]
+            referencedRelation: "conversations"
             referencedColumns: ["id"]
           },
         ]
@@ -1984,6 +2045,10 @@ export type Database = {
         Args: { p_event_id: string }
         Returns: Json
       }
+      assign_conversation: {
+        Args: { p_assignee: string; p_conversation_id: string }
+        Returns: undefined
+      }
       cancel_blast: {
         Args: { p_blast_id: string }
         Returns: {
@@ -2264,6 +2329,32 @@ export type Database = {
           status: string
         }[]
       }
+      inbox_conversations: {
+        Args: { p_filter?: string; p_limit?: number; p_search?: string }
+        Returns: {
+          assigned_to: string
+          assignee_name: string
+          contact_id: string
+          contact_name: string
+          contact_phone: string
+          id: string
+          last_message_at: string
+          last_message_direction: Database["public"]["Enums"]["message_direction"]
+          last_message_preview: string
+          sms_consent: Database["public"]["Enums"]["consent_status"]
+          sms_consent_changed_at: string
+          sms_consent_source: Database["public"]["Enums"]["consent_source"]
+          status: string
+          unread_count: number
+        }[]
+      }
+      inbox_counts: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          conversations: number
+          filter: string
+        }[]
+      }
       list_contacts: {
         Args: {
           p_definition?: Json
@@ -2287,6 +2378,13 @@ export type Database = {
           preferred_language: string
           sms_consent: Database["public"]["Enums"]["consent_status"]
           tags: string[]
+        }[]
+      }
+      list_inbound_media_to_copy: {
+        Args: { p_limit?: number; p_older_than_seconds: number }
+        Returns: {
+          media_urls: string[]
+          message_id: string
         }[]
       }
       list_replayable_webhook_events: {
@@ -2478,6 +2576,10 @@ export type Database = {
           p_status: Database["public"]["Enums"]["consent_status"]
         }
         Returns: Database["public"]["Enums"]["consent_status"]
+      }
+      record_inbound_media: {
+        Args: { p_keys: string[]; p_message_id: string }
+        Returns: undefined
       }
       record_message_failed: {
         Args: {
