@@ -16,6 +16,8 @@ import psycopg
 import pytest
 
 from devstack.local_messaging import LocalMessaging
+from devstack.stack.manager import LocalStack
+from devstack.stack.postgres import SUPERUSER
 from hm.people import staff
 from hm.people.service_api import ServiceApi
 from hm.settings import SupabaseServiceSettings
@@ -24,7 +26,10 @@ from tests.web.conftest import BrowserRun
 # The number the `texting` fixture's sender owns.
 OUR_NUMBER = "+13055550190"
 # A one-pixel PNG.
-PICTURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+PICTURE = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ"
+    "AAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 
 
 def add_organizer(supabase_env: dict[str, str], label: str) -> tuple[str, str, str]:
@@ -39,19 +44,27 @@ def add_organizer(supabase_env: dict[str, str], label: str) -> tuple[str, str, s
 
 
 @pytest.fixture
-def contact(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[tuple[str, str]]:
-    """A contact who has never written (name, phone); removed afterwards (the stack is shared)."""
+def contact(stack: LocalStack) -> Iterator[tuple[str, str]]:
+    """A contact who has never written (name, phone); removed afterwards (the stack is shared)
+    by the platform's admin role: the consent ledger (their STOP) is append-only, so its
+    triggers are skipped (session_replication_role) as an operator's cleanup would."""
+    db = psycopg.connect(stack.config.db_url(SUPERUSER), autocommit=True)
     phone = f"+1786555{uuid.uuid4().int % 10000:04d}"
     name = f"Inés {uuid.uuid4().hex[:4]}"
     row = db.execute(
         "insert into public.contacts (first_name, last_name, phone, source)"
-        " values (%s, 'Inbox', %s, 'e2e-inbox') returning id",
+        " values (%s, 'Visitor', %s, 'e2e-inbox') returning id",
         (name, phone),
     ).fetchone()
     assert row is not None
-    yield f"{name} Inbox", phone
-    db.execute("delete from public.messages where contact_id = %s", (row[0],))
-    db.execute("delete from public.contacts where id = %s", (row[0],))
+    yield f"{name} Visitor", phone
+    with db:
+        db.execute("set session_replication_role = replica")
+        db.execute("delete from public.consent_events where contact_id = %s", (row[0],))
+        db.execute("delete from public.contact_consents where contact_id = %s", (row[0],))
+        db.execute("delete from public.messages where contact_id = %s", (row[0],))
+        db.execute("delete from public.conversations where contact_id = %s", (row[0],))
+        db.execute("delete from public.contacts where id = %s", (row[0],))
 
 
 def test_a_texted_picture_is_answered_live_from_the_inbox(

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/solid-query";
-import { createEffect, createSignal, For, Index, on, Show, untrack } from "solid-js";
+import { createEffect, createSignal, For, Index, on, Show, Suspense, untrack } from "solid-js";
 import { formatDateTime } from "../lib/dates";
 import { locale } from "../lib/i18n";
 import { invalidateOnChanges } from "../lib/realtime";
@@ -53,7 +53,7 @@ function MessageMedia(props: { keys: string[]; urls: Record<string, string> | un
   );
 }
 
-function MessageItem(props: { message: Message; urls: Record<string, string> | undefined; onSave: () => void }) {
+function MessageItem(props: { message: Message; urls: () => Record<string, string> | undefined; onSave: () => void }) {
   const inbound = () => props.message.direction === "inbound";
   return (
     <li class={`flex ${inbound() ? "justify-start" : "justify-end"}`}>
@@ -64,7 +64,7 @@ function MessageItem(props: { message: Message; urls: Record<string, string> | u
         <Show when={props.message.body}>
           <p class="whitespace-pre-wrap">{props.message.body}</p>
         </Show>
-        <MessageMedia keys={props.message.media_urls} urls={props.urls} />
+        <MessageMedia keys={props.message.media_urls} urls={props.urls()} />
         <p class="mt-1 flex flex-wrap items-center gap-2 text-xs text-stone-700">
           <time datetime={props.message.created_at}>{formatDateTime(props.message.created_at, TIME_ZONE, locale())}</time>
           <span data-status={props.message.status} class="font-semibold">
@@ -103,7 +103,12 @@ function Thread(props: { conversationId: string; name: string; onSave: (body: st
     <section aria-label={t("thread", { name: props.name })} class="max-h-[60vh] overflow-y-auto rounded-lg bg-stone-100 p-3" tabindex="0">
       <ol class="space-y-2">
         <For each={thread.data ?? []}>
-          {(message) => <MessageItem message={message} urls={media.data} onSave={() => { props.onSave(message.body); }} />}
+          {(message) => (
+            // Signing new pictures suspends only the message that shows them.
+            <Suspense fallback={<li>{t("pictureArriving")}</li>}>
+              <MessageItem message={message} urls={() => media.data} onSave={() => { props.onSave(message.body); }} />
+            </Suspense>
+          )}
         </For>
         <li ref={end} aria-hidden="true" />
       </ol>

@@ -1,7 +1,7 @@
 import { useNavigate, useParams, useSearchParams } from "@solidjs/router";
-import { useQuery, useQueryClient } from "@tanstack/solid-query";
-import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
-import { locale } from "../lib/i18n";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/solid-query";
+import { createEffect, createSignal, For, on, onCleanup, Show, Suspense } from "solid-js";
+import { locale, tCommon } from "../lib/i18n";
 import { invalidateOnChanges } from "../lib/realtime";
 import { session } from "../lib/session";
 import { RequireStaff } from "../staff/RequireStaff";
@@ -154,6 +154,8 @@ function InboxScreen() {
   const list = useQuery(() => ({
     queryKey: inboxKeys.list(filter(), search()),
     queryFn: () => listConversations(filter(), search()),
+    // Keeps the list on screen while a new filter or a Realtime refetch loads (no suspense).
+    placeholderData: keepPreviousData,
   }));
   invalidateOnChanges({ table: "conversations", queryKeys: [inboxKeys.listAll(), inboxKeys.counts()] });
 
@@ -203,7 +205,9 @@ function InboxScreen() {
             />
           </form>
           <nav aria-label={t("conversations")}>
-            <Show when={list.data} fallback={<p role="status">…</p>}>
+            {/* Boundaries of their own: a new filter or search must not blank the page. */}
+            <Suspense fallback={<p role="status">{tCommon("loading")}</p>}>
+            <Show when={list.data} fallback={<p role="status">{tCommon("loading")}</p>}>
               {(rows) => (
                 <Show when={rows().length > 0} fallback={<p role="status">{t("none")}</p>}>
                   <ul class="space-y-2">
@@ -214,16 +218,19 @@ function InboxScreen() {
                 </Show>
               )}
             </Show>
+            </Suspense>
           </nav>
           <ShortcutList />
         </div>
         <Show when={params.id} keyed fallback={<p class="text-stone-700">{t("pickOne")}</p>}>
           {(id) => (
-            <Conversation
-              id={id}
-              onToggleStatus={() => void toggleStatus(id)}
-              replyRef={(element) => { replyBox = element; }}
-            />
+            <Suspense fallback={<p role="status">{tCommon("loading")}</p>}>
+              <Conversation
+                id={id}
+                onToggleStatus={() => void toggleStatus(id)}
+                replyRef={(element) => { replyBox = element; }}
+              />
+            </Suspense>
           )}
         </Show>
       </div>

@@ -1,32 +1,47 @@
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/solid-query";
-import { createSignal, For, onCleanup, Show } from "solid-js";
+import { useQuery, useQueryClient } from "@tanstack/solid-query";
+import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { errorCode, type ErrorCode } from "../lib/errors";
 import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
-import { notifySuccess } from "../ui/notifications";
-import { inboxKeys, listCannedReplies, measureSms, sendReply, uploadReplyImage } from "./api";
+import { notifyError, notifySuccess } from "../ui/notifications";
+import { inboxKeys, listCannedReplies, measureSms, sendReply, uploadReplyImage, type SmsMeasure } from "./api";
 import { insertReply, matchingReplies, slashTokenAt, type CannedReply, type SlashToken } from "./logic";
 import { t } from "./t";
 
 const MEASURE_DELAY_MS = 250;
 
 /** The SQL's own count of what the reply costs. (The shared SMS counter with its UCS-2
- * highlighting lives in the blasts' composer; this box shows the plain figures.) */
+ * highlighting lives in the blasts' composer; this box shows the plain figures.) A signal, not
+ * a query: each keystroke's text is asked once and only the latest answer is shown. */
 function Counter(props: { body: string }) {
-  const measure = useQuery(() => ({
-    queryKey: inboxKeys.measure(props.body),
-    queryFn: () => measureSms(props.body),
-    enabled: props.body !== "",
-    placeholderData: keepPreviousData,
-  }));
+  const [figures, setFigures] = createSignal<SmsMeasure | null>(null);
+  let asked = 0;
+  createEffect(
+    on(
+      () => props.body,
+      (body) => {
+        const ticket = ++asked;
+        if (body === "") {
+          setFigures(null);
+          return;
+        }
+        measureSms(body)
+          .then((measured) => {
+            if (ticket === asked) setFigures(measured);
+          })
+          .catch(notifyError);
+      },
+    ),
+  );
   return (
     <p id="reply-counter" class="text-sm text-stone-700">
-      <Show when={props.body !== "" && measure.data}>
-        {(figures) =>
-          figures().segments === 1
-            ? t("reply.counterOne", { characters: figures().characters, encoding: figures().encoding })
-            : t("reply.counter", { ...figures() })
-        }
+      <Show when={figures()}>
+        {(measured) => {
+          const encoding = () => t(`reply.encoding.${measured().encoding === "ucs2" ? "ucs2" : "gsm7"}`);
+          return measured().segments === 1
+            ? t("reply.counterOne", { characters: measured().characters, encoding: encoding() })
+            : t("reply.counter", { characters: measured().characters, segments: measured().segments, encoding: encoding() });
+        }}
       </Show>
     </p>
   );

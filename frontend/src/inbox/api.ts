@@ -42,7 +42,6 @@ export const inboxKeys = {
   canned: () => ["canned_replies"] as const,
   staff: () => ["staff", "organizers"] as const,
   notices: (userId: string) => ["inbox_notifications", userId] as const,
-  measure: (body: string) => ["rpc", "sms_measure", body] as const,
 };
 
 export async function listConversations(filter: InboxFilter, search: string): Promise<ConversationRow[]> {
@@ -232,5 +231,5 @@ export async function measureSms(body: string): Promise<SmsMeasure> {
     supabase().rpc("sms_segments", { p_text: body }),
   ]);
   throwIfError(encoding.error ?? units.error ?? segments.error);
-  return { encoding: encoding.data ?? "GSM-7", characters: units.data ?? 0, segments: segments.data ?? 0 };
+  return { encoding: encoding.data ?? "gsm7", characters: units.data ?? 0, segments: segments.data ?? 0 };
 }

@@ -5,6 +5,7 @@
 // status arrives → the contact's message is saved as a canned reply → "c" closes it → the
 // contact texts STOP and the reply box gives way to the reason, in English and Spanish.
 // axe on every state.
+import { join } from "node:path";
 import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
 
 const { STAFF_EMAIL, STAFF_PASSWORD, COLLEAGUE_EMAIL, COLLEAGUE_PASSWORD, CONTACT_NAME } = process.env;
@@ -30,7 +31,7 @@ async function signIn(page, email, password, next) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Inbox" }).waitFor({ timeout: 60000 });
+  await page.getByRole("heading", { name: "Inbox", exact: true }).waitFor({ timeout: 60000 });
 }
 
 const browser = await launch();
@@ -110,6 +111,9 @@ try {
 
   if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
   emit({ result });
+} catch (error) {
+  await page.screenshot({ path: join(process.env.SCREENSHOTS, "failure.png"), fullPage: true });
+  throw error;
 } finally {
   closeInput();
   await browser.close();
