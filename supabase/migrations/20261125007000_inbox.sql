@@ -180,7 +180,7 @@ as $$
   from public.messages m
   where m.direction = 'inbound'
     and m.created_at > now() - interval '3 days'
-    and m.created_at < now() - make_interval(secs => p_older_than_seconds)
+    and m.created_at <= now() - make_interval(secs => p_older_than_seconds)
     and exists (select 1 from unnest(m.media_urls) u where u ~ '^https?://')
   order by m.created_at
   limit p_limit

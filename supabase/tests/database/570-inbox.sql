@@ -1,7 +1,7 @@
 -- The inbox: canned replies per role, assignment with the assignee's notice, the filtered list
 -- and counts, MMS media keys (inbound copies, outbound uploads) and the private media bucket.
 begin;
-select plan(43);
+select plan(47);
 
 select tests.make_messaging_roles();
 select tests.make_staff('msg_organizer2', 'organizer');
@@ -91,15 +91,20 @@ select public.process_webhook_event(event_id) ->> 'message_id' as mms from publi
   'sms_inbound', jsonb_build_object('MessageSid', 'MMinbox2', 'From', '+13055550002', 'To', '+13055550100', 'Body', 'Look',
   'NumMedia', '1', 'MediaUrl0', 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MMinbox2/Media/ME1')) \gset
 select tests.act_as('service_role');
+select is((select media_urls[1] from public.list_inbound_media_to_copy(0) where message_id = :'mms'),
+  'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MMinbox2/Media/ME1', 'the copy sweep lists a picture not yet copied');
 select throws_ok(format($$select public.record_inbound_media(%L, array['message-media/outbound/x.jpg'])$$, :'mms'),
   'P0001', 'invalid_media', 'a copy is kept under its own message''s folder');
 select lives_ok(format($$select public.record_inbound_media(%L, array['message-media/inbound/%s/0.jpg'])$$, :'mms', :'mms'),
   'the webhook worker records the copy of the picture');
 select is((select media_urls from public.messages where id = :'mms'), array['message-media/inbound/' || :'mms' || '/0.jpg'],
   'the message now names the copy, not Twilio''s URL');
+select is((select count(*) from public.list_inbound_media_to_copy(0) where message_id = :'mms'), 0::bigint,
+  'and the sweep leaves it alone');
 select tests.act_as('msg_organizer');
 select throws_ok(format($$select public.record_inbound_media(%L, array['message-media/inbound/%s/0.jpg'])$$, :'mms', :'mms'),
   '42501', null, 'staff cannot rewrite media');
+select throws_ok($$select * from public.list_inbound_media_to_copy(0)$$, '42501', null, 'nor list provider URLs');
 select throws_ok(format($$select public.send_conversation_reply(%L, 'See this', array['https://evil.example/x.jpg'])$$, :'conv_ana'),
   '42501', null, 'a reply cannot attach an arbitrary URL');
 select lives_ok(format($$select public.send_conversation_reply(%L, 'Our map', array['message-media/outbound/%s/map.png'])$$, :'conv_ana', :'conv_ana'),
@@ -111,6 +116,8 @@ select throws_ok($$insert into storage.objects (bucket_id, name) values ('messag
 select ok((select count(*) from storage.objects where bucket_id = 'message-media') >= 1, 'organizers read message media');
 select tests.act_as('msg_volunteer');
 select is((select count(*) from storage.objects where bucket_id = 'message-media'), 0::bigint, 'volunteers read none');
+select throws_ok($$insert into storage.objects (bucket_id, name) values ('message-media', 'outbound/' || gen_random_uuid() || '/a.png')$$,
+  '42501', null, 'nor upload');
 
 select * from finish();
 rollback;
