@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, replace
+from typing import Protocol
 from urllib.parse import quote
 
 import aiohttp
@@ -174,10 +175,15 @@ class InboundMediaCopier:
                     log.exception("copying inbound media failed", extra={"message_id": message_id})
 
 
+class MediaSigner(Protocol):
+    async def sign(self, key: str, expires_in: int = SIGNED_URL_SECONDS) -> str:
+        """A URL anyone holding it may fetch the object at, until it expires."""
+
+
 class SignedMediaSmsSender:
     """An SmsSender that hands Twilio signed URLs for the bucket keys a message attaches."""
 
-    def __init__(self, inner: SmsSender, storage: MediaStorage) -> None:
+    def __init__(self, inner: SmsSender, storage: MediaSigner) -> None:
         self.inner = inner
         self.storage = storage
 
