@@ -14,6 +14,7 @@ import aiohttp
 
 from hm.errors import HmError
 from workers.mailersend_sender import MailerSendEmailSender
+from workers.media import MediaStorage, ServiceEndpoints, SignedMediaSmsSender
 from workers.ports import Channel, DeliveryOutbox
 from workers.sending import EmailDelivery, SmsDelivery
 from workers.settings import WorkerSettings
@@ -30,19 +31,27 @@ def mailersend_sender(settings: WorkerSettings) -> MailerSendEmailSender:
     )
 
 
+def service_endpoints(settings: WorkerSettings) -> ServiceEndpoints:
+    return ServiceEndpoints(
+        settings.supabase_url, settings.supabase_service_role_key.get_secret_value()
+    )
+
+
 @contextlib.asynccontextmanager
 async def open_channels(
     settings: WorkerSettings, outbox: DeliveryOutbox, http: aiohttp.ClientSession
 ) -> AsyncIterator[dict[str, Channel]]:
     """Every channel by its name in the database (`messages.channel`), open until the end."""
     email_sender = mailersend_sender(settings)
-    sms_sender = TwilioSmsSender(
+    twilio = TwilioSmsSender(
         settings.twilio_account_sid,
         settings.twilio_auth_token.get_secret_value(),
         http,
         settings.twilio_api_base_url,
         settings.worker_provider_timeout_seconds,
     )
+    # Inbox replies attach images by their key in the private bucket: Twilio gets signed URLs.
+    sms_sender = SignedMediaSmsSender(twilio, MediaStorage(http, service_endpoints(settings)))
     try:
         yield {
             "sms": SmsDelivery(

@@ -17,10 +17,11 @@ from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 from hm.errors import HmError
 from workers.automations import AutomationRunner
-from workers.channels import claimed_channels, mailersend_sender, open_channels
+from workers.channels import claimed_channels, mailersend_sender, open_channels, service_endpoints
 from workers.heartbeat import Heartbeat, ProcessStatus, SupabaseHeartbeatStore
 from workers.invitations import InvitationSender, SupabaseInvitationStore, SupabaseStaffLogins
 from workers.loop import LoopSettings, WorkerLoop
+from workers.media import InboundMediaCopier, MediaStorage
 from workers.outbox_batches import BatchedOutbox
 from workers.outbox_store import SupabaseOutboxStore
 from workers.ports import Channel
@@ -202,6 +203,17 @@ def webhook_app(settings: WorkerSettings) -> FastAPI:
             stopping.set()
             await beating
 
+    @contextlib.asynccontextmanager
+    async def media_for_app() -> AsyncIterator[InboundMediaCopier]:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
+            storage = MediaStorage(http, service_endpoints(settings))
+            yield InboundMediaCopier(
+                http,
+                storage,
+                settings.twilio_account_sid,
+                settings.twilio_auth_token.get_secret_value(),
+            )
+
     return create_app(
         None,
         twilio_auth_token=settings.twilio_auth_token.get_secret_value(),
@@ -209,6 +221,7 @@ def webhook_app(settings: WorkerSettings) -> FastAPI:
         public_url=settings.webhook_public_url,
         max_body_bytes=settings.webhook_max_body_bytes,
         lifespan_store=store_for_app,
+        lifespan_media=media_for_app,
     )
 
 

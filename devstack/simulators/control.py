@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 from typing import Any
 
@@ -11,8 +12,8 @@ from starlette.routing import Route
 
 from devstack.simulators.config import SimulatorConfig
 from devstack.simulators.mailersend_api import email_webhook
-from devstack.simulators.state import Fault, FaultKind, SimulatorState, new_sid
-from devstack.simulators.twilio_api import status_params
+from devstack.simulators.state import Fault, FaultKind, MediaRecord, SimulatorState, new_sid
+from devstack.simulators.twilio_api import media_url, status_params
 
 # Twilio's default opt-out handling: these bodies set OptOutType and block or unblock the sender.
 _TWILIO_OPT_OUT = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
@@ -113,16 +114,31 @@ async def push_email_event(request: Request) -> Response:
     return JSONResponse({"sent": body["type"]})
 
 
+def attachment(item: dict[str, Any]) -> tuple[str, bytes]:
+    """A file a simulated contact attaches: `{"content_type", "data_base64"}`."""
+    return str(item.get("content_type", "image/jpeg")), base64.b64decode(str(item["data_base64"]))
+
+
 async def inbound_sms(
     state: SimulatorState, request: Request, body: dict[str, Any]
 ) -> dict[str, Any]:
-    """Text our number as a contact: a signed inbound webhook, as Twilio would post it."""
+    """Text our number as a contact: a signed inbound webhook, as Twilio would post it. `media`
+    attaches files the simulator then serves at Twilio-style media URLs behind basic auth;
+    `media_urls` passes URLs through as they are."""
     url = state.config.twilio_inbound_url
     if not url:
         return {"error": "twilio_inbound_url is not configured"}
     sender, text = str(body["from"]), str(body.get("body", ""))
+    attachments = [attachment(item) for item in body.get("media", [])]
+    sid = new_sid("SM" if not (attachments or body.get("media_urls")) else "MM")
     media = [str(item) for item in body.get("media_urls", [])]
-    sid = new_sid("SM" if not media else "MM")
+    media_types = ["image/jpeg"] * len(media)
+    for content_type, content in attachments:
+        media_sid = new_sid("ME")
+        state.media[media_sid] = MediaRecord(sid, content_type, content)
+        base = str(request.base_url)
+        media.append(media_url(base, state.config.twilio_account_sid, sid, media_sid))
+        media_types.append(content_type)
     params = {
         "AccountSid": state.config.twilio_account_sid,
         "ApiVersion": "2010-04-01",
@@ -136,9 +152,9 @@ async def inbound_sms(
         "NumMedia": str(len(media)),
         "NumSegments": "1",
     }
-    for index, media_url in enumerate(media):
-        params[f"MediaUrl{index}"] = media_url
-        params[f"MediaContentType{index}"] = "image/jpeg"
+    for index, (location, content_type) in enumerate(zip(media, media_types, strict=True)):
+        params[f"MediaUrl{index}"] = location
+        params[f"MediaContentType{index}"] = content_type
     keyword = text.strip().upper()
     if keyword in _TWILIO_OPT_OUT:
         params["OptOutType"] = "STOP"

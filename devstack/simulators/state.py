@@ -147,6 +147,15 @@ class CallbackRecord:
     signature: str = ""
 
 
+@dataclass(frozen=True)
+class MediaRecord:
+    """A picture (or other file) a simulated contact sent in an MMS, served like Twilio's media."""
+
+    message_sid: str
+    content_type: str
+    content: bytes
+
+
 @dataclass
 class SimulatorState:
     config: SimulatorConfig = field(default_factory=SimulatorConfig)
@@ -155,6 +164,8 @@ class SimulatorState:
     bulks: dict[str, BulkRecord] = field(default_factory=dict)
     callbacks: list[CallbackRecord] = field(default_factory=list)
     inbound: list[dict[str, Any]] = field(default_factory=list)
+    # Inbound MMS media by its Media sid (ME…).
+    media: dict[str, MediaRecord] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     # Monotonic times of recent requests, for the simulated rate limits.
     sms_request_times: deque[float] = field(default_factory=deque)
@@ -166,6 +177,7 @@ class SimulatorState:
         self.bulks.clear()
         self.callbacks.clear()
         self.inbound.clear()
+        self.media.clear()
         self.faults.clear()
         self.sms_request_times.clear()
         self.bulk_request_times.clear()

@@ -215,7 +215,26 @@ async def list_messages(request: Request) -> Response:
     return JSONResponse(body)
 
 
+def media_url(base_url: str, account_sid: str, message_sid: str, media_sid: str) -> str:
+    """Where Twilio says an inbound MMS's media is (MediaUrlN): its API, behind basic auth."""
+    path = _BASE.format(account_sid=account_sid)
+    return f"{base_url.rstrip('/')}{path}/{message_sid}/Media/{media_sid}"
+
+
+async def fetch_media(request: Request) -> Response:
+    """The media content, for the account's credentials only (Twilio's "HTTP Basic
+    Authentication for media access" setting, which projects handling MMS should turn on)."""
+    state = _state(request)
+    if not _authorised(request, state):
+        return _unauthorised()
+    record = state.media.get(request.path_params["media_sid"])
+    if record is None or record.message_sid != request.path_params["sid"]:
+        return twilio_error(404, 20404, "The requested resource was not found")
+    return Response(record.content, media_type=record.content_type)
+
+
 routes = [
+    Route(_BASE + "/{sid}/Media/{media_sid}", fetch_media, methods=["GET"]),
     Route(_BASE + ".json", create_message, methods=["POST"]),
     Route(_BASE + ".json", list_messages, methods=["GET"]),
     Route(_BASE + "/{sid}.json", fetch_message, methods=["GET"]),

@@ -25,6 +25,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from twilio.twiml.messaging_response import MessagingResponse
 
 from workers.batching import Batcher
+from workers.media import InboundMediaCopier
 from workers.metrics import WEBHOOK_EVENTS, WEBHOOK_LATENCY
 from workers.ports import InvalidUnsubscribeToken, WebhookStore
 from workers.webhooks.payloads import (
@@ -59,6 +60,8 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 DEFERRED_REPLAY_EVERY_SECONDS = 5
+# A copy that failed (or died with its server) is tried again by the sweep after this long.
+MEDIA_SWEEP_EVERY_SECONDS = 60
 
 StoredEvent = tuple[str, str, str, dict[str, Any]]
 
@@ -101,26 +104,40 @@ def create_app(
     public_url: str,
     max_body_bytes: int = 64 * 1024,
     lifespan_store: Any = None,
+    lifespan_media: Any = None,
 ) -> FastAPI:
     """`store` is used as is; or `lifespan_store` (an async context manager factory) opens one
-    on startup, so the server owns its database client."""
+    on startup, so the server owns its database client. `lifespan_media` (likewise) opens the
+    InboundMediaCopier that copies MMS media into Storage; without it media is not copied."""
     public = public_url.rstrip("/")
     holder: dict[str, WebhookStore] = {}
     if store is not None:
         holder["store"] = store
+    copiers: dict[str, InboundMediaCopier] = {}
+    copying: set[asyncio.Task[list[str]]] = set()
+    stop_sweeps = asyncio.Event()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
             if lifespan_store is not None:
                 holder["store"] = await stack.enter_async_context(lifespan_store())
-            sweeper = asyncio.create_task(replay_deferred(holder["store"]))
+            sweepers = [asyncio.create_task(replay_deferred(holder["store"]))]
+            if lifespan_media is not None:
+                copiers["media"] = await stack.enter_async_context(lifespan_media())
+                sweepers.append(
+                    asyncio.create_task(
+                        copiers["media"].sweep(MEDIA_SWEEP_EVERY_SECONDS, stop_sweeps)
+                    )
+                )
             yield
-            sweeper.cancel()
+            stop_sweeps.set()
+            sweepers[0].cancel()
+            await asyncio.gather(*copying, return_exceptions=True)
             await storing.drain()
             await processing.drain()
             await asyncio.gather(*unbatched, return_exceptions=True)
-            await asyncio.gather(sweeper, return_exceptions=True)
+            await asyncio.gather(*sweepers, return_exceptions=True)
 
     app = FastAPI(
         title="Hello Miami webhooks",
@@ -177,6 +194,23 @@ def create_app(
         task.add_done_callback(unbatched.discard)
         task.add_done_callback(log_failure)
 
+    def log_copy_failure(task: asyncio.Task[list[str]]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            # The message names the provider URLs still: the media sweep tries again.
+            log.error("copying inbound media failed", exc_info=task.exception())
+
+    def copy_media_later(params: dict[str, str], result: dict[str, Any]) -> None:
+        count = int(params["NumMedia"]) if params.get("NumMedia", "").isdigit() else 0
+        urls = [params[f"MediaUrl{i}"] for i in range(count) if params.get(f"MediaUrl{i}")]
+        if "media" not in copiers or not urls or not result.get("message_id"):
+            return
+        task = asyncio.get_running_loop().create_task(
+            copiers["media"].copy(str(result["message_id"]), urls)
+        )
+        copying.add(task)
+        task.add_done_callback(copying.discard)
+        task.add_done_callback(log_copy_failure)
+
     async def twilio_params(request: Request, path: str) -> dict[str, str] | Response:
         body = await read_body(request, max_body_bytes)
         params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
@@ -210,6 +244,8 @@ def create_app(
             WEBHOOK_EVENTS.labels("twilio", "duplicate").inc()
             return twiml(None)
         result = await holder["store"].process_event(event_id)
+        # Off the request path: the TwiML answer does not wait for the pictures.
+        copy_media_later(params, result)
         WEBHOOK_EVENTS.labels("twilio", "inbound").inc()
         WEBHOOK_LATENCY.labels("twilio").observe(time.perf_counter() - started)
         return twiml(result.get("reply"))

@@ -1,0 +1,13 @@
+import { lazy } from "solid-js";
+import type { Feature } from "../features";
+import { t } from "./t";
+
+const Inbox = lazy(() => import("./Inbox"));
+
+export const feature: Feature = {
+  routes: [
+    { path: "/inbox", component: Inbox },
+    { path: "/inbox/:id", component: Inbox },
+  ],
+  navigation: [{ href: "/inbox", label: () => t("nav.inbox"), minLevel: "organizer" }],
+};

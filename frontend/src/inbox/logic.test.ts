@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import {
+  insertReply,
+  isMediaKey,
+  matchingReplies,
+  neighbour,
+  outboundPath,
+  replyBlock,
+  shortcutFor,
+  slashTokenAt,
+  suggestShortcut,
+} from "./logic";
+
+const replies = [
+  { id: "1", shortcut: "hours-late", body: "We stay open until 10pm." },
+  { id: "2", shortcut: "hours", body: "Doors open at 6pm." },
+  { id: "3", shortcut: "parking", body: "Park on 2nd Ave." },
+];
+
+describe("canned replies", () => {
+  it("finds the /shortcut being typed at the caret", () => {
+    expect(slashTokenAt("Hi! /ho", 7)).toEqual({ query: "ho", start: 4 });
+    expect(slashTokenAt("/", 1)).toEqual({ query: "", start: 0 });
+    expect(slashTokenAt("see https://a.b/c", 17)).toBeNull();
+    expect(slashTokenAt("Hi /ho there", 12)).toBeNull();
+  });
+
+  it("lists matching replies, the exact shortcut first", () => {
+    expect(matchingReplies(replies, "hours").map((r) => r.shortcut)).toEqual(["hours", "hours-late"]);
+    expect(matchingReplies(replies, "").length).toBe(3);
+    expect(matchingReplies(replies, "zzz")).toEqual([]);
+  });
+
+  it("replaces the token with the reply and puts the caret after it", () => {
+    const text = "Hi! /ho thanks";
+    const token = slashTokenAt(text, 7);
+    expect(token).not.toBeNull();
+    if (token && replies[1]) {
+      expect(insertReply(text, token, replies[1])).toEqual({ text: "Hi! Doors open at 6pm. thanks", caret: 22 });
+    }
+  });
+
+  it("suggests a shortcut from a message in the database's alphabet", () => {
+    expect(suggestShortcut("¿Dónde está el parqueo?")).toBe("donde-esta-el");
+    expect(suggestShortcut("!!!")).toBe("reply");
+  });
+});
+
+describe("keyboard shortcuts", () => {
+  const plain = { altKey: false, ctrlKey: false, metaKey: false };
+  it("maps j, k, r and c outside fields", () => {
+    expect(shortcutFor({ ...plain, key: "j" }, null)).toBe("next");
+    expect(shortcutFor({ ...plain, key: "k" }, null)).toBe("previous");
+    expect(shortcutFor({ ...plain, key: "r" }, null)).toBe("reply");
+    expect(shortcutFor({ ...plain, key: "c" }, null)).toBe("close");
+    expect(shortcutFor({ ...plain, key: "x" }, null)).toBeNull();
+  });
+  it("ignores keys typed in a field or with a modifier", () => {
+    expect(shortcutFor({ ...plain, key: "j" }, document.createElement("textarea"))).toBeNull();
+    expect(shortcutFor({ ...plain, key: "c", ctrlKey: true }, null)).toBeNull();
+  });
+  it("steps through the list and stays at its ends", () => {
+    expect(neighbour(["a", "b", "c"], "b", 1)).toBe("c");
+    expect(neighbour(["a", "b", "c"], "c", 1)).toBe("c");
+    expect(neighbour(["a", "b", "c"], "a", -1)).toBe("a");
+    expect(neighbour(["a", "b"], undefined, 1)).toBe("a");
+    expect(neighbour([], "a", 1)).toBeUndefined();
+  });
+});
+
+describe("consent and media", () => {
+  it("blocks a reply only after an opt-out, with its source", () => {
+    expect(replyBlock({ status: "opted_out", source: "keyword" })).toBe("keyword");
+    expect(replyBlock({ status: "opted_in", source: "form" })).toBeNull();
+    expect(replyBlock({ status: null, source: null })).toBeNull();
+  });
+  it("shows only copies in the private bucket, never a provider URL", () => {
+    expect(isMediaKey("message-media/inbound/x/0.jpg")).toBe(true);
+    expect(isMediaKey("https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME")).toBe(false);
+  });
+  it("names a reply image by its conversation and a fresh name", () => {
+    expect(outboundPath("c1", "My Photo.PNG", "u1")).toBe("outbound/c1/u1.png");
+    expect(outboundPath("c1", "noextension", "u1")).toBe("outbound/c1/u1.jpg");
+  });
+});

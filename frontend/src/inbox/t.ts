@@ -1,0 +1,4 @@
+import { createTranslator } from "../lib/i18n";
+import { inboxMessages } from "./messages";
+
+export const t = createTranslator(inboxMessages);
