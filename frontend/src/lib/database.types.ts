@@ -1533,6 +1533,7 @@ export type Database = {
           error: string | null
           event_id: string
           id: string
+          kind: string
           lease_expires_at: string | null
           payload: NonNullable<Json>
           printed_at: string | null
@@ -1552,6 +1553,7 @@ export type Database = {
           error?: string | null
           event_id: string
           id?: string
+          kind?: string
           lease_expires_at?: string | null
           payload: NonNullable<Json>
           printed_at?: string | null
@@ -1571,6 +1573,7 @@ export type Database = {
           error?: string | null
           event_id?: string
           id?: string
+          kind?: string
           lease_expires_at?: string | null
           payload?: NonNullable<Json>
           printed_at?: string | null
@@ -1614,6 +1617,52 @@ export type Database = {
             foreignKeyName: "print_jobs_reprint_of_fkey"
             columns: ["reprint_of"]
             referencedRelation: "print_jobs"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      process_heartbeats: {
+        Row: {
+          beat_at: string
+          device_id: string | null
+          in_flight: number
+          interval_seconds: number
+          kind: string
+          last_claim_at: string | null
+          process_id: string
+          started_at: string
+          stopped_at: string | null
+          version: string
+        }
+        Insert: {
+          beat_at?: string
+          device_id?: string | null
+          in_flight?: number
+          interval_seconds: number
+          kind: string
+          last_claim_at?: string | null
+          process_id: string
+          started_at?: string
+          stopped_at?: string | null
+          version: string
+        }
+        Update: {
+          beat_at?: string
+          device_id?: string | null
+          in_flight?: number
+          interval_seconds?: number
+          kind?: string
+          last_claim_at?: string | null
+          process_id?: string
+          started_at?: string
+          stopped_at?: string | null
+          version?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "process_heartbeats_device_id_fkey"
+            columns: ["device_id"]
+            referencedRelation: "devices"
             referencedColumns: ["id"]
           },
         ]
@@ -1956,6 +2005,16 @@ export type Database = {
         }
         Relationships: []
       }
+      dashboard_consent_growth: {
+        Row: {
+          channel: Database["public"]["Enums"]["message_channel"] | null
+          month: string | null
+          opted_in: number | null
+          opted_in_total: number | null
+          opted_out: number | null
+        }
+        Relationships: []
+      }
       dashboard_contact_totals: {
         Row: {
           contacts: number | null
@@ -2041,6 +2100,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      admin_health: { Args: Record<PropertyKey, never>; Returns: Json }
       admin_replay_webhook_event: {
         Args: { p_event_id: string }
         Returns: Json
@@ -2048,6 +2108,44 @@ export type Database = {
       assign_conversation: {
         Args: { p_assignee: string; p_conversation_id: string }
         Returns: undefined
+      }
+      blast_recipient_results: {
+        Args: {
+          p_blast_id: string
+          p_limit?: number
+          p_offset?: number
+          p_outcome?: string
+          p_search?: string
+          p_variant?: string
+        }
+        Returns: {
+          channel: Database["public"]["Enums"]["message_channel"]
+          contact_id: string
+          contact_name: string
+          delivered_at: string
+          error_code: string
+          opted_out: boolean
+          outcome: string
+          recipient_id: number
+          sent_at: string
+          skip_reason: string
+          to_address: string
+          variant: string
+        }[]
+      }
+      blast_results: {
+        Args: { p_blast_id: string }
+        Returns: {
+          channel: Database["public"]["Enums"]["message_channel"]
+          delivered: number
+          failed: number
+          opted_out: number
+          recipients: number
+          sent: number
+          skipped: number
+          to_send: number
+          variant: string
+        }[]
       }
       cancel_blast: {
         Args: { p_blast_id: string }
@@ -2131,6 +2229,36 @@ export type Database = {
           error: string | null
           event_id: string
           id: string
+          kind: string
+          lease_expires_at: string | null
+          payload: NonNullable<Json>
+          printed_at: string | null
+          reprint_of: string | null
+          requested_by: string | null
+          status: string
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "print_jobs"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      claim_print_jobs_v2: {
+        Args: { p_kinds: string[]; p_lease_seconds?: number; p_limit?: number }
+        Returns: {
+          attempts: number
+          check_in_id: string | null
+          claimed_at: string | null
+          contact_id: string
+          created_at: string
+          cups_job_id: number | null
+          device_id: string | null
+          error: string | null
+          event_id: string
+          id: string
+          kind: string
           lease_expires_at: string | null
           payload: NonNullable<Json>
           printed_at: string | null
@@ -2231,6 +2359,17 @@ export type Database = {
       }
       device_heartbeat: {
         Args: { p_printer_state: string; p_printer_state_reason?: string }
+        Returns: undefined
+      }
+      device_heartbeat_v2: {
+        Args: {
+          p_in_flight?: number
+          p_interval_seconds: number
+          p_last_claim_at?: string
+          p_printer_state: string
+          p_printer_state_reason: string
+          p_version: string
+        }
         Returns: undefined
       }
       disable_staff: {
@@ -2567,6 +2706,15 @@ export type Database = {
         Args: { p_definition: Json; p_sample_size?: number }
         Returns: Json
       }
+      preview_template: {
+        Args: {
+          p_body: string
+          p_contact_id: string
+          p_event_id?: string
+          p_subject?: string
+        }
+        Returns: Json
+      }
       process_webhook_event: { Args: { p_event_id: string }; Returns: Json }
       record_form_consent: {
         Args: {
@@ -2599,6 +2747,21 @@ export type Database = {
         Returns: undefined
       }
       record_messages_sent: { Args: { p_results: Json }; Returns: string[] }
+      record_process_heartbeat: {
+        Args: {
+          p_in_flight?: number
+          p_interval_seconds: number
+          p_kind: string
+          p_last_claim_at?: string
+          p_process_id: string
+          p_version: string
+        }
+        Returns: undefined
+      }
+      record_process_stopped: {
+        Args: { p_process_id: string }
+        Returns: undefined
+      }
       record_staff_invitation_failed: {
         Args: { p_error: string; p_id: string }
         Returns: {
@@ -2666,6 +2829,7 @@ export type Database = {
       }
       reprints_left: { Args: { p_check_in_id: string }; Returns: number }
       request_my_erasure: { Args: { p_note?: string }; Returns: string }
+      reset_staff_two_factor: { Args: { p_user_id: string }; Returns: number }
       resolve_unresolved_send: {
         Args: { p_message_id: string; p_provider_id: string }
         Returns: undefined
@@ -2956,6 +3120,15 @@ export type Database = {
         Returns: number
       }
       template_merge_fields: { Args: { p_text: string }; Returns: string[] }
+      test_automation: {
+        Args: {
+          p_automation_id: string
+          p_contact_id?: string
+          p_now?: string
+          p_send_to_me?: boolean
+        }
+        Returns: Json
+      }
       unlock_kiosk: {
         Args: { p_event_id: string; p_pin: string }
         Returns: boolean
