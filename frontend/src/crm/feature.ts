@@ -1,11 +1,16 @@
 import { lazy } from "solid-js";
 import type { Feature } from "../features";
+import { ts } from "./segmentMessages";
 import { t } from "./t";
 
 export const feature: Feature = {
   routes: [
     { path: "/crm/contacts", component: lazy(() => import("./ContactsList")) },
     { path: "/crm/contacts/:id", component: lazy(() => import("./ContactPage")) },
+    { path: "/crm/segments", component: lazy(() => import("./SegmentBuilder")) },
   ],
-  navigation: [{ href: "/crm/contacts", label: () => t("nav.contacts"), minLevel: "organizer" }],
+  navigation: [
+    { href: "/crm/contacts", label: () => t("nav.contacts"), minLevel: "organizer" },
+    { href: "/crm/segments", label: () => ts("nav"), minLevel: "organizer" },
+  ],
 };
