@@ -46,6 +46,8 @@ export const REFUSAL_CODES = [
   "not_staff",
   "registration_required",
   "reprint_limit",
+  "segment_in_use",
+  "segment_name_taken",
   "unknown_attendee",
   "unknown_channel",
   "unknown_check_in",
