@@ -195,7 +195,9 @@ function SavedSegment(props: { segment: Segment; current: boolean; onOpen: () =>
         aria-current={props.current ? "true" : undefined}
         onClick={() => { props.onOpen(); }}
       >
-        {ts("savedCount", { name: props.segment.name, count: count.data ? count.data.count.toLocaleString() : "…" })}
+        {count.data?.count === 1
+          ? ts("savedCountOne", { name: props.segment.name })
+          : ts("savedCount", { name: props.segment.name, count: count.data ? count.data.count.toLocaleString() : "…" })}
       </Button>
     </li>
   );
@@ -211,7 +213,7 @@ function LivePreview(props: { definition: BuiltDefinition }) {
     <section aria-labelledby="segment-preview-title" class="space-y-2 rounded-lg border border-stone-300 bg-stone-50 p-3">
       <p role="status" aria-live="polite" class="text-lg font-semibold">
         <Show when={preview.data} fallback={ts("counting")}>
-          {(data) => (data().count === 1 ? ts("countOne") : ts("count", { count: data().count.toLocaleString() }))}
+          {(data) => <>{data().count === 1 ? ts("countOne") : ts("count", { count: data().count.toLocaleString() })}</>}
         </Show>
       </p>
       <ErrorAlert code={preview.error ? errorCode(preview.error) : null} />
