@@ -55,6 +55,7 @@ export const REFUSAL_CODES = [
   "unknown_conversation",
   "unknown_disclosure",
   "unknown_event",
+  "unknown_import",
   "unknown_invitation",
   "unknown_job",
   "unknown_merge_field",
