@@ -1,6 +1,7 @@
-"""The segment builder in Chromium as an organizer: a rule shows a live count and a sample,
-a second rule changes the count as it is added, the segment is saved (the definition the
-server compiles), renamed and deleted; axe on every state."""
+"""The CRM's list-level screens in Chromium as an organizer: the segment builder (a rule shows
+a live count and a sample, a second rule changes the count as it is added, the segment is
+saved as the definition the server compiles, renamed, deleted) and the CSV import (one bad row
+is shown as an error, the rest imported by the server-side job, audited); axe on every state."""
 
 from __future__ import annotations
 
@@ -51,12 +52,13 @@ def people(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[str]:
             (event[0], contact[0]),
         )
     yield source
+    db.execute("delete from public.contact_imports where file_name = %s", (f"{source}.csv",))
     db.execute(
         "delete from public.check_ins where contact_id in"
         " (select id from public.contacts where source = %s)",
         (source,),
     )
-    db.execute("delete from public.contacts where source = %s", (source,))
+    db.execute("delete from public.contacts where source in (%s, %s)", (source, f"{source}-import"))
     db.execute("delete from public.events where slug like %s", (f"{source}-%",))
 
 
@@ -71,7 +73,7 @@ def organizer(supabase_env: dict[str, str]) -> tuple[str, str]:
     return added.member.email, added.password
 
 
-def test_organizer_builds_saves_renames_and_deletes_a_segment(
+def test_organizer_builds_a_segment_and_imports_a_csv(
     people: str,
     organizer: tuple[str, str],
     run_browser: Callable[..., BrowserRun],
@@ -107,7 +109,9 @@ def test_organizer_builds_saves_renames_and_deletes_a_segment(
         "segments-first-timers",
         "segments-saved",
         "segments-confirm-delete",
-        "segments-es",
+        "import-preview",
+        "import-done",
+        "import-es",
     ]
     assert not [line for line in run.lines if "page_error" in line]
     assert stored == [({"source": people, "min_checkins": 1, "max_checkins": 1},)]
@@ -122,4 +126,27 @@ def test_organizer_builds_saves_renames_and_deletes_a_segment(
     ).fetchone()
     assert audited is not None
     assert audited[0] >= 3
+    imported = db.execute(
+        "select first_name, last_name, phone from public.contacts where source = %s order by 1, 2",
+        (f"{people}-import",),
+    ).fetchall()
+    assert imported == [("Imp", "One", "+13055550101"), ("Imp", "Two", None)]
+    job = db.execute(
+        "select i.status, i.inserted_rows, i.error_rows, i.storage_path is not null,"
+        " (select reason from public.contact_import_rows r where r.import_id = i.id"
+        "   and r.status = 'error')"
+        " from public.contact_imports i where i.file_name = %s",
+        (f"{people}.csv",),
+    ).fetchone()
+    assert job is not None
+    assert job[:4] == ("done", 2, 1, True)
+    assert "phone" in str(job[4]).lower()
+    import_audit = db.execute(
+        "select array_agg(action order by id) from public.audit_log"
+        " where table_name = 'contact_imports' and detail ->> 'file_name' = %s",
+        (f"{people}.csv",),
+    ).fetchone()
+    assert import_audit == (
+        ["contact_import_staged", "contact_import_started", "contact_import_finished"],
+    )
     print(json.dumps(run.result))

@@ -1,8 +1,8 @@
 import { useSearchParams } from "@solidjs/router";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createSignal, For, Match, Show, Switch, untrack } from "solid-js";
-import { errorCode } from "../lib/errors";
-import { tCommon } from "../lib/i18n";
+import { errorCode, REFUSAL_CODES } from "../lib/errors";
+import { tCommon, tError } from "../lib/i18n";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
@@ -33,6 +33,12 @@ const STATUSES = ["draft", "running", "done"] as const;
 function outcomeLabel(outcome: string | null): string {
   const known = OUTCOMES.find((item) => item === outcome);
   return known ? ti(`outcomes.${known}`) : "";
+}
+
+/** The server reports a row's refusal as "code: detail"; a known code reads in the reader's language. */
+function reasonText(reason: string | null): string {
+  const code = REFUSAL_CODES.find((item) => reason?.startsWith(`${item}:`));
+  return code ? tError(code) : (reason ?? "");
 }
 
 function statusLabel(status: string): string {
@@ -133,7 +139,7 @@ function MappingStep(props: { job: ContactImport }) {
             {ti("previewSummary", { new: tally("new"), updated: tally("updated"), skipped: tally("skipped"), errors: tally("error") })}
           </Show>
         </p>
-        <div class="overflow-x-auto rounded-lg border border-stone-300 bg-white" tabindex="0" role="region" aria-label={ti("preview")}>
+        <div class="overflow-x-auto rounded-lg border border-stone-300 bg-white" tabindex="0" role="region" aria-label={ti("previewTable")}>
           <table class="w-full text-left text-sm">
             <thead class="bg-stone-100">
               <tr>
@@ -149,7 +155,7 @@ function MappingStep(props: { job: ContactImport }) {
                   <tr class={`border-t border-stone-200 ${row.outcome === "error" ? "bg-red-50" : ""}`}>
                     <td class="p-2 text-right">{row.row_number}</td>
                     <td class="p-2 font-semibold">{outcomeLabel(row.outcome)}</td>
-                    <td class="p-2">{row.reason}</td>
+                    <td class="p-2">{reasonText(row.reason)}</td>
                     <td class="p-2">
                       {Object.values(toMapping(row.cells)).filter((cell) => cell !== "").join(" · ")}
                     </td>

@@ -1,7 +1,8 @@
-// The segment builder as an organizer uses it: sign in → Segments → a rule "came from <source>"
-// shows a live count and a sample → adding "first-timers" changes the count as you edit →
-// save under a name → rename → delete (with a confirmation) → the screen in Spanish. axe on
-// every state.
+// The CRM's list-level screens as an organizer uses them: sign in → Segments → a rule "came
+// from <source>" shows a live count and a sample → adding "first-timers" changes the count as
+// you edit → save under a name → rename → delete (with a confirmation) → Import: a small CSV
+// with one bad row is previewed by the server (error shown), imported as a job (the rest
+// imported) → the result in Spanish. axe on every state.
 import { join } from "node:path";
 import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
 
@@ -73,10 +74,28 @@ try {
   await page.getByText(`Segment “${RENAMED}” deleted.`).waitFor();
   await page.getByRole("heading", { name: "A new segment" }).waitFor();
 
+  // Import a small CSV with one bad row: the server maps, previews and imports it as a job.
+  await page.getByRole("link", { name: "Import" }).click();
+  await page.getByRole("heading", { name: "Import contacts" }).waitFor();
+  const csv = [
+    "Name,Email,Phone Number",
+    `Imp One,${SOURCE}-1@example.com,(305) 555-0101`,
+    `Imp Bad,,12345`,
+    `Imp Two,${SOURCE}-2@example.com,`,
+  ].join("\r\n");
+  await page.getByLabel("CSV file").setInputFiles({ name: `${SOURCE}.csv`, mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByText("2 new, 0 updated, 0 unchanged, 1 with errors").waitFor();
+  await page.getByLabel("Column “Name” holds").waitFor();
+  await checkState(page, "import-preview");
+  await page.getByLabel("Where these contacts came from").fill(`${SOURCE}-import`);
+  await page.getByRole("button", { name: "Import 3 rows" }).click();
+  await page.getByText("Import finished: 2 added, 0 updated, 0 unchanged, 1 with errors.").waitFor();
+  await page.getByRole("progressbar", { name: "Import progress" }).waitFor();
+  await checkState(page, "import-done");
+
   await page.getByRole("button", { name: "Español" }).click();
-  await page.getByRole("heading", { name: "Segmentos", level: 1 }).waitFor();
-  await page.getByText("Aún no hay reglas: todos coinciden.").waitFor();
-  await checkState(page, "segments-es");
+  await page.getByText("Importación terminada: 2 añadidas, 0 actualizadas, 0 sin cambios, 1 con errores.").waitFor();
+  await checkState(page, "import-es");
 
   if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
   emit({ result: { count_ms: countMs, script_ms: Date.now() - startedAt } });
