@@ -18,6 +18,7 @@ from supabase import AsyncClient, AsyncClientOptions, acreate_client
 from hm.errors import HmError
 from workers.automations import AutomationRunner
 from workers.channels import claimed_channels, mailersend_sender, open_channels
+from workers.import_runner import ImportRunner, SupabaseImportStore
 from workers.invitations import InvitationSender, SupabaseInvitationStore, SupabaseStaffLogins
 from workers.loop import LoopSettings, WorkerLoop
 from workers.outbox_batches import BatchedOutbox
@@ -122,7 +123,10 @@ async def _run_loop(
     for signum in (signal.SIGTERM, signal.SIGINT):
         running.add_signal_handler(signum, loop.stop.set)
     wake = RealtimeWake(client, loop.wake)
-    helpers = [asyncio.create_task(wake.run(loop.stop))]
+    helpers = [
+        asyncio.create_task(wake.run(loop.stop)),
+        asyncio.create_task(ImportRunner(SupabaseImportStore(client)).run(loop.stop)),
+    ]
     if settings.worker_automations_interval_seconds > 0:
         automations = AutomationRunner(store, settings.worker_automations_interval_seconds)
         helpers.append(asyncio.create_task(automations.run(loop.stop)))
