@@ -4,7 +4,8 @@
 -- caller can run — the browser, the CLI, a worker — claimed with `for update skip locked`.
 -- A chunk is one transaction: a killed import loses at most its open chunk, which the next
 -- call claims again, and rows already done are never imported twice. Consent columns record
--- consent with the proof the organizer states (refused without one).
+-- consent with the proof the organizer states (refused without one); an imported opt-in never
+-- overrides an opt-out already on the ledger.
 --
 -- Public functions (organizers and up; service_role counts as owner):
 --   create_contact_import(p_file_name, p_headers, p_rows, p_storage_path) -> the import's id
@@ -452,10 +453,14 @@ begin
        set status = x ->> 'status', contact_id = (x ->> 'contact_id')::uuid, reason = x ->> 'reason'
       from jsonb_array_elements(v_results) x
      where r.import_id = p_import_id and r.row_number = (x ->> 'n')::integer;
+    -- An import never re-subscribes anyone: an opt-out (a STOP reply, an unsubscribe) stands
+    -- until the person opts in again themselves, so an imported opt-in only fills in unknown consent.
     perform private.record_consent((x ->> 'contact_id')::uuid, ch.key::public.message_channel,
                                    ch.value::public.consent_status, 'import', null, v_import.consent_proof)
        from jsonb_array_elements(v_results) x, jsonb_each_text(coalesce(x -> 'consent', '{}')) ch
-      where x ->> 'status' in ('inserted', 'updated', 'skipped') and x ->> 'contact_id' is not null;
+      where x ->> 'status' in ('inserted', 'updated', 'skipped') and x ->> 'contact_id' is not null
+        and (ch.value = 'opted_out'
+             or private.current_consent((x ->> 'contact_id')::uuid, ch.key::public.message_channel) is null);
     update public.contact_imports i
        set processed_rows = i.processed_rows + jsonb_array_length(v_results),
            inserted_rows = i.inserted_rows + (select count(*) from jsonb_array_elements(v_results) x where x ->> 'status' = 'inserted'),

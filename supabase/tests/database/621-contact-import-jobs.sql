@@ -7,6 +7,8 @@ select * from no_plan();
 select tests.clear_people_data();
 select tests.make_people_cast();
 insert into public.contacts (phone, email, first_name) values ('+13055550177', 'old@example.com', 'Old');
+insert into public.consent_events (contact_id, channel, status, source)
+select id, 'sms', 'opted_out', 'keyword' from public.contacts where email = 'old@example.com';
 
 -- ---------------------------------------------------------------- volunteers cannot
 select tests.act_as('volunteer');
@@ -28,7 +30,7 @@ grant all on ids to authenticated;
 insert into ids select public.create_contact_import('luma.csv',
   array['Name', 'Email', 'Phone Number', 'SMS opt-in', 'Shirt'],
   '[["Ana Lopez", "ana@example.com", "(305) 555-0123", "yes", "M"],
-    ["Old Friend", "old@example.com", "", "", ""],
+    ["Old Friend", "old@example.com", "", "yes", ""],
     ["Bad Phone", "", "123", "", ""],
     ["Ana Again", "ana@example.com", "", "maybe", ""],
     ["Ben", "ben@example.com", "", "no", "L"]]'::jsonb, 'contact-imports/luma.csv');
@@ -84,8 +86,9 @@ select results_eq($$select first_name, last_name, phone::text, source, custom_fi
 select results_eq($$select c.email, e.status::text, e.source::text, e.note from public.consent_events e
                    join public.contacts c on c.id = e.contact_id order by 1$$,
   $$values ('ana@example.com'::text, 'opted_in'::text, 'import'::text, 'Ticked the SMS box on the Luma page, March 2026'::text),
-           ('ben@example.com', 'opted_out', 'import', 'Ticked the SMS box on the Luma page, March 2026')$$,
-  'consent recorded from the consent column with its proof');
+           ('ben@example.com', 'opted_out', 'import', 'Ticked the SMS box on the Luma page, March 2026'),
+           ('old@example.com', 'opted_out', 'keyword', null)$$,
+  'consent recorded from the consent column with its proof; an imported opt-in never overrides a STOP');
 select is((select array_agg(action order by id) from public.audit_log where table_name = 'contact_imports'),
   array['contact_import_staged', 'contact_import_started', 'contact_import_finished'], 'the import is audited');
 
