@@ -19,6 +19,7 @@ from hm.errors import HmError
 from workers.automations import AutomationRunner
 from workers.channels import claimed_channels, mailersend_sender, open_channels, service_endpoints
 from workers.heartbeat import Heartbeat, ProcessStatus, SupabaseHeartbeatStore
+from workers.import_runner import ImportRunner, SupabaseImportStore
 from workers.invitations import InvitationSender, SupabaseInvitationStore, SupabaseStaffLogins
 from workers.loop import LoopSettings, WorkerLoop
 from workers.media import InboundMediaCopier, MediaStorage
@@ -137,6 +138,7 @@ async def _run_loop(
     helpers = [
         asyncio.create_task(wake.run(loop.stop)),
         asyncio.create_task(worker_heartbeat.run(finished)),
+        asyncio.create_task(ImportRunner(SupabaseImportStore(client)).run(loop.stop)),
     ]
     if settings.worker_automations_interval_seconds > 0:
         automations = AutomationRunner(store, settings.worker_automations_interval_seconds)

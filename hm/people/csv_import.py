@@ -1,187 +1,138 @@
-"""CSV import: map a file's columns to contact fields, preview, and send batches to the SQL
-function `import_contacts`, which deduplicates by phone/email and answers per row."""
+"""CSV import through the server's import job — the same SQL functions the web app calls
+(`create_contact_import`, `preview_contact_import`, `start_contact_import`,
+`run_contact_import_chunk`): the server guesses the mapping, validates, deduplicates and
+imports; this module only reads the file into cells and relays what the server says."""
 
 from __future__ import annotations
 
 import csv
-import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hm.errors import HmError
-from hm.people.phones import InvalidPhoneError, normalize_phone
 from hm.people.service_api import ServiceApi
 
-FIELDS = (
-    "phone",
-    "email",
-    "first_name",
-    "last_name",
-    "pronouns",
-    "company",
-    "title",
-    "tags",
-    "time_zone",
-    "birthday",
-    "source",
-)
-CUSTOM_PREFIX = "custom:"
 IGNORE = "-"
-# Header spellings people use for our fields (compared after _header_key()).
-ALIASES = {
-    "mobile": "phone",
-    "cell": "phone",
-    "phone_number": "phone",
-    "e_mail": "email",
-    "email_address": "email",
-    "first": "first_name",
-    "firstname": "first_name",
-    "given_name": "first_name",
-    "last": "last_name",
-    "lastname": "last_name",
-    "surname": "last_name",
-    "family_name": "last_name",
-    "organization": "company",
-    "organisation": "company",
-    "job_title": "title",
-    "labels": "tags",
-    "timezone": "time_zone",
-    "date_of_birth": "birthday",
-}
-
-
-def _header_key(header: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
+# Rows per chunk: one transaction each, so a killed import redoes at most this many.
+CHUNK_SIZE = 500
+# PostgREST answers at most this many rows per request.
+PAGE = 1000
 
 
 def parse_map_options(options: Sequence[str]) -> dict[str, str]:
-    """`["Phone=phone", "Shirt=custom:shirt", "Notes=-"]` → {csv header: target}."""
+    """`["Phone=phone", "Shirt=custom:shirt", "Notes=-"]` → {csv header: field}; the server
+    checks the fields and columns."""
     mapping: dict[str, str] = {}
     for option in options:
         header, sep, target = option.partition("=")
-        target = target.strip()
-        if not sep or not header.strip() or not target:
+        if not sep or not header.strip() or not target.strip():
             raise HmError(f"--map {option!r}: write it as 'CSV column=field'")
-        if (
-            target != IGNORE
-            and target not in FIELDS
-            and not (target.startswith(CUSTOM_PREFIX) and len(target) > len(CUSTOM_PREFIX))
-        ):
-            raise HmError(
-                f"--map {option!r}: field must be one of {', '.join(FIELDS)}, "
-                f"custom:<name> or '-' (ignore)"
-            )
-        mapping[header.strip()] = target
+        mapping[header.strip()] = target.strip()
     return mapping
-
-
-@dataclass(frozen=True)
-class ColumnMapping:
-    """Which CSV column feeds which contact field (or custom field)."""
-
-    columns: dict[str, str]
-    ignored: tuple[str, ...]
-
-    @classmethod
-    def build(cls, headers: Sequence[str], overrides: dict[str, str]) -> ColumnMapping:
-        unknown = set(overrides) - set(headers)
-        if unknown:
-            raise HmError(
-                f"--map names columns the file does not have: {', '.join(sorted(unknown))}"
-            )
-        columns: dict[str, str] = {}
-        ignored: list[str] = []
-        for header in headers:
-            key = _header_key(header)
-            target = overrides.get(header) or (key if key in FIELDS else ALIASES.get(key))
-            if target is None or target == IGNORE:
-                ignored.append(header)
-            else:
-                columns[header] = target
-        targets = Counter(columns.values())
-        doubled = [target for target, count in targets.items() if count > 1]
-        if doubled:
-            raise HmError(f"several columns map to {', '.join(sorted(doubled))}; use --map")
-        if "phone" not in targets and "email" not in targets:
-            raise HmError("no column maps to phone or email; use --map 'Column=phone'")
-        return cls(columns, tuple(ignored))
 
 
 @dataclass(frozen=True)
 class CsvFile:
     headers: tuple[str, ...]
-    rows: list[dict[str, str]]
+    rows: list[list[str]]
 
 
 def read_csv(path: Path) -> CsvFile:
     """Read a UTF-8 CSV (a spreadsheet's byte-order mark is fine) with a header row."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            headers = tuple(reader.fieldnames or ())
-            rows = [
-                {key: value or "" for key, value in row.items() if key is not None}
-                for row in reader
-            ]
+            records = [row for row in csv.reader(handle) if any(cell != "" for cell in row)]
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise HmError(f"cannot read {path}: {error}") from error
-    if not headers:
+    if not records:
         raise HmError(f"{path} has no header row")
-    return CsvFile(headers, rows)
-
-
-def prepare_row(raw: dict[str, str], mapping: ColumnMapping) -> dict[str, Any]:
-    """One CSV row as the JSON object `import_contacts` takes (empty cells left out).
-
-    Phones are normalised here with libphonenumber; one that cannot be parsed is sent as typed
-    so the SQL function reports the row as an error in its per-row results."""
-    row: dict[str, Any] = {}
-    custom: dict[str, str] = {}
-    for header, target in mapping.columns.items():
-        value = (raw.get(header) or "").strip()
-        if not value:
-            continue
-        if target.startswith(CUSTOM_PREFIX):
-            custom[target.removeprefix(CUSTOM_PREFIX)] = value
-        elif target == "phone":
-            try:
-                row["phone"] = normalize_phone(value)
-            except InvalidPhoneError:
-                row["phone"] = value
-        else:
-            row[target] = value
-    if custom:
-        row["custom_fields"] = custom
-    return row
+    headers = tuple(header.strip() for header in records[0])
+    return CsvFile(headers, records[1:])
 
 
 @dataclass(frozen=True)
-class Preview:
-    rows: list[dict[str, Any]]
-    total: int
-    with_phone: int
-    with_email: int
-    without_address: int
-    unparsable_phones: int
-    ignored_columns: tuple[str, ...]
+class StagedImport:
+    id: str
+    mapping: dict[str, str]
+    total_rows: int
 
 
-def preview(prepared: Sequence[dict[str, Any]], mapping: ColumnMapping, size: int = 5) -> Preview:
-    def phone_ok(row: dict[str, Any]) -> bool:
-        return str(row.get("phone", "")).startswith("+")
-
-    return Preview(
-        rows=list(prepared[:size]),
-        total=len(prepared),
-        with_phone=sum(1 for row in prepared if "phone" in row),
-        with_email=sum(1 for row in prepared if "email" in row),
-        without_address=sum(1 for row in prepared if "phone" not in row and "email" not in row),
-        unparsable_phones=sum(1 for row in prepared if "phone" in row and not phone_ok(row)),
-        ignored_columns=mapping.ignored,
+def stage(api: ServiceApi, file_name: str, data: CsvFile) -> StagedImport:
+    """Stage the rows as a draft import; the server guesses the mapping."""
+    if not data.rows:
+        raise HmError("the file has no data rows")
+    import_id = str(
+        api.rpc(
+            "create_contact_import",
+            {"p_file_name": file_name, "p_headers": list(data.headers), "p_rows": data.rows},
+        )
     )
+    return StagedImport(import_id, dict(read_import(api, import_id)["mapping"]), len(data.rows))
+
+
+def read_import(api: ServiceApi, import_id: str) -> dict[str, Any]:
+    rows = api.select("contact_imports", {"id": f"eq.{import_id}", "select": "*"})
+    if not rows:
+        raise HmError(f"no import {import_id}")
+    return rows[0]
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    row_number: int
+    outcome: str
+    reason: str | None
+
+
+def preview(
+    api: ServiceApi, import_id: str, mapping: dict[str, str], size: int
+) -> list[PreviewRow]:
+    """What importing the first `size` rows would do (the server runs it and rolls it back)."""
+    answers = api.rpc(
+        "preview_contact_import",
+        {"p_import_id": import_id, "p_mapping": mapping, "p_limit": size},
+    )
+    return [PreviewRow(int(a["row_number"]), str(a["outcome"]), a.get("reason")) for a in answers]
+
+
+def start(
+    api: ServiceApi,
+    import_id: str,
+    mapping: dict[str, str],
+    source: str,
+    consent_proof: str | None,
+) -> None:
+    api.rpc(
+        "start_contact_import",
+        {
+            "p_import_id": import_id,
+            "p_mapping": mapping,
+            "p_source": source,
+            "p_consent_proof": consent_proof,
+        },
+    )
+
+
+def run(
+    api: ServiceApi,
+    import_id: str,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    on_progress: Callable[[int], None] | None = None,
+) -> None:
+    """Run chunks until nothing is pending (also resumes an import another runner left);
+    `on_progress` gets the rows processed so far."""
+    while True:
+        pending = int(
+            api.rpc("run_contact_import_chunk", {"p_import_id": import_id, "p_size": chunk_size})
+        )
+        if on_progress is not None:
+            on_progress(int(read_import(api, import_id)["processed_rows"]))
+        if pending == 0:
+            return
 
 
 @dataclass(frozen=True)
@@ -194,54 +145,26 @@ class RowResult:
     reason: str | None
 
 
-@dataclass
-class ImportReport:
-    results: list[RowResult] = field(default_factory=list)
-
-    @property
-    def counts(self) -> Counter[str]:
-        return Counter(result.status for result in self.results)
-
-    @property
-    def errors(self) -> list[RowResult]:
-        return [result for result in self.results if result.status == "error"]
-
-
-def batches(
-    rows: Sequence[dict[str, Any]], size: int
-) -> Iterator[tuple[int, Sequence[dict[str, Any]]]]:
-    """(offset, rows) chunks of at most `size` rows."""
-    if size < 1:
-        raise HmError("batch size must be at least 1")
-    for offset in range(0, len(rows), size):
-        yield offset, rows[offset : offset + size]
-
-
-def import_rows(
-    api: ServiceApi,
-    rows: Sequence[dict[str, Any]],
-    *,
-    batch_size: int = 500,
-    update_existing: bool = True,
-    source: str = "import",
-    on_batch: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """Send the rows in batches; each batch is one transaction, each row its own result."""
-    report = ImportReport()
-    for offset, batch in batches(rows, batch_size):
-        answers = api.rpc(
-            "import_contacts",
-            {"p_rows": list(batch), "p_update_existing": update_existing, "p_source": source},
+def results(api: ServiceApi, import_id: str) -> list[RowResult]:
+    rows: list[RowResult] = []
+    while True:
+        page = api.select(
+            "contact_import_rows",
+            {
+                "import_id": f"eq.{import_id}",
+                "select": "row_number,status,contact_id,reason",
+                "order": "row_number",
+                "offset": str(len(rows)),
+                "limit": str(PAGE),
+            },
         )
-        for answer in answers:
-            report.results.append(
-                RowResult(
-                    row_number=offset + int(answer["row_number"]),
-                    status=str(answer["status"]),
-                    contact_id=answer.get("contact_id"),
-                    reason=answer.get("reason"),
-                )
-            )
-        if on_batch is not None:
-            on_batch(len(batch))
-    return report
+        rows.extend(
+            RowResult(int(r["row_number"]), str(r["status"]), r.get("contact_id"), r.get("reason"))
+            for r in page
+        )
+        if len(page) < PAGE:
+            return rows
+
+
+def counts(rows: Sequence[RowResult]) -> Counter[str]:
+    return Counter(row.status for row in rows)

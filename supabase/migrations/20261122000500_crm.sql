@@ -127,77 +127,7 @@ comment on function private.segment_extra_keys() is
   'Segment definition keys evaluated on top of the contact criteria: consent_sms and consent_email.';
 grant execute on function private.segment_extra_keys() to authenticated, service_role;
 
-create function private.validate_segment_definition(p_definition jsonb) returns void
-language plpgsql
-stable
-set search_path = ''
-as $$
-declare
-  v_key text;
-  v_value jsonb;
-  v_kind text;
-begin
-  if p_definition is null or jsonb_typeof(p_definition) <> 'object' then
-    raise exception using errcode = 'P0001', message = 'invalid_segment', detail = 'A segment definition is a JSON object.';
-  end if;
-  for v_key, v_value in select key, value from jsonb_each(p_definition) loop
-    v_kind := case
-      when v_key in ('tags_any', 'tags_all', 'tags_none') then 'text_array'
-      when v_key = 'attended_events' then 'uuid_array'
-      when v_key = 'min_checkins' then 'integer'
-      when v_key in ('last_checkin_before', 'last_checkin_after', 'created_after', 'created_before') then 'timestamp'
-      when v_key in ('has_phone', 'has_email') then 'boolean'
-      when v_key = 'custom_field_equals' then 'object'
-      when v_key = any (private.segment_extra_keys()) then 'extra'
-    end;
-    if v_kind is null then
-      raise exception using errcode = 'P0001', message = 'invalid_segment',
-        detail = format('Unknown segment key: %s', v_key);
-    end if;
-    begin
-      case v_kind
-        when 'text_array' then
-          if jsonb_typeof(v_value) <> 'array'
-             or exists (select 1 from jsonb_array_elements(v_value) e where jsonb_typeof(e) <> 'string') then
-            raise exception 'not a list of strings';
-          end if;
-        when 'uuid_array' then
-          if jsonb_typeof(v_value) <> 'array' then
-            raise exception 'not a list';
-          end if;
-          perform e::uuid from jsonb_array_elements_text(v_value) e;
-        when 'integer' then
-          if jsonb_typeof(v_value) <> 'number' or (v_value #>> '{}')::numeric <> trunc((v_value #>> '{}')::numeric)
-             or (v_value #>> '{}')::numeric < 0 then
-            raise exception 'not a non-negative integer';
-          end if;
-        when 'timestamp' then
-          if jsonb_typeof(v_value) <> 'string' then
-            raise exception 'not a date';
-          end if;
-          perform (v_value #>> '{}')::timestamptz;
-        when 'boolean' then
-          if jsonb_typeof(v_value) <> 'boolean' then
-            raise exception 'not true/false';
-          end if;
-        when 'object' then
-          if jsonb_typeof(v_value) <> 'object' then
-            raise exception 'not an object';
-          end if;
-        else
-          null;
-      end case;
-    exception
-      when others then
-        raise exception using errcode = 'P0001', message = 'invalid_segment',
-          detail = format('Bad value for %s: %s', v_key, sqlerrm);
-    end;
-  end loop;
-end
-$$;
-comment on function private.validate_segment_definition(jsonb) is
-  'Raise invalid_segment unless every key is whitelisted and its value has the right type.';
-grant execute on function private.validate_segment_definition(jsonb) to authenticated, service_role;
+-- private.validate_segment_definition moved to 20261125010000_segment_rules.sql.
 
 create function private.require_staff_level(p_min public.staff_level) returns void
 language plpgsql

@@ -1,11 +1,19 @@
 import { lazy } from "solid-js";
 import type { Feature } from "../features";
+import { ti } from "./importMessages";
+import { ts } from "./segmentMessages";
 import { t } from "./t";
 
 export const feature: Feature = {
   routes: [
     { path: "/crm/contacts", component: lazy(() => import("./ContactsList")) },
     { path: "/crm/contacts/:id", component: lazy(() => import("./ContactPage")) },
+    { path: "/crm/segments", component: lazy(() => import("./SegmentBuilder")) },
+    { path: "/crm/import", component: lazy(() => import("./ImportPage")) },
   ],
-  navigation: [{ href: "/crm/contacts", label: () => t("nav.contacts"), minLevel: "organizer" }],
+  navigation: [
+    { href: "/crm/contacts", label: () => t("nav.contacts"), minLevel: "organizer" },
+    { href: "/crm/segments", label: () => ts("nav"), minLevel: "organizer" },
+    { href: "/crm/import", label: () => ti("nav"), minLevel: "organizer" },
+  ],
 };

@@ -718,6 +718,106 @@ export type Database = {
           },
         ]
       }
+      contact_import_rows: {
+        Row: {
+          cells: NonNullable<Json>
+          contact_id: string | null
+          import_id: string
+          reason: string | null
+          row_number: number
+          status: string | null
+        }
+        Insert: {
+          cells: NonNullable<Json>
+          contact_id?: string | null
+          import_id: string
+          reason?: string | null
+          row_number: number
+          status?: string | null
+        }
+        Update: {
+          cells?: NonNullable<Json>
+          contact_id?: string | null
+          import_id?: string
+          reason?: string | null
+          row_number?: number
+          status?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "contact_import_rows_contact_id_fkey"
+            columns: ["contact_id"]
+            referencedRelation: "contacts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "contact_import_rows_import_id_fkey"
+            columns: ["import_id"]
+            referencedRelation: "contact_imports"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      contact_imports: {
+        Row: {
+          consent_proof: string | null
+          created_at: string
+          created_by: string | null
+          error_rows: number
+          file_name: string
+          headers: string[]
+          id: string
+          inserted_rows: number
+          mapping: NonNullable<Json>
+          processed_rows: number
+          skipped_rows: number
+          source: string
+          status: string
+          storage_path: string | null
+          total_rows: number
+          updated_at: string
+          updated_rows: number
+        }
+        Insert: {
+          consent_proof?: string | null
+          created_at?: string
+          created_by?: string | null
+          error_rows?: number
+          file_name: string
+          headers: string[]
+          id?: string
+          inserted_rows?: number
+          mapping?: NonNullable<Json>
+          processed_rows?: number
+          skipped_rows?: number
+          source?: string
+          status?: string
+          storage_path?: string | null
+          total_rows?: number
+          updated_at?: string
+          updated_rows?: number
+        }
+        Update: {
+          consent_proof?: string | null
+          created_at?: string
+          created_by?: string | null
+          error_rows?: number
+          file_name?: string
+          headers?: string[]
+          id?: string
+          inserted_rows?: number
+          mapping?: NonNullable<Json>
+          processed_rows?: number
+          skipped_rows?: number
+          source?: string
+          status?: string
+          storage_path?: string | null
+          total_rows?: number
+          updated_at?: string
+          updated_rows?: number
+        }
+        Relationships: []
+      }
       contacts: {
         Row: {
           birthday_day: number | null
@@ -2357,6 +2457,15 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      create_contact_import: {
+        Args: {
+          p_file_name: string
+          p_headers: string[]
+          p_rows: Json
+          p_storage_path?: string
+        }
+        Returns: string
+      }
       device_heartbeat: {
         Args: { p_printer_state: string; p_printer_state_reason?: string }
         Returns: undefined
@@ -2459,6 +2568,7 @@ export type Database = {
         Returns: Json
       }
       gdpr_export: { Args: { p_contact_id?: string }; Returns: Json }
+      guess_import_mapping: { Args: { p_headers: string[] }; Returns: Json }
       import_contacts: {
         Args: { p_rows: Json; p_source?: string; p_update_existing?: boolean }
         Returns: {
@@ -2702,6 +2812,15 @@ export type Database = {
         Args: { p_blast_id: string; p_samples?: number }
         Returns: Json
       }
+      preview_contact_import: {
+        Args: { p_import_id: string; p_limit?: number; p_mapping: Json }
+        Returns: {
+          cells: Json
+          outcome: string
+          reason: string
+          row_number: number
+        }[]
+      }
       preview_segment: {
         Args: { p_definition: Json; p_sample_size?: number }
         Returns: Json
@@ -2881,6 +3000,10 @@ export type Database = {
         }
       }
       rotate_qr_token: { Args: { p_contact_id?: string }; Returns: string }
+      run_contact_import_chunk: {
+        Args: { p_import_id: string; p_size?: number }
+        Returns: number
+      }
       run_due_automations: {
         Args: { p_now?: string }
         Returns: {
@@ -3078,6 +3201,15 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      start_contact_import: {
+        Args: {
+          p_consent_proof?: string
+          p_import_id: string
+          p_mapping: Json
+          p_source?: string
+        }
+        Returns: undefined
       }
       start_print_job: { Args: { p_job_id: string }; Returns: undefined }
       store_webhook_event: {
