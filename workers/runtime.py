@@ -18,6 +18,12 @@ from supabase import AsyncClient, AsyncClientOptions, acreate_client
 from hm.errors import HmError
 from workers.automations import AutomationRunner
 from workers.channels import claimed_channels, mailersend_sender, open_channels
+from workers.gdpr_erasure import (
+    ErasureWorker,
+    SupabaseErasureStore,
+    SupabaseLogins,
+    SupabaseStorageFiles,
+)
 from workers.invitations import InvitationSender, SupabaseInvitationStore, SupabaseStaffLogins
 from workers.loop import LoopSettings, WorkerLoop
 from workers.outbox_batches import BatchedOutbox
@@ -126,6 +132,13 @@ async def _run_loop(
     if settings.worker_automations_interval_seconds > 0:
         automations = AutomationRunner(store, settings.worker_automations_interval_seconds)
         helpers.append(asyncio.create_task(automations.run(loop.stop)))
+    erasures = ErasureWorker(
+        SupabaseErasureStore(client),
+        SupabaseStorageFiles(client),
+        SupabaseLogins(client),
+        settings.worker_poll_interval_seconds,
+    )
+    helpers.append(asyncio.create_task(erasures.run(loop.stop)))
     invitation_email = mailersend_sender(settings) if "email" in claimed else None
     if invitation_email is not None:
         invitations = InvitationSender(
