@@ -1062,31 +1062,55 @@ export type Database = {
       }
       gdpr_requests: {
         Row: {
+          attempts: number
+          auth_user_id: string | null
+          claimed_until: string | null
           completed_at: string | null
           contact_id: string | null
           id: string
           kind: string
+          last_error: string | null
+          next_attempt_at: string
           note: string | null
           requested_at: string
           requested_by: string | null
+          rows_erased_at: string | null
+          storage_objects: string[]
+          storage_prefixes: string[]
         }
         Insert: {
+          attempts?: number
+          auth_user_id?: string | null
+          claimed_until?: string | null
           completed_at?: string | null
           contact_id?: string | null
           id?: string
           kind: string
+          last_error?: string | null
+          next_attempt_at?: string
           note?: string | null
           requested_at?: string
           requested_by?: string | null
+          rows_erased_at?: string | null
+          storage_objects?: string[]
+          storage_prefixes?: string[]
         }
         Update: {
+          attempts?: number
+          auth_user_id?: string | null
+          claimed_until?: string | null
           completed_at?: string | null
           contact_id?: string | null
           id?: string
           kind?: string
+          last_error?: string | null
+          next_attempt_at?: string
           note?: string | null
           requested_at?: string
           requested_by?: string | null
+          rows_erased_at?: string | null
+          storage_objects?: string[]
+          storage_prefixes?: string[]
         }
         Relationships: [
           {
@@ -2037,6 +2061,17 @@ export type Database = {
         }
         Returns: Json
       }
+      claim_erasure_requests: {
+        Args: { p_lease_seconds?: number; p_limit?: number }
+        Returns: {
+          attempts: number
+          auth_user_id: string
+          contact_id: string
+          id: string
+          storage_objects: string[]
+          storage_prefixes: string[]
+        }[]
+      }
       claim_outbound_messages: {
         Args: {
           p_channel: string
@@ -2470,6 +2505,58 @@ export type Database = {
         Returns: Json
       }
       process_webhook_event: { Args: { p_event_id: string }; Returns: Json }
+      record_erasure_done: {
+        Args: { p_id: string }
+        Returns: {
+          attempts: number
+          auth_user_id: string | null
+          claimed_until: string | null
+          completed_at: string | null
+          contact_id: string | null
+          id: string
+          kind: string
+          last_error: string | null
+          next_attempt_at: string
+          note: string | null
+          requested_at: string
+          requested_by: string | null
+          rows_erased_at: string | null
+          storage_objects: string[]
+          storage_prefixes: string[]
+        }
+        SetofOptions: {
+          from: "*"
+          to: "gdpr_requests"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      record_erasure_failed: {
+        Args: { p_error: string; p_id: string }
+        Returns: {
+          attempts: number
+          auth_user_id: string | null
+          claimed_until: string | null
+          completed_at: string | null
+          contact_id: string | null
+          id: string
+          kind: string
+          last_error: string | null
+          next_attempt_at: string
+          note: string | null
+          requested_at: string
+          requested_by: string | null
+          rows_erased_at: string | null
+          storage_objects: string[]
+          storage_prefixes: string[]
+        }
+        SetofOptions: {
+          from: "*"
+          to: "gdpr_requests"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       record_form_consent: {
         Args: {
           p_channel: Database["public"]["Enums"]["message_channel"]
