@@ -2276,6 +2276,19 @@ export type Database = {
           pronouns: string
         }[]
       }
+      find_duplicate_contacts: {
+        Args: { p_contact_id: string; p_limit?: number }
+        Returns: {
+          company: string
+          contact_id: string
+          email: string
+          first_name: string
+          last_name: string
+          phone: string
+          reason: string
+          score: number
+        }[]
+      }
       finish_print_job: {
         Args: {
           p_cups_job_id?: number
@@ -2416,6 +2429,40 @@ export type Database = {
       }
       merge_contacts: {
         Args: { p_keep: string; p_merge: string }
+        Returns: {
+          birthday_day: number | null
+          birthday_month: number | null
+          birthday_year: number | null
+          company: string | null
+          created_at: string
+          custom_fields: NonNullable<Json>
+          email: string | null
+          erased_at: string | null
+          first_name: string | null
+          id: string
+          language: string | null
+          last_name: string | null
+          merged_into: string | null
+          phone: string | null
+          preferred_language: string | null
+          pronouns: string | null
+          qr_token: string
+          source: string | null
+          tags: string[]
+          time_zone: string | null
+          title: string | null
+          updated_at: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "contacts"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      merge_contacts_choosing: {
+        Args: { p_keep: string; p_merge: string; p_take_from_merge?: string[] }
         Returns: {
           birthday_day: number | null
           birthday_month: number | null
