@@ -26,6 +26,7 @@ import { formFromContact, toUpdate, type DetailsErrors, type DetailsForm } from 
 import { EMPTY_FILTER } from "./filters";
 import { AttachmentLinks, AttachmentPicker } from "./Attachments";
 import { logInteractionWithFiles, type Attachment } from "./attachments-api";
+import { Duplicates } from "./Duplicates";
 import { EraseContact, ErasedContact } from "./Erasure";
 import { SelectField } from "./SelectField";
 import { t } from "./t";
@@ -417,6 +418,7 @@ export default function ContactPage() {
                 </Show>
                 <Tags contact={data()} />
                 <Consent contactId={data().id} />
+                <Duplicates contact={data()} />
                 <Timeline contactId={data().id} />
                 <EraseContact
                   contactId={data().id}
