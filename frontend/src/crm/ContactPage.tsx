@@ -401,7 +401,9 @@ export default function ContactPage() {
             {(error) =>
               errorCode(error()) === "unknown_contact" ? (
                 <>
-                  <p role="alert">{t("contact.notFound")}</p>
+                  <div role="alert">
+                    <h1 class="text-2xl font-bold">{t("contact.notFound")}</h1>
+                  </div>
                   <ErasedContact contactId={params.id} />
                 </>
               ) : (
