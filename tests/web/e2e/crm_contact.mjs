@@ -28,6 +28,12 @@ await context.route("**/*", (route) => {
   return route.continue();
 });
 page.on("pageerror", (error) => emit({ page_error: String(error) }));
+const started = Date.now();
+const timings = {};
+/** Milliseconds from the start to the end of each step, reported in the result. */
+const mark = (step) => {
+  timings[step] = Date.now() - started;
+};
 try {
   await page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent(`/crm/contacts/${CONTACT_ID}`)}`);
   await page.getByLabel("Email").fill(STAFF_EMAIL);
@@ -35,6 +41,7 @@ try {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: KEPT_NAME, level: 1 }).waitFor({ timeout: 60000 });
   await page.getByRole("heading", { name: "Possible duplicates" }).waitFor();
+  mark("contact");
   await checkState(page, "contact");
 
   // Files: one chosen, one dropped; each shows its upload, then is ready.
@@ -48,6 +55,7 @@ try {
   await page.getByText("badge photo.png is ready").waitFor();
   await page.getByText("scan.pdf is ready").waitFor();
   await page.getByLabel("What happened").fill("Brought her ID for the venue list.");
+  mark("attachments");
   await checkState(page, "attachments");
   await page.getByRole("button", { name: "Add to timeline" }).click();
   await page.getByText("Brought her ID for the venue list.").waitFor();
@@ -64,6 +72,7 @@ try {
   if (!signed.includes("/storage/v1/object/sign/attachments/") || !signed.includes("token=")) {
     throw new Error(`not a signed link: ${signed}`);
   }
+  mark("preview");
   await checkState(page, "preview");
 
   // The duplicate, side by side; the duplicate's company wins.
@@ -71,24 +80,28 @@ try {
   await page.getByRole("heading", { name: "Merge two contacts" }).waitFor();
   await page.getByRole("radio", { name: "Company: use Marin Labs" }).check();
   await page.getByText("After the merge:").filter({ hasText: "Marin Labs" }).waitFor();
+  mark("merge");
   await checkState(page, "merge");
   await page.getByRole("button", { name: "Merge", exact: true }).click();
   await page.getByText("Merged. The duplicate now points to this contact.").first().waitFor();
+  // Not an axe state of its own: the contact page again, with one sentence instead of the list.
   await page.getByText("No likely duplicates.").waitFor();
-  await checkState(page, "merged");
+  mark("merged");
 
   // Erase: the rows at once, then the worker deletes the files and the login.
   await page.getByRole("button", { name: "Erase this person…" }).click();
   await page.getByRole("button", { name: "Yes, erase permanently" }).click();
   await page.getByText("This contact doesn't exist or was erased.").waitFor();
   await page.getByText("Personal data erased. Deleting their files and login…").waitFor();
+  mark("erasing");
   await checkState(page, "erasing");
   const claimed = await ask({ need_code: "run_erasure_worker" });
   await page.getByText(/^Erasure completed on .+: their files and login are deleted\.$/).waitFor({ timeout: 15000 });
+  mark("erased");
   await checkState(page, "erased");
 
   if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
-  emit({ result: { claimed } });
+  emit({ result: { claimed, timings, total_ms: Date.now() - started } });
 } catch (error) {
   await page.screenshot({ path: join(process.env.SCREENSHOTS, "failure.png"), fullPage: true });
   throw error;
