@@ -132,13 +132,14 @@ async def _run_loop(
     if settings.worker_automations_interval_seconds > 0:
         automations = AutomationRunner(store, settings.worker_automations_interval_seconds)
         helpers.append(asyncio.create_task(automations.run(loop.stop)))
-    erasures = ErasureWorker(
-        SupabaseErasureStore(client),
-        SupabaseStorageFiles(client),
-        SupabaseLogins(client),
-        settings.worker_poll_interval_seconds,
-    )
-    helpers.append(asyncio.create_task(erasures.run(loop.stop)))
+    if settings.worker_erasure_interval_seconds > 0:
+        erasures = ErasureWorker(
+            SupabaseErasureStore(client),
+            SupabaseStorageFiles(client),
+            SupabaseLogins(client),
+            settings.worker_erasure_interval_seconds,
+        )
+        helpers.append(asyncio.create_task(erasures.run(loop.stop)))
     invitation_email = mailersend_sender(settings) if "email" in claimed else None
     if invitation_email is not None:
         invitations = InvitationSender(

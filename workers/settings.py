@@ -46,6 +46,9 @@ class WorkerSettings(SupabaseServiceSettings):
     # How often the worker calls run_due_automations (one runner at a time in SQL); 0 = never
     # (when pg_cron calls it on hosted Supabase, docs/deploy.md).
     worker_automations_interval_seconds: float = Field(default=60.0, ge=0)
+    # How often the worker looks for GDPR erasures to complete (workers/gdpr_erasure.py);
+    # 0 = never (a test suite that files erase requests and completes them itself).
+    worker_erasure_interval_seconds: float = Field(default=5.0, ge=0)
     # Tests and drills only: the claim sees the clock shifted by this much (quiet hours).
     worker_clock_offset_seconds: float = 0.0
 
