@@ -52,12 +52,16 @@ create index contacts_folded_name_trgm_idx on public.contacts using gist ((
 -- Public functions
 -- ============================================================================================
 
--- Invoker: organizers read contacts under RLS; a volunteer is refused before anything is read.
+-- SECURITY DEFINER: under RLS an index condition on a non-leakproof expression (right(),
+-- private.mailbox()) cannot run before the policy's filter, so each lookup scanned every
+-- contact (seconds at 100k). Organizers may read every contact anyway: the caller is checked
+-- first, and a volunteer or attendee is refused before anything is read.
 create function public.find_duplicate_contacts(p_contact_id uuid, p_limit integer default 10)
 returns table (contact_id uuid, reason text, score real, first_name text, last_name text,
                phone text, email text, company text)
 language plpgsql
 stable
+security definer
 set search_path = ''
 as $$
 declare
