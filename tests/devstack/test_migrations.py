@@ -220,7 +220,7 @@ def test_realtime_publication_lines_tolerate_tables_already_in_it(stack: LocalSt
         for _, statement in migrations.split_statements(migration.path.read_text())
         if "select private.add_to_realtime_publication(" in statement
     ]
-    assert len(publishing) == 4
+    assert len(publishing) == 5
     with psycopg.connect(stack.config.db_url()) as conn:
         before = conn.execute("select count(*) from pg_publication_tables").fetchone()
         for statement in publishing:
