@@ -18,6 +18,12 @@ from supabase import AsyncClient, AsyncClientOptions, acreate_client
 from hm.errors import HmError
 from workers.automations import AutomationRunner
 from workers.channels import claimed_channels, mailersend_sender, open_channels, service_endpoints
+from workers.gdpr_erasure import (
+    ErasureWorker,
+    SupabaseErasureStore,
+    SupabaseLogins,
+    SupabaseStorageFiles,
+)
 from workers.heartbeat import Heartbeat, ProcessStatus, SupabaseHeartbeatStore
 from workers.import_runner import ImportRunner, SupabaseImportStore
 from workers.invitations import InvitationSender, SupabaseInvitationStore, SupabaseStaffLogins
@@ -151,6 +157,14 @@ async def _run_loop(
         )
         helpers.append(asyncio.create_task(automations.run(loop.stop)))
         helpers.append(asyncio.create_task(automations_heartbeat.run(finished)))
+    if settings.worker_erasure_interval_seconds > 0:
+        erasures = ErasureWorker(
+            SupabaseErasureStore(client),
+            SupabaseStorageFiles(client),
+            SupabaseLogins(client),
+            settings.worker_erasure_interval_seconds,
+        )
+        helpers.append(asyncio.create_task(erasures.run(loop.stop)))
     invitation_email = mailersend_sender(settings) if "email" in claimed else None
     if invitation_email is not None:
         invitations = InvitationSender(

@@ -52,6 +52,9 @@ class WorkerSettings(SupabaseServiceSettings):
     # How often the worker and the webhook server record their heartbeat (stale after three
     # missed beats on the health page).
     worker_heartbeat_seconds: int = Field(default=15, ge=1, le=3600)
+    # How often the worker looks for GDPR erasures to complete (workers/gdpr_erasure.py);
+    # 0 = never (a test suite that files erase requests and completes them itself).
+    worker_erasure_interval_seconds: float = Field(default=5.0, ge=0)
     # Tests and drills only: the claim sees the clock shifted by this much (quiet hours).
     worker_clock_offset_seconds: float = 0.0
 

@@ -16,7 +16,6 @@ import {
   fetchActivity,
   fetchConsent,
   fetchContact,
-  logInteraction,
   PAGE_SIZE,
   updateContact,
   type Contact,
@@ -25,6 +24,10 @@ import {
 import { displayName } from "./names";
 import { formFromContact, toUpdate, type DetailsErrors, type DetailsForm } from "./details";
 import { EMPTY_FILTER } from "./filters";
+import { AttachmentLinks, AttachmentPicker } from "./Attachments";
+import { logInteractionWithFiles, type Attachment } from "./attachments-api";
+import { Duplicates } from "./Duplicates";
+import { EraseContact, ErasedContact } from "./Erasure";
 import { SelectField } from "./SelectField";
 import { t } from "./t";
 
@@ -270,10 +273,16 @@ function LogInteraction(props: { contactId: string }) {
   const queryClient = useQueryClient();
   const [kind, setKind] = createSignal<InteractionKind>("note");
   const [body, setBody] = createSignal("");
+  const [files, setFiles] = createSignal<Attachment[]>([]);
+  const [uploading, setUploading] = createSignal(false);
+  // Bumped after saving: re-creates the file picker empty.
+  const [pickerRound, setPickerRound] = createSignal(0);
   const log = useMutation(() => ({
-    mutationFn: () => logInteraction(props.contactId, kind(), body().trim()),
+    mutationFn: () => logInteractionWithFiles(props.contactId, kind(), body().trim(), files()),
     onSuccess: () => {
       setBody("");
+      setFiles([]);
+      setPickerRound((round) => round + 1);
       notifySuccess(t("contact.logged"));
       void queryClient.invalidateQueries({ queryKey: keys.activity(props.contactId) });
     },
@@ -308,8 +317,11 @@ function LogInteraction(props: { contactId: string }) {
           onInput={(event) => setBody(event.currentTarget.value)}
         />
       </div>
+      <Show when={pickerRound() + 1} keyed>
+        <AttachmentPicker contactId={props.contactId} onChange={setFiles} onBusy={setUploading} />
+      </Show>
       <ErrorAlert code={log.error ? errorCode(log.error) : null} />
-      <Button type="submit" disabled={log.isPending || body().trim() === ""}>
+      <Button type="submit" disabled={log.isPending || uploading() || body().trim() === ""}>
         {t("contact.logInteraction")}
       </Button>
     </form>
@@ -354,6 +366,9 @@ function Timeline(props: { contactId: string }) {
                   <p class="font-semibold">{described().title}</p>
                   <Show when={described().body}>{(body) => <p class="whitespace-pre-wrap">{body()}</p>}</Show>
                   <Show when={described().note}>{(note) => <p class="text-sm">{note()}</p>}</Show>
+                  <Show when={entry.kind === "interaction"}>
+                    <AttachmentLinks value={(entry.detail as { attachments?: unknown } | null)?.attachments} />
+                  </Show>
                 </li>
               );
             }}
@@ -372,6 +387,7 @@ function Timeline(props: { contactId: string }) {
 /** One person: details and custom fields, tags, consent with its history, and the timeline. */
 export default function ContactPage() {
   const params = useParams<{ id: string }>();
+  const queryClient = useQueryClient();
   const contact = useQuery(() => ({ queryKey: keys.contact(params.id), queryFn: () => fetchContact(params.id) }));
   invalidateOnChanges({ table: "contacts", filter: `id=eq.${params.id}`, queryKeys: [keys.contact(params.id)] });
   return (
@@ -382,7 +398,18 @@ export default function ContactPage() {
         </A>
         <Switch fallback={<p role="status">{tCommon("loading")}</p>}>
           <Match when={contact.error}>
-            {(error) => (errorCode(error()) === "unknown_contact" ? <p role="alert">{t("contact.notFound")}</p> : <ErrorAlert code={errorCode(error())} />)}
+            {(error) =>
+              errorCode(error()) === "unknown_contact" ? (
+                <>
+                  <div role="alert">
+                    <h1 class="text-2xl font-bold">{t("contact.notFound")}</h1>
+                  </div>
+                  <ErasedContact contactId={params.id} />
+                </>
+              ) : (
+                <ErrorAlert code={errorCode(error())} />
+              )
+            }
           </Match>
           <Match when={contact.data}>
             {(data) => (
@@ -393,7 +420,12 @@ export default function ContactPage() {
                 </Show>
                 <Tags contact={data()} />
                 <Consent contactId={data().id} />
+                <Duplicates contact={data()} />
                 <Timeline contactId={data().id} />
+                <EraseContact
+                  contactId={data().id}
+                  onErased={() => void queryClient.invalidateQueries({ queryKey: keys.contact(params.id) })}
+                />
               </Show>
             )}
           </Match>

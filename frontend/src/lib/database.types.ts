@@ -1189,31 +1189,55 @@ export type Database = {
       }
       gdpr_requests: {
         Row: {
+          attempts: number
+          auth_user_id: string | null
+          claimed_until: string | null
           completed_at: string | null
           contact_id: string | null
           id: string
           kind: string
+          last_error: string | null
+          next_attempt_at: string
           note: string | null
           requested_at: string
           requested_by: string | null
+          rows_erased_at: string | null
+          storage_objects: string[]
+          storage_prefixes: string[]
         }
         Insert: {
+          attempts?: number
+          auth_user_id?: string | null
+          claimed_until?: string | null
           completed_at?: string | null
           contact_id?: string | null
           id?: string
           kind: string
+          last_error?: string | null
+          next_attempt_at?: string
           note?: string | null
           requested_at?: string
           requested_by?: string | null
+          rows_erased_at?: string | null
+          storage_objects?: string[]
+          storage_prefixes?: string[]
         }
         Update: {
+          attempts?: number
+          auth_user_id?: string | null
+          claimed_until?: string | null
           completed_at?: string | null
           contact_id?: string | null
           id?: string
           kind?: string
+          last_error?: string | null
+          next_attempt_at?: string
           note?: string | null
           requested_at?: string
           requested_by?: string | null
+          rows_erased_at?: string | null
+          storage_objects?: string[]
+          storage_prefixes?: string[]
         }
         Relationships: [
           {
@@ -2300,6 +2324,17 @@ export type Database = {
         }
         Returns: Json
       }
+      claim_erasure_requests: {
+        Args: { p_lease_seconds?: number; p_limit?: number }
+        Returns: {
+          attempts: number
+          auth_user_id: string
+          contact_id: string
+          id: string
+          storage_objects: string[]
+          storage_prefixes: string[]
+        }[]
+      }
       claim_outbound_messages: {
         Args: {
           p_channel: string
@@ -2554,6 +2589,19 @@ export type Database = {
           pronouns: string
         }[]
       }
+      find_duplicate_contacts: {
+        Args: { p_contact_id: string; p_limit?: number }
+        Returns: {
+          company: string
+          contact_id: string
+          email: string
+          first_name: string
+          last_name: string
+          phone: string
+          reason: string
+          score: number
+        }[]
+      }
       finish_print_job: {
         Args: {
           p_cups_job_id?: number
@@ -2760,6 +2808,40 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      merge_contacts_choosing: {
+        Args: { p_keep: string; p_merge: string; p_take_from_merge?: string[] }
+        Returns: {
+          birthday_day: number | null
+          birthday_month: number | null
+          birthday_year: number | null
+          company: string | null
+          created_at: string
+          custom_fields: NonNullable<Json>
+          email: string | null
+          erased_at: string | null
+          first_name: string | null
+          id: string
+          language: string | null
+          last_name: string | null
+          merged_into: string | null
+          phone: string | null
+          preferred_language: string | null
+          pronouns: string | null
+          qr_token: string
+          source: string | null
+          tags: string[]
+          time_zone: string | null
+          title: string | null
+          updated_at: string
+          user_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "contacts"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       move_print_job: {
         Args: { p_job_id: string; p_station_id: string }
         Returns: undefined
@@ -2835,6 +2917,58 @@ export type Database = {
         Returns: Json
       }
       process_webhook_event: { Args: { p_event_id: string }; Returns: Json }
+      record_erasure_done: {
+        Args: { p_id: string }
+        Returns: {
+          attempts: number
+          auth_user_id: string | null
+          claimed_until: string | null
+          completed_at: string | null
+          contact_id: string | null
+          id: string
+          kind: string
+          last_error: string | null
+          next_attempt_at: string
+          note: string | null
+          requested_at: string
+          requested_by: string | null
+          rows_erased_at: string | null
+          storage_objects: string[]
+          storage_prefixes: string[]
+        }
+        SetofOptions: {
+          from: "*"
+          to: "gdpr_requests"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      record_erasure_failed: {
+        Args: { p_error: string; p_id: string }
+        Returns: {
+          attempts: number
+          auth_user_id: string | null
+          claimed_until: string | null
+          completed_at: string | null
+          contact_id: string | null
+          id: string
+          kind: string
+          last_error: string | null
+          next_attempt_at: string
+          note: string | null
+          requested_at: string
+          requested_by: string | null
+          rows_erased_at: string | null
+          storage_objects: string[]
+          storage_prefixes: string[]
+        }
+        SetofOptions: {
+          from: "*"
+          to: "gdpr_requests"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       record_form_consent: {
         Args: {
           p_channel: Database["public"]["Enums"]["message_channel"]

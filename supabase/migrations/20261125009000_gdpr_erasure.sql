@@ -1,0 +1,287 @@
+-- GDPR erase that completes. Erasing has two halves: the rows (anonymised in one transaction by
+-- private.erase_contact_rows) and what lives outside the database — the person's Storage
+-- objects (avatars, interaction attachments, MMS media they sent) and their Auth login — which
+-- only the Storage and Auth APIs may delete (hosted Storage refuses SQL deletes from
+-- storage.objects). Every erase is a row of gdpr_requests (kind erase) that stays open until a
+-- worker (the service role lives only in workers) has deleted those too:
+--
+--   admin: gdpr_erase()          → rows anonymised now, request open with what is left to delete
+--   attendee: request_my_erasure → request open; the worker's claim anonymises the rows first
+--   worker: claim_erasure_requests (lease, skip locked) → delete files and login →
+--           record_erasure_done, or record_erasure_failed (retried with backoff, never given up)
+--
+-- Each step is idempotent: deleting a deleted file or login is a no-op for the worker, and a
+-- worker that dies mid-way leaves a lease that runs out, so the next claim finishes the job.
+-- Refusal codes (P0001, message = code): not_allowed, unknown_contact, unknown_erasure.
+
+-- ============================================================================================
+-- Tables
+-- ============================================================================================
+
+alter table public.gdpr_requests
+  add column storage_objects text[] not null default '{}',
+  add column storage_prefixes text[] not null default '{}',
+  add column auth_user_id uuid,
+  add column rows_erased_at timestamptz,
+  add column attempts integer not null default 0,
+  add column claimed_until timestamptz,
+  add column next_attempt_at timestamptz not null default now(),
+  add column last_error text;
+comment on column public.gdpr_requests.storage_objects is
+  'Erase: Storage objects ("bucket/path") the worker deletes through the Storage API.';
+comment on column public.gdpr_requests.storage_prefixes is
+  'Erase: Storage folders ("bucket/folder/") the worker empties, for files no row points at any more.';
+comment on column public.gdpr_requests.auth_user_id is
+  'Erase: the login the worker deletes through the Auth admin API (no foreign key: it is deleted).';
+comment on column public.gdpr_requests.rows_erased_at is
+  'Erase: when the database rows were anonymised; completed_at is when files and login were gone too.';
+comment on column public.gdpr_requests.last_error is
+  'Erase: why the last worker attempt failed (it is retried at next_attempt_at).';
+
+-- The worker's claim reads open erase requests by due time.
+create index gdpr_requests_due_erase_idx on public.gdpr_requests (next_attempt_at)
+  where kind = 'erase' and completed_at is null;
+
+-- ============================================================================================
+-- Realtime publication
+-- ============================================================================================
+
+-- The contact page follows an erase's progress live (RLS still limits rows to admins).
+select private.add_to_realtime_publication('public.gdpr_requests');
+
+-- ============================================================================================
+-- Helper functions
+-- ============================================================================================
+
+-- Anonymise a contact's rows and say what is left outside the database. Returns null when the
+-- contact is already erased (its first erase recorded the files and login).
+create function private.erase_contact_rows(p_contact_id uuid) returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_contact public.contacts;
+  v_files text[];
+begin
+  select * into v_contact from public.contacts where id = p_contact_id for update;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_contact', detail = 'No such contact.';
+  end if;
+  if v_contact.erased_at is not null then
+    return null;
+  end if;
+  -- Collected before the rows that point at them are blanked. MMS media only when the person
+  -- sent them to us and they sit in our Storage (outbound media are the organisation's files).
+  select coalesce(array_agg(distinct f.object), '{}') into v_files from (
+    select 'attachments/' || (a ->> 'path') as object
+      from public.interactions i, jsonb_array_elements(i.attachments) a
+     where i.contact_id = p_contact_id and a ? 'path'
+    union all
+    select 'avatars/' || p.avatar_path from public.profiles p
+     where p.contact_id = p_contact_id and p.avatar_path is not null
+    union all
+    select substring(u from '/storage/v1/object/(?:public/|sign/|authenticated/)?([^?]+)')
+      from public.messages m, unnest(m.media_urls) u
+     where m.contact_id = p_contact_id and m.direction = 'inbound'
+       and u ~ '/storage/v1/object/') f
+   where f.object is not null;
+
+  -- The audit trail keeps that changes happened, not the personal data they contained.
+  update public.audit_log set before = null, after = null, detail = jsonb_build_object('erased', true)
+   where (table_name = 'contacts' and record_id = p_contact_id::text)
+      or (table_name = 'interactions'
+          and record_id in (select i.id::text from public.interactions i where i.contact_id = p_contact_id));
+  delete from public.profiles where contact_id = p_contact_id;
+  update public.interactions set body = '[erased]', attachments = '[]' where contact_id = p_contact_id;
+  update public.print_jobs
+     set payload = jsonb_build_object('first_name', 'Erased', 'last_name', null, 'display_name', 'Erased',
+                                      'pronouns', null, 'company', null, 'title', null,
+                                      'event_name', payload ->> 'event_name', 'qr_token', null,
+                                      'layout', payload ->> 'layout')
+   where contact_id = p_contact_id;
+  perform private.gdpr_erase_extra(p_contact_id);
+  update public.contacts
+     set user_id = null, phone = null, email = null, first_name = null, last_name = null, pronouns = null,
+         company = null, title = null, tags = '{}', custom_fields = '{}', time_zone = null,
+         birthday_month = null, birthday_day = null, birthday_year = null,
+         qr_token = private.new_qr_token(), erased_at = now()
+   where id = p_contact_id;
+  -- The row updates above were audited with their old values: blank those entries too.
+  update public.audit_log set before = null, after = null, detail = jsonb_build_object('erased', true)
+   where (table_name = 'contacts' and record_id = p_contact_id::text)
+      or (table_name = 'interactions'
+          and record_id in (select i.id::text from public.interactions i where i.contact_id = p_contact_id));
+  return jsonb_build_object(
+    'storage_objects', to_jsonb(v_files),
+    -- Files no row points at any more (a replaced avatar, an attachment removed from a note).
+    'storage_prefixes', to_jsonb(array_remove(array['attachments/' || p_contact_id || '/',
+                                                    'avatars/' || v_contact.user_id || '/'], null)),
+    'auth_user_id', v_contact.user_id);
+end
+$$;
+comment on function private.erase_contact_rows(uuid) is
+  'GDPR erase, the database half: anonymise the contact and everything pointing at it; returns the Storage objects, folders and login left to delete, or null if already erased. Errors: unknown_contact.';
+
+-- Record the database half on an open request.
+create function private.note_rows_erased(p_request_id uuid, p_left jsonb) returns void
+language sql
+set search_path = ''
+as $$
+  update public.gdpr_requests
+     set rows_erased_at = now(),
+         storage_objects = coalesce(array(select jsonb_array_elements_text(p_left -> 'storage_objects')), '{}'),
+         storage_prefixes = coalesce(array(select jsonb_array_elements_text(p_left -> 'storage_prefixes')), '{}'),
+         auth_user_id = (p_left ->> 'auth_user_id')::uuid
+   where id = p_request_id
+$$;
+comment on function private.note_rows_erased(uuid, jsonb) is
+  'Mark an erase request''s rows as anonymised, with the files and login the worker must still delete.';
+
+-- ============================================================================================
+-- Public functions
+-- ============================================================================================
+
+-- SECURITY DEFINER: erasing touches tables admins cannot write directly (print jobs, audit log,
+-- gdpr_requests).
+create function public.gdpr_erase(p_contact_id uuid, p_note text default null) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_left jsonb;
+  v_request_id uuid;
+  v_erased_at timestamptz;
+begin
+  perform private.require_staff_level('admin');
+  v_left := private.erase_contact_rows(p_contact_id);
+  if v_left is null then
+    select c.erased_at into v_erased_at from public.contacts c where c.id = p_contact_id;
+    select r.id into v_request_id from public.gdpr_requests r
+     where r.contact_id = p_contact_id and r.kind = 'erase' order by r.requested_at desc limit 1;
+    return jsonb_build_object('contact_id', p_contact_id, 'erased_at', v_erased_at, 'request_id', v_request_id,
+                              'storage_objects', '[]'::jsonb, 'already_erased', true);
+  end if;
+  -- The attendee may have asked already: carry out their request rather than file a second one.
+  select r.id into v_request_id from public.gdpr_requests r
+   where r.contact_id = p_contact_id and r.kind = 'erase' and r.completed_at is null
+   order by r.requested_at limit 1;
+  if v_request_id is null then
+    insert into public.gdpr_requests (contact_id, kind, requested_by, note)
+    values (p_contact_id, 'erase', (select auth.uid()), p_note)
+    returning id into v_request_id;
+  end if;
+  perform private.note_rows_erased(v_request_id, v_left);
+  perform private.audit('gdpr_erase', 'contacts', p_contact_id::text, null, null,
+                        jsonb_build_object('note', p_note, 'request_id', v_request_id));
+  return jsonb_build_object('contact_id', p_contact_id, 'erased_at', now(), 'request_id', v_request_id,
+                            'storage_objects', v_left -> 'storage_objects',
+                            'auth_user_id', v_left -> 'auth_user_id', 'already_erased', false);
+end
+$$;
+comment on function public.gdpr_erase(uuid, text) is
+  'Admins: anonymise a contact now (personal fields, profile, notes, label payloads, audit before/after; check-ins stay for counts) and leave the erase request open until the worker has deleted the Storage objects and the login it names. Idempotent. Errors: not_allowed, unknown_contact.';
+grant execute on function public.gdpr_erase(uuid, text) to authenticated, service_role;
+
+-- Claim up to p_limit due erase requests for p_lease_seconds (a worker that dies loses its
+-- lease and the next claim takes the request over). A request the attendee filed has its rows
+-- anonymised here, in the claim's transaction, so the worker only ever deals with the outside.
+-- SECURITY DEFINER: anonymising writes the audit log and calls the private erase helpers, which
+-- the service role has no rights to; only the worker's service role may call it (granted so, and
+-- checked below).
+create function public.claim_erasure_requests(p_limit integer default 10, p_lease_seconds integer default 60)
+returns table (id uuid, contact_id uuid, storage_objects text[], storage_prefixes text[],
+               auth_user_id uuid, attempts integer)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_request public.gdpr_requests;
+  v_left jsonb;
+begin
+  if (select auth.role()) is distinct from 'service_role' then
+    raise exception using errcode = 'P0001', message = 'not_allowed', detail = 'Only the erasure worker claims.';
+  end if;
+  if p_limit is null or p_limit < 1 or p_lease_seconds is null or p_lease_seconds < 1 then
+    raise exception using errcode = 'P0001', message = 'invalid_argument',
+      detail = 'Give a positive limit and lease.';
+  end if;
+  for v_request in
+    select r.* from public.gdpr_requests r
+     where r.kind = 'erase' and r.completed_at is null and r.next_attempt_at <= now()
+       and (r.claimed_until is null or r.claimed_until < now())
+     order by r.next_attempt_at
+     limit p_limit
+     for update skip locked
+  loop
+    if v_request.rows_erased_at is null and v_request.contact_id is not null then
+      v_left := private.erase_contact_rows(v_request.contact_id);
+      if v_left is not null then
+        perform private.note_rows_erased(v_request.id, v_left);
+      else
+        update public.gdpr_requests r set rows_erased_at = now() where r.id = v_request.id;
+      end if;
+    end if;
+    update public.gdpr_requests r
+       set attempts = r.attempts + 1, claimed_until = now() + make_interval(secs => p_lease_seconds)
+     where r.id = v_request.id;
+    return query select r.id, r.contact_id, r.storage_objects, r.storage_prefixes, r.auth_user_id, r.attempts
+                   from public.gdpr_requests r where r.id = v_request.id;
+  end loop;
+end
+$$;
+comment on function public.claim_erasure_requests(integer, integer) is
+  'Erasure worker: claim due erase requests for p_lease_seconds (anonymising the rows of attendee requests first); returns the Storage objects, folders and login to delete. Errors: invalid_argument.';
+grant execute on function public.claim_erasure_requests(integer, integer) to service_role;
+
+-- Files and login are gone: the erase is complete.
+create function public.record_erasure_done(p_id uuid) returns public.gdpr_requests
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_row public.gdpr_requests;
+begin
+  update public.gdpr_requests
+     set completed_at = now(), claimed_until = null, last_error = null
+   where id = p_id and kind = 'erase' and completed_at is null and rows_erased_at is not null
+  returning * into v_row;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_erasure',
+      detail = 'No open erase request with this id.';
+  end if;
+  perform private.audit('gdpr_erase_completed', 'gdpr_requests', p_id::text, null, null,
+                        jsonb_build_object('contact_id', v_row.contact_id, 'attempts', v_row.attempts,
+                                           'storage_objects', cardinality(v_row.storage_objects)));
+  return v_row;
+end
+$$;
+comment on function public.record_erasure_done(uuid) is
+  'Erasure worker: the Storage objects and the login are deleted; completes the request (audited). Errors: unknown_erasure.';
+grant execute on function public.record_erasure_done(uuid) to service_role;
+
+-- An attempt failed (Storage or Auth unreachable, a 5xx): try again later, with a backoff that
+-- doubles up to ten minutes. An erase is never given up: the admin sees the reason meanwhile.
+create function public.record_erasure_failed(p_id uuid, p_error text) returns public.gdpr_requests
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_row public.gdpr_requests;
+begin
+  update public.gdpr_requests
+     set claimed_until = null, last_error = left(coalesce(p_error, 'unknown error'), 500),
+         next_attempt_at = now() + make_interval(secs => least(600, power(2, least(attempts, 10)))::integer)
+   where id = p_id and kind = 'erase' and completed_at is null
+  returning * into v_row;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_erasure',
+      detail = 'No open erase request with this id.';
+  end if;
+  return v_row;
+end
+$$;
+comment on function public.record_erasure_failed(uuid, text) is
+  'Erasure worker: an attempt failed; retried after a backoff (2^attempts s, at most 10 min). Errors: unknown_erasure.';
+grant execute on function public.record_erasure_failed(uuid, text) to service_role;
