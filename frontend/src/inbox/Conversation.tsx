@@ -9,6 +9,7 @@ import {
   assign,
   fetchConversation,
   fetchThread,
+  INBOX_POLL_MS,
   inboxKeys,
   listAssignees,
   markRead,
@@ -85,6 +86,7 @@ function Thread(props: { conversationId: string; name: string; onSave: (body: st
   const thread = useQuery(() => ({
     queryKey: inboxKeys.thread(props.conversationId),
     queryFn: () => fetchThread(props.conversationId),
+    refetchInterval: INBOX_POLL_MS,
   }));
   // The parent is keyed by conversation: this component lives for one id.
   const id = untrack(() => props.conversationId);

@@ -9,6 +9,7 @@ import { notifyError, notifySuccess } from "../ui/notifications";
 import { TextField } from "../ui/TextField";
 import {
   FILTERS,
+  INBOX_POLL_MS,
   fetchCounts,
   inboxKeys,
   listConversations,
@@ -29,7 +30,7 @@ function isFilter(value: unknown): value is InboxFilter {
 }
 
 function FilterTabs(props: { value: InboxFilter; onChange: (next: InboxFilter) => void }) {
-  const counts = useQuery(() => ({ queryKey: inboxKeys.counts(), queryFn: fetchCounts }));
+  const counts = useQuery(() => ({ queryKey: inboxKeys.counts(), queryFn: fetchCounts, refetchInterval: INBOX_POLL_MS }));
   return (
     <fieldset class="flex flex-wrap gap-2">
       <legend class="sr-only">{t("filters")}</legend>
@@ -156,6 +157,7 @@ function InboxScreen() {
     queryFn: () => listConversations(filter(), search()),
     // Keeps the list on screen while a new filter or a Realtime refetch loads (no suspense).
     placeholderData: keepPreviousData,
+    refetchInterval: INBOX_POLL_MS,
   }));
   invalidateOnChanges({ table: "conversations", queryKeys: [inboxKeys.listAll(), inboxKeys.counts()] });
 

@@ -29,6 +29,10 @@ export type InboxFilter = "mine" | "unassigned" | "all" | "unread" | "closed";
 export const FILTERS: readonly InboxFilter[] = ["mine", "unassigned", "all", "unread", "closed"];
 
 export const MEDIA_BUCKET = "message-media";
+
+/** Realtime only wakes the inbox; this poll is the truth it falls back on when an event is late
+ * or lost (a socket that reconnected, a Realtime server behind a bulk load). */
+export const INBOX_POLL_MS = 10_000;
 // Long enough to read a thread, short enough that a copied link soon stops working.
 const SIGNED_URL_SECONDS = 600;
 

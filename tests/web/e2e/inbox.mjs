@@ -46,7 +46,7 @@ try {
   const askedAt = Date.now();
   await ask({ need_code: JSON.stringify({ text_in: "picture" }) });
   const item = page.getByRole("navigation", { name: "Conversations" }).getByRole("link", { name: new RegExp(CONTACT_NAME) });
-  await item.waitFor({ timeout: 15000 });
+  await item.waitFor({ timeout: 90000 });
   result.live_ms = Date.now() - askedAt;
   await item.getByText("1 unread").waitFor();
   await item.click();
