@@ -1,11 +1,13 @@
 import type { RouteDefinition } from "@solidjs/router";
 import type { StaffLevel } from "./lib/staff";
+import type { NavGroup } from "./staff/navigation";
 
-/** A navigation entry in the staff shell, shown from `minLevel` up. */
+/** A navigation entry in the staff shell, shown from `minLevel` up under its `group`'s menu. */
 export interface NavItem {
   href: string;
   label: () => string;
   minLevel: StaffLevel;
+  group: NavGroup;
 }
 
 /** What a feature folder contributes: its (lazy) routes and its staff navigation. */

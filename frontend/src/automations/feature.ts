@@ -11,7 +11,7 @@ export const feature: Feature = {
     { path: "/compliance", component: lazy(() => import("./CompliancePage")) },
   ],
   navigation: [
-    { href: "/automations", label: () => t("nav.automations"), minLevel: "organizer" },
-    { href: "/compliance", label: () => t("compliance.nav"), minLevel: "organizer" },
+    { href: "/automations", label: () => t("nav.automations"), minLevel: "organizer", group: "messaging" },
+    { href: "/compliance", label: () => t("compliance.nav"), minLevel: "organizer", group: "messaging" },
   ],
 };

@@ -8,5 +8,5 @@ export const feature: Feature = {
     { path: "/messaging/blasts/new", component: lazy(() => import("./BlastComposer")) },
     { path: "/messaging/blasts/:id", component: lazy(() => import("./BlastPage")) },
   ],
-  navigation: [{ href: "/messaging/blasts", label: () => t("nav.blasts"), minLevel: "organizer" }],
+  navigation: [{ href: "/messaging/blasts", label: () => t("nav.blasts"), minLevel: "organizer", group: "messaging" }],
 };

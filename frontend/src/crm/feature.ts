@@ -12,8 +12,8 @@ export const feature: Feature = {
     { path: "/crm/import", component: lazy(() => import("./ImportPage")) },
   ],
   navigation: [
-    { href: "/crm/contacts", label: () => t("nav.contacts"), minLevel: "organizer" },
-    { href: "/crm/segments", label: () => ts("nav"), minLevel: "organizer" },
-    { href: "/crm/import", label: () => ti("nav"), minLevel: "organizer" },
+    { href: "/crm/contacts", label: () => t("nav.contacts"), minLevel: "organizer", group: "people" },
+    { href: "/crm/segments", label: () => ts("nav"), minLevel: "organizer", group: "people" },
+    { href: "/crm/import", label: () => ti("nav"), minLevel: "organizer", group: "people" },
   ],
 };

@@ -1,37 +1,13 @@
 import { A, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { ErrorBoundary, For, Show, Suspense } from "solid-js";
+import { ErrorBoundary, Show, Suspense } from "solid-js";
 import { HealthBanner } from "../admin/HealthBanner";
-import { features } from "../features";
 import { tCommon } from "../lib/i18n";
 import { session, signOut } from "../lib/session";
-import { reaches, useStaffLevel } from "../lib/staff";
 import { Button } from "../ui/Button";
 import { LanguageSwitch } from "../ui/LanguageSwitch";
 import { Notifications, notifyError } from "../ui/notifications";
+import { createWideLayout, GroupMenus, Sidebar, useNavigationSections } from "./StaffNavigation";
 import { t } from "./t";
-
-function StaffNavigation() {
-  const level = useStaffLevel();
-  const items = () =>
-    features.flatMap((feature) => feature.navigation ?? []).filter((item) => reaches(level.data, item.minLevel));
-  return (
-    <Show when={items().length > 0}>
-      <nav aria-label={t("mainNavigation")}>
-        <ul class="flex flex-wrap gap-3">
-          <For each={items()}>
-            {(item) => (
-              <li>
-                <A href={item.href} class="font-semibold text-teal-900 underline" activeClass="no-underline" end>
-                  {item.label()}
-                </A>
-              </li>
-            )}
-          </For>
-        </ul>
-      </nav>
-    </Show>
-  );
-}
 
 function CrashNotice(props: { retry: () => void }) {
   return (
@@ -43,10 +19,13 @@ function CrashNotice(props: { retry: () => void }) {
   );
 }
 
-/** The frame of every screen: header (name, staff navigation, language, sign-out), the page
- * behind an error boundary, and the notification area. */
+/** The frame of every screen: header (name, language, sign-out), the staff navigation (group
+ * menus under the header on a phone, a sidebar on a wide screen), the page behind an error
+ * boundary, and the notification area. */
 export function Shell(props: RouteSectionProps) {
   const navigate = useNavigate();
+  const sections = useNavigationSections();
+  const wide = createWideLayout();
   const leave = async () => {
     try {
       await signOut();
@@ -60,12 +39,11 @@ export function Shell(props: RouteSectionProps) {
       <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:p-2">
         {t("skipToContent")}
       </a>
-      <header class="flex flex-wrap items-center justify-between gap-3 border-b border-stone-300 bg-white px-4 py-2">
+      <header class="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 border-b border-stone-300 bg-white px-4 py-2">
         <A href="/" class="text-lg font-bold text-teal-900">
           {tCommon("appName")}
         </A>
-        <StaffNavigation />
-        <div class="flex items-center gap-2">
+        <div class="flex flex-wrap items-center gap-2">
           <LanguageSwitch />
           <Show when={session()}>
             <Button variant="link" onClick={() => void leave()}>
@@ -74,17 +52,27 @@ export function Shell(props: RouteSectionProps) {
           </Show>
         </div>
       </header>
+      <Show when={!wide() && sections().length > 0}>
+        <GroupMenus sections={sections()} />
+      </Show>
       <HealthBanner />
-      <main id="main" tabindex="-1" class="mx-auto w-full max-w-3xl px-4 py-6">
-        <ErrorBoundary
-          fallback={(error: unknown, reset) => {
-            console.error("Screen failed", error);
-            return <CrashNotice retry={reset} />;
-          }}
-        >
-          <Suspense fallback={<p role="status">{tCommon("loading")}</p>}>{props.children}</Suspense>
-        </ErrorBoundary>
-      </main>
+      <div class="lg:flex">
+        <Show when={wide() && sections().length > 0}>
+          <div class="w-60 shrink-0 self-start border-r border-stone-300 p-3 lg:sticky lg:top-0 lg:max-h-screen lg:overflow-y-auto">
+            <Sidebar sections={sections()} />
+          </div>
+        </Show>
+        <main id="main" tabindex="-1" class="mx-auto w-full max-w-3xl min-w-0 px-4 py-6">
+          <ErrorBoundary
+            fallback={(error: unknown, reset) => {
+              console.error("Screen failed", error);
+              return <CrashNotice retry={reset} />;
+            }}
+          >
+            <Suspense fallback={<p role="status">{tCommon("loading")}</p>}>{props.children}</Suspense>
+          </ErrorBoundary>
+        </main>
+      </div>
       <Notifications />
     </>
   );

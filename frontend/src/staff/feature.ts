@@ -7,5 +7,5 @@ export const feature: Feature = {
     { path: "/sign-in", component: lazy(() => import("./SignIn")) },
     { path: "/staff", component: lazy(() => import("./StaffHome")) },
   ],
-  navigation: [{ href: "/staff", label: () => t("nav.console"), minLevel: "volunteer" }],
+  navigation: [{ href: "/staff", label: () => t("nav.console"), minLevel: "volunteer", group: "door" }],
 };

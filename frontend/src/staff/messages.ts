@@ -22,7 +22,10 @@ const en = {
     twoFactor: "Two-factor sign-in",
   },
   notStaff: { title: "Staff only", body: "This account isn't allowed to see this page." },
-  nav: { console: "Console" },
+  nav: {
+    console: "Console",
+    groups: { door: "Door", people: "People", messaging: "Messaging", admin: "Admin" },
+  },
 };
 
 const es: typeof en = {
@@ -47,7 +50,10 @@ const es: typeof en = {
     twoFactor: "Acceso en dos pasos",
   },
   notStaff: { title: "Solo para el equipo", body: "Esta cuenta no tiene permiso para ver esta página." },
-  nav: { console: "Consola" },
+  nav: {
+    console: "Consola",
+    groups: { door: "Puerta", people: "Personas", messaging: "Mensajes", admin: "Administración" },
+  },
 };
 
 export const staffMessages: Messages<typeof en> = { en, es };

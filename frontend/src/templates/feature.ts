@@ -8,5 +8,5 @@ export const feature: Feature = {
     { path: "/messaging/templates/new", component: lazy(() => import("./TemplateEditor")) },
     { path: "/messaging/templates/:id", component: lazy(() => import("./TemplateEditor")) },
   ],
-  navigation: [{ href: "/messaging/templates", label: () => t("nav.templates"), minLevel: "organizer" }],
+  navigation: [{ href: "/messaging/templates", label: () => t("nav.templates"), minLevel: "organizer", group: "messaging" }],
 };

@@ -1,0 +1,59 @@
+import type { NavItem } from "../features";
+import { isCurrentPage, navigationSections } from "./navigation";
+
+const item = (href: string, minLevel: NavItem["minLevel"], group: NavItem["group"]): NavItem => ({
+  href,
+  label: () => href,
+  minLevel,
+  group,
+});
+
+// Feature order (folders sorted by name) deliberately mixes the groups.
+const ITEMS = [
+  item("/admin/staff", "admin", "admin"),
+  item("/admin/dashboard", "organizer", "admin"),
+  item("/automations", "organizer", "messaging"),
+  item("/crm/contacts", "organizer", "people"),
+  item("/inbox", "organizer", "messaging"),
+  item("/staff", "volunteer", "door"),
+];
+
+const hrefs = (level: Parameters<typeof navigationSections>[1]) =>
+  navigationSections(ITEMS, level).map((section) => [section.group, section.items.map((entry) => entry.href)]);
+
+describe("staff navigation groups", () => {
+  it("orders the groups Door, People, Messaging, Admin and keeps feature order inside each", () => {
+    expect(hrefs("owner")).toEqual([
+      ["door", ["/staff"]],
+      ["people", ["/crm/contacts"]],
+      ["messaging", ["/automations", "/inbox"]],
+      ["admin", ["/admin/staff", "/admin/dashboard"]],
+    ]);
+  });
+
+  it("shows only the links a level reaches and leaves out groups left empty", () => {
+    expect(hrefs("volunteer")).toEqual([["door", ["/staff"]]]);
+    expect(hrefs("organizer")).toEqual([
+      ["door", ["/staff"]],
+      ["people", ["/crm/contacts"]],
+      ["messaging", ["/automations", "/inbox"]],
+      ["admin", ["/admin/dashboard"]],
+    ]);
+  });
+
+  it("shows nothing to someone who is not staff or not signed in", () => {
+    expect(hrefs(null)).toEqual([]);
+    expect(hrefs(undefined)).toEqual([]);
+  });
+});
+
+describe("current page", () => {
+  it("matches the page itself and the pages beneath it, segment by segment", () => {
+    expect(isCurrentPage("/crm/contacts", "/crm/contacts")).toBe(true);
+    expect(isCurrentPage("/crm/contacts/", "/crm/contacts")).toBe(true);
+    expect(isCurrentPage("/crm/contacts/42", "/crm/contacts")).toBe(true);
+    expect(isCurrentPage("/crm/contacts-old", "/crm/contacts")).toBe(false);
+    expect(isCurrentPage("/admin/staff", "/staff")).toBe(false);
+    expect(isCurrentPage("/", "/staff")).toBe(false);
+  });
+});

@@ -1,0 +1,29 @@
+import type { NavItem } from "../features";
+import { reaches, type StaffLevel } from "../lib/staff";
+
+/** The staff navigation's groups, in the order the shell shows them. */
+export const NAV_GROUPS = ["door", "people", "messaging", "admin"] as const;
+
+export type NavGroup = (typeof NAV_GROUPS)[number];
+
+/** One group of the navigation with the links the viewer's level reaches, in feature order. */
+export interface NavSection {
+  group: NavGroup;
+  items: NavItem[];
+}
+
+/** The groups the viewer may use, each with only the links their level reaches; a group with
+ * none of them is left out (the database still decides; this only hides). */
+export function navigationSections(items: readonly NavItem[], level: StaffLevel | null | undefined): NavSection[] {
+  const allowed = items.filter((item) => reaches(level, item.minLevel));
+  return NAV_GROUPS.map((group) => ({ group, items: allowed.filter((item) => item.group === group) })).filter(
+    (section) => section.items.length > 0,
+  );
+}
+
+/** Whether `pathname` is the page `href` names or one beneath it (/crm/contacts/42 is under
+ * Contacts), segment by segment as the router marks links active. */
+export function isCurrentPage(pathname: string, href: string): boolean {
+  const trimmed = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  return trimmed === href || trimmed.startsWith(`${href}/`);
+}
