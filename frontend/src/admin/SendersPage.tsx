@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/solid-query";
 import { For, Show, createSignal, untrack } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { tCommon } from "../lib/i18n";
+import { displayPhone } from "../lib/phone";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
@@ -14,7 +15,7 @@ import { t } from "./t";
 import { WebhookUrls } from "./WebhookUrls";
 
 function address(sender: Sender): string {
-  return sender.from_email ?? sender.from_number ?? sender.messaging_service_sid ?? "";
+  return sender.from_email ?? displayPhone(sender.from_number) ?? sender.messaging_service_sid ?? "";
 }
 
 function SenderForm(props: { sender: Sender }) {

@@ -1,4 +1,5 @@
 import { For, Show, createSignal } from "solid-js";
+import { displayPhone } from "../lib/phone";
 import { Button } from "../ui/Button";
 import { notifyError } from "../ui/notifications";
 import { testAutomation, type TestResult } from "./api";
@@ -10,7 +11,7 @@ function Preview(props: { preview: NonNullable<TestResult["preview"]>; sms: bool
       <figcaption class="font-semibold">
         {props.preview.name ? t("test.preview", { name: props.preview.name }) : t("test.previewAnyone")}
       </figcaption>
-      <Show when={props.preview.toAddress}>{(address) => <p class="text-sm">{t("test.to", { address: address() })}</p>}</Show>
+      <Show when={props.preview.toAddress}>{(address) => <p class="text-sm">{t("test.to", { address: displayPhone(address()) })}</p>}</Show>
       <Show when={!props.preview.maySend}>
         <p class="text-sm text-amber-900">{t("test.skipped")}</p>
       </Show>
@@ -66,7 +67,7 @@ export function TestPanel(props: { automationId: string; channel: string | null 
                     : t("test.send", { count: String(current().wouldSend) })}
                 </p>
               </Show>
-              <Show when={current().testSentTo}>{(address) => <p class="font-semibold">{t("test.sentTo", { address: address() })}</p>}</Show>
+              <Show when={current().testSentTo}>{(address) => <p class="font-semibold">{t("test.sentTo", { address: displayPhone(address()) })}</p>}</Show>
             </>
           )}
         </Show>

@@ -4,6 +4,7 @@ import { SelectField } from "../crm/SelectField";
 import { download, toCsv } from "../crm/csv";
 import { errorCode } from "../lib/errors";
 import { tCommon } from "../lib/i18n";
+import { displayPhone } from "../lib/phone";
 import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
@@ -144,7 +145,7 @@ export function BlastResults(props: { blastId: string; blastName: string }) {
                   {(row) => (
                     <tr class="border-b border-stone-200">
                       <td class="p-2">{row.contact_name ?? t("results.unnamed")}</td>
-                      <td class="p-2">{row.to_address}</td>
+                      <td class="p-2">{displayPhone(row.to_address)}</td>
                       <td class="p-2">{row.variant ?? t("results.noVariant")}</td>
                       <td class="p-2">{t(`results.outcome.${row.outcome as Outcome}`)}</td>
                       <td class="p-2">{detail(row)}</td>

@@ -7,6 +7,7 @@ import { ErrorAlert } from "../ui/ErrorAlert";
 import { notifyError, notifySuccess } from "../ui/notifications";
 import { TextField } from "../ui/TextField";
 import { errorCode } from "../lib/errors";
+import { displayPhone } from "../lib/phone";
 import {
   changeTags,
   countContacts,
@@ -276,7 +277,7 @@ function ContactsTable(props: {
                     {displayName(row)}
                   </A>
                 </td>
-                <td class="p-2 whitespace-nowrap">{row.phone}</td>
+                <td class="p-2 whitespace-nowrap">{displayPhone(row.phone)}</td>
                 <td class="p-2">{row.email}</td>
                 <td class="p-2">{row.company}</td>
                 <td class="p-2">{row.tags.join(", ")}</td>

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createEffect, createSignal, For, Index, on, Show, Suspense, untrack } from "solid-js";
 import { formatDateTime } from "../lib/dates";
 import { locale } from "../lib/i18n";
+import { displayPhone } from "../lib/phone";
 import { invalidateOnChanges } from "../lib/realtime";
 import { Button } from "../ui/Button";
 import { notifyError, notifySuccess } from "../ui/notifications";
@@ -26,7 +27,7 @@ import { t } from "./t";
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function displayName(conversation: ConversationDetail): string {
-  return conversation.contactName ?? conversation.phone ?? t("unnamed");
+  return conversation.contactName ?? displayPhone(conversation.phone) ?? t("unnamed");
 }
 
 function MessageMedia(props: { keys: string[]; urls: Record<string, string> | undefined }) {
@@ -137,7 +138,7 @@ function Header(props: { conversation: ConversationDetail; onToggleStatus: () =>
         <h2 class="text-xl font-bold">
           {displayName(props.conversation)}
           <Show when={props.conversation.contactName && props.conversation.phone}>
-            <span class="ml-2 text-base font-normal text-stone-700">{props.conversation.phone}</span>
+            <span class="ml-2 text-base font-normal text-stone-700">{displayPhone(props.conversation.phone)}</span>
           </Show>
         </h2>
         <Button variant="secondary" aria-keyshortcuts="c" onClick={() => { props.onToggleStatus(); }}>

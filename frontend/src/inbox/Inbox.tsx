@@ -2,6 +2,7 @@ import { useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createEffect, createSignal, For, on, onCleanup, Show, Suspense } from "solid-js";
 import { locale, tCommon } from "../lib/i18n";
+import { displayPhone } from "../lib/phone";
 import { invalidateOnChanges } from "../lib/realtime";
 import { session } from "../lib/session";
 import { RequireStaff } from "../staff/RequireStaff";
@@ -63,7 +64,7 @@ function FilterTabs(props: { value: InboxFilter; onChange: (next: InboxFilter) =
 }
 
 function ConversationItem(props: { row: ConversationRow; selected: boolean; onOpen: () => void }) {
-  const name = () => props.row.contact_name ?? props.row.contact_phone ?? t("unnamed");
+  const name = () => props.row.contact_name ?? displayPhone(props.row.contact_phone) ?? t("unnamed");
   return (
     <li>
       <a

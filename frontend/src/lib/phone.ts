@@ -22,3 +22,18 @@ export function fromAuthPhone(phone: string | undefined): string | null {
   if (!phone) return null;
   return phone.startsWith("+") ? phone : `+${phone}`;
 }
+
+/**
+ * How a screen shows a stored number: national format for US numbers ("(305) 555-0123", what
+ * the organizers dial), international for every other country ("+34 612 34 56 78"). Anything
+ * that is not a valid number (an email address in a mixed column, a malformed import) is shown
+ * exactly as stored, so nothing is hidden behind a guess; null stays null.
+ */
+export function displayPhone(value: string): string;
+export function displayPhone(value: string | null | undefined): string | null | undefined;
+export function displayPhone(value: string | null | undefined): string | null | undefined {
+  if (!value?.startsWith("+")) return value;
+  const parsed = parsePhoneNumberFromString(value);
+  if (!parsed?.isValid()) return value;
+  return parsed.country === DEFAULT_COUNTRY ? parsed.formatNational() : parsed.formatInternational();
+}
