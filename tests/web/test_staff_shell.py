@@ -1,5 +1,6 @@
 """The staff shell in Chromium: protected routes, sign-in errors, role-aware navigation,
-Spanish, sign-out, and a non-staff account."""
+Spanish, sign-out, a non-staff account, and the grouped navigation on a 360 px phone (by
+keyboard) and a desk."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from collections.abc import Callable
 from hm.people import staff
 from hm.people.service_api import ServiceApi
 from hm.settings import SupabaseServiceSettings
-from tests.web.conftest import BrowserRun
+from tests.web.conftest import BrowserRun, StaffLogin
 
 
 def test_staff_sign_in_navigation_and_protected_routes(
-    supabase_env: dict[str, str], run_browser: Callable[..., BrowserRun]
+    supabase_env: dict[str, str],
+    run_browser: Callable[..., BrowserRun],
+    make_staff: Callable[..., StaffLogin],
 ) -> None:
     unique = uuid.uuid4().hex[:8]
     settings = SupabaseServiceSettings(
@@ -25,8 +28,11 @@ def test_staff_sign_in_navigation_and_protected_routes(
         outsider_password = f"pw-{uuid.uuid4().hex}"
         api.create_auth_user(f"web-outsider-{unique}@example.com", outsider_password, None)
 
+    organizer = make_staff("organizer")
+
     run = run_browser(
         "staff_shell",
+        **organizer.browser_env("ORGANIZER"),
         STAFF_EMAIL=volunteer.member.email,
         STAFF_PASSWORD=volunteer.password,
         OUTSIDER_EMAIL=f"web-outsider-{unique}@example.com",
@@ -35,6 +41,26 @@ def test_staff_sign_in_navigation_and_protected_routes(
 
     assert run.result["redirected_to"] == "/sign-in?next=%2Fstaff"
     assert run.result["navigation"] == ["Console"]
+    # An organizer's groups on a phone: Admin holds only the dashboard for them.
+    assert run.result["phone"] == {
+        "groups": ["Door", "People", "Messaging", "Admin"],
+        "overflows": False,
+        "expanded": "true",
+        "focused": "Contacts",
+        "current": "page",
+    }
+    assert run.result["sidebar"] == [
+        "Console",
+        "Contacts",
+        "Segments",
+        "Import",
+        "Automations",
+        "Compliance",
+        "Blasts",
+        "Inbox",
+        "Templates",
+        "Dashboard",
+    ]
     states = [line["state"] for line in run.lines if "state" in line]
     assert states == [
         "sign-in",
@@ -43,4 +69,7 @@ def test_staff_sign_in_navigation_and_protected_routes(
         "console-spanish",
         "not-staff",
         "not-found",
+        "phone-console",
+        "phone-menu-open",
+        "desk-sidebar",
     ]

@@ -1,13 +1,18 @@
 import { A, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { ErrorBoundary, Show, Suspense } from "solid-js";
+import { ErrorBoundary, lazy, Show, Suspense } from "solid-js";
 import { HealthBanner } from "../admin/HealthBanner";
 import { tCommon } from "../lib/i18n";
 import { session, signOut } from "../lib/session";
 import { Button } from "../ui/Button";
 import { LanguageSwitch } from "../ui/LanguageSwitch";
 import { Notifications, notifyError } from "../ui/notifications";
-import { createWideLayout, GroupMenus, Sidebar, useNavigationSections } from "./StaffNavigation";
+import Sidebar from "./Sidebar";
 import { t } from "./t";
+import { createWideLayout, useNavigationSections } from "./useNavigation";
+
+// Ark's navigation menu loads only for staff on a narrow screen: the attendee's routes (self
+// check-in's first-paint budget) never need it.
+const GroupMenus = lazy(() => import("./GroupMenus"));
 
 function CrashNotice(props: { retry: () => void }) {
   return (
@@ -53,7 +58,9 @@ export function Shell(props: RouteSectionProps) {
         </div>
       </header>
       <Show when={!wide() && sections().length > 0}>
-        <GroupMenus sections={sections()} />
+        <Suspense>
+          <GroupMenus sections={sections()} />
+        </Suspense>
       </Show>
       <HealthBanner />
       <div class="lg:flex">

@@ -1,6 +1,10 @@
 import type { NavItem } from "../features";
 import { reaches, type StaffLevel } from "../lib/staff";
 
+// Shared look of a navigation link in the sidebar and in a group's menu.
+export const NAV_LINK =
+  "block rounded-md px-3 py-2 font-semibold text-teal-900 hover:bg-teal-50 focus-visible:outline-3 focus-visible:outline-teal-600";
+
 /** The staff navigation's groups, in the order the shell shows them. */
 export const NAV_GROUPS = ["door", "people", "messaging", "admin"] as const;
 

@@ -1,7 +1,9 @@
 // The staff shell: a protected page sends a signed-out person to sign in and back, a wrong
 // password is answered in words, the navigation follows the role from my_staff_level, the
 // shell speaks Spanish, a signed-in non-staff account sees "Staff only", sign-out works.
-import { BASE_URL, checkState, closeInput, emit, launch, phonePage } from "./browser.mjs";
+// Then an organizer on a 360 px phone: the navigation is one menu per group, opened and used
+// with the keyboard alone, the current page announced; on a desk the same groups as a sidebar.
+import { BASE_URL, checkState, closeInput, emit, launch, phonePage, signInAsStaff, staffLogin } from "./browser.mjs";
 
 const { STAFF_EMAIL, STAFF_PASSWORD, OUTSIDER_EMAIL, OUTSIDER_PASSWORD } = process.env;
 
@@ -50,8 +52,49 @@ try {
   await page.getByRole("heading", { name: "Page not found" }).waitFor();
   await checkState(page, "not-found");
 
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Welcome to Hello Miami" }).waitFor();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signInAsStaff(page, staffLogin("ORGANIZER"), "/staff");
+  await page.getByRole("heading", { name: "Staff console" }).waitFor();
+  const menus = page.getByRole("navigation", { name: "Staff navigation" });
+  await menus.getByRole("button", { name: "People" }).waitFor();
+  const groups = (await menus.getByRole("button").allTextContents()).map((text) => text.replace("▾", "").trim());
+  const overflows = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  await checkState(page, "phone-console");
+
+  // Keyboard only: focus the group, Enter opens it, the arrow reaches its first link, Enter goes.
+  const people = menus.getByRole("button", { name: "People" });
+  await people.focus();
+  await page.keyboard.press("Enter");
+  await menus.getByRole("link", { name: "Contacts" }).waitFor();
+  const expanded = await people.getAttribute("aria-expanded");
+  await checkState(page, "phone-menu-open");
+  await page.keyboard.press("ArrowDown");
+  const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Contacts", level: 1 }).waitFor();
+  await page.waitForURL((url) => url.pathname === "/crm/contacts");
+  await people.press("Enter");
+  const current = await menus.getByRole("link", { name: "Contacts" }).getAttribute("aria-current");
+  await page.keyboard.press("Escape");
+  await menus.getByRole("link", { name: "Contacts" }).waitFor({ state: "hidden" });
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const sidebar = page.getByRole("navigation", { name: "Staff navigation" });
+  await sidebar.getByRole("link", { name: "Contacts" }).waitFor();
+  const sidebarLinks = await sidebar.getByRole("link").allTextContents();
+  await checkState(page, "desk-sidebar");
+
   if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
-  emit({ result: { redirected_to: redirectedTo.pathname + redirectedTo.search, navigation } });
+  emit({
+    result: {
+      redirected_to: redirectedTo.pathname + redirectedTo.search,
+      navigation,
+      phone: { groups, overflows, expanded, focused, current },
+      sidebar: sidebarLinks,
+    },
+  });
 } finally {
   closeInput();
   await browser.close();
