@@ -69,7 +69,7 @@ export function Shell(props: RouteSectionProps) {
             <Sidebar sections={sections()} />
           </div>
         </Show>
-        <main id="main" tabindex="-1" class="mx-auto w-full max-w-3xl min-w-0 px-4 py-6">
+        <main id="main" tabindex="-1" class="mx-auto w-full max-w-3xl min-w-0 px-4 py-6 lg:max-w-4xl">
           <ErrorBoundary
             fallback={(error: unknown, reset) => {
               console.error("Screen failed", error);
