@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from hm.cli_errors import exit_on_error
+from hm.cli_pi_pair import pair
 
 # sysexits' EX_CONFIG: the device is refused for good (see PermanentRefusal); the systemd unit
 # stops restarting on it (RestartPreventExitStatus) instead of retrying forever.
@@ -15,6 +16,8 @@ EXIT_REFUSED = 78
 pi_app = typer.Typer(
     help="The name-tag print agent (runs on the Raspberry Pi).", no_args_is_help=True
 )
+
+pi_app.command("pair")(pair)
 
 
 @pi_app.command("run")

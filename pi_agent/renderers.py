@@ -25,7 +25,23 @@ def render_name_tag(payload: dict[str, Any]) -> bytes:
     return render_label(label, layout_named(label.layout))
 
 
-RENDERERS: Mapping[str, Renderer] = {"name_tag": render_name_tag}
+def render_test_print(payload: dict[str, Any]) -> bytes:
+    """A tag that says which station printed it, sent from the app (`queue_test_print`) to
+    check the whole path: Supabase, this agent, CUPS and the printer."""
+    station = str(payload.get("station_name") or "this station")
+    label = LabelData(
+        display_name="Test print",
+        company=station,
+        event_name="Hello Miami print station check",
+        qr_token=None,
+    )
+    return render_label(label, layout_named("default"))
+
+
+RENDERERS: Mapping[str, Renderer] = {
+    "name_tag": render_name_tag,
+    "test_print": render_test_print,
+}
 
 
 def render(kind: str, payload: dict[str, Any]) -> bytes:

@@ -4,10 +4,16 @@ The agent holds only the anon key and its own device login: never the service ro
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from hm.settings import SupabaseSettings
+
+# Where the systemd unit (deploy/systemd/hm-pi-agent.service) reads the agent's environment,
+# and where `hm pi pair` writes the station's login.
+AGENT_ENV_FILE = Path("/etc/hello-miami/pi-agent.env")
 
 
 class AgentSettings(SupabaseSettings):

@@ -2,6 +2,7 @@ import { lazy } from "solid-js";
 import type { Feature } from "../features";
 import { tDashboard } from "./dashboardT";
 import { tHealth } from "./healthT";
+import { tStations } from "./stationsT";
 import { t } from "./t";
 
 export const feature: Feature = {
@@ -12,6 +13,7 @@ export const feature: Feature = {
     { path: "/admin/audit", component: lazy(() => import("./AuditPage")) },
     { path: "/admin/webhooks", component: lazy(() => import("./WebhooksPage")) },
     { path: "/admin/health", component: lazy(() => import("./HealthPage")) },
+    { path: "/admin/stations", component: lazy(() => import("./StationsPage")) },
     { path: "/admin/dashboard", component: lazy(() => import("./DashboardPage")) },
     { path: "/set-password", component: lazy(() => import("./SetPassword")) },
   ],
@@ -22,6 +24,7 @@ export const feature: Feature = {
     { href: "/admin/audit", label: () => t("nav.audit"), minLevel: "admin", group: "admin" },
     { href: "/admin/webhooks", label: () => t("nav.webhooks"), minLevel: "admin", group: "admin" },
     { href: "/admin/health", label: () => tHealth("nav"), minLevel: "admin", group: "admin" },
+    { href: "/admin/stations", label: () => tStations("nav"), minLevel: "admin", group: "admin" },
     { href: "/admin/dashboard", label: () => tDashboard("nav"), minLevel: "organizer", group: "admin" },
   ],
 };

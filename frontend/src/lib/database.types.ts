@@ -1650,12 +1650,12 @@ export type Database = {
           attempts: number
           check_in_id: string | null
           claimed_at: string | null
-          contact_id: string
+          contact_id: string | null
           created_at: string
           cups_job_id: number | null
           device_id: string | null
           error: string | null
-          event_id: string
+          event_id: string | null
           id: string
           kind: string
           lease_expires_at: string | null
@@ -1670,12 +1670,12 @@ export type Database = {
           attempts?: number
           check_in_id?: string | null
           claimed_at?: string | null
-          contact_id: string
+          contact_id?: string | null
           created_at?: string
           cups_job_id?: number | null
           device_id?: string | null
           error?: string | null
-          event_id: string
+          event_id?: string | null
           id?: string
           kind?: string
           lease_expires_at?: string | null
@@ -1690,12 +1690,12 @@ export type Database = {
           attempts?: number
           check_in_id?: string | null
           claimed_at?: string | null
-          contact_id?: string
+          contact_id?: string | null
           created_at?: string
           cups_job_id?: number | null
           device_id?: string | null
           error?: string | null
-          event_id?: string
+          event_id?: string | null
           id?: string
           kind?: string
           lease_expires_at?: string | null
@@ -2008,6 +2008,67 @@ export type Database = {
         }
         Relationships: []
       }
+      station_pairings: {
+        Row: {
+          claimed_until: string | null
+          code_hash: string
+          created_at: string
+          created_by: string | null
+          cups_queue: string | null
+          device_email: string | null
+          device_id: string | null
+          error: string | null
+          expires_at: string
+          id: string
+          name: string
+          paired_at: string | null
+          redeemed_at: string | null
+          status: string
+          venue: string | null
+        }
+        Insert: {
+          claimed_until?: string | null
+          code_hash: string
+          created_at?: string
+          created_by?: string | null
+          cups_queue?: string | null
+          device_email?: string | null
+          device_id?: string | null
+          error?: string | null
+          expires_at?: string
+          id?: string
+          name: string
+          paired_at?: string | null
+          redeemed_at?: string | null
+          status?: string
+          venue?: string | null
+        }
+        Update: {
+          claimed_until?: string | null
+          code_hash?: string
+          created_at?: string
+          created_by?: string | null
+          cups_queue?: string | null
+          device_email?: string | null
+          device_id?: string | null
+          error?: string | null
+          expires_at?: string
+          id?: string
+          name?: string
+          paired_at?: string | null
+          redeemed_at?: string | null
+          status?: string
+          venue?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "station_pairings_device_id_fkey"
+            columns: ["device_id"]
+            referencedRelation: "devices"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       suppressions: {
         Row: {
           address: string
@@ -2225,6 +2286,26 @@ export type Database = {
         }
       }
       admin_health: { Args: Record<PropertyKey, never>; Returns: Json }
+      admin_print_stations: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          agent_version: string
+          cups_queue: string
+          enabled: boolean
+          event_ids: string[]
+          id: string
+          last_error: string
+          last_error_at: string
+          last_seen_at: string
+          name: string
+          online: boolean
+          printed_tonight: number
+          printer_state: string
+          printer_state_reason: string
+          queued_jobs: number
+          venue: string
+        }[]
+      }
       admin_replay_webhook_event: {
         Args: { p_event_id: string }
         Returns: Json
@@ -2357,12 +2438,12 @@ export type Database = {
           attempts: number
           check_in_id: string | null
           claimed_at: string | null
-          contact_id: string
+          contact_id: string | null
           created_at: string
           cups_job_id: number | null
           device_id: string | null
           error: string | null
-          event_id: string
+          event_id: string | null
           id: string
           kind: string
           lease_expires_at: string | null
@@ -2386,12 +2467,12 @@ export type Database = {
           attempts: number
           check_in_id: string | null
           claimed_at: string | null
-          contact_id: string
+          contact_id: string | null
           created_at: string
           cups_job_id: number | null
           device_id: string | null
           error: string | null
-          event_id: string
+          event_id: string | null
           id: string
           kind: string
           lease_expires_at: string | null
@@ -2421,6 +2502,14 @@ export type Database = {
           level: Database["public"]["Enums"]["staff_level"]
           purpose: string
           user_id: string
+        }[]
+      }
+      claim_station_pairings: {
+        Args: { p_lease_seconds?: number; p_limit?: number }
+        Returns: {
+          id: string
+          name: string
+          password: string
         }[]
       }
       contact_activity: {
@@ -2852,6 +2941,10 @@ export type Database = {
         Returns: Database["public"]["Enums"]["staff_level"]
       }
       one_click_unsubscribe: { Args: { p_token: string }; Returns: boolean }
+      pair_print_station: {
+        Args: { p_code: string; p_password: string }
+        Returns: Json
+      }
       pause_blast: {
         Args: { p_blast_id: string; p_reason?: string }
         Returns: {
@@ -2916,7 +3009,9 @@ export type Database = {
         }
         Returns: Json
       }
+      print_station_pairing: { Args: { p_pairing_id: string }; Returns: Json }
       process_webhook_event: { Args: { p_event_id: string }; Returns: Json }
+      queue_test_print: { Args: { p_device_id: string }; Returns: string }
       record_erasure_done: {
         Args: { p_id: string }
         Returns: {
@@ -3066,6 +3161,22 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      record_station_paired: {
+        Args: { p_email: string; p_pairing_id: string; p_user_id: string }
+        Returns: string
+      }
+      record_station_pairing_failed: {
+        Args: { p_error: string; p_pairing_id: string }
+        Returns: undefined
+      }
+      register_print_station: {
+        Args: { p_cups_queue?: string; p_name: string; p_venue?: string }
+        Returns: {
+          code: string
+          expires_at: string
+          pairing_id: string
+        }[]
       }
       render_template: {
         Args: { p_fields?: Json; p_text: string }
@@ -3252,6 +3363,10 @@ export type Database = {
       send_sms_hook: { Args: { event: Json }; Returns: Json }
       set_kiosk_pin: {
         Args: { p_event_id: string; p_pin: string }
+        Returns: undefined
+      }
+      set_print_station_enabled: {
+        Args: { p_device_id: string; p_enabled: boolean }
         Returns: undefined
       }
       set_staff_level: {

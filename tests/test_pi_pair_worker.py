@@ -1,0 +1,77 @@
+"""The pairing worker over fakes of its two ports: each claimed pairing ends paired or failed,
+and a login whose station could not be recorded is removed again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from postgrest.exceptions import APIError
+from supabase_auth.errors import AuthApiError
+
+from workers.station_pairing import PairingRequest, StationPairer, station_email
+
+
+@dataclass
+class FakeStore:
+    claimable: list[PairingRequest]
+    paired: list[tuple[str, str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    refuse_record: bool = False
+
+    async def claim(self, limit: int, lease_seconds: int) -> list[PairingRequest]:
+        claimed, self.claimable = self.claimable[:limit], self.claimable[limit:]
+        return claimed
+
+    async def record_paired(self, pairing_id: str, user_id: str, email: str) -> str:
+        if self.refuse_record:
+            raise APIError({"message": "23505", "details": "devices_name_key"})
+        self.paired.append((pairing_id, user_id, email))
+        return "device-1"
+
+    async def record_failed(self, pairing_id: str, error: str) -> None:
+        self.failed.append((pairing_id, error))
+
+
+@dataclass
+class FakeLogins:
+    created: dict[str, tuple[str, str]] = field(default_factory=dict)
+    refuse: bool = False
+
+    async def create(self, email: str, password: str, station_name: str) -> str:
+        if self.refuse:
+            raise AuthApiError(
+                "A user with this email address has already been registered", 422, "email_exists"
+            )
+        user_id = f"user-{len(self.created) + 1}"
+        self.created[user_id] = (email, password)
+        return user_id
+
+    async def delete(self, user_id: str) -> None:
+        del self.created[user_id]
+
+
+REQUEST = PairingRequest(id="p-1", name="Front door", password="x" * 48)
+
+
+async def test_a_claimed_pairing_gets_a_login_with_the_pis_password_and_is_recorded() -> None:
+    store, logins = FakeStore([REQUEST]), FakeLogins()
+    assert await StationPairer(store, logins).run_once() == 1
+    assert logins.created == {"user-1": (station_email("p-1"), "x" * 48)}
+    assert store.paired == [("p-1", "user-1", station_email("p-1"))]
+    assert store.failed == []
+
+
+async def test_a_refused_login_fails_the_pairing_with_auths_reason() -> None:
+    store = FakeStore([REQUEST])
+    await StationPairer(store, FakeLogins(refuse=True)).run_once()
+    assert store.paired == []
+    assert store.failed == [
+        ("p-1", "auth: A user with this email address has already been registered")
+    ]
+
+
+async def test_a_station_the_database_refuses_leaves_no_login_behind() -> None:
+    store, logins = FakeStore([REQUEST], refuse_record=True), FakeLogins()
+    await StationPairer(store, logins).run_once()
+    assert logins.created == {}
+    assert store.failed == [("p-1", "database: 23505: devices_name_key")]

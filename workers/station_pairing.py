@@ -1,0 +1,163 @@
+"""Print station pairing: the one step of `hm pi pair` that needs the service role.
+
+A Pi spends its one-time code with `pair_print_station` (as anon) and hands over the password
+it made up; this loop claims the redeemed pairing (`claim_station_pairings`), creates the
+station's Auth user with that password through GoTrue's admin API, and records the station
+(`record_station_paired`, which creates the devices row and deletes the password). The Pi polls
+`print_station_pairing` meanwhile and signs in once it says paired."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from postgrest.exceptions import APIError
+from supabase import AsyncClient
+from supabase_auth.errors import AuthError
+
+from hm.people.devices import DEVICE_EMAIL_DOMAIN
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PairingRequest:
+    """One claimed row of `claim_station_pairings`."""
+
+    id: str
+    name: str
+    password: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PairingRequest:
+        return cls(id=str(row["id"]), name=str(row["name"]), password=str(row["password"]))
+
+
+class PairingFailed(Exception):
+    """The station's login could not be created; the pairing fails with this reason."""
+
+
+class PairingStore(Protocol):
+    async def claim(self, limit: int, lease_seconds: int) -> list[PairingRequest]: ...
+
+    async def record_paired(self, pairing_id: str, user_id: str, email: str) -> str: ...
+
+    async def record_failed(self, pairing_id: str, error: str) -> None: ...
+
+
+class StationLogins(Protocol):
+    async def create(self, email: str, password: str, station_name: str) -> str:
+        """Create the station's login; returns the Auth user id."""
+
+    async def delete(self, user_id: str) -> None: ...
+
+
+def station_email(pairing_id: str) -> str:
+    """A login per pairing: station names may repeat after one is retired, pairing ids never."""
+    return f"station-{pairing_id}@{DEVICE_EMAIL_DOMAIN}"
+
+
+class SupabasePairingStore:
+    """The worker's three pairing functions over PostgREST with the service role."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self.client = client
+
+    async def claim(self, limit: int, lease_seconds: int) -> list[PairingRequest]:
+        response = await self.client.rpc(
+            "claim_station_pairings", {"p_limit": limit, "p_lease_seconds": lease_seconds}
+        ).execute()
+        rows: list[dict[str, Any]] = response.data or []  # type: ignore[assignment]
+        return [PairingRequest.from_row(row) for row in rows]
+
+    async def record_paired(self, pairing_id: str, user_id: str, email: str) -> str:
+        response = await self.client.rpc(
+            "record_station_paired",
+            {"p_pairing_id": pairing_id, "p_user_id": user_id, "p_email": email},
+        ).execute()
+        return str(response.data)
+
+    async def record_failed(self, pairing_id: str, error: str) -> None:
+        await self.client.rpc(
+            "record_station_pairing_failed", {"p_pairing_id": pairing_id, "p_error": error}
+        ).execute()
+
+
+class SupabaseStationLogins:
+    """GoTrue's admin users API through supabase-py (the service role's)."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self.client = client
+
+    async def create(self, email: str, password: str, station_name: str) -> str:
+        created = await self.client.auth.admin.create_user(
+            {
+                "email": email,
+                "password": password,
+                "email_confirm": True,
+                "user_metadata": {"device_name": station_name},
+            }
+        )
+        return str(created.user.id)
+
+    async def delete(self, user_id: str) -> None:
+        await self.client.auth.admin.delete_user(user_id)
+
+
+class StationPairer:
+    """Claim redeemed pairings, create each station's login, record the outcome."""
+
+    def __init__(
+        self,
+        store: PairingStore,
+        logins: StationLogins,
+        poll_interval: float = 2.0,
+        lease_seconds: int = 60,
+    ) -> None:
+        self.store = store
+        self.logins = logins
+        self.poll_interval = poll_interval
+        self.lease_seconds = lease_seconds
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:
+                # The store is unreachable: the lease brings claimed rows back; try again later.
+                log.exception("station pairing: claiming failed; retrying after the poll interval")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.poll_interval)
+
+    async def run_once(self) -> int:
+        """Handle every claimable pairing; returns how many were claimed."""
+        requests = await self.store.claim(10, self.lease_seconds)
+        for request in requests:
+            await self.handle(request)
+        return len(requests)
+
+    async def handle(self, request: PairingRequest) -> None:
+        try:
+            device_id = await self.pair(request)
+        except PairingFailed as error:
+            log.warning("station pairing: %s failed: %s", request.name, error)
+            await self.store.record_failed(request.id, str(error))
+            return
+        log.info("station pairing: %s paired as device %s", request.name, device_id)
+
+    async def pair(self, request: PairingRequest) -> str:
+        email = station_email(request.id)
+        try:
+            user_id = await self.logins.create(email, request.password, request.name)
+        except AuthError as error:  # refusals and transport failures alike
+            raise PairingFailed(f"auth: {error}") from error
+        try:
+            return await self.store.record_paired(request.id, user_id, email)
+        except APIError as error:
+            # The station was not recorded (its name was taken meanwhile): a login without a
+            # devices row could do nothing, but it should not linger either.
+            await self.logins.delete(user_id)
+            raise PairingFailed(f"database: {error.message}: {error.details}") from error
