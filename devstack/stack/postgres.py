@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -79,6 +80,36 @@ def _own_for_postgres(path: Path) -> None:
     path.chmod(0o700 if path.name == "db" else 0o755)
     if os.geteuid() == 0:
         shutil.chown(path, "postgres", "postgres")
+
+
+@dataclass(frozen=True)
+class OutdatedPlatformCheck:
+    """A query answering true on a cluster made before the platform layer matched hosted in
+    one respect, and that respect in words."""
+
+    what: str
+    query: str
+
+
+OUTDATED_PLATFORM_CHECKS = (
+    # Under a superuser `postgres` a migration needing superuser would still pass here.
+    OutdatedPlatformCheck(
+        "hosted-like permissions (its `postgres` role is a superuser, hosted's is not)",
+        "select rolsuper from pg_roles where rolname = 'postgres'",
+    ),
+    # Without them every /auth/v1/user would answer a server error.
+    OutdatedPlatformCheck(
+        "two-factor sign-in (it has no auth.mfa_factors)",
+        "select to_regclass('auth.mfa_factors') is null",
+    ),
+    # Owned by `postgres`, the Storage tables accept DDL a hosted project refuses.
+    OutdatedPlatformCheck(
+        "hosted-like Storage ownership (`postgres` owns storage.objects; hosted's"
+        " supabase_storage_admin does)",
+        "select tableowner <> 'supabase_storage_admin' from pg_tables"
+        " where schemaname = 'storage' and tablename = 'objects'",
+    ),
+)
 
 
 class PostgresCluster:
@@ -204,37 +235,23 @@ class PostgresCluster:
             row = conn.execute("select to_regclass('auth.users') is not null").fetchone()
         return bool(row and row[0])
 
-    def _refuse_superuser_postgres(self) -> None:
-        """A cluster made before the platform layer matched hosted permissions has a superuser
-        `postgres`, under which a migration needing superuser would still pass: refuse it."""
+    def _refuse_outdated_platform(self) -> None:
+        """A cluster made by an older version of the platform layer differs from hosted in ways
+        a migration or a client would trip over later: name the first difference and the way out."""
         with psycopg.connect(self.config.db_url(SUPERUSER)) as conn:
-            row = conn.execute(
-                "select rolsuper from pg_roles where rolname = 'postgres'"
-            ).fetchone()
-        if row and row[0]:
-            raise HmError(
-                "This local database predates hosted-like permissions (its `postgres` role is a"
-                " superuser, hosted's is not). Recreate it with `hm stack reset` (local data is"
-                " lost; the seed is reloaded)."
-            )
-
-    def _refuse_platform_without_mfa(self) -> None:
-        """A cluster made before the platform layer had Auth's MFA tables would answer every
-        /auth/v1/user with a server error: say how to get them instead."""
-        with psycopg.connect(self.config.db_url(SUPERUSER)) as conn:
-            row = conn.execute("select to_regclass('auth.mfa_factors') is not null").fetchone()
-        if not (row and row[0]):
-            raise HmError(
-                "This local database predates two-factor sign-in (it has no auth.mfa_factors)."
-                " Recreate it with `hm stack reset` (local data is lost; the seed is reloaded)."
-            )
+            for check in OUTDATED_PLATFORM_CHECKS:
+                row = conn.execute(check.query).fetchone()
+                if row and row[0]:
+                    raise HmError(
+                        f"This local database predates {check.what}. Recreate it with"
+                        " `hm stack reset` (local data is lost; the seed is reloaded)."
+                    )
 
     def apply_platform(self) -> None:
         """Apply `sql/platform/*.sql` once: the parts of a Supabase database that a bare
         Postgres lacks. Never applied to a hosted project, which has them already."""
         if self.has_platform():
-            self._refuse_superuser_postgres()
-            self._refuse_platform_without_mfa()
+            self._refuse_outdated_platform()
             return
         with psycopg.connect(self.config.db_url(SUPERUSER), autocommit=False) as conn:
             for sql_file in sorted(PLATFORM_SQL_DIR.glob("*.sql")):

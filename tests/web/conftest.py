@@ -174,6 +174,19 @@ def venue(
         agent.wait()
 
 
+# Lines of each of the stack's logs shown when a script fails: what the gateway, PostgREST and
+# Postgres said while the browser waited.
+LOG_TAIL_LINES = 25
+
+
+def log_tails(log_dir: Path) -> str:
+    tails = []
+    for log in sorted(log_dir.glob("*.log")):
+        lines = log.read_text(errors="replace").splitlines()[-LOG_TAIL_LINES:]
+        tails.append(f"--- last lines of {log.name}:\n" + "\n".join(lines))
+    return "\n".join(tails)
+
+
 @dataclass
 class BrowserRun:
     """What an e2e script reported: its final result line and every step's line."""
@@ -221,7 +234,9 @@ def run_browser(
                     node.stdin.write(answer(message["need_code"]) + "\n")
                     node.stdin.flush()
             stderr = node.stderr.read()
-        assert node.returncode == 0, f"{script}.mjs failed:\n{stderr}\nlines: {lines}"
+        assert node.returncode == 0, (
+            f"{script}.mjs failed:\n{stderr}\nlines: {lines}\n{log_tails(stack.config.log_dir)}"
+        )
         assert lines, f"the script printed nothing:\n{stderr}"
         assert "result" in lines[-1], f"no result line: {lines}\n{stderr}"
         return BrowserRun(lines[-1]["result"], lines)

@@ -1,11 +1,14 @@
 import { useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createEffect, createSignal, For, on, onCleanup, Show, Suspense } from "solid-js";
+import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { displayPhone } from "../lib/phone";
 import { invalidateOnChanges } from "../lib/realtime";
 import { session } from "../lib/session";
 import { RequireStaff } from "../staff/RequireStaff";
+import { ErrorAlert } from "../ui/ErrorAlert";
 import { notifyError, notifySuccess } from "../ui/notifications";
 import { TextField } from "../ui/TextField";
 import {
@@ -31,13 +34,13 @@ function isFilter(value: unknown): value is InboxFilter {
 }
 
 function FilterTabs(props: { value: InboxFilter; onChange: (next: InboxFilter) => void }) {
-  const counts = useQuery(() => ({ queryKey: inboxKeys.counts(), queryFn: fetchCounts, refetchInterval: INBOX_POLL_MS }));
+  const counts = createLiveQuery(() => ({ queryKey: inboxKeys.counts(), queryFn: fetchCounts, refetchInterval: INBOX_POLL_MS }));
   return (
     <fieldset class="flex flex-wrap gap-2">
       <legend class="sr-only">{t("filters")}</legend>
       <For each={FILTERS}>
         {(filter) => {
-          const unread = () => counts.data?.[filter] ?? 0;
+          const unread = () => counts().data?.[filter] ?? 0;
           return (
             <label class="flex cursor-pointer items-center gap-2 rounded-full border border-stone-400 bg-white px-3 py-2 has-[:checked]:border-teal-800 has-[:checked]:bg-teal-50 has-[:focus-visible]:outline-3 has-[:focus-visible]:outline-teal-600">
               <input
@@ -153,10 +156,10 @@ function InboxScreen() {
     timer = setTimeout(() => setSearch(value.trim()), value.trim() === "" ? 0 : SEARCH_DELAY_MS);
   };
 
-  const list = useQuery(() => ({
+  const list = createLiveQuery(() => ({
     queryKey: inboxKeys.list(filter(), search()),
     queryFn: () => listConversations(filter(), search()),
-    // Keeps the list on screen while a new filter or a Realtime refetch loads (no suspense).
+    // Keeps the list on screen while a new filter or a Realtime refetch loads.
     placeholderData: keepPreviousData,
     refetchInterval: INBOX_POLL_MS,
   }));
@@ -170,7 +173,7 @@ function InboxScreen() {
   const onKey = (event: KeyboardEvent) => {
     const action = shortcutFor(event, event.target);
     if (!action) return;
-    const ids = (list.data ?? []).map((row) => row.id);
+    const ids = (list().data ?? []).map((row) => row.id);
     event.preventDefault();
     if (action === "next") open(neighbour(ids, params.id, 1));
     else if (action === "previous") open(neighbour(ids, params.id, -1));
@@ -207,10 +210,10 @@ function InboxScreen() {
               onInput={(event) => { onSearch(event.currentTarget.value); }}
             />
           </form>
+          {/* A failed refresh keeps the last list on screen (keepPreviousData): say it is stale. */}
+          <ErrorAlert code={list().error ? errorCode(list().error) : null} />
           <nav aria-label={t("conversations")}>
-            {/* Boundaries of their own: a new filter or search must not blank the page. */}
-            <Suspense fallback={<p role="status">{tCommon("loading")}</p>}>
-            <Show when={list.data} fallback={<p role="status">{tCommon("loading")}</p>}>
+            <Show when={list().data} fallback={<p role="status">{tCommon("loading")}</p>}>
               {(rows) => (
                 <Show when={rows().length > 0} fallback={<p role="status">{t("none")}</p>}>
                   <ul class="space-y-2">
@@ -221,7 +224,6 @@ function InboxScreen() {
                 </Show>
               )}
             </Show>
-            </Suspense>
           </nav>
           <ShortcutList />
         </div>

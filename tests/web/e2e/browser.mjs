@@ -12,9 +12,56 @@ const OTPAuth = require("otpauth");
 
 export const BASE_URL = process.env.BASE_URL;
 
-/** Chromium; `extraArgs` adds flags (e.g. a fake camera playing a Y4M file). */
+// What the pages did lately, for the failure report below: a script that times out waiting for
+// something on screen says nothing about why, and a CI failure cannot be re-run with a debugger.
+const NETWORK_HISTORY = 40;
+const recent = [];
+const inFlight = new Map();
+
+function remember(line) {
+  recent.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+  if (recent.length > NETWORK_HISTORY) recent.shift();
+}
+
+function shortUrl(url) {
+  const { pathname, search } = new URL(url);
+  return `${pathname}${search}`.slice(0, 160);
+}
+
+/** Record every context's requests (not the app's own assets) and console errors. */
+function watch(context) {
+  const watched = (request) => !request.url().includes("/assets/") && !request.url().startsWith("data:");
+  context.on("request", (request) => {
+    if (watched(request)) inFlight.set(request, Date.now());
+  });
+  context.on("requestfinished", async (request) => {
+    if (!inFlight.delete(request)) return;
+    const response = await request.response().catch(() => null);
+    remember(`${response?.status() ?? "?"} ${request.method()} ${shortUrl(request.url())}`);
+  });
+  context.on("requestfailed", (request) => {
+    if (!inFlight.delete(request)) return;
+    remember(`failed (${request.failure()?.errorText}) ${request.method()} ${shortUrl(request.url())}`);
+  });
+  context.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") remember(`console.${message.type()}: ${message.text()}`);
+  });
+  context.on("weberror", (error) => { remember(`page error: ${error.error()}`); });
+}
+
+process.on("exit", (code) => {
+  if (code === 0) return;
+  const now = Date.now();
+  const pending = [...inFlight].map(([request, since]) => `${now - since} ms ${request.method()} ${shortUrl(request.url())}`);
+  // Pipes are written synchronously on Linux: this reaches pytest before the process ends.
+  process.stderr.write(`\nrequests still waiting for an answer:\n${pending.join("\n") || "(none)"}\n`);
+  process.stderr.write(`last ${NETWORK_HISTORY} requests and console errors:\n${recent.join("\n")}\n`);
+});
+
+/** Chromium; `extraArgs` adds flags (e.g. a fake camera playing a Y4M file). Every context it
+ * opens is watched for the failure report. */
 export async function launch(extraArgs = []) {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: "/usr/lib/chromium/chromium",
     args: [
       ...extraArgs,
@@ -27,6 +74,13 @@ export async function launch(extraArgs = []) {
       "--disable-sync",
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    watch(context);
+    return context;
+  };
+  return browser;
 }
 
 /** A phone-sized page that fails the run on any request leaving 127.0.0.1 (no CDN, ever). */
