@@ -5,10 +5,10 @@ open its live view and watch a door check-in arrive with the count going up. axe
 from __future__ import annotations
 
 import json
-import time
+import time as clock
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,8 +33,8 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
         event_id = json.loads(request)["check_in"]
         # What the door's check_in does to the table, done the short way: a contact and their row.
         contact = db.execute(
-            "insert into public.contacts (first_name, last_name, source) values ('Lia', 'Arrives', %s)"
-            " returning id",
+            "insert into public.contacts (first_name, last_name, source)"
+            " values ('Lia', 'Arrives', %s) returning id",
             (name,),
         ).fetchone()
         assert contact is not None
@@ -42,7 +42,7 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
             "insert into public.check_ins (event_id, contact_id, method) values (%s, %s, 'phone')",
             (event_id, contact[0]),
         )
-        return str(time.time())
+        return str(clock.time())
 
     try:
         run = run_browser(
@@ -69,12 +69,12 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
         assert "6:00 PM" in run.result["row_text"]
         assert "0 of 80" in run.result["row_text"]
         event = db.execute(
-            "select slug, starts_at, ends_at, time_zone, venue, capacity, published, created_by::text"
-            " from public.events where id = %s",
+            "select slug, starts_at, ends_at, time_zone, venue, capacity, published,"
+            " created_by::text from public.events where id = %s",
             (run.result["event_id"],),
         ).fetchone()
         assert event is not None
-        local_start = datetime(start_date.year, start_date.month, start_date.day, 18, tzinfo=org_zone)
+        local_start = datetime.combine(start_date, time(18), tzinfo=org_zone)
         assert event == (
             name.lower().replace(" ", "-"),
             local_start,
