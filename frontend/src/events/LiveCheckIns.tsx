@@ -30,7 +30,9 @@ function LiveScreen() {
   return (
     <section class="space-y-6">
       <h1 class="text-2xl font-bold">{t("live.title", { name: event.data?.name ?? "" })}</h1>
-      <A href={`/events/${params.id}`} class="font-medium text-teal-800 underline">{t("live.back")}</A>
+      <p>
+        <A href={`/events/${params.id}`} class="font-medium text-teal-800 underline">{t("live.back")}</A>
+      </p>
       <Show when={failure()}>
         <ErrorAlert code={errorCode(failure())} />
       </Show>
