@@ -76,57 +76,7 @@ comment on function private.note_rows_erased(uuid, jsonb) is
 
 -- public.gdpr_erase moved to 20261125020100_erasure_mms_and_staff.sql (refuses to erase a staff member).
 
--- Claim up to p_limit due erase requests for p_lease_seconds (a worker that dies loses its
--- lease and the next claim takes the request over). A request the attendee filed has its rows
--- anonymised here, in the claim's transaction, so the worker only ever deals with the outside.
--- SECURITY DEFINER: anonymising writes the audit log and calls the private erase helpers, which
--- the service role has no rights to; only the worker's service role may call it (granted so, and
--- checked below).
-create function public.claim_erasure_requests(p_limit integer default 10, p_lease_seconds integer default 60)
-returns table (id uuid, contact_id uuid, storage_objects text[], storage_prefixes text[],
-               auth_user_id uuid, attempts integer)
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_request public.gdpr_requests;
-  v_left jsonb;
-begin
-  if (select auth.role()) is distinct from 'service_role' then
-    raise exception using errcode = 'P0001', message = 'not_allowed', detail = 'Only the erasure worker claims.';
-  end if;
-  if p_limit is null or p_limit < 1 or p_lease_seconds is null or p_lease_seconds < 1 then
-    raise exception using errcode = 'P0001', message = 'invalid_argument',
-      detail = 'Give a positive limit and lease.';
-  end if;
-  for v_request in
-    select r.* from public.gdpr_requests r
-     where r.kind = 'erase' and r.completed_at is null and r.next_attempt_at <= now()
-       and (r.claimed_until is null or r.claimed_until < now())
-     order by r.next_attempt_at
-     limit p_limit
-     for update skip locked
-  loop
-    if v_request.rows_erased_at is null and v_request.contact_id is not null then
-      v_left := private.erase_contact_rows(v_request.contact_id);
-      if v_left is not null then
-        perform private.note_rows_erased(v_request.id, v_left);
-      else
-        update public.gdpr_requests r set rows_erased_at = now() where r.id = v_request.id;
-      end if;
-    end if;
-    update public.gdpr_requests r
-       set attempts = r.attempts + 1, claimed_until = now() + make_interval(secs => p_lease_seconds)
-     where r.id = v_request.id;
-    return query select r.id, r.contact_id, r.storage_objects, r.storage_prefixes, r.auth_user_id, r.attempts
-                   from public.gdpr_requests r where r.id = v_request.id;
-  end loop;
-end
-$$;
-comment on function public.claim_erasure_requests(integer, integer) is
-  'Erasure worker: claim due erase requests for p_lease_seconds (anonymising the rows of attendee requests first); returns the Storage objects, folders and login to delete. Errors: invalid_argument.';
-grant execute on function public.claim_erasure_requests(integer, integer) to service_role;
+-- public.claim_erasure_requests moved to 20261125020100_erasure_mms_and_staff.sql (holds back a staff member's request).
 
 -- Files and login are gone: the erase is complete.
 create function public.record_erasure_done(p_id uuid) returns public.gdpr_requests

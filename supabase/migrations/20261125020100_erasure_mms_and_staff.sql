@@ -12,10 +12,12 @@
 --    bypassing disable_staff's guards) as a side effect of a privacy request. A careful product
 --    makes that a separate, deliberate step: while the person's staff access is active or invited
 --    the erase is refused with contact_is_staff; an admin disables the access first
---    (disable_staff, with its last-owner guard and its audit entry), then erases.
+--    (disable_staff, with its last-owner guard and its audit entry), then erases. The attendee's
+--    own request is refused the same way; one filed before the person became staff is held back
+--    by the worker's claim (last_error says why) until their access is disabled.
 --
--- Moved here (defined once): private.erase_contact_rows and public.gdpr_erase (from
--- 20261125009000_gdpr_erasure.sql), public.request_my_erasure (from
+-- Moved here (defined once): private.erase_contact_rows, public.gdpr_erase and
+-- public.claim_erasure_requests (from 20261125009000_gdpr_erasure.sql), public.request_my_erasure (from
 -- 20261125001010_erasure_requests.sql).
 -- Refusal codes (P0001, message = code): not_allowed, unknown_contact, contact_is_staff.
 
@@ -23,21 +25,31 @@
 -- Helper functions
 -- ============================================================================================
 
+create function private.contact_is_staff(p_contact_id uuid) returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select exists (select 1 from public.contacts c join public.staff s on s.user_id = c.user_id
+                  where c.id = p_contact_id and s.status <> 'disabled')
+$$;
+comment on function private.contact_is_staff(uuid) is
+  'Whether the contact''s login is an active or invited staff member''s (erasing would delete that login).';
+
 create function private.refuse_erasing_staff(p_contact_id uuid) returns void
 language plpgsql
 stable
 set search_path = ''
 as $$
 begin
-  if exists (select 1 from public.contacts c join public.staff s on s.user_id = c.user_id
-              where c.id = p_contact_id and s.status <> 'disabled') then
+  if private.contact_is_staff(p_contact_id) then
     raise exception using errcode = 'P0001', message = 'contact_is_staff',
       detail = 'This person signs in as staff: disable their staff access first, then erase.';
   end if;
 end
 $$;
 comment on function private.refuse_erasing_staff(uuid) is
-  'Raise contact_is_staff when the contact''s login is an active or invited staff member (erasing would delete that login).';
+  'Raise contact_is_staff when private.contact_is_staff(p_contact_id).';
 
 -- Anonymise a contact's rows and say what is left outside the database. Returns null when the
 -- contact is already erased (its first erase recorded the files and login).
@@ -152,6 +164,9 @@ begin
     returning id into v_request_id;
   end if;
   perform private.note_rows_erased(v_request_id, v_left);
+  -- A request the worker held back (the person was staff then) is due again now.
+  update public.gdpr_requests r set next_attempt_at = now(), last_error = null
+   where r.id = v_request_id and r.next_attempt_at > now();
   perform private.audit('gdpr_erase', 'contacts', p_contact_id::text, null, null,
                         jsonb_build_object('note', p_note, 'request_id', v_request_id));
   return jsonb_build_object('contact_id', p_contact_id, 'erased_at', now(), 'request_id', v_request_id,
@@ -196,3 +211,63 @@ comment on function public.request_my_erasure(text) is
   'Attendee: file a request to delete all their data (one open request at a time; admins erase with gdpr_erase). Returns when it was requested. Errors: not_allowed, contact_is_staff.';
 grant execute on function public.request_my_erasure(text) to authenticated, service_role;
 
+-- Claim up to p_limit due erase requests for p_lease_seconds (a worker that dies loses its
+-- lease and the next claim takes the request over). A request the attendee filed has its rows
+-- anonymised here, in the claim's transaction, so the worker only ever deals with the outside.
+-- SECURITY DEFINER: anonymising writes the audit log and calls the private erase helpers, which
+-- the service role has no rights to; only the worker's service role may call it (granted so, and
+-- checked below).
+create function public.claim_erasure_requests(p_limit integer default 10, p_lease_seconds integer default 60)
+returns table (id uuid, contact_id uuid, storage_objects text[], storage_prefixes text[],
+               auth_user_id uuid, attempts integer)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_request public.gdpr_requests;
+  v_left jsonb;
+begin
+  if (select auth.role()) is distinct from 'service_role' then
+    raise exception using errcode = 'P0001', message = 'not_allowed', detail = 'Only the erasure worker claims.';
+  end if;
+  if p_limit is null or p_limit < 1 or p_lease_seconds is null or p_lease_seconds < 1 then
+    raise exception using errcode = 'P0001', message = 'invalid_argument',
+      detail = 'Give a positive limit and lease.';
+  end if;
+  for v_request in
+    select r.* from public.gdpr_requests r
+     where r.kind = 'erase' and r.completed_at is null and r.next_attempt_at <= now()
+       and (r.claimed_until is null or r.claimed_until < now())
+     order by r.next_attempt_at
+     limit p_limit
+     for update skip locked
+  loop
+    -- The person became staff after asking: erasing would delete a colleague's login. Hold the
+    -- request back, saying why, until an admin disables their access (then it proceeds).
+    if v_request.rows_erased_at is null and private.contact_is_staff(v_request.contact_id) then
+      update public.gdpr_requests r
+         set last_error = 'contact_is_staff: disable their staff access first',
+             next_attempt_at = now() + interval '10 minutes'
+       where r.id = v_request.id;
+      continue;
+    end if;
+    if v_request.rows_erased_at is null and v_request.contact_id is not null then
+      v_left := private.erase_contact_rows(v_request.contact_id);
+      if v_left is not null then
+        perform private.note_rows_erased(v_request.id, v_left);
+      else
+        update public.gdpr_requests r set rows_erased_at = now() where r.id = v_request.id;
+      end if;
+    end if;
+    update public.gdpr_requests r
+       set attempts = r.attempts + 1, claimed_until = now() + make_interval(secs => p_lease_seconds)
+     where r.id = v_request.id;
+    return query select r.id, r.contact_id, r.storage_objects, r.storage_prefixes, r.auth_user_id, r.attempts
+                   from public.gdpr_requests r where r.id = v_request.id;
+  end loop;
+end
+$$;
+comment on function public.claim_erasure_requests(integer, integer) is
+  'Erasure worker: claim due erase requests for p_lease_seconds (anonymising the rows of attendee requests first); returns the Storage objects, folders and login to delete. A request whose person is active or invited staff is held back 10 minutes with last_error contact_is_staff. Errors: invalid_argument.';
+grant execute on function public.claim_erasure_requests(integer, integer) to service_role;

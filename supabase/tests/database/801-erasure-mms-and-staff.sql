@@ -1,9 +1,9 @@
 -- GDPR erase: the MMS copies a person sent us (message-media bucket) are named for the worker to
 -- delete, and a contact whose login is a staff member's is not erased until that access is
 -- disabled — per role: admins erase, organizers and volunteers cannot; a staff member cannot file
--- their own erase request while their access is active.
+-- their own erase request while their access is active, and the worker holds back one filed before.
 begin;
-select plan(16);
+select plan(19);
 select tests.clear_people_data();
 select tests.make_people_cast();
 select tests.make_sms_sender();
@@ -66,12 +66,26 @@ select tests.act_as('admin');
 select throws_ok(format('select public.gdpr_erase(%L)', :'olga'), 'P0001', 'contact_is_staff',
   'an invited staff member is refused too (the invitation would still sign in)');
 
+-- A request filed before the person became staff: the worker's claim holds it back, saying why.
+select tests.reset_role();
+insert into public.gdpr_requests (contact_id, kind, note) values (:'olga', 'erase', 'asked before joining the staff');
+select tests.act_as('service_role');
+select is((select count(*)::int from public.claim_erasure_requests(50, 60) where contact_id = :'olga'), 0,
+  'the worker does not claim the erase request of someone who is staff now');
+select results_eq(format($$select last_error, next_attempt_at > now() + interval '9 minutes', rows_erased_at is null
+                             from public.gdpr_requests where contact_id = %L$$, :'olga'),
+  $$values ('contact_is_staff: disable their staff access first', true, true)$$,
+  'it stays open with the reason, retried later');
+select is((select first_name from public.contacts where id = :'olga'), 'Olga', 'and her login and data are untouched');
+
 select tests.reset_role();
 update public.staff set status = 'disabled' where user_id = tests.get_supabase_uid('organizer');
 select tests.act_as('admin');
 select lives_ok(format('select public.gdpr_erase(%L)', :'olga'), 'once their access is disabled, the admin erases');
-select is((select auth_user_id from public.gdpr_requests where contact_id = :'olga'), tests.get_supabase_uid('organizer'),
-  'and the worker is told to delete the login');
+select results_eq(format($$select auth_user_id, last_error, next_attempt_at <= now()
+                             from public.gdpr_requests where contact_id = %L$$, :'olga'),
+  format($$values (%L::uuid, null::text, true)$$, tests.get_supabase_uid('organizer')),
+  'the held-back request is carried out: the worker is told to delete the login, now');
 select is((select first_name from public.contacts where id = :'olga'), null, 'the contact is anonymised');
 
 select * from finish();
