@@ -52,7 +52,9 @@ async def person_with_files(
     service: AsyncClient, db: psycopg.Connection[tuple[Any, ...]]
 ) -> tuple[str, str, list[str]]:
     """An attendee with a login, an avatar, a note with a PDF, a file no row points at any more,
-    and an MMS picture they sent; returns (contact id, user id, storage objects)."""
+    an MMS picture they sent (by URL), and two pictures texted to us whose copies the media
+    worker put in message-media — one recorded on its message, one uploaded but not recorded
+    yet; returns (contact id, user id, storage objects)."""
     phone = f"+1786{uuid.uuid4().int % 10_000_000:07d}"
     user = await service.auth.admin.create_user({"phone": phone, "phone_confirm": True})
     user_id = str(user.user.id)
@@ -90,6 +92,23 @@ async def person_with_files(
         " 'received', '+13055550000', %s, 'look', array[%s])",
         (contact_id, phone, f"https://x.test/storage/v1/object/{objects[3]}"),
     )
+    for media in ("message-media/inbound/{id}/0.png", "https://api.twilio.test/Media/ME1"):
+        message = db.execute(
+            "insert into public.messages (contact_id, direction, channel, kind, status, to_address,"
+            " from_address, body, media_urls) values (%s, 'inbound', 'sms', 'conversation',"
+            " 'received', '+13055550000', %s, 'a picture', array['pending']) returning id",
+            (contact_id, phone),
+        ).fetchone()
+        assert message is not None
+        copy = f"message-media/inbound/{message[0]}/0.png"
+        await service.storage.from_("message-media").upload(
+            copy.removeprefix("message-media/"), PNG, {"content-type": "image/png"}
+        )
+        db.execute(
+            "update public.messages set media_urls = array[%s] where id = %s",
+            (media.format(id=message[0]), message[0]),
+        )
+        objects.append(copy)
     return contact_id, user_id, objects
 
 

@@ -1125,6 +1125,7 @@ export type Database = {
       }
       events: {
         Row: {
+          capacity: number | null
           checkin_closes_at: string | null
           checkin_opens_at: string | null
           created_at: string
@@ -1143,6 +1144,7 @@ export type Database = {
           venue: string | null
         }
         Insert: {
+          capacity?: number | null
           checkin_closes_at?: string | null
           checkin_opens_at?: string | null
           created_at?: string
@@ -1161,6 +1163,7 @@ export type Database = {
           venue?: string | null
         }
         Update: {
+          capacity?: number | null
           checkin_closes_at?: string | null
           checkin_opens_at?: string | null
           created_at?: string
@@ -2624,7 +2627,37 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      event_attendees: {
+        Args: { p_event_id: string }
+        Returns: {
+          checked_in_at: string
+          contact_id: string
+          first_name: string
+          first_timer: boolean
+          last_name: string
+          method: string
+          rsvp_at: string
+        }[]
+      }
       event_checkin_count: { Args: { p_event_id: string }; Returns: number }
+      event_overview: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          capacity: number
+          check_in_count: number
+          ends_at: string
+          ends_local: string
+          id: string
+          name: string
+          org_time_zone: string
+          published: boolean
+          rsvp_count: number
+          slug: string
+          starts_at: string
+          starts_local: string
+          venue: string
+        }[]
+      }
       expire_print_job_leases: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -3267,6 +3300,43 @@ export type Database = {
           to: "automation_runs"
           isOneToOne: false
           isSetofReturn: true
+        }
+      }
+      save_event: {
+        Args: {
+          p_capacity?: number
+          p_ends_local: string
+          p_event_id: string
+          p_name: string
+          p_published?: boolean
+          p_slug: string
+          p_starts_local: string
+          p_venue?: string
+        }
+        Returns: {
+          capacity: number | null
+          checkin_closes_at: string | null
+          checkin_opens_at: string | null
+          created_at: string
+          created_by: string | null
+          default_device_id: string | null
+          description: string | null
+          ends_at: string
+          id: string
+          label_layout: string
+          name: string
+          published: boolean
+          slug: string
+          starts_at: string
+          time_zone: string
+          updated_at: string
+          venue: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "events"
+          isOneToOne: true
+          isSetofReturn: false
         }
       }
       schedule_blast: {

@@ -1,0 +1,147 @@
+"""Benchmark: the events screens' queries at 100k contacts and 200 events (goals: the overview and
+the live count p95 < 100 ms, a 3,000-person attendee list p95 < 300 ms).
+
+Starts its own private stack, loads CONTACTS contacts, EVENTS past events with PER_EVENT check-ins
+each (so most people are returning) and RSVPs from four in five of them, and one big event with
+BIG check-ins and as many RSVPs as check-ins plus 1,000 who did not come; makes an organizer and
+runs, as that organizer under RLS exactly as PostgREST does (`set role authenticated` + JWT
+claims), what the screens call: event_overview() (the list with its counts), event_checkin_count
+(the live count) and event_attendees (the RSVP and attendee lists and the live arrivals). Prints
+each query's p50/p95 over ROUNDS runs and whether every p95 meets its goal.
+
+Run: .venv/bin/python bench/events.py [--contacts 100000] [--events 200] [--rounds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+import psycopg
+from benchkit import percentile, stop_on_sigterm
+
+from devstack.testing import private_stack
+
+PER_EVENT = 500
+BIG = 3_000
+BIG_EVENT = "00000000-0000-0000-0000-0000000000b1"
+GOALS_MS = {"overview": 100.0, "live count": 100.0, "attendees (big event)": 300.0}
+QUERIES = {
+    "overview": ("select * from public.event_overview()", None),
+    "live count": ("select public.event_checkin_count(%s)", BIG_EVENT),
+    "attendees (big event)": ("select * from public.event_attendees(%s)", BIG_EVENT),
+}
+
+
+def load(conn: psycopg.Connection[Any], contacts: int, events: int) -> str:
+    conn.execute(
+        "insert into public.contacts (first_name, last_name, source)"
+        " select 'Person' || i, 'Bench' || (i %% 997), 'bench-events'"
+        "   from generate_series(1, %s) i",
+        (contacts,),
+    )
+    conn.execute(
+        "insert into public.events (slug, name, starts_at, ends_at)"
+        " select 'bench-' || i, 'Bench night ' || i, now() - (i || ' days')::interval,"
+        "        now() - (i || ' days')::interval + interval '3 hours'"
+        "   from generate_series(1, %s) i",
+        (events,),
+    )
+    conn.execute(
+        "insert into public.events (id, slug, name, starts_at, ends_at)"
+        " values (%s, 'bench-big', 'Big night', now() - interval '1 hour',"
+        "         now() + interval '3 hours')",
+        (BIG_EVENT,),
+    )
+    # Each past event: PER_EVENT people drawn from a sliding window, so windows overlap.
+    conn.execute(
+        """
+        insert into public.check_ins (event_id, contact_id, method, checked_in_at)
+        select e.id, c.id, 'qr', e.starts_at + interval '10 minutes'
+          from (select id, starts_at, row_number() over (order by starts_at) as n
+                  from public.events where id <> %s) e
+          join lateral (select id from public.contacts
+                         order by id offset ((e.n * 331) %% greatest(1, %s - %s))
+                         limit %s) c on true
+        """,
+        (BIG_EVENT, contacts, PER_EVENT, PER_EVENT),
+    )
+    # Four in five of those who came to a past event had RSVP'd.
+    conn.execute(
+        "insert into public.event_rsvps (event_id, contact_id, created_at)"
+        " select event_id, contact_id, checked_in_at - interval '3 days' from public.check_ins"
+        "  where event_id <> %s and abs(hashtext(contact_id::text)) %% 5 <> 0",
+        (BIG_EVENT,),
+    )
+    conn.execute(
+        "insert into public.check_ins (event_id, contact_id, method, checked_in_at)"
+        " select %s, id, 'phone', now() - random() * interval '1 hour'"
+        "   from (select id from public.contacts order by id limit %s) c",
+        (BIG_EVENT, BIG),
+    )
+    conn.execute(
+        "insert into public.event_rsvps (event_id, contact_id)"
+        " select %s, id from (select id from public.contacts order by id offset 1000 limit %s) c",
+        (BIG_EVENT, BIG),
+    )
+    organizer = conn.execute(
+        "insert into auth.users (id, aud, role, email) values"
+        " (gen_random_uuid(), 'authenticated', 'authenticated', 'bench-organizer@example.com')"
+        " returning id"
+    ).fetchone()
+    assert organizer is not None
+    conn.execute(
+        "insert into public.staff (user_id, level) values (%s, 'organizer')", (organizer[0],)
+    )
+    conn.execute(
+        "vacuum analyze public.contacts, public.events, public.check_ins, public.event_rsvps"
+    )
+    return str(organizer[0])
+
+
+def time_queries(
+    conn: psycopg.Connection[Any], organizer_id: str, events: int, rounds: int
+) -> dict[str, list[float]]:
+    conn.execute("set role authenticated")
+    claims = json.dumps({"sub": organizer_id, "role": "authenticated"})
+    conn.execute("select set_config('request.jwt.claims', %s, false)", (claims,))
+    expected = {"overview": events + 1, "live count": 1, "attendees (big event)": BIG + 1_000}
+    timings: dict[str, list[float]] = {name: [] for name in QUERIES}
+    for _ in range(rounds):
+        for name, (sql, argument) in QUERIES.items():
+            started = time.perf_counter()
+            found = conn.execute(sql, (argument,) if argument else None).fetchall()  # type: ignore[arg-type]
+            timings[name].append((time.perf_counter() - started) * 1000)
+            assert len(found) == expected[name], f"{name}: {len(found)} rows (RLS or data wrong)"
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args()
+    stop_on_sigterm()
+    with private_stack() as stack, psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
+        started = time.perf_counter()
+        organizer_id = load(conn, args.contacts, args.events)
+        print(
+            f"loaded {args.contacts} contacts, {args.events} past events x {PER_EVENT} check-ins"
+            f" and a {BIG}-person event in {time.perf_counter() - started:.1f} s"
+        )
+        timings = time_queries(conn, organizer_id, args.events, args.rounds)
+    met = True
+    for name, values in timings.items():
+        p95 = percentile(values, 0.95)
+        met = met and p95 < GOALS_MS[name]
+        median = percentile(values, 0.5)
+        goal = GOALS_MS[name]
+        print(f"{name:>22}: p50 {median:6.1f} ms  p95 {p95:6.1f} ms  (goal {goal:.0f} ms)")
+    print("every p95 meets its goal" if met else "a p95 MISSES its goal")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+/** Every read and write of the events screens, through the database's functions (save_event,
+ * event_overview, event_attendees, event_checkin_count): they validate and RLS decides. */
+import type { Database } from "../lib/database.types";
+import { AppError, throwIfError } from "../lib/errors";
+import { supabase } from "../lib/supabase";
+
+type Functions = Database["public"]["Functions"];
+type OverviewRow = Functions["event_overview"]["Returns"][number];
+type AttendeeRow = Functions["event_attendees"]["Returns"][number];
+
+// The generator marks every returned column non-null; these can be null.
+export type EventSummary = Omit<OverviewRow, "venue" | "capacity"> & { venue: string | null; capacity: number | null };
+export type Attendee = Omit<AttendeeRow, "first_name" | "last_name" | "rsvp_at" | "checked_in_at" | "method"> & {
+  first_name: string | null;
+  last_name: string | null;
+  rsvp_at: string | null;
+  checked_in_at: string | null;
+  method: string | null;
+};
+
+/** What the form sends: wall-clock times ("2026-12-01T18:00") in the organisation's zone. */
+export interface EventDraft {
+  name: string;
+  slug: string;
+  startsLocal: string;
+  endsLocal: string;
+  venue: string;
+  capacity: number | null;
+  published: boolean;
+}
+
+/** Keys name the RPC or table they read, so Realtime on check_ins can invalidate them. */
+export const eventKeys = {
+  overview: () => ["rpc", "event_overview"] as const,
+  orgTimeZone: () => ["messaging_settings", "org_time_zone"] as const,
+  attendees: (eventId: string) => ["rpc", "event_attendees", eventId] as const,
+  checkInCount: (eventId: string) => ["rpc", "event_checkin_count", eventId] as const,
+};
+
+export async function fetchEventOverview(): Promise<EventSummary[]> {
+  const { data, error } = await supabase().rpc("event_overview");
+  throwIfError(error);
+  return data ?? [];
+}
+
+/** One event of the overview (the editor and the attendee pages read it from there). */
+export async function fetchEventSummary(id: string): Promise<EventSummary> {
+  const { data, error } = await supabase().rpc("event_overview").eq("id", id).maybeSingle();
+  throwIfError(error);
+  if (!data) throw new AppError("unknown_event");
+  return data;
+}
+
+/** The zone the organisation's settings name: event times are typed and shown in it. */
+export async function fetchOrgTimeZone(): Promise<string> {
+  const { data, error } = await supabase().from("messaging_settings").select("org_time_zone").single();
+  throwIfError(error);
+  if (!data) throw new AppError("not_allowed");
+  return data.org_time_zone;
+}
+
+export async function saveEvent(id: string | null, draft: EventDraft): Promise<{ id: string; name: string }> {
+  const { data, error } = await supabase().rpc("save_event", {
+    // The generated type cannot say that null means "create"; the function does.
+    p_event_id: id as string,
+    p_name: draft.name,
+    p_slug: draft.slug,
+    p_starts_local: draft.startsLocal,
+    p_ends_local: draft.endsLocal,
+    p_venue: draft.venue,
+    p_capacity: draft.capacity as number,
+    p_published: draft.published,
+  });
+  throwIfError(error);
+  if (!data) throw new AppError("unexpected");
+  return { id: data.id, name: data.name };
+}
+
+export async function fetchAttendees(eventId: string): Promise<Attendee[]> {
+  const { data, error } = await supabase().rpc("event_attendees", { p_event_id: eventId });
+  throwIfError(error);
+  return data ?? [];
+}
+
+export async function fetchCheckInCount(eventId: string): Promise<number> {
+  const { data, error } = await supabase().rpc("event_checkin_count", { p_event_id: eventId });
+  throwIfError(error);
+  return data ?? 0;
+}

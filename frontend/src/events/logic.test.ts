@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import {
+  countAttendees,
+  displayName,
+  fieldOfRefusal,
+  latestArrivals,
+  parseCapacity,
+  splitByTime,
+  suggestSlug,
+  toLocalInput,
+} from "./logic";
+
+describe("splitByTime", () => {
+  const now = new Date("2026-11-25T20:00:00Z");
+  const event = (id: string, starts_at: string, ends_at: string) => ({ id, starts_at, ends_at });
+
+  it("keeps an event under way with the upcoming ones, soonest first, and past ones as given", () => {
+    const split = splitByTime(
+      [
+        event("later", "2026-12-10T23:00:00+00:00", "2026-12-11T02:00:00+00:00"),
+        event("now", "2026-11-25T19:00:00+00:00", "2026-11-25T22:00:00+00:00"),
+        event("soon", "2026-12-01T23:00:00+00:00", "2026-12-02T02:00:00+00:00"),
+        event("done", "2026-11-01T23:00:00+00:00", "2026-11-02T02:00:00+00:00"),
+      ],
+      now,
+    );
+    expect(split.upcoming.map((e) => e.id)).toEqual(["now", "soon", "later"]);
+    expect(split.past.map((e) => e.id)).toEqual(["done"]);
+  });
+});
+
+describe("the form's fields", () => {
+  it("turns the database's wall-clock time into a datetime-local value", () => {
+    expect(toLocalInput("2026-12-01T18:00:00")).toBe("2026-12-01T18:00");
+  });
+
+  it("suggests a web address from the name", () => {
+    expect(suggestSlug("  Demo Night #3 ")).toBe("demo-night-3");
+    expect(suggestSlug("Café Añejo — Miami")).toBe("cafe-anejo-miami");
+    expect(suggestSlug("!!!")).toBe("");
+  });
+
+  it("reads an empty capacity as no limit and leaves the rest to the database", () => {
+    expect(parseCapacity(" ")).toBeNull();
+    expect(parseCapacity("80")).toBe(80);
+    expect(parseCapacity("-1")).toBe(-1);
+  });
+
+  it("puts each refusal next to its field, others above the form", () => {
+    expect(fieldOfRefusal("event_slug_taken")).toBe("slug");
+    expect(fieldOfRefusal("event_ends_before_start")).toBe("endsLocal");
+    expect(fieldOfRefusal("event_capacity_invalid")).toBe("capacity");
+    expect(fieldOfRefusal("event_name_required")).toBe("name");
+    expect(fieldOfRefusal("not_allowed")).toBeNull();
+  });
+});
+
+describe("attendees", () => {
+  const people = [
+    { first_name: "Ada", last_name: "Lovelace", rsvp_at: "2026-11-20T10:00:00+00:00", checked_in_at: "2026-11-25T23:05:00+00:00" },
+    { first_name: "Bea", last_name: null, rsvp_at: "2026-11-21T10:00:00+00:00", checked_in_at: null },
+    { first_name: null, last_name: null, rsvp_at: null, checked_in_at: "2026-11-25T23:10:00+00:00" },
+  ];
+
+  it("counts RSVPs, check-ins and walk-ins", () => {
+    expect(countAttendees(people)).toEqual({ rsvps: 2, checkedIn: 2, walkIns: 1 });
+  });
+
+  it("lists the latest arrivals first, only those checked in", () => {
+    expect(latestArrivals(people, 5).map((p) => p.first_name)).toEqual([null, "Ada"]);
+    expect(latestArrivals(people, 1)).toHaveLength(1);
+  });
+
+  it("names people, or says there is no name (an erased contact)", () => {
+    expect(people.map(displayName)).toEqual(["Ada Lovelace", "Bea", null]);
+  });
+});

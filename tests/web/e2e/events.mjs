@@ -1,0 +1,82 @@
+// Events as an organizer runs them, in a browser set to another time zone than the
+// organisation's: sign in → new event (an end before the start is refused at its field) →
+// saved, its attendee page → listed among upcoming events at the time typed → its live view →
+// a check-in made at the door (pytest inserts it) arrives live and the count goes up → the live
+// view in Spanish. axe on every state.
+import { join } from "node:path";
+import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
+
+const { STAFF_EMAIL, STAFF_PASSWORD, EVENT_NAME, START_DATE } = process.env;
+
+const browser = await launch();
+// Tokyo is never the organisation's zone here: times must still be typed and shown in the org's.
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "Asia/Tokyo" });
+const page = await context.newPage();
+const outside = [];
+await context.route("**/*", (route) => {
+  const url = new URL(route.request().url());
+  if (url.hostname !== "127.0.0.1" && url.protocol !== "data:" && url.protocol !== "blob:") {
+    outside.push(url.href);
+    return route.abort();
+  }
+  return route.continue();
+});
+page.on("pageerror", (error) => emit({ page_error: String(error) }));
+try {
+  await page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent("/events/new")}`);
+  await page.getByLabel("Email").fill(STAFF_EMAIL);
+  await page.getByLabel("Password").fill(STAFF_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "New event" }).waitFor({ timeout: 60000 });
+  await page.getByText(/Times are in the organisation's time zone/).waitFor();
+  await checkState(page, "new-event");
+
+  await page.getByLabel("Name").fill(EVENT_NAME);
+  await page.getByLabel("Starts").fill(`${START_DATE}T18:00`);
+  await page.getByLabel("Ends").fill(`${START_DATE}T17:00`);
+  await page.getByLabel("Venue").fill("The Lab, Wynwood");
+  await page.getByLabel("Capacity").fill("80");
+  await page.getByLabel(/^Published/).check();
+  await page.getByRole("button", { name: "Save event" }).click();
+  await page.getByText("The event can't end before it starts.").waitFor();
+  await checkState(page, "new-event-refused");
+
+  await page.getByLabel("Ends").fill(`${START_DATE}T21:00`);
+  await page.getByRole("button", { name: "Save event" }).click();
+  await page.getByRole("heading", { name: `${EVENT_NAME}: attendees` }).waitFor();
+  await page.getByText("Nobody has RSVP'd or checked in yet.").waitFor();
+  const eventId = page.url().split("/").pop();
+  await checkState(page, "attendees-empty");
+
+  await page.getByRole("link", { name: "Events", exact: true }).click();
+  const row = page.getByRole("region", { name: "Upcoming and current events" }).getByRole("row").filter({ hasText: EVENT_NAME });
+  await row.waitFor();
+  const rowText = await row.textContent();
+  await checkState(page, "list");
+
+  await row.getByRole("link", { name: "Live check-ins" }).click();
+  const count = page.getByTestId("live-count");
+  await page.getByText("No check-ins yet. They appear here as they happen.").waitFor();
+  await count.filter({ hasText: /^0$/ }).waitFor();
+  await checkState(page, "live-empty");
+
+  const checkedInAt = Number(await ask({ need_code: JSON.stringify({ check_in: eventId }) }));
+  await count.filter({ hasText: /^1$/ }).waitFor({ timeout: 15000 });
+  await page.getByText(/^Lia Arrives checked in at /).waitFor();
+  const liveMs = Date.now() - checkedInAt * 1000;
+  await checkState(page, "live-arrived");
+
+  await page.getByRole("button", { name: "Español" }).click();
+  await page.getByRole("heading", { name: `${EVENT_NAME}: registros en vivo` }).waitFor();
+  await page.getByText(/^Lia Arrives se registró a las /).waitFor();
+  await checkState(page, "live-es");
+
+  if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
+  emit({ result: { event_id: eventId, row_text: rowText, live_ms: liveMs } });
+} catch (error) {
+  await page.screenshot({ path: join(process.env.SCREENSHOTS, "failure.png"), fullPage: true });
+  throw error;
+} finally {
+  closeInput();
+  await browser.close();
+}
