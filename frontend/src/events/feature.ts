@@ -10,5 +10,5 @@ export const feature: Feature = {
     { path: "/events/:id", component: lazy(() => import("./EventAttendees")) },
     { path: "/events/:id/live", component: lazy(() => import("./LiveCheckIns")) },
   ],
-  navigation: [{ href: "/events", label: () => t("nav"), minLevel: "organizer" }],
+  navigation: [{ href: "/events", label: () => t("nav"), minLevel: "organizer", group: "door" }],
 };
