@@ -15,6 +15,9 @@
 -- Moved here (reworked, defined once): public.import_contacts (from …000500_crm) and
 -- public.run_contact_import_chunk (from …010100_contact_import_jobs).
 -- Refusal codes as before: not_allowed, invalid_argument, unknown_import, invalid_transition.
+-- Row reasons ("code: detail", as the other row errors) added here: same_person_in_file (an
+-- updated or skipped row merged into the contact of row N) and conflict_in_file (an error: the
+-- row shares a phone or email with row N, but the other one differs).
 
 -- ============================================================================================
 -- Helper functions
@@ -158,10 +161,10 @@ language sql
 immutable
 set search_path = ''
 as $$
-  select format('Same person as row %s of this file; merged into one contact.', p_first_row)
+  select format('same_person_in_file: Same person as row %s of this file; merged into one contact.', p_first_row)
 $$;
 comment on function private.import_same_person_reason(integer) is
-  'The reason shown on an import row that is the same person as an earlier row of the file.';
+  'The reason shown on an import row that is the same person as an earlier row of the file (code same_person_in_file; the web app reads the row number).';
 grant execute on function private.import_same_person_reason(integer) to authenticated, service_role;
 
 -- Invoker, like import_contacts: the contacts are written as the organizer, under RLS, and
@@ -275,7 +278,7 @@ begin
              when (c.phone is not null and b.phone is not null and c.phone <> b.phone)
                or (c.email is not null and b.email is not null and lower(c.email) <> b.email) then
                coalesce(
-                 (select format('conflict: Shares a phone or email with row %s of this file, but the other one differs (correct one of the two rows).', min(e.n))
+                 (select format('conflict_in_file: Shares a phone or email with row %s of this file, but the other one differs (correct one of the two rows).', min(e.n))
                     from pg_temp.import_batch e where e.contact_id = c.id and e.n < b.n having min(e.n) is not null),
                  'conflict: The matching contact has a different phone or email (edit or merge it by hand).')
              when not p_update_existing then 'Contact already exists.'

@@ -47,14 +47,14 @@ select results_eq($$select row_number, status from batch order by 1$$,
 select is((select count(*) from public.contacts where phone = '+13055550191'), 1::bigint, 'one contact for three spellings of a phone');
 select is((select first_name || ' ' || last_name from public.contacts where phone = '+13055550191'), 'Ana Lopez',
   'the duplicate row filled in the first row''s contact');
-select is((select reason from batch where row_number = 2), 'Same person as row 1 of this file; merged into one contact.',
+select is((select reason from batch where row_number = 2), 'same_person_in_file: Same person as row 1 of this file; merged into one contact.',
   'a merged duplicate names the row it merged into');
-select is((select reason from batch where row_number = 4), 'Same person as row 3 of this file; merged into one contact.',
+select is((select reason from batch where row_number = 4), 'same_person_in_file: Same person as row 3 of this file; merged into one contact.',
   'emails are compared case-insensitively');
-select is((select reason from batch where row_number = 11), 'Same person as row 1 of this file; merged into one contact.',
+select is((select reason from batch where row_number = 11), 'same_person_in_file: Same person as row 1 of this file; merged into one contact.',
   'an unchanged duplicate says so too');
 select is((select reason from batch where row_number = 5),
-  'conflict: Shares a phone or email with row 1 of this file, but the other one differs (correct one of the two rows).',
+  'conflict_in_file: Shares a phone or email with row 1 of this file, but the other one differs (correct one of the two rows).',
   'a duplicate phone with another email is a clear row error');
 select is((select contact_id from batch where row_number = 2), (select contact_id from batch where row_number = 1),
   'both rows point at the same contact');
@@ -87,10 +87,10 @@ select results_eq($$select row_number, outcome, reason from public.preview_conta
     '{"Name": "full_name", "Email": "email", "Mobile": "phone", "SMS": "consent_sms"}')$$,
   $$values (1, 'new'::text, null::text),
            (2, 'new', null),
-           (3, 'updated', 'Same person as row 1 of this file; merged into one contact.'),
+           (3, 'updated', 'same_person_in_file: Same person as row 1 of this file; merged into one contact.'),
            (4, 'error', 'invalid_row: A row needs a phone or an email.'),
-           (5, 'error', 'conflict: Shares a phone or email with row 1 of this file, but the other one differs (correct one of the two rows).'),
-           (6, 'updated', 'Same person as row 2 of this file; merged into one contact.')$$,
+           (5, 'error', 'conflict_in_file: Shares a phone or email with row 1 of this file, but the other one differs (correct one of the two rows).'),
+           (6, 'updated', 'same_person_in_file: Same person as row 2 of this file; merged into one contact.')$$,
   'the preview shows in-file duplicates and their conflicts per row');
 select is((select count(*) from public.contacts where email in ('cy@example.com', 'dee@example.com')), 0::bigint,
   'the preview created nobody');
@@ -107,10 +107,10 @@ select is(public.run_contact_import_chunk((select id from ids), 2), 0, 'last chu
 select results_eq($$select row_number, status, reason from public.contact_import_rows order by 1$$,
   $$values (1, 'inserted'::text, null::text),
            (2, 'inserted', null),
-           (3, 'updated', 'Same person as row 1 of this file; merged into one contact.'),
+           (3, 'updated', 'same_person_in_file: Same person as row 1 of this file; merged into one contact.'),
            (4, 'error', 'invalid_row: A row needs a phone or an email.'),
            (5, 'error', 'conflict: The matching contact has a different phone or email (edit or merge it by hand).'),
-           (6, 'updated', 'Same person as row 2 of this file; merged into one contact.')$$,
+           (6, 'updated', 'same_person_in_file: Same person as row 2 of this file; merged into one contact.')$$,
   'duplicates across chunks are merged and say so');
 select results_eq($$select inserted_rows, updated_rows, skipped_rows, error_rows, status from public.contact_imports
                     where id = (select id from ids)$$,
