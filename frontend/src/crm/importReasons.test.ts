@@ -3,7 +3,9 @@ import { setLocale } from "../lib/i18n";
 import { importReasonText } from "./importReasons";
 
 describe("import row reasons", () => {
-  afterEach(() => setLocale("en"));
+  afterEach(() => {
+    setLocale("en");
+  });
   it("names the row an in-file duplicate was merged into, in both languages", () => {
     const reason = "same_person_in_file: Same person as row 12 of this file; merged into one contact.";
     setLocale("en");
