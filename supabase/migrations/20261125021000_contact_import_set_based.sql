@@ -17,7 +17,8 @@
 -- Refusal codes as before: not_allowed, invalid_argument, unknown_import, invalid_transition.
 -- Row reasons ("code: detail", as the other row errors) added here: same_person_in_file (an
 -- updated or skipped row merged into the contact of row N) and conflict_in_file (an error: the
--- row shares a phone or email with row N, but the other one differs).
+-- row shares a phone or email with the contact row N of this file created, but the other one
+-- differs; with a contact that existed before, it stays the plain conflict).
 
 -- ============================================================================================
 -- Helper functions
@@ -279,7 +280,8 @@ begin
                or (c.email is not null and b.email is not null and lower(c.email) <> b.email) then
                coalesce(
                  (select format('conflict_in_file: Shares a phone or email with row %s of this file, but the other one differs (correct one of the two rows).', min(e.n))
-                    from pg_temp.import_batch e where e.contact_id = c.id and e.n < b.n having min(e.n) is not null),
+                    from pg_temp.import_batch e
+                   where e.contact_id = c.id and e.n < b.n and e.status = 'inserted' having min(e.n) is not null),
                  'conflict: The matching contact has a different phone or email (edit or merge it by hand).')
              when not p_update_existing then 'Contact already exists.'
            end
