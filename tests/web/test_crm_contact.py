@@ -98,7 +98,15 @@ def test_admin_attaches_merges_and_erases_a_contact(
     )
 
     states = [line["state"] for line in run.lines if "state" in line]
-    assert states == ["contact", "attachments", "preview", "merge", "erasing", "erased"]
+    assert states == [
+        "duplicates",
+        "contact",
+        "attachments",
+        "preview",
+        "merge",
+        "erasing",
+        "erased",
+    ]
     assert not [line for line in run.lines if "page_error" in line]
     assert run.result["claimed"] == "1"
     print(json.dumps(run.result))

@@ -1,8 +1,8 @@
 import { useSearchParams } from "@solidjs/router";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createSignal, For, Match, Show, Switch, untrack } from "solid-js";
-import { errorCode, REFUSAL_CODES } from "../lib/errors";
-import { tCommon, tError } from "../lib/i18n";
+import { errorCode } from "../lib/errors";
+import { tCommon } from "../lib/i18n";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
@@ -25,6 +25,7 @@ import {
   type Mapping,
 } from "./importApi";
 import { ti } from "./importMessages";
+import { importReasonText } from "./importReasons";
 import { SelectField } from "./SelectField";
 
 const OUTCOMES = ["new", "updated", "skipped", "error", "inserted"] as const;
@@ -35,11 +36,6 @@ function outcomeLabel(outcome: string | null): string {
   return known ? ti(`outcomes.${known}`) : "";
 }
 
-/** The server reports a row's refusal as "code: detail"; a known code reads in the reader's language. */
-function reasonText(reason: string | null): string {
-  const code = REFUSAL_CODES.find((item) => reason?.startsWith(`${item}:`));
-  return code ? tError(code) : (reason ?? "");
-}
 
 function statusLabel(status: string): string {
   const known = STATUSES.find((item) => item === status);
@@ -155,7 +151,7 @@ function MappingStep(props: { job: ContactImport }) {
                   <tr class={`border-t border-stone-200 ${row.outcome === "error" ? "bg-red-50" : ""}`}>
                     <td class="p-2 text-right">{row.row_number}</td>
                     <td class="p-2 font-semibold">{outcomeLabel(row.outcome)}</td>
-                    <td class="p-2">{reasonText(row.reason)}</td>
+                    <td class="p-2">{importReasonText(row.reason)}</td>
                     <td class="p-2">
                       {Object.values(toMapping(row.cells)).filter((cell) => cell !== "").join(" · ")}
                     </td>

@@ -2799,6 +2799,22 @@ export type Database = {
           tags: string[]
         }[]
       }
+      list_duplicate_pairs: {
+        Args: { p_limit?: number; p_offset?: number }
+        Returns: {
+          contact_id: string
+          duplicate_email: string
+          duplicate_first_name: string
+          duplicate_id: string
+          duplicate_last_name: string
+          duplicate_phone: string
+          email: string
+          first_name: string
+          last_name: string
+          phone: string
+          reason: string
+        }[]
+      }
       list_inbound_media_to_copy: {
         Args: { p_limit?: number; p_older_than_seconds: number }
         Returns: {

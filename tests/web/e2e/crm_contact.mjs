@@ -1,10 +1,10 @@
-// One contact as an admin at a desk: open the person → log a note with a picture (chosen) and a
-// PDF (dropped), each uploading with progress → open the picture through an expiring link and
-// see its preview → a likely duplicate, compared side by side, merged taking the duplicate's
-// company → erase the person and watch the erase complete while the worker runs (pytest runs
-// it). axe on every state.
+// One contact as an admin at a desk: the likely duplicates across the CRM → open the person →
+// log a note with a picture (chosen) and a PDF (dropped), each uploading with progress → open
+// the picture through an expiring link and see its preview → a likely duplicate, compared side
+// by side, merged taking the duplicate's company → erase the person and watch the erase
+// complete while the worker runs (pytest runs it). axe on every state.
 import { join } from "node:path";
-import { ask, checkState, closeInput, emit, launch, signInAsStaff, staffLogin } from "./browser.mjs";
+import { BASE_URL, ask, checkState, closeInput, emit, launch, signInAsStaff, staffLogin } from "./browser.mjs";
 
 const { CONTACT_ID, KEPT_NAME, DUPLICATE_NAME } = process.env;
 
@@ -35,7 +35,14 @@ const mark = (step) => {
   timings[step] = Date.now() - started;
 };
 try {
-  await signInAsStaff(page, staffLogin("STAFF"), `/crm/contacts/${CONTACT_ID}`);
+  // Duplicates across the CRM first: this contact and its duplicate make at least one pair.
+  await signInAsStaff(page, staffLogin("STAFF"), "/crm/duplicates");
+  await page.getByRole("heading", { name: "Possible duplicates", level: 1 }).waitFor({ timeout: 60000 });
+  await page.getByRole("link", { name: /^Compare and merge / }).first().waitFor({ timeout: 30000 });
+  mark("duplicates");
+  await checkState(page, "duplicates");
+
+  await page.goto(`${BASE_URL}/crm/contacts/${CONTACT_ID}`);
   await page.getByRole("heading", { name: KEPT_NAME, level: 1 }).waitFor({ timeout: 60000 });
   await page.getByRole("heading", { name: "Possible duplicates" }).waitFor();
   mark("contact");
