@@ -79,9 +79,10 @@ def mutations(token: str) -> st.SearchStrategy[str]:
     guessed = st.text("0123456789abcdef", min_size=64, max_size=64).map(
         lambda signature: token.rsplit(".", 1)[0] + "." + signature
     )
-    # PostgreSQL text cannot hold NUL (psycopg refuses it before the database sees it, and so
-    # does PostgREST): anything else at all.
-    anything = st.text(st.characters(exclude_characters="\x00"), max_size=200)
+    # Anything a request can carry to the database: UTF-8 text (a lone surrogate cannot be
+    # encoded, so no client can send one) without NUL (PostgreSQL text cannot hold it; psycopg
+    # and PostgREST refuse it before the database sees it).
+    anything = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=200)
     return st.one_of(one_changed, cut, extended, guessed, anything)
 
 
