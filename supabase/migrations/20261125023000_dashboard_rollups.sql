@@ -140,6 +140,31 @@ $$;
 comment on function private.dashboard_time_zone() is
   'The organisation''s time zone, in which the dashboard''s days are counted.';
 
+-- Facts that are recomputed (not added up) need concurrent writers of one key to take turns:
+-- otherwise a text and the reply to it, written at the same moment, each miss the other. Keys
+-- map to one of 64 buckets per kind (1 = SMS contact days by contact, 2 = blast recipients), so
+-- a statement holds at most 64 advisory locks however many rows it touches; a bucket is held to
+-- the end of the transaction, and taken in order.
+create function private.dashboard_bucket(p_key text) returns integer
+language sql
+immutable
+set search_path = ''
+as $$
+  select pg_catalog.hashtext(p_key) & 63
+$$;
+comment on function private.dashboard_bucket(text) is
+  'The lock bucket (0-63) of a dashboard fact''s key.';
+
+create function private.lock_dashboard_buckets(p_kind integer, p_buckets integer[]) returns void
+language sql
+set search_path = ''
+as $$
+  select count(pg_catalog.pg_advisory_xact_lock(830000 + p_kind, b.bucket))
+    from (select distinct u.bucket from unnest(p_buckets) as u(bucket) order by 1) b
+$$;
+comment on function private.lock_dashboard_buckets(integer, integer[]) is
+  'Take the transaction-level advisory locks of the given buckets of one kind of dashboard fact, in order.';
+
 -- SECURITY DEFINER (as every writer below): messages, consent and recipients are written by
 -- staff, workers and webhooks alike, and nobody is granted writes on the rollups. Callable only
 -- from the triggers (no grant).
@@ -151,11 +176,11 @@ as $$
 declare
   v_tz text := private.dashboard_time_zone();
 begin
-  -- A later writer of the same key waits here and then reads the earlier one's commit (each
+  -- A later writer of the same contact waits here and then reads the earlier one's commit (each
   -- statement below takes a fresh snapshot).
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('dashboard_sms:' || k.day || k.contact_id, 0))
-     from (select distinct u.day, u.contact_id from unnest(p_days, p_contacts) as u(day, contact_id)
-            where u.contact_id is not null order by 1, 2) k;
+  perform private.lock_dashboard_buckets(1, array(
+    select distinct private.dashboard_bucket(u.contact_id::text) from unnest(p_contacts) as u(contact_id)
+     where u.contact_id is not null));
   -- A day in the organisation's zone lies within [day - 1, day + 2) in UTC: that range uses the
   -- (contact_id, created_at) indexes, the exact day test keeps the value exact.
   with keys as (
@@ -206,8 +231,8 @@ security definer
 set search_path = ''
 as $$
 begin
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('dashboard_blast:' || k.id, 0))
-     from (select distinct u.id from unnest(p_recipient_ids) as u(id) where u.id is not null order by 1) k;
+  perform private.lock_dashboard_buckets(2, array(
+    select distinct private.dashboard_bucket(u.id::text) from unnest(p_recipient_ids) as u(id) where u.id is not null));
   with ids as (
     select distinct u.id from unnest(p_recipient_ids) as u(id) where u.id is not null
   ),
@@ -306,19 +331,26 @@ begin
 
   -- Days whose texted / replied facts may change: a text's own day; for an inbound message,
   -- the days of texts it may answer (up to 3 days before it).
+  with moved as (
+    -- A status change alone nets out here: only added, removed or moved messages count.
+    select c.contact_id, c.created_at, c.direction, c.channel, c.kind
+      from unnest(p_changes) c
+     where c.contact_id is not null
+     group by c.id, c.contact_id, c.created_at, c.direction, c.channel, c.kind
+    having sum(c.sign) <> 0
+  )
   select coalesce(array_agg(k.day), '{}'), coalesce(array_agg(k.contact_id), '{}')
     into v_days, v_contacts
     from (
       select distinct (c.created_at at time zone v_tz)::date as day, c.contact_id
-        from unnest(p_changes) c
-       where c.contact_id is not null and c.direction = 'outbound' and c.channel = 'sms'
-         and c.kind in ('blast', 'conversation', 'automation')
+        from moved c
+       where c.direction = 'outbound' and c.channel = 'sms' and c.kind in ('blast', 'conversation', 'automation')
       union
       select g.day::date, c.contact_id
-        from unnest(p_changes) c
+        from moved c
        cross join lateral generate_series(((c.created_at - interval '3 days') at time zone v_tz)::date,
                                           (c.created_at at time zone v_tz)::date, interval '1 day') as g(day)
-       where c.contact_id is not null and c.direction = 'inbound'
+       where c.direction = 'inbound'
     ) k;
   if cardinality(v_days) > 0 then
     perform private.refresh_sms_contact_days(v_days, v_contacts);
@@ -331,11 +363,14 @@ begin
       select c.id from unnest(p_changes) c
       union
       select m.id
-        from unnest(p_changes) c
+        from (select c.contact_id, c.created_at
+                from unnest(p_changes) c
+               where c.direction = 'inbound' and c.contact_id is not null
+               group by c.id, c.contact_id, c.created_at
+              having sum(c.sign) <> 0) c
         join public.messages m
           on m.contact_id = c.contact_id and m.created_at < c.created_at
          and m.created_at > c.created_at - interval '3 days'
-       where c.direction = 'inbound' and c.contact_id is not null
     ) changed
     join public.blast_recipients r on r.message_id = changed.id;
   if cardinality(v_recipients) > 0 then
