@@ -6,30 +6,7 @@
 -- Views
 -- ============================================================================================
 
-create view public.dashboard_contact_totals with (security_invoker = true) as
-select count(*) filter (where erased_at is null and merged_into is null) as contacts,
-       count(*) filter (where erased_at is null and merged_into is null and phone is not null) as with_phone,
-       count(*) filter (where erased_at is null and merged_into is null and email is not null) as with_email,
-       count(*) filter (where user_id is not null) as signed_up
-  from public.contacts;
-comment on view public.dashboard_contact_totals is 'Contacts in total, with phone, with email, signed up.';
+-- All six views moved to 20261125023000_dashboard_rollups.sql (they read rollup tables kept by
+-- triggers there, issue 16): dashboard_contact_totals, dashboard_contacts_per_month,
+-- dashboard_checkins_per_event, message_daily_stats, messaging_daily_rates, blast_variant_results.
 
-create view public.dashboard_contacts_per_month with (security_invoker = true) as
-select month, new_contacts, sum(new_contacts) over (order by month) as total_contacts
-  from (select date_trunc('month', created_at) as month, count(*) as new_contacts
-          from public.contacts
-         where erased_at is null and merged_into is null
-         group by 1) m;
-comment on view public.dashboard_contacts_per_month is 'New contacts per month and the running total.';
-
--- dashboard_checkins_per_event moved to 20261125023000_dashboard_rollups.sql (one pass, issue 16).
-
--- message_daily_stats, messaging_daily_rates and blast_variant_results moved to
--- 20261125023000_dashboard_rollups.sql (they read rollup tables there, issue 16).
-
--- ============================================================================================
--- Grants
--- ============================================================================================
-
-revoke all on public.dashboard_contact_totals, public.dashboard_contacts_per_month from anon, authenticated;
-grant select on public.dashboard_contact_totals, public.dashboard_contacts_per_month to authenticated, service_role;

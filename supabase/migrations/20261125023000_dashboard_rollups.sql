@@ -21,8 +21,9 @@
 -- security_invoker, so their meaning per role is unchanged (volunteers and attendees read no
 -- messaging numbers, anon is refused). Writes happen only in the SECURITY DEFINER triggers.
 --
--- Moved here from …001300_dashboards (their final definitions): the views message_daily_stats,
--- messaging_daily_rates, blast_variant_results and dashboard_checkins_per_event.
+-- Moved here from …001300_dashboards (their final definitions): every view of that file —
+-- dashboard_contact_totals, dashboard_contacts_per_month, dashboard_checkins_per_event,
+-- message_daily_stats, messaging_daily_rates and blast_variant_results.
 
 -- ============================================================================================
 -- Types
@@ -42,6 +43,18 @@ create type private.dashboard_message_change as (
 );
 comment on type private.dashboard_message_change is
   'A messages row as a statement changed it: sign +1 (new) or -1 (old), and the columns the dashboard counts.';
+
+-- A contacts row as a statement changed it, reduced to what the contact counters count.
+create type private.dashboard_contact_change as (
+  sign integer,
+  created_at timestamptz,
+  active boolean,
+  phone boolean,
+  email boolean,
+  signed_up boolean
+);
+comment on type private.dashboard_contact_change is
+  'A contacts row as a statement changed it: sign +1 (new) or -1 (old); active = neither erased nor merged.';
 
 -- ============================================================================================
 -- Tables
@@ -71,6 +84,49 @@ create table private.dashboard_sms_contact_days (
 );
 comment on table private.dashboard_sms_contact_days is
   'Per organisation-time-zone day and contact: texted (an outbound blast, conversation or automation SMS), replied (an inbound message within 3 days after one of that day''s texts), opted out of SMS. Feeds public.messaging_daily_rates.';
+
+create table private.dashboard_sms_day_counts (
+  day date not null,
+  slot smallint not null,
+  texted integer not null default 0,
+  replied integer not null default 0,
+  opted_out integer not null default 0,
+  primary key (day, slot)
+);
+comment on table private.dashboard_sms_day_counts is
+  'Per organisation-time-zone day: contacts texted, replied and opted out (the sums of dashboard_sms_contact_days), as deltas in per-backend slots. Feeds public.messaging_daily_rates.';
+
+create table private.dashboard_contact_months (
+  month timestamptz not null,
+  slot smallint not null,
+  contacts integer not null default 0,
+  with_phone integer not null default 0,
+  with_email integer not null default 0,
+  signed_up integer not null default 0,
+  primary key (month, slot)
+);
+comment on table private.dashboard_contact_months is
+  'Per month a contact was created in: contacts (not erased or merged), of them with phone and with email, and all signed up; deltas in per-backend slots. Feeds the contact totals and contacts per month.';
+
+create table private.dashboard_check_in_facts (
+  check_in_id uuid primary key,
+  event_id uuid not null,
+  contact_id uuid not null,
+  first_time boolean not null
+);
+comment on table private.dashboard_check_in_facts is
+  'Whether each check-in is its contact''s first ever (as last counted, so a change adds only its difference).';
+create index dashboard_check_in_facts_contact_idx on private.dashboard_check_in_facts (contact_id);
+
+create table private.dashboard_event_check_in_counts (
+  event_id uuid not null references public.events (id) on delete cascade,
+  slot smallint not null,
+  check_ins integer not null default 0,
+  first_timers integer not null default 0,
+  primary key (event_id, slot)
+);
+comment on table private.dashboard_event_check_in_counts is
+  'Check-ins and first-timers per event, as deltas in per-backend slots. Feeds public.dashboard_checkins_per_event.';
 
 create table private.dashboard_blast_recipient_facts (
   recipient_id bigint primary key,
@@ -112,10 +168,14 @@ create index blast_recipients_message_id_idx on public.blast_recipients (message
 -- ============================================================================================
 
 revoke all on private.dashboard_message_days, private.dashboard_sms_contact_days,
-  private.dashboard_blast_recipient_facts, private.dashboard_blast_variant_counts
+  private.dashboard_sms_day_counts, private.dashboard_contact_months, private.dashboard_check_in_facts,
+  private.dashboard_event_check_in_counts, private.dashboard_blast_recipient_facts,
+  private.dashboard_blast_variant_counts
   from public, anon, authenticated, service_role;
 grant select on private.dashboard_message_days, private.dashboard_sms_contact_days,
-  private.dashboard_blast_variant_counts to authenticated, service_role;
+  private.dashboard_sms_day_counts, private.dashboard_contact_months,
+  private.dashboard_event_check_in_counts, private.dashboard_blast_variant_counts
+  to authenticated, service_role;
 
 -- ============================================================================================
 -- Row level security
@@ -123,6 +183,10 @@ grant select on private.dashboard_message_days, private.dashboard_sms_contact_da
 
 alter table private.dashboard_message_days enable row level security;
 alter table private.dashboard_sms_contact_days enable row level security;
+alter table private.dashboard_sms_day_counts enable row level security;
+alter table private.dashboard_contact_months enable row level security;
+alter table private.dashboard_check_in_facts enable row level security;
+alter table private.dashboard_event_check_in_counts enable row level security;
 alter table private.dashboard_blast_recipient_facts enable row level security;
 alter table private.dashboard_blast_variant_counts enable row level security;
 
@@ -199,27 +263,56 @@ begin
            and (m.created_at at time zone v_tz)::date = k.day
            and m.direction = 'outbound' and m.channel = 'sms' and m.kind in ('blast', 'conversation', 'automation')
       ) o
+  ),
+  now_facts as (
+    select t.day, t.contact_id, t.first_at is not null as texted,
+           -- Replied within 3 days after one of the day's texts. The texts of one day span less
+           -- than 3 days, so that is exactly: an inbound message after the first text and before
+           -- the last text + 3 days.
+           t.first_at is not null and exists (
+             select 1 from public.messages i
+              where i.contact_id = t.contact_id and i.direction = 'inbound'
+                and i.created_at > t.first_at and i.created_at < t.last_at + interval '3 days') as replied,
+           exists (
+             select 1 from public.consent_events e
+              where e.contact_id = t.contact_id and e.channel = 'sms' and e.status = 'opted_out'
+                and e.created_at >= t.lo and e.created_at < t.hi
+                and (e.created_at at time zone v_tz)::date = t.day) as opted_out
+      from texts t
+  ),
+  was_facts as (
+    select d.* from private.dashboard_sms_contact_days d join keys k on k.day = d.day and k.contact_id = d.contact_id
+  ),
+  deltas as (
+    select c.day, sum(c.sign * c.texted::integer)::integer as texted,
+           sum(c.sign * c.replied::integer)::integer as replied,
+           sum(c.sign * c.opted_out::integer)::integer as opted_out
+      from (select 1 as sign, n.day, n.texted, n.replied, n.opted_out from now_facts n
+            union all
+            select -1, w.day, w.texted, w.replied, w.opted_out from was_facts w) c
+     group by c.day
+  ),
+  stored as (
+    insert into private.dashboard_sms_contact_days as d (day, contact_id, texted, replied, opted_out)
+    select n.day, n.contact_id, n.texted, n.replied, n.opted_out from now_facts n where n.texted or n.opted_out
+    on conflict (day, contact_id) do update
+      set texted = excluded.texted, replied = excluded.replied, opted_out = excluded.opted_out
+    returning d.day
+  ),
+  gone as (
+    delete from private.dashboard_sms_contact_days d
+     using now_facts n
+     where d.day = n.day and d.contact_id = n.contact_id and not n.texted and not n.opted_out
+    returning d.day
   )
-  insert into private.dashboard_sms_contact_days as d (day, contact_id, texted, replied, opted_out)
-  select t.day, t.contact_id, t.first_at is not null,
-         -- Replied within 3 days after one of the day's texts. The texts of one day span less
-         -- than 3 days, so that is exactly: an inbound message after the first text and before
-         -- the last text + 3 days.
-         t.first_at is not null and exists (
-           select 1 from public.messages i
-            where i.contact_id = t.contact_id and i.direction = 'inbound'
-              and i.created_at > t.first_at and i.created_at < t.last_at + interval '3 days'),
-         exists (
-           select 1 from public.consent_events e
-            where e.contact_id = t.contact_id and e.channel = 'sms' and e.status = 'opted_out'
-              and e.created_at >= t.lo and e.created_at < t.hi
-              and (e.created_at at time zone v_tz)::date = t.day)
-    from texts t
-  on conflict (day, contact_id) do update
-    set texted = excluded.texted, replied = excluded.replied, opted_out = excluded.opted_out;
-  delete from private.dashboard_sms_contact_days d
-   using unnest(p_days, p_contacts) as u(day, contact_id)
-   where d.day = u.day and d.contact_id = u.contact_id and not d.texted and not d.opted_out;
+  insert into private.dashboard_sms_day_counts as c (day, slot, texted, replied, opted_out)
+  select d.day, (pg_catalog.pg_backend_pid() % 16)::smallint, d.texted, d.replied, d.opted_out
+    from deltas d
+   where (d.texted, d.replied, d.opted_out) <> (0, 0, 0)
+   order by d.day
+  on conflict (day, slot) do update
+    set texted = c.texted + excluded.texted, replied = c.replied + excluded.replied,
+        opted_out = c.opted_out + excluded.opted_out;
 end
 $$;
 comment on function private.refresh_sms_contact_days(date[], uuid[]) is
@@ -306,6 +399,77 @@ end
 $$;
 comment on function private.refresh_blast_recipient_facts(bigint[]) is
   'Recompute the given blast recipients'' outcomes and add the differences to the per-variant counters.';
+
+create function private.refresh_check_in_facts(p_contacts uuid[]) returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.lock_dashboard_buckets(3, array(
+    select distinct private.dashboard_bucket(u.contact_id::text) from unnest(p_contacts) as u(contact_id)
+     where u.contact_id is not null));
+  -- A contact's first check-in is (one of) their earliest: recount all of their check-ins.
+  with contacts as (
+    select distinct u.contact_id from unnest(p_contacts) as u(contact_id) where u.contact_id is not null
+  ),
+  now_facts as (
+    select ci.id as check_in_id, ci.event_id, ci.contact_id,
+           ci.checked_in_at = min(ci.checked_in_at) over (partition by ci.contact_id) as first_time
+      from public.check_ins ci
+     where ci.contact_id in (select c.contact_id from contacts c)
+  ),
+  was_facts as (
+    select f.* from private.dashboard_check_in_facts f where f.contact_id in (select c.contact_id from contacts c)
+  ),
+  deltas as (
+    select c.event_id, sum(c.sign)::integer as check_ins, sum(c.sign * c.first_time::integer)::integer as first_timers
+      from (select 1 as sign, n.event_id, n.first_time from now_facts n
+            union all
+            select -1, w.event_id, w.first_time from was_facts w) c
+     group by c.event_id
+  ),
+  stored as (
+    insert into private.dashboard_check_in_facts as f (check_in_id, event_id, contact_id, first_time)
+    select n.check_in_id, n.event_id, n.contact_id, n.first_time from now_facts n
+    on conflict (check_in_id) do update
+      set event_id = excluded.event_id, contact_id = excluded.contact_id, first_time = excluded.first_time
+    returning f.check_in_id
+  ),
+  gone as (
+    delete from private.dashboard_check_in_facts f
+     where f.contact_id in (select c.contact_id from contacts c)
+       and not exists (select 1 from now_facts n where n.check_in_id = f.check_in_id)
+    returning f.check_in_id
+  )
+  insert into private.dashboard_event_check_in_counts as e (event_id, slot, check_ins, first_timers)
+  select d.event_id, (pg_catalog.pg_backend_pid() % 16)::smallint, d.check_ins, d.first_timers
+    from deltas d
+   -- An event deleted in this statement has no counters to keep (they go with it).
+   where exists (select 1 from public.events ev where ev.id = d.event_id)
+     and (d.check_ins, d.first_timers) <> (0, 0)
+   order by d.event_id
+  on conflict (event_id, slot) do update
+    set check_ins = e.check_ins + excluded.check_ins, first_timers = e.first_timers + excluded.first_timers;
+end
+$$;
+comment on function private.refresh_check_in_facts(uuid[]) is
+  'Recount which of the given contacts'' check-ins are their first, adding the differences to the per-event counters.';
+
+-- Invoker: whether the caller reads every row of the tables a dashboard view counts (staff at
+-- p_min, or a role that bypasses RLS); if so the view reads the rollups, which count every
+-- row. Anyone else (an attendee) sees only the rows RLS shows them, counted live.
+create function private.dashboard_sees_everything(p_min public.staff_level) returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select private.has_staff_level(p_min)
+      or coalesce((select r.rolbypassrls from pg_catalog.pg_roles r where r.rolname = current_user), false)
+$$;
+comment on function private.dashboard_sees_everything(public.staff_level) is
+  'True when the caller reads every row a dashboard view counts: staff at p_min, or a role that bypasses RLS.';
+grant execute on function private.dashboard_sees_everything(public.staff_level) to authenticated, service_role;
 
 -- Everything a statement did to messages, applied to the three rollups.
 create function private.roll_up_message_changes(p_changes private.dashboard_message_change[]) returns void
@@ -398,6 +562,19 @@ begin
   delete from private.dashboard_sms_contact_days;
   delete from private.dashboard_blast_recipient_facts;
   delete from private.dashboard_blast_variant_counts;
+  delete from private.dashboard_sms_day_counts;
+  delete from private.dashboard_contact_months;
+  delete from private.dashboard_check_in_facts;
+  delete from private.dashboard_event_check_in_counts;
+  insert into private.dashboard_contact_months (month, slot, contacts, with_phone, with_email, signed_up)
+  select date_trunc('month', c.created_at), 0,
+         count(*) filter (where c.erased_at is null and c.merged_into is null),
+         count(*) filter (where c.erased_at is null and c.merged_into is null and c.phone is not null),
+         count(*) filter (where c.erased_at is null and c.merged_into is null and c.email is not null),
+         count(*) filter (where c.user_id is not null)
+    from public.contacts c
+   group by 1;
+  perform private.refresh_check_in_facts(array(select distinct ci.contact_id from public.check_ins ci));
   insert into private.dashboard_message_days (day, channel, direction, kind, status, slot, messages, segments)
   select (m.created_at at time zone v_tz)::date, m.channel, m.direction, m.kind, m.status, 0, count(*), sum(m.segments)
     from public.messages m
@@ -541,6 +718,87 @@ create trigger blast_recipients_roll_up_updates after update on public.blast_rec
 create trigger blast_recipients_roll_up_deletes after delete on public.blast_recipients
   referencing old table as old_rows for each statement execute function private.blast_recipients_roll_up();
 
+create function private.add_contact_changes(p_changes private.dashboard_contact_change[]) returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  insert into private.dashboard_contact_months as m (month, slot, contacts, with_phone, with_email, signed_up)
+  select date_trunc('month', c.created_at), (pg_catalog.pg_backend_pid() % 16)::smallint,
+         sum(c.sign * c.active::integer), sum(c.sign * (c.active and c.phone)::integer),
+         sum(c.sign * (c.active and c.email)::integer), sum(c.sign * c.signed_up::integer)
+    from unnest(p_changes) c
+   group by 1
+  having (sum(c.sign * c.active::integer), sum(c.sign * (c.active and c.phone)::integer),
+          sum(c.sign * (c.active and c.email)::integer), sum(c.sign * c.signed_up::integer)) <> (0, 0, 0, 0)
+   order by 1
+  on conflict (month, slot) do update
+    set contacts = m.contacts + excluded.contacts, with_phone = m.with_phone + excluded.with_phone,
+        with_email = m.with_email + excluded.with_email, signed_up = m.signed_up + excluded.signed_up
+$$;
+comment on function private.add_contact_changes(private.dashboard_contact_change[]) is
+  'Add signed contact rows to the per-month contact counters (additive: +1 as a row is now, -1 as it was).';
+
+create function private.contacts_roll_up() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op in ('INSERT', 'UPDATE') then
+    perform private.add_contact_changes(array(
+      select row(1, n.created_at, n.erased_at is null and n.merged_into is null, n.phone is not null,
+                 n.email is not null, n.user_id is not null)::private.dashboard_contact_change
+        from new_rows n));
+  end if;
+  if tg_op in ('DELETE', 'UPDATE') then
+    perform private.add_contact_changes(array(
+      select row(-1, o.created_at, o.erased_at is null and o.merged_into is null, o.phone is not null,
+                 o.email is not null, o.user_id is not null)::private.dashboard_contact_change
+        from old_rows o));
+  end if;
+  return null;
+end
+$$;
+comment on function private.contacts_roll_up() is
+  'Trigger (per statement): add created, changed and removed contacts to the per-month contact counters.';
+
+create trigger contacts_roll_up_inserts after insert on public.contacts
+  referencing new table as new_rows for each statement execute function private.contacts_roll_up();
+create trigger contacts_roll_up_updates after update on public.contacts
+  referencing old table as old_rows new table as new_rows for each statement execute function private.contacts_roll_up();
+create trigger contacts_roll_up_deletes after delete on public.contacts
+  referencing old table as old_rows for each statement execute function private.contacts_roll_up();
+
+create function private.check_ins_roll_up() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'INSERT' then
+    perform private.refresh_check_in_facts(array(select n.contact_id from new_rows n));
+  elsif tg_op = 'DELETE' then
+    perform private.refresh_check_in_facts(array(select o.contact_id from old_rows o));
+  else
+    perform private.refresh_check_in_facts(array(
+      select x.contact_id from old_rows o join new_rows n on n.id = o.id
+       cross join lateral (values (o.contact_id), (n.contact_id)) as x(contact_id)
+       where (o.event_id, o.contact_id, o.checked_in_at) is distinct from (n.event_id, n.contact_id, n.checked_in_at)));
+  end if;
+  return null;
+end
+$$;
+comment on function private.check_ins_roll_up() is
+  'Trigger (per statement): recount first-timers for the contacts whose check-ins changed.';
+
+create trigger check_ins_roll_up_inserts after insert on public.check_ins
+  referencing new table as new_rows for each statement execute function private.check_ins_roll_up();
+create trigger check_ins_roll_up_updates after update on public.check_ins
+  referencing old table as old_rows new table as new_rows for each statement execute function private.check_ins_roll_up();
+create trigger check_ins_roll_up_deletes after delete on public.check_ins
+  referencing old table as old_rows for each statement execute function private.check_ins_roll_up();
+
 create function private.dashboard_rebuild_after_change() returns trigger
 language plpgsql
 security definer
@@ -560,6 +818,10 @@ create trigger consent_events_rebuild_dashboard after truncate on public.consent
   for each statement execute function private.dashboard_rebuild_after_change();
 create trigger blast_recipients_rebuild_dashboard after truncate on public.blast_recipients
   for each statement execute function private.dashboard_rebuild_after_change();
+create trigger contacts_rebuild_dashboard after truncate on public.contacts
+  for each statement execute function private.dashboard_rebuild_after_change();
+create trigger check_ins_rebuild_dashboard after truncate on public.check_ins
+  for each statement execute function private.dashboard_rebuild_after_change();
 create trigger messaging_settings_rebuild_dashboard after update of org_time_zone on public.messaging_settings
   for each row when (old.org_time_zone is distinct from new.org_time_zone)
   execute function private.dashboard_rebuild_after_change();
@@ -572,6 +834,12 @@ create policy "Organizers can read message counts per day" on private.dashboard_
   for select to authenticated using ((select private.has_staff_level('organizer')));
 create policy "Organizers can read SMS contact days" on private.dashboard_sms_contact_days
   for select to authenticated using ((select private.has_staff_level('organizer')));
+create policy "Organizers can read SMS day counts" on private.dashboard_sms_day_counts
+  for select to authenticated using ((select private.has_staff_level('organizer')));
+create policy "Organizers can read contact counts" on private.dashboard_contact_months
+  for select to authenticated using ((select private.has_staff_level('organizer')));
+create policy "Staff can read check-in counts" on private.dashboard_event_check_in_counts
+  for select to authenticated using ((select private.has_staff_level('volunteer')));
 create policy "Organizers can read blast results per variant" on private.dashboard_blast_variant_counts
   for select to authenticated using ((select private.has_staff_level('organizer')));
 
@@ -579,21 +847,63 @@ create policy "Organizers can read blast results per variant" on private.dashboa
 -- Views
 -- ============================================================================================
 
--- First-timer: the contact has no earlier check-in, i.e. this is (one of) their earliest. A
--- window over the visible check-ins answers that in one pass (the old per-row "exists earlier"
--- probed the index twice per check-in).
+-- The contact and check-in views: staff who read every row get the rollups; anyone else (an
+-- attendee reads their own contact and check-ins) gets their visible rows counted live, as the
+-- views always did. The unused branch is skipped by a one-time filter.
+create view public.dashboard_contact_totals with (security_invoker = true) as
+select coalesce(sum(t.contacts), 0)::bigint as contacts, coalesce(sum(t.with_phone), 0)::bigint as with_phone,
+       coalesce(sum(t.with_email), 0)::bigint as with_email, coalesce(sum(t.signed_up), 0)::bigint as signed_up
+  from (
+    select m.contacts, m.with_phone, m.with_email, m.signed_up
+      from private.dashboard_contact_months m
+     where (select private.dashboard_sees_everything('organizer'))
+    union all
+    select (c.erased_at is null and c.merged_into is null)::integer,
+           (c.erased_at is null and c.merged_into is null and c.phone is not null)::integer,
+           (c.erased_at is null and c.merged_into is null and c.email is not null)::integer,
+           (c.user_id is not null)::integer
+      from public.contacts c
+     where not (select private.dashboard_sees_everything('organizer'))
+  ) t;
+comment on view public.dashboard_contact_totals is 'Contacts in total, with phone, with email, signed up.';
+
+create view public.dashboard_contacts_per_month with (security_invoker = true) as
+select m.month, m.new_contacts, sum(m.new_contacts) over (order by m.month) as total_contacts
+  from (
+    select r.month, sum(r.contacts)::bigint as new_contacts
+      from private.dashboard_contact_months r
+     where (select private.dashboard_sees_everything('organizer'))
+     group by r.month
+    having sum(r.contacts) > 0
+    union all
+    select date_trunc('month', c.created_at), count(*)
+      from public.contacts c
+     where c.erased_at is null and c.merged_into is null
+       and not (select private.dashboard_sees_everything('organizer'))
+     group by 1
+  ) m;
+comment on view public.dashboard_contacts_per_month is 'New contacts per month and the running total.';
+
+-- First-timer: the contact has no earlier check-in, i.e. this is (one of) their earliest.
 create view public.dashboard_checkins_per_event with (security_invoker = true) as
-with visits as (
-  select ci.id, ci.event_id,
-         ci.checked_in_at = min(ci.checked_in_at) over (partition by ci.contact_id) as first_time
-    from public.check_ins ci
+with counted as (
+  select c.event_id, sum(c.check_ins)::bigint as check_ins, sum(c.first_timers)::bigint as first_timers
+    from private.dashboard_event_check_in_counts c
+   where (select private.dashboard_sees_everything('volunteer'))
+   group by c.event_id
+  union all
+  select v.event_id, count(*), count(*) filter (where v.first_time)
+    from (select ci.event_id, ci.checked_in_at = min(ci.checked_in_at) over (partition by ci.contact_id) as first_time
+            from public.check_ins ci
+           where not (select private.dashboard_sees_everything('volunteer'))) v
+   group by v.event_id
 )
 select e.id as event_id, e.name, e.starts_at,
-       count(v.id) as check_ins,
-       count(v.id) filter (where v.first_time) as first_timers,
-       count(v.id) filter (where not v.first_time) as returning_attendees
+       coalesce(sum(k.check_ins), 0)::bigint as check_ins,
+       coalesce(sum(k.first_timers), 0)::bigint as first_timers,
+       coalesce(sum(k.check_ins - k.first_timers), 0)::bigint as returning_attendees
   from public.events e
-  left join visits v on v.event_id = e.id
+  left join counted k on k.event_id = e.id
  group by e.id, e.name, e.starts_at;
 comment on view public.dashboard_checkins_per_event is
   'Check-ins per event split into first-timers (first check-in ever) and returning attendees.';
@@ -608,15 +918,15 @@ comment on view public.message_daily_stats is
   'Messages per day (organisation time zone), channel, direction, kind and status, with SMS segments.';
 
 create view public.messaging_daily_rates with (security_invoker = true) as
-select r.day,
-       count(*) filter (where r.texted)::integer as contacts_texted,
-       count(*) filter (where r.replied)::integer as contacts_replied,
-       count(*) filter (where r.opted_out)::integer as contacts_opted_out,
-       round(count(*) filter (where r.replied)::numeric / nullif(count(*) filter (where r.texted), 0), 4) as reply_rate,
-       round(count(*) filter (where r.opted_out)::numeric / nullif(count(*) filter (where r.texted), 0), 4) as opt_out_rate
-  from private.dashboard_sms_contact_days r
- group by r.day
-having bool_or(r.texted);
+select d.day,
+       sum(d.texted)::integer as contacts_texted,
+       sum(d.replied)::integer as contacts_replied,
+       sum(d.opted_out)::integer as contacts_opted_out,
+       round(sum(d.replied)::numeric / nullif(sum(d.texted), 0), 4) as reply_rate,
+       round(sum(d.opted_out)::numeric / nullif(sum(d.texted), 0), 4) as opt_out_rate
+  from private.dashboard_sms_day_counts d
+ group by d.day
+having sum(d.texted) > 0;
 comment on view public.messaging_daily_rates is
   'Per day: contacts texted, how many replied within 3 days, how many opted out, and the two rates.';
 
@@ -633,8 +943,10 @@ having sum(v.recipients) > 0;
 comment on view public.blast_variant_results is
   'Per blast, channel and A/B variant: recipients, skipped, sent, delivered, failed, opted out and replied (within 3 days).';
 
-revoke all on public.dashboard_checkins_per_event from anon, authenticated;
-grant select on public.dashboard_checkins_per_event to authenticated, service_role;
+revoke all on public.dashboard_contact_totals, public.dashboard_contacts_per_month,
+  public.dashboard_checkins_per_event from anon, authenticated;
+grant select on public.dashboard_contact_totals, public.dashboard_contacts_per_month,
+  public.dashboard_checkins_per_event to authenticated, service_role;
 revoke all on public.message_daily_stats, public.messaging_daily_rates, public.blast_variant_results from anon;
 grant select on public.message_daily_stats, public.messaging_daily_rates, public.blast_variant_results
   to authenticated, service_role;

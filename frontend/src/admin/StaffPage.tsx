@@ -329,8 +329,13 @@ function InvitationsTable(props: { actor: StaffLevel | null | undefined }) {
 
 function StaffScreen() {
   const level = useStaffLevel();
-  invalidateOnChanges({ table: "staff_invitations", queryKeys: [adminKeys.invitations(), adminKeys.staff()] });
-  invalidateOnChanges({ table: "staff", queryKeys: [adminKeys.staff()] });
+  // A new or changed member needs their two-factor status too (factors themselves live in Auth,
+  // which Realtime does not stream: a reset from this page refreshes it).
+  invalidateOnChanges({
+    table: "staff_invitations",
+    queryKeys: [adminKeys.invitations(), adminKeys.staff(), adminKeys.twoFactor()],
+  });
+  invalidateOnChanges({ table: "staff", queryKeys: [adminKeys.staff(), adminKeys.twoFactor()] });
   return (
     <section class="space-y-6">
       <div class="space-y-1">
