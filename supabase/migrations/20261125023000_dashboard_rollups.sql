@@ -459,13 +459,19 @@ comment on function private.refresh_check_in_facts(uuid[]) is
 -- Invoker: whether the caller reads every row of the tables a dashboard view counts (staff at
 -- p_min, or a role that bypasses RLS); if so the view reads the rollups, which count every
 -- row. Anyone else (an attendee) sees only the rows RLS shows them, counted live.
+-- PL/pgSQL, not SQL: has_staff_level is not granted to the service role, and an inlined call
+-- would be checked even where it is never reached.
 create function private.dashboard_sees_everything(p_min public.staff_level) returns boolean
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select private.has_staff_level(p_min)
-      or coalesce((select r.rolbypassrls from pg_catalog.pg_roles r where r.rolname = current_user), false)
+begin
+  if coalesce((select r.rolbypassrls from pg_catalog.pg_roles r where r.rolname = current_user), false) then
+    return true;
+  end if;
+  return private.has_staff_level(p_min);
+end
 $$;
 comment on function private.dashboard_sees_everything(public.staff_level) is
   'True when the caller reads every row a dashboard view counts: staff at p_min, or a role that bypasses RLS.';

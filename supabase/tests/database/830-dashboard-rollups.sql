@@ -1,8 +1,9 @@
 -- The dashboard's rollups stay equal to the numbers counted from the base tables (the views'
 -- former definitions, kept here as the reference) through every kind of change: inserts in any
--- order, status updates, a late reply, deletes, a skipped recipient, opt-outs, a time-zone
--- change and a TRUNCATE. And who reads them: organizers and up through the views; nobody writes
--- them or reads them directly but through those views; anon is refused.
+-- order, status updates, a late reply, deletes, a skipped recipient, opt-outs, erased and merged
+-- contacts, check-ins out of order, a time-zone change and a TRUNCATE. And who reads them:
+-- organizers and up (check-ins: volunteers too) through the views; an attendee still sees only
+-- their own rows counted; nobody writes the rollups; anon is refused.
 begin;
 select * from no_plan();
 select tests.clear_people_data();
@@ -11,14 +12,14 @@ select tests.make_people_cast();
 update public.messaging_settings set org_time_zone = 'America/New_York' where id;
 
 -- ---------------------------------------------------------------- the reference: counted from base tables
-create temp view ref_daily_stats as
+create temp view ref_daily_stats with (security_invoker = true) as
 select (m.created_at at time zone (select s.org_time_zone from public.messaging_settings s where s.id))::date as day,
        m.channel, m.direction, m.kind, m.status, count(*)::integer as messages,
        coalesce(sum(m.segments), 0)::integer as segments
   from public.messages m
  group by 1, 2, 3, 4, 5;
 
-create temp view ref_daily_rates as
+create temp view ref_daily_rates with (security_invoker = true) as
 with days as (
   select (m.created_at at time zone (select s.org_time_zone from public.messaging_settings s where s.id))::date as day,
          m.contact_id, m.direction, m.created_at
@@ -53,7 +54,7 @@ select t.day, t.contacts_texted::integer,
   left join replied r on r.day = t.day
   left join opted_out o on o.day = t.day;
 
-create temp view ref_variant_results as
+create temp view ref_variant_results with (security_invoker = true) as
 select b.id as blast_id, b.name, b.status as blast_status, r.channel, r.variant,
        count(*)::integer as recipients,
        count(*) filter (where r.status = 'skipped')::integer as skipped,
@@ -69,6 +70,37 @@ select b.id as blast_id, b.name, b.status as blast_status, r.channel, r.variant,
   join public.blast_recipients r on r.blast_id = b.id
   left join public.messages m on m.id = r.message_id
  group by b.id, b.name, b.status, r.channel, r.variant;
+
+create temp view ref_contact_totals with (security_invoker = true) as
+select count(*) filter (where erased_at is null and merged_into is null) as contacts,
+       count(*) filter (where erased_at is null and merged_into is null and phone is not null) as with_phone,
+       count(*) filter (where erased_at is null and merged_into is null and email is not null) as with_email,
+       count(*) filter (where user_id is not null) as signed_up
+  from public.contacts;
+
+create temp view ref_contacts_per_month with (security_invoker = true) as
+select month, new_contacts, sum(new_contacts) over (order by month) as total_contacts
+  from (select date_trunc('month', created_at) as month, count(*) as new_contacts
+          from public.contacts
+         where erased_at is null and merged_into is null
+         group by 1) m;
+
+create temp view ref_checkins_per_event with (security_invoker = true) as
+select e.id as event_id, e.name, e.starts_at,
+       count(ci.id) as check_ins,
+       count(ci.id) filter (where not exists (
+         select 1 from public.check_ins earlier
+          where earlier.contact_id = ci.contact_id and earlier.checked_in_at < ci.checked_in_at)) as first_timers,
+       count(ci.id) filter (where exists (
+         select 1 from public.check_ins earlier
+          where earlier.contact_id = ci.contact_id and earlier.checked_in_at < ci.checked_in_at)) as returning_attendees
+  from public.events e
+  left join public.check_ins ci on ci.event_id = e.id
+ group by e.id, e.name, e.starts_at;
+
+-- The references run with the reader's rights, as the views: each role compares like for like.
+grant select on ref_daily_stats, ref_daily_rates, ref_variant_results, ref_contact_totals,
+  ref_contacts_per_month, ref_checkins_per_event to authenticated, service_role;
 
 -- Every view equals its reference, row for row.
 create function pg_temp.rollups_match(p_when text) returns setof text
@@ -86,6 +118,12 @@ begin
     'select * from public.blast_variant_results order by blast_id, channel, variant',
     'select * from ref_variant_results order by blast_id, channel, variant',
     p_when || ': blast results equal the recipients and their messages');
+  return next results_eq('select * from public.dashboard_contact_totals', 'select * from ref_contact_totals',
+    p_when || ': contact totals equal the contacts');
+  return next results_eq('select * from public.dashboard_contacts_per_month order by month',
+    'select * from ref_contacts_per_month order by month', p_when || ': contacts per month equal the contacts');
+  return next results_eq('select * from public.dashboard_checkins_per_event order by event_id',
+    'select * from ref_checkins_per_event order by event_id', p_when || ': check-ins per event equal the check-ins');
 end
 $$;
 
@@ -132,6 +170,23 @@ insert into public.consent_events (contact_id, channel, status, source, created_
   ('00000000-0000-0000-0000-0000000083c1', 'sms', 'opted_out', 'keyword', '2026-11-20 17:00Z'),
   ('00000000-0000-0000-0000-0000000083b1', 'sms', 'opted_out', 'keyword', '2026-11-22 17:00Z');
 
+-- Check-ins, the later one first: Ana's first visit is the October event.
+insert into public.events (id, slug, name, starts_at, ends_at) values
+  ('00000000-0000-0000-0000-0000000085e1', 'oct', 'October night', '2026-10-01 22:00Z', '2026-10-02 01:00Z'),
+  ('00000000-0000-0000-0000-0000000085e2', 'nov', 'November night', '2026-11-05 22:00Z', '2026-11-06 01:00Z'),
+  ('00000000-0000-0000-0000-0000000085e3', 'dec', 'December night', '2026-12-03 22:00Z', '2026-12-04 01:00Z');
+update public.events set published = true where id = '00000000-0000-0000-0000-0000000085e3';
+insert into public.check_ins (event_id, contact_id, method, checked_in_at) values
+  ('00000000-0000-0000-0000-0000000085e2', '00000000-0000-0000-0000-0000000083a1', 'qr', '2026-11-05 22:10Z'),
+  ('00000000-0000-0000-0000-0000000085e2', '00000000-0000-0000-0000-0000000083b1', 'qr', '2026-11-05 22:20Z');
+insert into public.check_ins (event_id, contact_id, method, checked_in_at) values
+  ('00000000-0000-0000-0000-0000000085e1', '00000000-0000-0000-0000-0000000083a1', 'qr', '2026-10-01 22:10Z');
+select results_eq(
+  $$select name, check_ins, first_timers, returning_attendees from public.dashboard_checkins_per_event
+     where event_id::text like '%85e%' order by starts_at$$,
+  $$values ('October night'::text, 1::bigint, 1::bigint, 0::bigint), ('November night', 2, 1, 1), ('December night', 0, 0, 0)$$,
+  'Ana returns in November; Ben is new; December has nobody yet');
+
 select pg_temp.rollups_match('after the blast');
 select results_eq(
   $$select day, contacts_texted, contacts_replied, contacts_opted_out from public.messaging_daily_rates order by day$$,
@@ -156,6 +211,15 @@ delete from public.messages where id = '00000000-0000-0000-0000-0000000084a2';
 delete from public.consent_events where contact_id = '00000000-0000-0000-0000-0000000083c1';
 update public.messages set contact_id = null where id = '00000000-0000-0000-0000-0000000084d1';
 delete from public.blasts where id = '00000000-0000-0000-0000-0000000083f2';
+-- Contacts and check-ins change too: Di is erased, Cy merged into Ben, Ana's October visit undone.
+update public.contacts set erased_at = now(), phone = null where id = '00000000-0000-0000-0000-0000000083d1';
+update public.contacts set merged_into = '00000000-0000-0000-0000-0000000083b1' where id = '00000000-0000-0000-0000-0000000083c1';
+update public.contacts set email = 'ana@example.com', created_at = '2026-09-15 12:00Z' where id = '00000000-0000-0000-0000-0000000083a1';
+delete from public.check_ins where event_id = '00000000-0000-0000-0000-0000000085e1';
+update public.check_ins set checked_in_at = '2026-11-05 22:05Z' where contact_id = '00000000-0000-0000-0000-0000000083b1';
+insert into public.check_ins (event_id, contact_id, method, checked_in_at) values
+  ('00000000-0000-0000-0000-0000000085e3', '00000000-0000-0000-0000-0000000083a1', 'qr', '2026-12-03 22:10Z');
+delete from public.events where id = '00000000-0000-0000-0000-0000000085e2';
 select pg_temp.rollups_match('after deletes');
 select is((select count(*)::int from private.dashboard_blast_variant_counts where blast_id = '00000000-0000-0000-0000-0000000083f2'), 0,
   'a deleted blast leaves no counters');
@@ -198,8 +262,33 @@ select tests.act_as('volunteer');
 select is((select count(*)::int from private.dashboard_message_days), 0, 'volunteer reads no day counters');
 select is((select count(*)::int from private.dashboard_sms_contact_days), 0, 'volunteer reads no contact days');
 select is((select count(*)::int from public.message_daily_stats), 0, 'volunteer reads no messages per day');
+select is((select check_ins::int from public.dashboard_checkins_per_event where event_id = '00000000-0000-0000-0000-0000000085e3'), 1,
+  'volunteer reads check-ins per event (they read every check-in)');
+select results_eq('select * from public.message_daily_stats order by 1, 2, 3', 'select * from ref_daily_stats order by 1, 2, 3', 'volunteer: message_daily_stats equals its reference under their RLS');
+select results_eq('select * from public.messaging_daily_rates order by 1, 2, 3', 'select * from ref_daily_rates order by 1, 2, 3', 'volunteer: messaging_daily_rates equals its reference under their RLS');
+select results_eq('select * from public.blast_variant_results order by 1, 2, 3', 'select * from ref_variant_results order by 1, 2, 3', 'volunteer: blast_variant_results equals its reference under their RLS');
+select results_eq('select * from public.dashboard_contact_totals order by 1, 2, 3', 'select * from ref_contact_totals order by 1, 2, 3', 'volunteer: dashboard_contact_totals equals its reference under their RLS');
+select results_eq('select * from public.dashboard_contacts_per_month order by 1, 2, 3', 'select * from ref_contacts_per_month order by 1, 2, 3', 'volunteer: dashboard_contacts_per_month equals its reference under their RLS');
+select results_eq('select * from public.dashboard_checkins_per_event order by 1, 2, 3', 'select * from ref_checkins_per_event order by 1, 2, 3', 'volunteer: dashboard_checkins_per_event equals its reference under their RLS');
 select tests.act_as('service_role');
 select is((select sum(messages)::int from public.message_daily_stats), 1, 'the service role reads them');
+-- The attendee reads their own contact and check-ins: the views count just those, live.
+select tests.reset_role();
+insert into public.check_ins (event_id, contact_id, method, checked_in_at)
+values ('00000000-0000-0000-0000-0000000085e3', (select id from public.contacts where user_id = tests.get_supabase_uid('attendee')), 'self', '2026-12-03 22:30Z');
+select tests.act_as('attendee');
+select results_eq('select * from public.message_daily_stats order by 1, 2, 3', 'select * from ref_daily_stats order by 1, 2, 3', 'attendee: message_daily_stats equals its reference under their RLS');
+select results_eq('select * from public.messaging_daily_rates order by 1, 2, 3', 'select * from ref_daily_rates order by 1, 2, 3', 'attendee: messaging_daily_rates equals its reference under their RLS');
+select results_eq('select * from public.blast_variant_results order by 1, 2, 3', 'select * from ref_variant_results order by 1, 2, 3', 'attendee: blast_variant_results equals its reference under their RLS');
+select results_eq('select * from public.dashboard_contact_totals order by 1, 2, 3', 'select * from ref_contact_totals order by 1, 2, 3', 'attendee: dashboard_contact_totals equals its reference under their RLS');
+select results_eq('select * from public.dashboard_contacts_per_month order by 1, 2, 3', 'select * from ref_contacts_per_month order by 1, 2, 3', 'attendee: dashboard_contacts_per_month equals its reference under their RLS');
+select results_eq('select * from public.dashboard_checkins_per_event order by 1, 2, 3', 'select * from ref_checkins_per_event order by 1, 2, 3', 'attendee: dashboard_checkins_per_event equals its reference under their RLS');
+select results_eq($$select contacts::int, with_phone::int, signed_up::int from public.dashboard_contact_totals$$,
+  $$values (1, 1, 1)$$, 'attendee: their own contact, counted live');
+select results_eq($$select check_ins::int, first_timers::int from public.dashboard_checkins_per_event
+                    where event_id = '00000000-0000-0000-0000-0000000085e3'$$,
+  $$values (1, 1)$$, 'attendee: their own check-in only (published events they can see)');
+select is((select count(*)::int from private.dashboard_contact_months), 0, 'attendee reads no contact counters');
 select tests.act_as('anon');
 select throws_ok($$select * from private.dashboard_message_days$$, '42501', null, 'anon cannot read the counters');
 select throws_ok($$select * from public.blast_variant_results$$, '42501', null, 'anon cannot read blast results');
