@@ -1,5 +1,5 @@
--- Dashboard (issue 16, performance): the messaging views read small rollup tables instead of
--- scanning every message on each page load (1M messages: 41 s → milliseconds).
+-- Dashboard (issue 16, performance): the dashboard's views read small rollup tables instead of
+-- scanning every message, contact, check-in and consent event on each page load.
 --
 -- Why triggers and not a worker refresh: the charts "update live" and the views' values must be
 -- exactly the database's at every moment (pgTAP 730 reads them in the transaction that wrote
@@ -23,7 +23,8 @@
 --
 -- Moved here from …001300_dashboards (their final definitions): every view of that file —
 -- dashboard_contact_totals, dashboard_contacts_per_month, dashboard_checkins_per_event,
--- message_daily_stats, messaging_daily_rates and blast_variant_results.
+-- message_daily_stats, messaging_daily_rates and blast_variant_results; and
+-- dashboard_consent_growth from …012100_dashboard_consent_growth.
 
 -- ============================================================================================
 -- Types
@@ -128,6 +129,30 @@ create table private.dashboard_event_check_in_counts (
 comment on table private.dashboard_event_check_in_counts is
   'Check-ins and first-timers per event, as deltas in per-backend slots. Feeds public.dashboard_checkins_per_event.';
 
+create table private.dashboard_consent_facts (
+  event_id bigint primary key,
+  contact_id uuid not null,
+  channel public.message_channel not null,
+  month timestamptz not null,
+  opted_in integer not null,
+  opted_out integer not null
+);
+comment on table private.dashboard_consent_facts is
+  'What each consent-ledger event changed (1 = moved the contact in / out on its channel, 0 = a repeat), as last counted.';
+create index dashboard_consent_facts_contact_idx on private.dashboard_consent_facts (contact_id);
+
+create table private.dashboard_consent_months (
+  channel public.message_channel not null,
+  month timestamptz not null,
+  slot smallint not null,
+  events integer not null default 0,
+  opted_in integer not null default 0,
+  opted_out integer not null default 0,
+  primary key (channel, month, slot)
+);
+comment on table private.dashboard_consent_months is
+  'Per channel and month: ledger events, contacts moved in and moved out, as deltas in per-backend slots. Feeds public.dashboard_consent_growth.';
+
 create table private.dashboard_blast_recipient_facts (
   recipient_id bigint primary key,
   blast_id uuid not null,
@@ -169,12 +194,13 @@ create index blast_recipients_message_id_idx on public.blast_recipients (message
 
 revoke all on private.dashboard_message_days, private.dashboard_sms_contact_days,
   private.dashboard_sms_day_counts, private.dashboard_contact_months, private.dashboard_check_in_facts,
-  private.dashboard_event_check_in_counts, private.dashboard_blast_recipient_facts,
-  private.dashboard_blast_variant_counts
+  private.dashboard_event_check_in_counts, private.dashboard_consent_facts, private.dashboard_consent_months,
+  private.dashboard_blast_recipient_facts, private.dashboard_blast_variant_counts
   from public, anon, authenticated, service_role;
 grant select on private.dashboard_message_days, private.dashboard_sms_contact_days,
   private.dashboard_sms_day_counts, private.dashboard_contact_months,
-  private.dashboard_event_check_in_counts, private.dashboard_blast_variant_counts
+  private.dashboard_event_check_in_counts, private.dashboard_consent_months,
+  private.dashboard_blast_variant_counts
   to authenticated, service_role;
 
 -- ============================================================================================
@@ -187,6 +213,8 @@ alter table private.dashboard_sms_day_counts enable row level security;
 alter table private.dashboard_contact_months enable row level security;
 alter table private.dashboard_check_in_facts enable row level security;
 alter table private.dashboard_event_check_in_counts enable row level security;
+alter table private.dashboard_consent_facts enable row level security;
+alter table private.dashboard_consent_months enable row level security;
 alter table private.dashboard_blast_recipient_facts enable row level security;
 alter table private.dashboard_blast_variant_counts enable row level security;
 
@@ -456,6 +484,71 @@ $$;
 comment on function private.refresh_check_in_facts(uuid[]) is
   'Recount which of the given contacts'' check-ins are their first, adding the differences to the per-event counters.';
 
+create function private.refresh_consent_facts(p_contacts uuid[]) returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.lock_dashboard_buckets(4, array(
+    select distinct private.dashboard_bucket(u.contact_id::text) from unnest(p_contacts) as u(contact_id)
+     where u.contact_id is not null));
+  -- Whether an event moved its contact in or out depends on the one before it: recount all of
+  -- the given contacts' events.
+  with contacts as (
+    select distinct u.contact_id from unnest(p_contacts) as u(contact_id) where u.contact_id is not null
+  ),
+  changes as (
+    select e.id, e.contact_id, e.channel, date_trunc('month', e.created_at) as month,
+           (e.status = 'opted_in')::integer as now_in,
+           coalesce(lag((e.status = 'opted_in')::integer)
+                      over (partition by e.contact_id, e.channel order by e.created_at, e.id), 0) as was_in
+      from public.consent_events e
+     where e.contact_id in (select c.contact_id from contacts c)
+  ),
+  now_facts as (
+    select c.id as event_id, c.contact_id, c.channel, c.month,
+           (c.now_in = 1 and c.was_in = 0)::integer as opted_in, (c.now_in = 0 and c.was_in = 1)::integer as opted_out
+      from changes c
+  ),
+  was_facts as (
+    select f.* from private.dashboard_consent_facts f where f.contact_id in (select c.contact_id from contacts c)
+  ),
+  deltas as (
+    select d.channel, d.month, sum(d.sign)::integer as events, sum(d.sign * d.opted_in)::integer as opted_in,
+           sum(d.sign * d.opted_out)::integer as opted_out
+      from (select 1 as sign, n.channel, n.month, n.opted_in, n.opted_out from now_facts n
+            union all
+            select -1, w.channel, w.month, w.opted_in, w.opted_out from was_facts w) d
+     group by d.channel, d.month
+  ),
+  stored as (
+    insert into private.dashboard_consent_facts as f (event_id, contact_id, channel, month, opted_in, opted_out)
+    select n.event_id, n.contact_id, n.channel, n.month, n.opted_in, n.opted_out from now_facts n
+    on conflict (event_id) do update
+      set contact_id = excluded.contact_id, channel = excluded.channel, month = excluded.month,
+          opted_in = excluded.opted_in, opted_out = excluded.opted_out
+    returning f.event_id
+  ),
+  gone as (
+    delete from private.dashboard_consent_facts f
+     where f.contact_id in (select c.contact_id from contacts c)
+       and not exists (select 1 from now_facts n where n.event_id = f.event_id)
+    returning f.event_id
+  )
+  insert into private.dashboard_consent_months as m (channel, month, slot, events, opted_in, opted_out)
+  select d.channel, d.month, (pg_catalog.pg_backend_pid() % 16)::smallint, d.events, d.opted_in, d.opted_out
+    from deltas d
+   where (d.events, d.opted_in, d.opted_out) <> (0, 0, 0)
+   order by d.channel, d.month
+  on conflict (channel, month, slot) do update
+    set events = m.events + excluded.events, opted_in = m.opted_in + excluded.opted_in,
+        opted_out = m.opted_out + excluded.opted_out;
+end
+$$;
+comment on function private.refresh_consent_facts(uuid[]) is
+  'Recount what the given contacts'' consent events changed, adding the differences to the per-month consent counters.';
+
 -- Invoker: whether the caller reads every row of the tables a dashboard view counts (staff at
 -- p_min, or a role that bypasses RLS); if so the view reads the rollups, which count every
 -- row. Anyone else (an attendee) sees only the rows RLS shows them, counted live.
@@ -581,6 +674,9 @@ begin
     from public.contacts c
    group by 1;
   perform private.refresh_check_in_facts(array(select distinct ci.contact_id from public.check_ins ci));
+  delete from private.dashboard_consent_facts;
+  delete from private.dashboard_consent_months;
+  perform private.refresh_consent_facts(array(select distinct e.contact_id from public.consent_events e));
   insert into private.dashboard_message_days (day, channel, direction, kind, status, slot, messages, segments)
   select (m.created_at at time zone v_tz)::date, m.channel, m.direction, m.kind, m.status, 0, count(*), sum(m.segments)
     from public.messages m
@@ -681,11 +777,18 @@ begin
   if cardinality(v_days) > 0 then
     perform private.refresh_sms_contact_days(v_days, v_contacts);
   end if;
+  if tg_op = 'INSERT' then
+    perform private.refresh_consent_facts(array(select n.contact_id from new_rows n));
+  elsif tg_op = 'DELETE' then
+    perform private.refresh_consent_facts(array(select o.contact_id from old_rows o));
+  else
+    perform private.refresh_consent_facts(array(select o.contact_id from old_rows o union select n.contact_id from new_rows n));
+  end if;
   return null;
 end
 $$;
 comment on function private.consent_events_roll_up() is
-  'Trigger (per statement): carry SMS opt-outs recorded in (or removed from) the consent ledger into the dashboard''s contact days.';
+  'Trigger (per statement): carry consent-ledger changes into the dashboard''s SMS contact days and consent growth.';
 
 create trigger consent_events_roll_up_inserts after insert on public.consent_events
   referencing new table as new_rows for each statement execute function private.consent_events_roll_up();
@@ -844,6 +947,8 @@ create policy "Organizers can read SMS day counts" on private.dashboard_sms_day_
   for select to authenticated using ((select private.has_staff_level('organizer')));
 create policy "Organizers can read contact counts" on private.dashboard_contact_months
   for select to authenticated using ((select private.has_staff_level('organizer')));
+create policy "Organizers can read consent counts" on private.dashboard_consent_months
+  for select to authenticated using ((select private.has_staff_level('organizer')));
 create policy "Staff can read check-in counts" on private.dashboard_event_check_in_counts
   for select to authenticated using ((select private.has_staff_level('volunteer')));
 create policy "Organizers can read blast results per variant" on private.dashboard_blast_variant_counts
@@ -914,6 +1019,36 @@ select e.id as event_id, e.name, e.starts_at,
 comment on view public.dashboard_checkins_per_event is
   'Check-ins per event split into first-timers (first check-in ever) and returning attendees.';
 
+-- Consent growth: staff who read the whole ledger get the counters; anyone else (an attendee
+-- reads their own history) gets their visible events counted live, as the view always did.
+create view public.dashboard_consent_growth with (security_invoker = true) as
+with changes as (
+  select e.channel, date_trunc('month', e.created_at) as month,
+         (e.status = 'opted_in')::integer as now_in,
+         coalesce(lag((e.status = 'opted_in')::integer)
+                    over (partition by e.contact_id, e.channel order by e.created_at, e.id), 0) as was_in
+    from public.consent_events e
+   where not (select private.dashboard_sees_everything('organizer'))
+),
+monthly as (
+  select r.channel, r.month, sum(r.opted_in)::bigint as opted_in, sum(r.opted_out)::bigint as opted_out
+    from private.dashboard_consent_months r
+   where (select private.dashboard_sees_everything('organizer'))
+   group by r.channel, r.month
+  having sum(r.events) > 0
+  union all
+  select c.channel, c.month,
+         count(*) filter (where c.now_in = 1 and c.was_in = 0),
+         count(*) filter (where c.now_in = 0 and c.was_in = 1)
+    from changes c
+   group by c.channel, c.month
+)
+select m.channel, m.month, m.opted_in::integer, m.opted_out::integer,
+       (sum(m.opted_in - m.opted_out) over (partition by m.channel order by m.month))::integer as opted_in_total
+  from monthly m;
+comment on view public.dashboard_consent_growth is
+  'Per channel and month: contacts who opted in, who opted out, and how many are opted in at the month''s end.';
+
 create view public.message_daily_stats with (security_invoker = true) as
 select d.day, d.channel, d.direction, d.kind, d.status,
        sum(d.messages)::integer as messages, sum(d.segments)::integer as segments
@@ -953,6 +1088,8 @@ revoke all on public.dashboard_contact_totals, public.dashboard_contacts_per_mon
   public.dashboard_checkins_per_event from anon, authenticated;
 grant select on public.dashboard_contact_totals, public.dashboard_contacts_per_month,
   public.dashboard_checkins_per_event to authenticated, service_role;
+revoke all on public.dashboard_consent_growth from anon, authenticated;
+grant select on public.dashboard_consent_growth to authenticated, service_role;
 revoke all on public.message_daily_stats, public.messaging_daily_rates, public.blast_variant_results from anon;
 grant select on public.message_daily_stats, public.messaging_daily_rates, public.blast_variant_results
   to authenticated, service_role;

@@ -98,9 +98,28 @@ select e.id as event_id, e.name, e.starts_at,
   left join public.check_ins ci on ci.event_id = e.id
  group by e.id, e.name, e.starts_at;
 
+create temp view ref_consent_growth with (security_invoker = true) as
+with changes as (
+  select e.channel, date_trunc('month', e.created_at) as month,
+         (e.status = 'opted_in')::integer as now_in,
+         coalesce(lag((e.status = 'opted_in')::integer)
+                    over (partition by e.contact_id, e.channel order by e.created_at, e.id), 0) as was_in
+    from public.consent_events e
+),
+monthly as (
+  select c.channel, c.month,
+         count(*) filter (where c.now_in = 1 and c.was_in = 0) as opted_in,
+         count(*) filter (where c.now_in = 0 and c.was_in = 1) as opted_out
+    from changes c
+   group by c.channel, c.month
+)
+select m.channel, m.month, m.opted_in::integer, m.opted_out::integer,
+       (sum(m.opted_in - m.opted_out) over (partition by m.channel order by m.month))::integer as opted_in_total
+  from monthly m;
+
 -- The references run with the reader's rights, as the views: each role compares like for like.
 grant select on ref_daily_stats, ref_daily_rates, ref_variant_results, ref_contact_totals,
-  ref_contacts_per_month, ref_checkins_per_event to authenticated, service_role;
+  ref_contacts_per_month, ref_checkins_per_event, ref_consent_growth to authenticated, service_role;
 
 -- Every view equals its reference, row for row.
 create function pg_temp.rollups_match(p_when text) returns setof text
@@ -124,6 +143,8 @@ begin
     'select * from ref_contacts_per_month order by month', p_when || ': contacts per month equal the contacts');
   return next results_eq('select * from public.dashboard_checkins_per_event order by event_id',
     'select * from ref_checkins_per_event order by event_id', p_when || ': check-ins per event equal the check-ins');
+  return next results_eq('select * from public.dashboard_consent_growth order by channel, month',
+    'select * from ref_consent_growth order by channel, month', p_when || ': consent growth equals the ledger');
 end
 $$;
 
@@ -167,6 +188,10 @@ insert into public.blast_recipients (blast_id, contact_id, channel, variant, to_
   ('00000000-0000-0000-0000-0000000083f2', '00000000-0000-0000-0000-0000000083d1', 'sms', null, '+13055558304', 'More',
    'America/New_York', 'pending', null);
 insert into public.consent_events (contact_id, channel, status, source, created_at) values
+  ('00000000-0000-0000-0000-0000000083c1', 'sms', 'opted_in', 'form', '2026-10-02 17:00Z'),
+  ('00000000-0000-0000-0000-0000000083a1', 'sms', 'opted_in', 'form', '2026-10-02 17:00Z'),
+  ('00000000-0000-0000-0000-0000000083a1', 'sms', 'opted_in', 'staff', '2026-10-09 17:00Z'),
+  ('00000000-0000-0000-0000-0000000083a1', 'email', 'opted_in', 'form', '2026-11-02 17:00Z'),
   ('00000000-0000-0000-0000-0000000083c1', 'sms', 'opted_out', 'keyword', '2026-11-20 17:00Z'),
   ('00000000-0000-0000-0000-0000000083b1', 'sms', 'opted_out', 'keyword', '2026-11-22 17:00Z');
 
@@ -270,12 +295,15 @@ select results_eq('select * from public.blast_variant_results order by 1, 2, 3',
 select results_eq('select * from public.dashboard_contact_totals order by 1, 2, 3', 'select * from ref_contact_totals order by 1, 2, 3', 'volunteer: dashboard_contact_totals equals its reference under their RLS');
 select results_eq('select * from public.dashboard_contacts_per_month order by 1, 2, 3', 'select * from ref_contacts_per_month order by 1, 2, 3', 'volunteer: dashboard_contacts_per_month equals its reference under their RLS');
 select results_eq('select * from public.dashboard_checkins_per_event order by 1, 2, 3', 'select * from ref_checkins_per_event order by 1, 2, 3', 'volunteer: dashboard_checkins_per_event equals its reference under their RLS');
+select results_eq('select * from public.dashboard_consent_growth order by 1, 2', 'select * from ref_consent_growth order by 1, 2', 'volunteer: dashboard_consent_growth equals its reference under their RLS');
 select tests.act_as('service_role');
 select is((select sum(messages)::int from public.message_daily_stats), 1, 'the service role reads them');
 -- The attendee reads their own contact and check-ins: the views count just those, live.
 select tests.reset_role();
 insert into public.check_ins (event_id, contact_id, method, checked_in_at)
 values ('00000000-0000-0000-0000-0000000085e3', (select id from public.contacts where user_id = tests.get_supabase_uid('attendee')), 'self', '2026-12-03 22:30Z');
+insert into public.consent_events (contact_id, channel, status, source, created_at)
+values ((select id from public.contacts where user_id = tests.get_supabase_uid('attendee')), 'sms', 'opted_in', 'form', '2026-12-03 22:30Z');
 select tests.act_as('attendee');
 select results_eq('select * from public.message_daily_stats order by 1, 2, 3', 'select * from ref_daily_stats order by 1, 2, 3', 'attendee: message_daily_stats equals its reference under their RLS');
 select results_eq('select * from public.messaging_daily_rates order by 1, 2, 3', 'select * from ref_daily_rates order by 1, 2, 3', 'attendee: messaging_daily_rates equals its reference under their RLS');
@@ -283,12 +311,15 @@ select results_eq('select * from public.blast_variant_results order by 1, 2, 3',
 select results_eq('select * from public.dashboard_contact_totals order by 1, 2, 3', 'select * from ref_contact_totals order by 1, 2, 3', 'attendee: dashboard_contact_totals equals its reference under their RLS');
 select results_eq('select * from public.dashboard_contacts_per_month order by 1, 2, 3', 'select * from ref_contacts_per_month order by 1, 2, 3', 'attendee: dashboard_contacts_per_month equals its reference under their RLS');
 select results_eq('select * from public.dashboard_checkins_per_event order by 1, 2, 3', 'select * from ref_checkins_per_event order by 1, 2, 3', 'attendee: dashboard_checkins_per_event equals its reference under their RLS');
+select results_eq('select * from public.dashboard_consent_growth order by 1, 2', 'select * from ref_consent_growth order by 1, 2', 'attendee: dashboard_consent_growth equals its reference under their RLS');
 select results_eq($$select contacts::int, with_phone::int, signed_up::int from public.dashboard_contact_totals$$,
   $$values (1, 1, 1)$$, 'attendee: their own contact, counted live');
 select results_eq($$select check_ins::int, first_timers::int from public.dashboard_checkins_per_event
                     where event_id = '00000000-0000-0000-0000-0000000085e3'$$,
   $$values (1, 1)$$, 'attendee: their own check-in only (published events they can see)');
 select is((select count(*)::int from private.dashboard_contact_months), 0, 'attendee reads no contact counters');
+select results_eq($$select channel::text, opted_in, opted_in_total from public.dashboard_consent_growth$$,
+  $$values ('sms', 1, 1)$$, 'attendee: their own consent history, counted live');
 select tests.act_as('anon');
 select throws_ok($$select * from private.dashboard_message_days$$, '42501', null, 'anon cannot read the counters');
 select throws_ok($$select * from public.blast_variant_results$$, '42501', null, 'anon cannot read blast results');
