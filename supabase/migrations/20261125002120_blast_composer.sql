@@ -24,8 +24,9 @@
 --     turns out empty when its time comes is paused with the reason instead (never completed
 --     with 0 sent).
 --
--- Defined here (they need this file's helpers): public.preview_blast(uuid, integer),
--- public.start_blast(uuid), private.start_blast_locked(public.blasts, timestamptz).
+-- Defined here (they need this file's helpers): public.start_blast(uuid),
+-- private.start_blast_locked(public.blasts, timestamptz). public.preview_blast(uuid, integer) is
+-- defined in 20261125024000_blast_preview_sample.sql.
 
 -- ============================================================================================
 -- Helpers
@@ -41,61 +42,10 @@ as $$
 $$;
 comment on function private.blast_channels(public.blasts) is 'The message channels a blast uses.';
 
--- The audience contacts a blast's snapshot leaves out, per channel and first reason, by the same
--- rules as private.blast_candidates_sql (consent, address, suppressions, erased/merged).
-create function private.blast_exclusions(p_blast public.blasts)
-returns table (channel text, reason text, contacts integer)
-language sql
-stable
-set search_path = ''
-as $$
-  select ch.channel::text, x.reason, count(*)::integer
-  from (select distinct a.id from private.blast_audience_ids(p_blast) as a(id)) aud
-  join public.contacts c on c.id = aud.id
-  cross join unnest(private.blast_channels(p_blast)) as ch(channel)
-  left join public.contact_consents cc on cc.contact_id = c.id and cc.channel = ch.channel
-  cross join lateral (select case ch.channel when 'sms' then c.phone::text else lower(c.email) end as address) ad
-  left join lateral (
-    select s.reason from public.suppressions s
-    where s.channel = ch.channel and s.address = ad.address and s.lifted_at is null
-    limit 1) s on true
-  cross join lateral (select case
-      when c.erased_at is not null or c.merged_into is not null then 'erased_or_merged'
-      when ad.address is null then case ch.channel when 'sms' then 'no_phone' else 'no_email' end
-      when cc.status = 'opted_out' then 'opted_out'
-      when not private.consent_allows_marketing(cc.status, ch.channel, private.messaging_settings()) then 'no_consent'
-      when s.reason = 'invalid_number' then 'invalid_number'
-      when s.reason is not null then 'suppressed'
-    end as reason) x
-  where x.reason is not null
-  group by 1, 2
-$$;
-comment on function private.blast_exclusions(public.blasts) is
-  'Audience contacts a blast leaves out, per channel and reason (opted_out, no_consent, no_phone, no_email, invalid_number, suppressed, erased_or_merged).';
+-- private.blast_exclusions moved to 20261125024000_blast_preview_sample.sql (set-based at 100k).
 
--- One sentence for people: why nobody (or fewer people) will get a blast.
-create function private.blast_exclusion_summary(p_blast public.blasts) returns text
-language sql
-stable
-set search_path = ''
-as $$
-  select case
-    when not exists (select 1 from private.blast_audience_ids(p_blast)) then
-      'The audience is empty: the segment matches nobody and no contact is listed.'
-    else coalesce((
-      select string_agg(format('%s %s (%s)', e.contacts, case e.reason
-          when 'opted_out' then 'opted out'
-          when 'no_consent' then 'without marketing consent'
-          when 'no_phone' then 'without a phone number'
-          when 'no_email' then 'without an email address'
-          when 'invalid_number' then 'with an invalid number'
-          when 'suppressed' then 'suppressed (bounced, complained or not textable)'
-          else 'erased or merged' end, e.channel), '; ' order by e.channel, e.contacts desc, e.reason)
-      from private.blast_exclusions(p_blast) e), 'Nobody is excluded.')
-  end
-$$;
-comment on function private.blast_exclusion_summary(public.blasts) is
-  'Why a blast''s audience members are left out, as one sentence (for previews and refusals).';
+-- private.blast_exclusion_summary moved to 20261125024000_blast_preview_sample.sql (it reads
+-- private.blast_exclusions, which moved there).
 
 -- A uuid field of a spec, or a clear refusal naming the field (not a raw cast error).
 create function private.spec_uuid(p_spec jsonb, p_key text) returns uuid
@@ -201,87 +151,7 @@ grant execute on function public.start_blast(uuid) to authenticated, service_rol
 -- Preview (why excluded, who would wait, whether it can start)
 -- ============================================================================================
 
-create function public.preview_blast(p_blast_id uuid, p_samples integer default 3) returns jsonb
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-  v_settings public.messaging_settings := private.messaging_settings();
-  v_audience integer;
-  v_result jsonb;
-  v_blast public.blasts;
-  v_window record;
-  v_excluded jsonb;
-  v_quiet integer;
-  v_capped integer;
-  v_warnings jsonb := '[]'::jsonb;
-begin
-  perform private.assert_messaging_operator();
-  select * into v_blast from public.blasts where id = p_blast_id;
-  if not found then
-    raise exception using errcode = 'P0001', message = 'blast_not_found';
-  end if;
-  select * into v_window from private.sender_window(
-    (select s from public.senders s where s.id = v_blast.sms_sender_id), v_settings);
-  select count(distinct a) into v_audience from private.blast_audience_ids(v_blast) as a;
-  select coalesce(jsonb_object_agg(x.channel, x.reasons), '{}'::jsonb) into v_excluded
-  from (select e.channel, jsonb_object_agg(e.reason, e.contacts) as reasons
-        from private.blast_exclusions(v_blast) e group by e.channel) x;
-  with c as materialized (select * from private.blast_candidates(p_blast_id, true))
-  select jsonb_build_object(
-    'audience', v_audience,
-    'recipients', (select count(*) from c),
-    'by_channel', coalesce((
-      select jsonb_object_agg(x.channel, jsonb_build_object(
-        'recipients', x.n, 'segments_total', x.segments_total,
-        'segments_per_message_max', x.segments_max,
-        'segments_per_message_avg', round(x.segments_avg, 2),
-        'estimated_cost', round(case x.channel when 'sms' then x.segments_total * v_settings.sms_segment_cost
-                                               else x.n * v_settings.email_cost end, 4)))
-      from (select channel, count(*) as n, sum(segments) as segments_total,
-                   max(segments) as segments_max, avg(segments) as segments_avg
-            from c group by channel) x), '{}'::jsonb),
-    'by_variant', coalesce((
-      select jsonb_agg(jsonb_build_object('channel', y.channel, 'variant', y.variant, 'recipients', y.n)
-                       order by y.channel, y.variant)
-      from (select channel, variant, count(*) as n from c group by channel, variant) y), '[]'::jsonb),
-    'estimated_cost', round(coalesce((select sum(case channel when 'sms' then segments * v_settings.sms_segment_cost
-                                                     else v_settings.email_cost end) from c), 0), 4),
-    'samples', coalesce((
-      select jsonb_agg(jsonb_build_object('contact_id', s.contact_id, 'channel', s.channel, 'variant', s.variant,
-                                          'subject', s.subject, 'body', s.body, 'segments', s.segments,
-                                          'encoding', case s.channel when 'sms' then public.sms_encoding(s.body) end))
-      from (select * from c order by c.channel, c.to_address limit greatest(p_samples, 0)) s), '[]'::jsonb)
-  ), (select count(*) filter (where not private.within_send_window(now(), c.time_zone, v_window.window_start, v_window.window_end))
-      from c where c.channel = 'sms'),
-     (select count(*) filter (where private.recent_marketing_texts(c.contact_id, now(), null) >= v_settings.marketing_texts_per_day)
-      from c where c.channel = 'sms')
-  into v_result, v_quiet, v_capped;
-  if (v_result ->> 'recipients')::integer = 0 then
-    v_warnings := v_warnings || jsonb_build_object('code', 'no_recipients',
-      'message', 'Nobody can receive this blast: ' || private.blast_exclusion_summary(v_blast));
-  end if;
-  if v_quiet > 0 then
-    v_warnings := v_warnings || jsonb_build_object('code', 'quiet_hours', 'message',
-      format('%s recipients are in quiet hours now; their texts wait until their window opens.', v_quiet));
-  end if;
-  if v_capped > 0 then
-    v_warnings := v_warnings || jsonb_build_object('code', 'frequency_cap', 'message',
-      format('%s recipients already had %s marketing texts in the last 24 hours; theirs wait.', v_capped,
-             v_settings.marketing_texts_per_day));
-  end if;
-  return v_result || jsonb_build_object(
-    'excluded', v_excluded,
-    'waiting_now', jsonb_build_object('quiet_hours', v_quiet, 'frequency_cap', v_capped),
-    'startable', (v_result ->> 'recipients')::integer > 0,
-    'warnings', v_warnings);
-end
-$$;
-comment on function public.preview_blast(uuid, integer) is
-  'Preview a blast without sending: audience, eligible recipients per channel and variant, who is excluded and why, who would wait now (quiet hours, frequency cap), segments, cost, samples, whether it can start, warnings.';
-grant execute on function public.preview_blast(uuid, integer) to authenticated, service_role;
+-- public.preview_blast moved to 20261125024000_blast_preview_sample.sql (set-based counts, sampled renders).
 
 -- ============================================================================================
 -- Create (one atomic call)
