@@ -91,7 +91,7 @@ def load(conn: psycopg.Connection[Any], contacts: int) -> tuple[str, str]:
     assert sender is not None
     long_template = conn.execute(
         "insert into public.message_templates (name, channel, body)"
-        " values ('Bench long', 'sms', repeat('Hola {{first_name | amigo}}, nos vemos. ', 6))"
+        " values ('Bench long', 'sms', repeat('Hola {{first_name | amigo}}, nos vemos. ', 8))"
         " returning id"
     ).fetchone()
     assert template is not None
