@@ -253,6 +253,64 @@ export type Database = {
           },
         ]
       }
+      blast_ab_tests: {
+        Row: {
+          blast_id: string
+          decide_after_minutes: number
+          decide_at: string | null
+          decided_at: string | null
+          decision: Json | null
+          held_recipients: number
+          metric: string
+          min_per_variant: number
+          reason: string | null
+          released_recipients: number | null
+          test_percent: number
+          winners: Json | null
+        }
+        Insert: {
+          blast_id: string
+          decide_after_minutes: number
+          decide_at?: string | null
+          decided_at?: string | null
+          decision?: Json | null
+          held_recipients?: number
+          metric: string
+          min_per_variant: number
+          reason?: string | null
+          released_recipients?: number | null
+          test_percent: number
+          winners?: Json | null
+        }
+        Update: {
+          blast_id?: string
+          decide_after_minutes?: number
+          decide_at?: string | null
+          decided_at?: string | null
+          decision?: Json | null
+          held_recipients?: number
+          metric?: string
+          min_per_variant?: number
+          reason?: string | null
+          released_recipients?: number | null
+          test_percent?: number
+          winners?: Json | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "blast_ab_tests_blast_id_fkey"
+            columns: ["blast_id"]
+            referencedRelation: "blast_variant_results"
+            referencedColumns: ["blast_id"]
+          },
+          {
+            foreignKeyName: "blast_ab_tests_blast_id_fkey"
+            columns: ["blast_id"]
+            referencedRelation: "blasts"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       blast_audience: {
         Row: {
           blast_id: string
@@ -2500,6 +2558,29 @@ export type Database = {
           p_storage_path?: string
         }
         Returns: string
+      }
+      decide_blast_winners: {
+        Args: { p_now?: string }
+        Returns: {
+          blast_id: string
+          decide_after_minutes: number
+          decide_at: string | null
+          decided_at: string | null
+          decision: Json | null
+          held_recipients: number
+          metric: string
+          min_per_variant: number
+          reason: string | null
+          released_recipients: number | null
+          test_percent: number
+          winners: Json | null
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "blast_ab_tests"
+          isOneToOne: false
+          isSetofReturn: true
+        }
       }
       device_heartbeat: {
         Args: { p_printer_state: string; p_printer_state_reason?: string }
