@@ -27,6 +27,7 @@ export const REFUSAL_CODES = [
   "event_not_found",
   "expired_token",
   "help_reply_incomplete",
+  "invalid_ab_test",
   "invalid_argument",
   "invalid_automation",
   "invalid_blast_transition",

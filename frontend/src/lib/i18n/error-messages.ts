@@ -26,6 +26,8 @@ const en: ErrorMessages = {
   event_not_found: "That event no longer exists.",
   expired_token: "This link has expired.",
   help_reply_incomplete: "A HELP answer must say how to opt out (STOP) and include {{contact_address}}.",
+  invalid_ab_test:
+    "Sending the winner needs two or more variants, a test share of 1 to 90%, a minimum per variant and a time of up to 7 days.",
   invalid_argument: "Something in the form isn't valid. Please check it and try again.",
   invalid_automation: "This automation isn't complete yet.",
   invalid_blast_transition: "The message can't do that in its current state.",
@@ -115,6 +117,8 @@ const es: ErrorMessages = {
   event_not_found: "Ese evento ya no existe.",
   expired_token: "Este enlace caducó.",
   help_reply_incomplete: "La respuesta a HELP debe decir cómo darse de baja (STOP) e incluir {{contact_address}}.",
+  invalid_ab_test:
+    "Enviar la ganadora requiere dos o más variantes, una parte de prueba de 1 a 90 %, un mínimo por variante y un plazo de hasta 7 días.",
   invalid_argument: "Algo en el formulario no es válido. Revísalo e inténtalo de nuevo.",
   invalid_automation: "Esta automatización aún no está completa.",
   invalid_blast_transition: "El mensaje no puede hacer eso en su estado actual.",
