@@ -1499,6 +1499,7 @@ export type Database = {
           sent_by: string | null
           status: Database["public"]["Enums"]["message_status"]
           subject: string | null
+          test_template_id: string | null
           to_address: string
           updated_at: string
           validity_period_seconds: number | null
@@ -1539,6 +1540,7 @@ export type Database = {
           sent_by?: string | null
           status?: Database["public"]["Enums"]["message_status"]
           subject?: string | null
+          test_template_id?: string | null
           to_address: string
           updated_at?: string
           validity_period_seconds?: number | null
@@ -1579,6 +1581,7 @@ export type Database = {
           sent_by?: string | null
           status?: Database["public"]["Enums"]["message_status"]
           subject?: string | null
+          test_template_id?: string | null
           to_address?: string
           updated_at?: string
           validity_period_seconds?: number | null
@@ -1618,6 +1621,12 @@ export type Database = {
             foreignKeyName: "messages_sender_id_fkey"
             columns: ["sender_id"]
             referencedRelation: "senders"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_test_template_id_fkey"
+            columns: ["test_template_id"]
+            referencedRelation: "message_templates"
             referencedColumns: ["id"]
           },
         ]
@@ -2819,6 +2828,7 @@ export type Database = {
           sent_by: string | null
           status: Database["public"]["Enums"]["message_status"]
           subject: string | null
+          test_template_id: string | null
           to_address: string
           updated_at: string
           validity_period_seconds: number | null
@@ -3319,6 +3329,7 @@ export type Database = {
           sent_by: string | null
           status: Database["public"]["Enums"]["message_status"]
           subject: string | null
+          test_template_id: string | null
           to_address: string
           updated_at: string
           validity_period_seconds: number | null
@@ -3331,6 +3342,10 @@ export type Database = {
         }
       }
       send_sms_hook: { Args: { event: Json }; Returns: Json }
+      send_template_test: {
+        Args: { p_contact_id?: string; p_template_id: string }
+        Returns: string
+      }
       set_kiosk_pin: {
         Args: { p_event_id: string; p_pin: string }
         Returns: undefined
