@@ -64,6 +64,7 @@ export const REFUSAL_CODES = [
   "sender_not_found",
   "template_name_taken",
   "template_not_found",
+  "test_limit_reached",
   "unknown_attendee",
   "unknown_automation",
   "unknown_channel",
