@@ -65,6 +65,9 @@ try {
   await checkState(page, "template-gsm7-preview");
   await page.getByRole("button", { name: "Save template" }).click();
   await page.getByText(`Template “${env.TEMPLATE_B}” saved.`).waitFor();
+  // Saved, it can be sent as a test to the organizer's own phone (pgTAP 842 covers the sending).
+  await page.getByRole("button", { name: "Send a test to me" }).waitFor();
+  await checkState(page, "template-saved");
 
   // The composer: a segment (its live count), the sender, variants A and B.
   await page.getByRole("link", { name: "Blasts", exact: true }).click();
