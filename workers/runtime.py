@@ -17,6 +17,7 @@ from supabase import AsyncClient, AsyncClientOptions, acreate_client
 
 from hm.errors import HmError
 from workers.automations import AutomationRunner
+from workers.blast_winners import SupabaseWinnerStore, WinnerRunner
 from workers.channels import claimed_channels, mailersend_sender, open_channels, service_endpoints
 from workers.gdpr_erasure import (
     ErasureWorker,
@@ -158,6 +159,11 @@ async def _run_loop(
         )
         helpers.append(asyncio.create_task(automations.run(loop.stop)))
         helpers.append(asyncio.create_task(automations_heartbeat.run(finished)))
+        # A/B winners are due on the same minute clock as automations.
+        winners = WinnerRunner(
+            SupabaseWinnerStore(client), settings.worker_automations_interval_seconds
+        )
+        helpers.append(asyncio.create_task(winners.run(loop.stop)))
     if settings.worker_erasure_interval_seconds > 0:
         erasures = ErasureWorker(
             SupabaseErasureStore(client),

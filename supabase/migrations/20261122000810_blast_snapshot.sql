@@ -1,8 +1,7 @@
 -- Blasts: the recipient snapshot. One SQL statement, compiled per blast from its templates and
 -- variants, computes every snapshot row set-based (audience, consent, suppressions, addresses,
 -- duplicates, rendered text, segments); the preview aggregates the same rows.
--- The preview, public.preview_blast, is defined with the blast composer
--- (20261125002120_blast_composer.sql).
+-- The preview, public.preview_blast, is defined in 20261125024000_blast_preview_sample.sql.
 
 -- ============================================================================================
 -- Helper functions

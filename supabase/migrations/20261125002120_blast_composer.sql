@@ -24,8 +24,9 @@
 --     turns out empty when its time comes is paused with the reason instead (never completed
 --     with 0 sent).
 --
--- Defined here (they need this file's helpers): public.preview_blast(uuid, integer),
--- public.start_blast(uuid), private.start_blast_locked(public.blasts, timestamptz).
+-- Defined here (they need this file's helpers): public.start_blast(uuid),
+-- private.start_blast_locked(public.blasts, timestamptz). public.preview_blast(uuid, integer) is
+-- defined in 20261125024000_blast_preview_sample.sql.
 
 -- ============================================================================================
 -- Helpers
@@ -41,61 +42,10 @@ as $$
 $$;
 comment on function private.blast_channels(public.blasts) is 'The message channels a blast uses.';
 
--- The audience contacts a blast's snapshot leaves out, per channel and first reason, by the same
--- rules as private.blast_candidates_sql (consent, address, suppressions, erased/merged).
-create function private.blast_exclusions(p_blast public.blasts)
-returns table (channel text, reason text, contacts integer)
-language sql
-stable
-set search_path = ''
-as $$
-  select ch.channel::text, x.reason, count(*)::integer
-  from (select distinct a.id from private.blast_audience_ids(p_blast) as a(id)) aud
-  join public.contacts c on c.id = aud.id
-  cross join unnest(private.blast_channels(p_blast)) as ch(channel)
-  left join public.contact_consents cc on cc.contact_id = c.id and cc.channel = ch.channel
-  cross join lateral (select case ch.channel when 'sms' then c.phone::text else lower(c.email) end as address) ad
-  left join lateral (
-    select s.reason from public.suppressions s
-    where s.channel = ch.channel and s.address = ad.address and s.lifted_at is null
-    limit 1) s on true
-  cross join lateral (select case
-      when c.erased_at is not null or c.merged_into is not null then 'erased_or_merged'
-      when ad.address is null then case ch.channel when 'sms' then 'no_phone' else 'no_email' end
-      when cc.status = 'opted_out' then 'opted_out'
-      when not private.consent_allows_marketing(cc.status, ch.channel, private.messaging_settings()) then 'no_consent'
-      when s.reason = 'invalid_number' then 'invalid_number'
-      when s.reason is not null then 'suppressed'
-    end as reason) x
-  where x.reason is not null
-  group by 1, 2
-$$;
-comment on function private.blast_exclusions(public.blasts) is
-  'Audience contacts a blast leaves out, per channel and reason (opted_out, no_consent, no_phone, no_email, invalid_number, suppressed, erased_or_merged).';
+-- private.blast_exclusions moved to 20261125024000_blast_preview_sample.sql (set-based at 100k).
 
--- One sentence for people: why nobody (or fewer people) will get a blast.
-create function private.blast_exclusion_summary(p_blast public.blasts) returns text
-language sql
-stable
-set search_path = ''
-as $$
-  select case
-    when not exists (select 1 from private.blast_audience_ids(p_blast)) then
-      'The audience is empty: the segment matches nobody and no contact is listed.'
-    else coalesce((
-      select string_agg(format('%s %s (%s)', e.contacts, case e.reason
-          when 'opted_out' then 'opted out'
-          when 'no_consent' then 'without marketing consent'
-          when 'no_phone' then 'without a phone number'
-          when 'no_email' then 'without an email address'
-          when 'invalid_number' then 'with an invalid number'
-          when 'suppressed' then 'suppressed (bounced, complained or not textable)'
-          else 'erased or merged' end, e.channel), '; ' order by e.channel, e.contacts desc, e.reason)
-      from private.blast_exclusions(p_blast) e), 'Nobody is excluded.')
-  end
-$$;
-comment on function private.blast_exclusion_summary(public.blasts) is
-  'Why a blast''s audience members are left out, as one sentence (for previews and refusals).';
+-- private.blast_exclusion_summary moved to 20261125024000_blast_preview_sample.sql (it reads
+-- private.blast_exclusions, which moved there).
 
 -- A uuid field of a spec, or a clear refusal naming the field (not a raw cast error).
 create function private.spec_uuid(p_spec jsonb, p_key text) returns uuid
@@ -201,122 +151,13 @@ grant execute on function public.start_blast(uuid) to authenticated, service_rol
 -- Preview (why excluded, who would wait, whether it can start)
 -- ============================================================================================
 
-create function public.preview_blast(p_blast_id uuid, p_samples integer default 3) returns jsonb
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-  v_settings public.messaging_settings := private.messaging_settings();
-  v_audience integer;
-  v_result jsonb;
-  v_blast public.blasts;
-  v_window record;
-  v_excluded jsonb;
-  v_quiet integer;
-  v_capped integer;
-  v_warnings jsonb := '[]'::jsonb;
-begin
-  perform private.assert_messaging_operator();
-  select * into v_blast from public.blasts where id = p_blast_id;
-  if not found then
-    raise exception using errcode = 'P0001', message = 'blast_not_found';
-  end if;
-  select * into v_window from private.sender_window(
-    (select s from public.senders s where s.id = v_blast.sms_sender_id), v_settings);
-  select count(distinct a) into v_audience from private.blast_audience_ids(v_blast) as a;
-  select coalesce(jsonb_object_agg(x.channel, x.reasons), '{}'::jsonb) into v_excluded
-  from (select e.channel, jsonb_object_agg(e.reason, e.contacts) as reasons
-        from private.blast_exclusions(v_blast) e group by e.channel) x;
-  with c as materialized (select * from private.blast_candidates(p_blast_id, true))
-  select jsonb_build_object(
-    'audience', v_audience,
-    'recipients', (select count(*) from c),
-    'by_channel', coalesce((
-      select jsonb_object_agg(x.channel, jsonb_build_object(
-        'recipients', x.n, 'segments_total', x.segments_total,
-        'segments_per_message_max', x.segments_max,
-        'segments_per_message_avg', round(x.segments_avg, 2),
-        'estimated_cost', round(case x.channel when 'sms' then x.segments_total * v_settings.sms_segment_cost
-                                               else x.n * v_settings.email_cost end, 4)))
-      from (select channel, count(*) as n, sum(segments) as segments_total,
-                   max(segments) as segments_max, avg(segments) as segments_avg
-            from c group by channel) x), '{}'::jsonb),
-    'by_variant', coalesce((
-      select jsonb_agg(jsonb_build_object('channel', y.channel, 'variant', y.variant, 'recipients', y.n)
-                       order by y.channel, y.variant)
-      from (select channel, variant, count(*) as n from c group by channel, variant) y), '[]'::jsonb),
-    'estimated_cost', round(coalesce((select sum(case channel when 'sms' then segments * v_settings.sms_segment_cost
-                                                     else v_settings.email_cost end) from c), 0), 4),
-    'samples', coalesce((
-      select jsonb_agg(jsonb_build_object('contact_id', s.contact_id, 'channel', s.channel, 'variant', s.variant,
-                                          'subject', s.subject, 'body', s.body, 'segments', s.segments,
-                                          'encoding', case s.channel when 'sms' then public.sms_encoding(s.body) end))
-      from (select * from c order by c.channel, c.to_address limit greatest(p_samples, 0)) s), '[]'::jsonb)
-  ), (select count(*) filter (where not private.within_send_window(now(), c.time_zone, v_window.window_start, v_window.window_end))
-      from c where c.channel = 'sms'),
-     (select count(*) filter (where private.recent_marketing_texts(c.contact_id, now(), null) >= v_settings.marketing_texts_per_day)
-      from c where c.channel = 'sms')
-  into v_result, v_quiet, v_capped;
-  if (v_result ->> 'recipients')::integer = 0 then
-    v_warnings := v_warnings || jsonb_build_object('code', 'no_recipients',
-      'message', 'Nobody can receive this blast: ' || private.blast_exclusion_summary(v_blast));
-  end if;
-  if v_quiet > 0 then
-    v_warnings := v_warnings || jsonb_build_object('code', 'quiet_hours', 'message',
-      format('%s recipients are in quiet hours now; their texts wait until their window opens.', v_quiet));
-  end if;
-  if v_capped > 0 then
-    v_warnings := v_warnings || jsonb_build_object('code', 'frequency_cap', 'message',
-      format('%s recipients already had %s marketing texts in the last 24 hours; theirs wait.', v_capped,
-             v_settings.marketing_texts_per_day));
-  end if;
-  return v_result || jsonb_build_object(
-    'excluded', v_excluded,
-    'waiting_now', jsonb_build_object('quiet_hours', v_quiet, 'frequency_cap', v_capped),
-    'startable', (v_result ->> 'recipients')::integer > 0,
-    'warnings', v_warnings);
-end
-$$;
-comment on function public.preview_blast(uuid, integer) is
-  'Preview a blast without sending: audience, eligible recipients per channel and variant, who is excluded and why, who would wait now (quiet hours, frequency cap), segments, cost, samples, whether it can start, warnings.';
-grant execute on function public.preview_blast(uuid, integer) to authenticated, service_role;
+-- public.preview_blast moved to 20261125024000_blast_preview_sample.sql (set-based counts, sampled renders).
 
 -- ============================================================================================
 -- Create (one atomic call)
 -- ============================================================================================
 
-create function private.assert_blast_spec_fields(p_spec jsonb) returns void
-language plpgsql
-immutable
-set search_path = ''
-as $$
-declare
-  v_unknown text;
-begin
-  if jsonb_typeof(p_spec) is distinct from 'object' then
-    raise exception using errcode = '22023', message = 'invalid_blast_spec', detail = 'The blast must be a JSON object.';
-  end if;
-  select string_agg(k, ', ' order by k) into v_unknown
-  from jsonb_object_keys(p_spec) as k
-  where k not in ('name', 'channel', 'sms_template_id', 'email_template_id', 'sms_sender_id', 'email_sender_id',
-                  'segment_id', 'contact_ids', 'event_id', 'auto_pause', 'variants', 'scheduled_at');
-  if v_unknown is not null then
-    raise exception using errcode = '22023', message = 'invalid_blast_spec', detail = 'Unknown fields: ' || v_unknown;
-  end if;
-  if p_spec ? 'contact_ids' and jsonb_typeof(p_spec -> 'contact_ids') <> 'array' then
-    raise exception using errcode = '22023', message = 'invalid_blast_spec', detail = 'contact_ids must be an array.';
-  end if;
-  if p_spec ? 'variants' and jsonb_typeof(p_spec -> 'variants') <> 'array' then
-    raise exception using errcode = '22023', message = 'invalid_blast_spec', detail = 'variants must be an array.';
-  end if;
-  if p_spec ? 'auto_pause' and jsonb_typeof(p_spec -> 'auto_pause') <> 'boolean' then
-    raise exception using errcode = '22023', message = 'invalid_blast_spec', detail = 'auto_pause must be true or false.';
-  end if;
-end
-$$;
-comment on function private.assert_blast_spec_fields(jsonb) is 'invalid_blast_spec unless a create_blast spec is an object of known, well-typed fields.';
+-- private.assert_blast_spec_fields moved to 20261125024010_blast_ab_winner.sql (the winner field).
 
 -- Every id a spec names must exist (clear codes instead of foreign-key errors).
 create function private.assert_blast_references(p_spec jsonb, p_contact_ids uuid[]) returns void
@@ -392,64 +233,4 @@ $$;
 comment on function private.insert_blast_variants(uuid, jsonb) is
   'Insert a create_blast spec''s variants (invalid_variant, template_not_found, blast_variant_label_taken).';
 
--- SECURITY DEFINER: like the other blast controls; checks the caller first, then writes the
--- blast, its variants and its audience as one transaction.
-create function public.create_blast(p_spec jsonb) returns public.blasts
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_name text;
-  v_blast public.blasts;
-  v_contact_ids uuid[];
-  v_scheduled_at timestamptz;
-begin
-  perform private.assert_messaging_operator();
-  perform private.assert_blast_spec_fields(p_spec);
-  v_name := btrim(coalesce(p_spec ->> 'name', ''));
-  if v_name = '' then
-    raise exception using errcode = 'P0001', message = 'blast_name_required';
-  end if;
-  if coalesce(p_spec ->> 'channel', '') not in ('sms', 'email', 'both') then
-    raise exception using errcode = 'P0001', message = 'invalid_blast_channel', detail = 'Choose sms, email or both.';
-  end if;
-  begin
-    v_contact_ids := array(select distinct c::uuid from jsonb_array_elements_text(coalesce(p_spec -> 'contact_ids', '[]')) as c);
-    v_scheduled_at := (p_spec ->> 'scheduled_at')::timestamptz;
-  exception when invalid_text_representation or invalid_datetime_format or datetime_field_overflow then
-    raise exception using errcode = '22023', message = 'invalid_blast_spec',
-      detail = 'contact_ids must be uuids and scheduled_at a timestamp.';
-  end;
-  if v_scheduled_at is not null and v_scheduled_at < now() then
-    raise exception using errcode = 'P0001', message = 'invalid_schedule', detail = 'The send time is in the past.';
-  end if;
-  perform private.assert_blast_references(p_spec, v_contact_ids);
-  -- Two composers saving the same name at once: the second waits, then sees the first.
-  perform pg_advisory_xact_lock(hashtextextended('blast_name:' || lower(v_name), 0));
-  if exists (select 1 from public.blasts b where lower(btrim(b.name)) = lower(v_name) and b.status <> 'cancelled') then
-    raise exception using errcode = 'P0001', message = 'blast_name_taken',
-      detail = format('Another blast is called "%s"; choose another name.', v_name);
-  end if;
-  insert into public.blasts (name, channel, sms_template_id, email_template_id, sms_sender_id, email_sender_id,
-                             segment_id, event_id, auto_pause)
-  values (v_name, (p_spec ->> 'channel')::public.blast_channel,
-          private.spec_uuid(p_spec, 'sms_template_id'), private.spec_uuid(p_spec, 'email_template_id'),
-          private.spec_uuid(p_spec, 'sms_sender_id'), private.spec_uuid(p_spec, 'email_sender_id'),
-          private.spec_uuid(p_spec, 'segment_id'), private.spec_uuid(p_spec, 'event_id'),
-          coalesce((p_spec ->> 'auto_pause')::boolean, true))
-  returning * into v_blast;
-  perform private.insert_blast_variants(v_blast.id, p_spec -> 'variants');
-  insert into public.blast_audience (blast_id, contact_id) select v_blast.id, c from unnest(v_contact_ids) as c;
-  perform private.assert_blast_ready(v_blast);
-  if v_scheduled_at is not null then
-    update public.blasts set status = 'scheduled', scheduled_at = v_scheduled_at where id = v_blast.id
-    returning * into v_blast;
-  end if;
-  return v_blast;
-end
-$$;
-comment on function public.create_blast(jsonb) is
-  'Create a ready blast (and its variants and audience) in one transaction, optionally scheduled; clear refusal codes, nothing written on refusal.';
-revoke execute on function public.create_blast(jsonb) from public, anon;
-grant execute on function public.create_blast(jsonb) to authenticated, service_role;
+-- public.create_blast moved to 20261125024010_blast_ab_winner.sql (the A/B winner settings).

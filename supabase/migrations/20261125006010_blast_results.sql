@@ -22,26 +22,7 @@
 -- Helper functions
 -- ============================================================================================
 
-create function private.blast_recipient_outcome(
-  p_recipient_status text,
-  p_message_status public.message_status
-) returns text
-language sql
-immutable
-parallel safe
-set search_path = ''
-as $$
-  select case
-    when p_recipient_status in ('skipped', 'cancelled') or p_message_status = 'cancelled' then 'skipped'
-    when p_recipient_status = 'pending' or p_message_status in ('queued', 'sending') then 'to_send'
-    when p_message_status = 'delivered' then 'delivered'
-    when p_message_status in ('failed', 'undelivered') then 'failed'
-    else 'sent'
-  end
-$$;
-comment on function private.blast_recipient_outcome(text, public.message_status) is
-  'One blast recipient''s outcome (to_send, sent, delivered, failed, skipped) from its snapshot row''s and message''s statuses.';
-grant execute on function private.blast_recipient_outcome(text, public.message_status) to authenticated, service_role;
+-- private.blast_recipient_outcome moved to 20261125024010_blast_ab_winner.sql (held recipients).
 
 create function private.assert_can_read_blast(p_blast_id uuid) returns void
 language plpgsql

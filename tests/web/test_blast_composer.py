@@ -118,6 +118,8 @@ def test_organizer_composes_starts_pauses_and_watches_a_blast_complete(
     assert states == [
         "template-ucs2",
         "template-gsm7-preview",
+        "template-saved",
+        "composer-winner",
         "composer",
         "preview",
         "confirm-start",

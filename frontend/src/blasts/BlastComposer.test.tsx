@@ -76,6 +76,28 @@ describe("Composer", () => {
     });
   });
 
+  it("with two variants offers to send the winner to the rest, and sends its settings", async () => {
+    vi.mocked(createBlast).mockResolvedValue({ id: "b2", name: "Test", status: "draft" } as never);
+    renderComposer();
+    expect(screen.queryByLabelText("Send the winner to the rest")).toBeNull();
+    await userEvent.type(screen.getByLabelText("Name"), "Test");
+    await userEvent.selectOptions(screen.getByLabelText("Text template"), "tpl-a");
+    await userEvent.click(screen.getByRole("button", { name: "Add a variant" }));
+    await userEvent.selectOptions(screen.getByLabelText("Template of variant B"), "tpl-b");
+    await userEvent.click(screen.getByLabelText("Send the winner to the rest"));
+    const share = screen.getByLabelText("Test share of each variant (%)");
+    await userEvent.clear(share);
+    await userEvent.type(share, "15");
+    await userEvent.selectOptions(screen.getByLabelText("Choose the winner after"), "120");
+    await userEvent.selectOptions(screen.getByLabelText("Winner by"), "delivery_rate");
+    await userEvent.click(screen.getByRole("button", { name: "Save and preview" }));
+    expect(createBlast).toHaveBeenCalledWith(
+      expect.objectContaining({
+        winner: { test_percent: 15, min_per_variant: 100, decide_after_minutes: 120, metric: "delivery_rate" },
+      }),
+    );
+  });
+
   it("going back to one template drops the variants", async () => {
     renderComposer();
     await userEvent.click(screen.getByRole("button", { name: "Add a variant" }));

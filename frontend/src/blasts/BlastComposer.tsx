@@ -15,6 +15,7 @@ import { blastKeys, countSegment, createBlast, fetchChoices } from "./api";
 import { count } from "./format";
 import {
   EMPTY_COMPOSER,
+  canPickWinner,
   evenWeights,
   nextVariantLabel,
   toSpec,
@@ -23,6 +24,8 @@ import {
   weightTotal,
   type BlastChannel,
   type ComposerForm,
+  type WinnerForm,
+  type WinnerMetric,
 } from "./spec";
 import { t } from "./t";
 
@@ -45,6 +48,54 @@ function SegmentCount(props: { segment: Choices["segments"][number] | undefined 
         <ErrorAlert code={errorCode(matches.error)} />
       </Show>
     </Show>
+  );
+}
+
+const DECIDE_AFTER_HOURS = [1, 2, 4, 8, 12, 24, 48];
+
+/** "Send the winner to the rest": the test share, its minimum, when and by what. */
+function WinnerFields(props: { winner: WinnerForm; onChange: <K extends keyof WinnerForm>(key: K, value: WinnerForm[K]) => void }) {
+  return (
+    <div class="space-y-3 border-t border-stone-200 pt-3">
+      <label class="flex items-center gap-2 font-semibold">
+        <input
+          type="checkbox"
+          class="size-5"
+          checked={props.winner.enabled}
+          onChange={(event) => { props.onChange("enabled", event.currentTarget.checked); }}
+        />
+        {t("composer.winner")}
+      </label>
+      <p class="text-sm text-stone-700">{t("composer.winnerIntro")}</p>
+      <Show when={props.winner.enabled}>
+        <div class="grid gap-2 sm:grid-cols-2">
+          <TextField
+            label={t("composer.winnerTestPercent")}
+            inputmode="numeric"
+            value={String(props.winner.testPercent)}
+            onInput={(event) => { props.onChange("testPercent", Number(event.currentTarget.value) || 0); }}
+          />
+          <TextField
+            label={t("composer.winnerMinimum")}
+            inputmode="numeric"
+            value={String(props.winner.minPerVariant)}
+            onInput={(event) => { props.onChange("minPerVariant", Number(event.currentTarget.value) || 0); }}
+          />
+          <SelectField
+            label={t("composer.winnerAfter")}
+            options={DECIDE_AFTER_HOURS.map((hours) => ({ value: String(hours * 60), label: t("composer.winnerHours", { hours }) }))}
+            value={String(props.winner.decideAfterMinutes)}
+            onChange={(value) => { props.onChange("decideAfterMinutes", Number(value)); }}
+          />
+          <SelectField
+            label={t("composer.winnerMetric")}
+            options={(["reply_rate", "delivery_rate"] as const).map((value) => ({ value, label: t(`composer.metric.${value}`) }))}
+            value={props.winner.metric}
+            onChange={(value) => { props.onChange("metric", value as WinnerMetric); }}
+          />
+        </div>
+      </Show>
+    </div>
   );
 }
 
@@ -163,6 +214,9 @@ export function Composer(props: { choices: Choices; orgTimeZone: string }) {
           <Button variant="secondary" disabled={form.smsVariants.length >= 26} onClick={addVariant}>
             {t("composer.addVariant")}
           </Button>
+          <Show when={canPickWinner(form)}>
+            <WinnerFields winner={form.winner} onChange={(key, value) => { setForm("winner", key, value); }} />
+          </Show>
         </fieldset>
       </Show>
       <Show when={usesEmail(form.channel)}>

@@ -51,7 +51,14 @@ export function BlastPreview(props: { blastId: string }) {
                     <li>
                       {t("preview.byChannel", { channel: t(`channel.${channel}`), recipients: count(numbers()?.recipients ?? 0) })}
                       <Show when={channel === "sms" && numbers()?.segments_total}>
-                        {(segments) => <> · {t("preview.segments", { segments: count(segments()) })}</>}
+                        {(segments) => (
+                          <>
+                            {" · "}
+                            {t(numbers()?.segments_estimated ? "preview.segmentsEstimated" : "preview.segments", {
+                              segments: count(segments()),
+                            })}
+                          </>
+                        )}
                       </Show>
                     </li>
                   );

@@ -9,6 +9,7 @@ import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
 import { notifyError, notifySuccess } from "../ui/notifications";
+import { AbWinner } from "./AbWinner";
 import { RECIPIENTS_PAGE, blastKeys, fetchRecipients, fetchResults, type Outcome, type RecipientResult } from "./api";
 import { createDebounced } from "../templates/debounce";
 import { count } from "./format";
@@ -59,6 +60,7 @@ export function BlastResults(props: { blastId: string; blastName: string }) {
       <Show when={results.error}>
         <ErrorAlert code={errorCode(results.error)} />
       </Show>
+      <AbWinner blastId={props.blastId} />
       <Show when={results.data}>
         {(variants) => (
           <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("results.byVariant")}>

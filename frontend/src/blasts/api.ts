@@ -4,6 +4,7 @@ import type { Database, Json } from "../lib/database.types";
 import { AppError, throwIfError } from "../lib/errors";
 import { supabase } from "../lib/supabase";
 import type { BlastSpec } from "./spec";
+import type { AbTest } from "./winner";
 
 type Tables = Database["public"]["Tables"];
 type Functions = Database["public"]["Functions"];
@@ -38,7 +39,17 @@ export interface BlastPreview {
   audience: number;
   recipients: number;
   by_channel: Partial<
-    Record<"sms" | "email", { recipients: number; segments_total: number | null; segments_per_message_max: number | null; estimated_cost: number }>
+    Record<
+      "sms" | "email",
+      {
+        recipients: number;
+        segments_total: number | null;
+        segments_per_message_max: number | null;
+        /** Segments (and cost) measured on a sample of each variant, not every text. */
+        segments_estimated: boolean;
+        estimated_cost: number;
+      }
+    >
   >;
   by_variant: { channel: "sms" | "email"; variant: string | null; recipients: number }[];
   estimated_cost: number;
@@ -57,6 +68,7 @@ export const blastKeys = {
   recipients: (id: string, outcome: string, search: string, page: number) =>
     ["rpc", "blast_recipient_results", id, outcome, search, page] as const,
   choices: () => ["blast-choices"] as const,
+  abTest: (id: string) => ["blast_ab_tests", id] as const,
   segmentCount: (segmentId: string) => ["rpc", "count_contacts", "segment", segmentId] as const,
 };
 
@@ -149,4 +161,15 @@ export async function fetchRecipients(
   });
   throwIfError(error);
   return data ?? [];
+}
+
+/** The blast's "send the winner to the rest" settings and decision (null: not an A/B test). */
+export async function fetchAbTest(id: string): Promise<AbTest | null> {
+  const { data, error } = await supabase()
+    .from("blast_ab_tests")
+    .select("test_percent, min_per_variant, decide_after_minutes, metric, decide_at, held_recipients, decided_at, released_recipients, winners, decision")
+    .eq("blast_id", id)
+    .maybeSingle();
+  throwIfError(error);
+  return data as unknown as AbTest | null;
 }

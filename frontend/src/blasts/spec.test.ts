@@ -48,6 +48,23 @@ describe("toSpec", () => {
     });
   });
 
+  it("sends the winner settings only when they are asked for and there are two variants", () => {
+    const winner = { ...EMPTY_COMPOSER.winner, enabled: true };
+    const twoVariants = [
+      { label: "A", templateId: "ta", weight: 50 },
+      { label: "B", templateId: "tb", weight: 50 },
+    ];
+    expect(toSpec({ ...EMPTY_COMPOSER, name: "x", smsVariants: twoVariants, winner }, "UTC").winner).toEqual({
+      test_percent: 20,
+      min_per_variant: 100,
+      decide_after_minutes: 240,
+      metric: "reply_rate",
+    });
+    expect(toSpec({ ...EMPTY_COMPOSER, name: "x", smsVariants: twoVariants }, "UTC").winner).toBeUndefined();
+    expect(toSpec({ ...EMPTY_COMPOSER, name: "x", winner }, "UTC").winner).toBeUndefined();
+    expect(toSpec({ ...EMPTY_COMPOSER, name: "x", channel: "email", smsVariants: twoVariants, winner }, "UTC").winner).toBeUndefined();
+  });
+
   it("leaves out what was not chosen so the database names it", () => {
     expect(toSpec({ ...EMPTY_COMPOSER, name: "x", channel: "both" }, "UTC")).toEqual({
       name: "x",

@@ -8,6 +8,18 @@ export interface VariantForm {
   weight: number;
 }
 
+export type WinnerMetric = "reply_rate" | "delivery_rate";
+
+/** "Send the winner to the rest": a test share of each variant (never fewer than a minimum),
+ * then, after a time, the variant with the best metric goes to everybody else. */
+export interface WinnerForm {
+  enabled: boolean;
+  testPercent: number;
+  minPerVariant: number;
+  decideAfterMinutes: number;
+  metric: WinnerMetric;
+}
+
 export interface ComposerForm {
   name: string;
   channel: BlastChannel;
@@ -21,6 +33,7 @@ export interface ComposerForm {
   /** "" = send when started; else a local date-time ("2026-12-01T18:00") in the org's time zone. */
   sendAtLocal: string;
   autoPause: boolean;
+  winner: WinnerForm;
 }
 
 export interface BlastSpec {
@@ -34,6 +47,7 @@ export interface BlastSpec {
   email_sender_id?: string;
   variants?: { channel: "sms"; label: string; template_id: string; weight: number }[];
   scheduled_at?: string;
+  winner?: { test_percent: number; min_per_variant: number; decide_after_minutes: number; metric: WinnerMetric };
 }
 
 export const EMPTY_COMPOSER: ComposerForm = {
@@ -47,7 +61,12 @@ export const EMPTY_COMPOSER: ComposerForm = {
   smsVariants: [],
   sendAtLocal: "",
   autoPause: true,
+  winner: { enabled: false, testPercent: 20, minPerVariant: 100, decideAfterMinutes: 240, metric: "reply_rate" },
 };
+
+/** The composer offers "send the winner to the rest" only with two or more variants. */
+export const canPickWinner = (form: Pick<ComposerForm, "channel" | "smsVariants">) =>
+  usesSms(form.channel) && form.smsVariants.length >= 2;
 
 export const usesSms = (channel: BlastChannel) => channel !== "email";
 export const usesEmail = (channel: BlastChannel) => channel !== "sms";
@@ -115,6 +134,14 @@ export function toSpec(form: ComposerForm, orgTimeZone: string): BlastSpec {
   if (usesEmail(form.channel)) {
     choose("email_sender_id", form.emailSenderId);
     choose("email_template_id", form.emailTemplateId);
+  }
+  if (form.winner.enabled && canPickWinner(form)) {
+    spec.winner = {
+      test_percent: form.winner.testPercent,
+      min_per_variant: form.winner.minPerVariant,
+      decide_after_minutes: form.winner.decideAfterMinutes,
+      metric: form.winner.metric,
+    };
   }
   if (form.sendAtLocal !== "") spec.scheduled_at = zonedLocalToUtc(form.sendAtLocal, orgTimeZone).toISOString();
   return spec;

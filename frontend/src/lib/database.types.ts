@@ -253,6 +253,64 @@ export type Database = {
           },
         ]
       }
+      blast_ab_tests: {
+        Row: {
+          blast_id: string
+          decide_after_minutes: number
+          decide_at: string | null
+          decided_at: string | null
+          decision: Json | null
+          held_recipients: number
+          metric: string
+          min_per_variant: number
+          reason: string | null
+          released_recipients: number | null
+          test_percent: number
+          winners: Json | null
+        }
+        Insert: {
+          blast_id: string
+          decide_after_minutes: number
+          decide_at?: string | null
+          decided_at?: string | null
+          decision?: Json | null
+          held_recipients?: number
+          metric: string
+          min_per_variant: number
+          reason?: string | null
+          released_recipients?: number | null
+          test_percent: number
+          winners?: Json | null
+        }
+        Update: {
+          blast_id?: string
+          decide_after_minutes?: number
+          decide_at?: string | null
+          decided_at?: string | null
+          decision?: Json | null
+          held_recipients?: number
+          metric?: string
+          min_per_variant?: number
+          reason?: string | null
+          released_recipients?: number | null
+          test_percent?: number
+          winners?: Json | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "blast_ab_tests_blast_id_fkey"
+            columns: ["blast_id"]
+            referencedRelation: "blast_variant_results"
+            referencedColumns: ["blast_id"]
+          },
+          {
+            foreignKeyName: "blast_ab_tests_blast_id_fkey"
+            columns: ["blast_id"]
+            referencedRelation: "blasts"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       blast_audience: {
         Row: {
           blast_id: string
@@ -1444,6 +1502,7 @@ export type Database = {
           sent_by: string | null
           status: Database["public"]["Enums"]["message_status"]
           subject: string | null
+          test_template_id: string | null
           to_address: string
           updated_at: string
           validity_period_seconds: number | null
@@ -1484,6 +1543,7 @@ export type Database = {
           sent_by?: string | null
           status?: Database["public"]["Enums"]["message_status"]
           subject?: string | null
+          test_template_id?: string | null
           to_address: string
           updated_at?: string
           validity_period_seconds?: number | null
@@ -1524,6 +1584,7 @@ export type Database = {
           sent_by?: string | null
           status?: Database["public"]["Enums"]["message_status"]
           subject?: string | null
+          test_template_id?: string | null
           to_address?: string
           updated_at?: string
           validity_period_seconds?: number | null
@@ -1563,6 +1624,12 @@ export type Database = {
             foreignKeyName: "messages_sender_id_fkey"
             columns: ["sender_id"]
             referencedRelation: "senders"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "messages_test_template_id_fkey"
+            columns: ["test_template_id"]
+            referencedRelation: "message_templates"
             referencedColumns: ["id"]
           },
         ]
@@ -2593,6 +2660,29 @@ export type Database = {
         }
         Returns: string
       }
+      decide_blast_winners: {
+        Args: { p_now?: string }
+        Returns: {
+          blast_id: string
+          decide_after_minutes: number
+          decide_at: string | null
+          decided_at: string | null
+          decision: Json | null
+          held_recipients: number
+          metric: string
+          min_per_variant: number
+          reason: string | null
+          released_recipients: number | null
+          test_percent: number
+          winners: Json | null
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "blast_ab_tests"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       device_heartbeat: {
         Args: { p_printer_state: string; p_printer_state_reason?: string }
         Returns: undefined
@@ -2876,6 +2966,7 @@ export type Database = {
           sent_by: string | null
           status: Database["public"]["Enums"]["message_status"]
           subject: string | null
+          test_template_id: string | null
           to_address: string
           updated_at: string
           validity_period_seconds: number | null
@@ -3435,6 +3526,7 @@ export type Database = {
           sent_by: string | null
           status: Database["public"]["Enums"]["message_status"]
           subject: string | null
+          test_template_id: string | null
           to_address: string
           updated_at: string
           validity_period_seconds: number | null
@@ -3447,6 +3539,10 @@ export type Database = {
         }
       }
       send_sms_hook: { Args: { event: Json }; Returns: Json }
+      send_template_test: {
+        Args: { p_contact_id?: string; p_template_id: string }
+        Returns: string
+      }
       set_kiosk_pin: {
         Args: { p_event_id: string; p_pin: string }
         Returns: undefined

@@ -26,6 +26,7 @@ import { createDebounced } from "./debounce";
 import { checkTemplateFields, insertAt } from "./merge-fields";
 import { MergeFieldPicker } from "./MergeFieldPicker";
 import { TemplatePreview } from "./TemplatePreview";
+import { SendTestToMe } from "./SendTestToMe";
 import { t } from "./t";
 
 function FieldWarnings(props: { text: string }) {
@@ -171,6 +172,9 @@ function Editor(props: { template: Template | null }) {
           </h2>
           <ContactPicker value={contactId()} onChange={setContactId} />
           <TemplatePreview draft={debouncedDraft()} contactId={contactId()} orgName={facts.data?.orgName ?? ""} />
+          <Show when={props.template?.archived_at === null ? props.template : undefined}>
+            {(template) => <SendTestToMe template={template()} contactId={contactId()} />}
+          </Show>
         </section>
       </div>
     </section>

@@ -115,6 +115,16 @@ export async function previewTemplate(draft: TemplateDraft, contactId: string): 
   return data as unknown as RenderedPreview;
 }
 
+/** "Send a test to me": the saved template, rendered for the contact (or with defaults), queued
+ * to the caller's own phone or email by the database. */
+export async function sendTemplateTest(templateId: string, contactId: string): Promise<void> {
+  const { error } = await supabase().rpc("send_template_test", {
+    p_template_id: templateId,
+    p_contact_id: contactId === "" ? undefined : contactId,
+  });
+  throwIfError(error);
+}
+
 export async function searchContacts(search: string): Promise<ContactChoice[]> {
   const { data, error } = await supabase().rpc("list_contacts", {
     p_search: search.trim() === "" ? undefined : search.trim(),

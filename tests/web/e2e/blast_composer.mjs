@@ -1,6 +1,6 @@
 // Templates and blasts as an organizer lives them: sign in → a new template whose á and ó force
 // UCS-2, replaced from the counter, previewed for a contact → compose a blast to a 200-person
-// segment with variants A and B → its preview → start (confirmed) → live progress → pause and
+// segment with variants A and B (the winner settings shown, then left off) → its preview → start (confirmed) → live progress → pause and
 // resume (confirmations say what happens) while a recipient replies STOP (pytest posts it to the
 // simulator) → completed with the opt-out shown → the same page in Spanish. axe on every state.
 import { join } from "node:path";
@@ -65,6 +65,9 @@ try {
   await checkState(page, "template-gsm7-preview");
   await page.getByRole("button", { name: "Save template" }).click();
   await page.getByText(`Template “${env.TEMPLATE_B}” saved.`).waitFor();
+  // Saved, it can be sent as a test to the organizer's own phone (pgTAP 842 covers the sending).
+  await page.getByRole("button", { name: "Send a test to me" }).waitFor();
+  await checkState(page, "template-saved");
 
   // The composer: a segment (its live count), the sender, variants A and B.
   await page.getByRole("link", { name: "Blasts", exact: true }).click();
@@ -78,6 +81,12 @@ try {
   await page.getByRole("button", { name: "Add a variant" }).click();
   await page.getByLabel("Template of variant B").selectOption({ label: env.TEMPLATE_B });
   await page.getByText("Shares add up to 100%.").waitFor();
+  // "Send the winner to the rest" is offered with two variants; this blast sends to everybody.
+  const winner = page.getByLabel("Send the winner to the rest");
+  await winner.check();
+  await page.getByLabel("Choose the winner after").waitFor();
+  await checkState(page, "composer-winner");
+  await winner.uncheck();
   await checkState(page, "composer");
   await page.getByRole("button", { name: "Save and preview" }).click();
 

@@ -32,6 +32,8 @@ const en: ErrorMessages = {
   event_slug_taken: "Another event already uses this web address; choose another.",
   expired_token: "This link has expired.",
   help_reply_incomplete: "A HELP answer must say how to opt out (STOP) and include {{contact_address}}.",
+  invalid_ab_test:
+    "Sending the winner needs two or more variants, a test share of 1 to 90%, a minimum per variant and a time of up to 7 days.",
   invalid_argument: "Something in the form isn't valid. Please check it and try again.",
   invalid_automation: "This automation isn't complete yet.",
   invalid_blast_transition: "The message can't do that in its current state.",
@@ -79,6 +81,7 @@ const en: ErrorMessages = {
   station_name_taken: "A print station with that name exists or is being paired. Choose another name.",
   template_name_taken: "Another template already has this name; choose another.",
   template_not_found: "That template no longer exists or is archived.",
+  test_limit_reached: "You've sent many tests this hour. Please try again later.",
   too_many_attempts: "Too many wrong codes. Wait 10 minutes and try again.",
   unexpected: "Something went wrong on our side. Please try again.",
   unknown_attendee: "We couldn't find that person.",
@@ -131,6 +134,8 @@ const es: ErrorMessages = {
   event_slug_taken: "Otro evento ya usa esta dirección web; elige otra.",
   expired_token: "Este enlace caducó.",
   help_reply_incomplete: "La respuesta a HELP debe decir cómo darse de baja (STOP) e incluir {{contact_address}}.",
+  invalid_ab_test:
+    "Enviar la ganadora requiere dos o más variantes, una parte de prueba de 1 a 90 %, un mínimo por variante y un plazo de hasta 7 días.",
   invalid_argument: "Algo en el formulario no es válido. Revísalo e inténtalo de nuevo.",
   invalid_automation: "Esta automatización aún no está completa.",
   invalid_blast_transition: "El mensaje no puede hacer eso en su estado actual.",
@@ -178,6 +183,7 @@ const es: ErrorMessages = {
   station_name_taken: "Ya existe una estación con ese nombre o se está vinculando. Elige otro nombre.",
   template_name_taken: "Ya hay otra plantilla con este nombre; elige otro.",
   template_not_found: "Esa plantilla ya no existe o está archivada.",
+  test_limit_reached: "Enviaste muchas pruebas en esta hora. Inténtalo más tarde.",
   too_many_attempts: "Demasiados códigos incorrectos. Espera 10 minutos y vuelve a intentarlo.",
   unexpected: "Algo salió mal de nuestro lado. Inténtalo de nuevo.",
   unknown_attendee: "No encontramos a esa persona.",
