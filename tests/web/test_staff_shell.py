@@ -50,10 +50,12 @@ def test_staff_sign_in_navigation_and_protected_routes(
         "current": "page",
     }
     assert run.result["sidebar"] == [
+        "Events",
         "Console",
         "Contacts",
         "Segments",
         "Import",
+        "Duplicates",
         "Automations",
         "Compliance",
         "Blasts",
