@@ -11,7 +11,6 @@ half-way leaves nothing a later claim cannot finish."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -20,6 +19,8 @@ import httpx
 from storage3.exceptions import StorageApiError
 from supabase import AsyncClient
 from supabase_auth.errors import AuthApiError, AuthError
+
+from workers.claim_loop import poll_until_stopped
 
 log = logging.getLogger(__name__)
 
@@ -160,14 +161,7 @@ class ErasureWorker:
         self.lease_seconds = lease_seconds
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.run_once()
-            except Exception:
-                # The store is unreachable: leases bring claimed requests back; try again later.
-                log.exception("gdpr erasure: claiming failed; retrying after the poll interval")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.poll_interval)
+        await poll_until_stopped(stop, self.run_once, self.poll_interval, "gdpr erasure")
 
     async def run_once(self) -> int:
         """Handle every due request; returns how many were claimed."""

@@ -11,7 +11,6 @@ one and replaces the password, which is what kills an older link."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -21,6 +20,7 @@ from supabase import AsyncClient
 from supabase_auth.errors import AuthError
 
 from hm.people.service_api import new_password
+from workers.claim_loop import poll_until_stopped
 from workers.ports import (
     EmailSender,
     OutboundMessage,
@@ -176,14 +176,7 @@ class InvitationSender:
         self.lease_seconds = lease_seconds
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.run_once()
-            except Exception:
-                # The store is unreachable: the lease brings claimed rows back; try again later.
-                log.exception("invitations: claiming failed; retrying after the poll interval")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.poll_interval)
+        await poll_until_stopped(stop, self.run_once, self.poll_interval, "invitations")
 
     async def run_once(self) -> int:
         """Handle every claimable request; returns how many were claimed."""

@@ -9,7 +9,6 @@ station's Auth user with that password through GoTrue's admin API, and records t
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -19,6 +18,7 @@ from supabase import AsyncClient
 from supabase_auth.errors import AuthError
 
 from hm.people.devices import DEVICE_EMAIL_DOMAIN
+from workers.claim_loop import poll_until_stopped
 
 log = logging.getLogger(__name__)
 
@@ -123,14 +123,7 @@ class StationPairer:
         self.lease_seconds = lease_seconds
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.run_once()
-            except Exception:
-                # The store is unreachable: the lease brings claimed rows back; try again later.
-                log.exception("station pairing: claiming failed; retrying after the poll interval")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.poll_interval)
+        await poll_until_stopped(stop, self.run_once, self.poll_interval, "station pairing")
 
     async def run_once(self) -> int:
         """Handle every claimable pairing; returns how many were claimed."""
