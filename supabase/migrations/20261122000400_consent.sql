@@ -220,99 +220,17 @@ comment on function private.consent_events_apply() is
 create trigger consent_events_apply after insert on public.consent_events
   for each row execute function private.consent_events_apply();
 
-create function private.suppressions_normalize() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-  new.address := case new.channel when 'email' then lower(btrim(new.address)) else btrim(new.address) end;
-  if tg_op = 'INSERT' and (select auth.role()) = 'authenticated' then
-    new.created_by := (select auth.uid());
-    new.created_at := now();
-  end if;
-  if tg_op = 'UPDATE' and new.lifted_at is not null and old.lifted_at is null then
-    new.lifted_by := (select auth.uid());
-  end if;
-  return new;
-end
-$$;
-comment on function private.suppressions_normalize() is
-  'Trigger: store addresses normalised (emails lower-cased) and stamp who added/lifted a suppression.';
-
-create trigger suppressions_normalize before insert or update on public.suppressions
-  for each row execute function private.suppressions_normalize();
+-- private.suppressions_normalize and its trigger moved to 20261126030000_message_channels.sql
+-- (the address normalisation is the channel's).
 
 create trigger suppressions_audit after insert or update or delete on public.suppressions
   for each row execute function private.audit_row_change();
 
--- An opt-out reaches a running blast at once: the recipient's pending snapshot rows are skipped
--- and anything queued but not yet sending is cancelled (all SMS after a STOP — it is absolute —
--- and marketing email after an email opt-out).
-create function private.consent_events_cancel_pending() returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_skipped record;
-begin
-  if new.status <> 'opted_out' then
-    return null;
-  end if;
-  for v_skipped in
-    update public.blast_recipients r set status = 'skipped', skip_reason = 'opted_out'
-     where r.contact_id = new.contact_id and r.channel = new.channel and r.status = 'pending'
-    returning r.blast_id
-  loop
-    perform private.add_blast_counts(v_skipped.blast_id, p_skipped => 1);
-  end loop;
-  update public.messages m
-     set status = 'cancelled', error_code = 'opted_out', error_message = 'Recipient opted out before sending.'
-   where m.contact_id = new.contact_id and m.channel = new.channel and m.status = 'queued'
-     and m.direction = 'outbound' and (new.channel = 'sms' or m.is_marketing);
-  return null;
-end
-$$;
-comment on function private.consent_events_cancel_pending() is
-  'Trigger: an opt-out skips the contact''s pending blast rows and cancels their queued messages on that channel.';
+-- private.consent_events_cancel_pending and its trigger moved to
+-- 20261126030000_message_channels.sql (whether an opt-out stops every message is the channel's).
 
-create trigger consent_events_cancel_pending after insert on public.consent_events
-  for each row execute function private.consent_events_cancel_pending();
-
-create function private.suppressions_cancel_pending() returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_skipped record;
-begin
-  if new.lifted_at is not null then
-    return null;
-  end if;
-  for v_skipped in
-    update public.blast_recipients r set status = 'skipped', skip_reason = 'suppressed'
-     where r.status = 'pending' and r.channel = new.channel and r.to_address = new.address
-       and r.contact_id in (
-         select c.id from public.contacts c
-         where (new.channel = 'sms' and c.phone = new.address)
-            or (new.channel = 'email' and lower(c.email) = new.address))
-    returning r.blast_id
-  loop
-    perform private.add_blast_counts(v_skipped.blast_id, p_skipped => 1);
-  end loop;
-  update public.messages m
-     set status = 'cancelled', error_code = 'suppressed', error_message = 'Address suppressed before sending.'
-   where m.to_address = new.address and m.channel = new.channel and m.status = 'queued'
-     and m.direction = 'outbound';
-  return null;
-end
-$$;
-comment on function private.suppressions_cancel_pending() is
-  'Trigger: a new suppression skips pending blast rows and cancels queued messages to that address.';
-
-create trigger suppressions_cancel_pending after insert on public.suppressions
-  for each row execute function private.suppressions_cancel_pending();
+-- private.suppressions_cancel_pending and its trigger moved to
+-- 20261126030000_message_channels.sql (the address column is the channel's).
 
 -- ============================================================================================
 -- Row level security
@@ -452,25 +370,8 @@ comment on function private.resolve_time_zone(text, text) is
   'The given IANA time zone if Postgres knows it, else the fallback (the organisation''s).';
 grant execute on function private.resolve_time_zone(text, text) to authenticated, service_role;
 
-create function private.consent_allows_marketing(
-  p_status public.consent_status,
-  p_channel public.message_channel,
-  p_settings public.messaging_settings
-) returns boolean
-language sql
-immutable
-set search_path = ''
-as $$
-  select case
-    when p_status = 'opted_out' then false
-    when p_status = 'opted_in' then true
-    when p_channel = 'sms' then not p_settings.sms_requires_opt_in
-    else not p_settings.email_requires_opt_in
-  end
-$$;
-comment on function private.consent_allows_marketing(public.consent_status, public.message_channel, public.messaging_settings) is
-  'Whether a contact with this current consent (null = unknown) may get marketing on this channel.';
-grant execute on function private.consent_allows_marketing(public.consent_status, public.message_channel, public.messaging_settings) to authenticated, service_role;
+-- private.consent_allows_marketing moved to 20261126030000_message_channels.sql (the opt-in
+-- setting is the channel's).
 
 create function private.current_consent(p_contact_id uuid, p_channel public.message_channel)
 returns public.consent_status
@@ -486,21 +387,8 @@ comment on function private.current_consent(uuid, public.message_channel) is
   'The contact''s current consent on a channel (null = no ledger entry).';
 grant execute on function private.current_consent(uuid, public.message_channel) to authenticated, service_role;
 
-create function private.is_suppressed(p_channel public.message_channel, p_address text) returns boolean
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-  select exists (
-    select 1 from public.suppressions s
-    where s.channel = p_channel and s.lifted_at is null
-      and s.address = case p_channel when 'email' then lower(btrim(p_address)) else btrim(p_address) end
-  )
-$$;
-comment on function private.is_suppressed(public.message_channel, text) is
-  'True when an active suppression covers this address on this channel.';
-grant execute on function private.is_suppressed(public.message_channel, text) to authenticated, service_role;
+-- private.is_suppressed moved to 20261126030000_message_channels.sql (the address normalisation
+-- is the channel's).
 
 -- Used by webhooks, the status function and record_message_failed: records a change only when it
 -- is one, so replays and duplicate callbacks do not grow the ledger.
@@ -529,23 +417,8 @@ $$;
 comment on function private.record_consent(uuid, public.message_channel, public.consent_status, public.consent_source, uuid, text) is
   'Append a consent change unless the contact is already in that state; returns whether it recorded one.';
 
-create function private.suppress_address(
-  p_channel public.message_channel,
-  p_address text,
-  p_reason public.suppression_reason,
-  p_source_message_id uuid default null
-) returns void
-language sql
-security definer
-set search_path = ''
-as $$
-  insert into public.suppressions (channel, address, reason, source_message_id)
-  select p_channel, p_address, p_reason, p_source_message_id
-  where p_address is not null and not private.is_suppressed(p_channel, p_address)
-  on conflict do nothing
-$$;
-comment on function private.suppress_address(public.message_channel, text, public.suppression_reason, uuid) is
-  'Add an active suppression for an address unless one exists (idempotent).';
+-- private.suppress_address moved to 20261126030000_message_channels.sql (an SQL caller of
+-- private.is_suppressed).
 
 -- ============================================================================================
 -- Policies

@@ -60,12 +60,13 @@ create table public.senders (
   use_for_transactional boolean not null default false,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  constraint senders_provider_matches_channel check ((channel = 'sms') = (provider = 'twilio')),
   constraint senders_twilio_has_address check (
     provider <> 'twilio' or from_number is not null or messaging_service_sid is not null),
   constraint senders_mailersend_has_from check (provider <> 'mailersend' or from_email is not null),
   constraint senders_quiet_window_complete check ((quiet_start is null) = (quiet_end is null))
 );
+-- A sender's provider must be its channel's: the trigger senders_provider_matches_channel
+-- (20261126030000_message_channels.sql) checks it against private.channels.
 comment on table public.senders is
   'Sending identities: Twilio numbers or Messaging Services (SMS) and MailerSend sender identities (email), each paced on our side.';
 comment on column public.senders.messaging_service_sid is 'Twilio Messaging Service (MG…); used instead of from_number when set.';

@@ -232,28 +232,8 @@ comment on function private.message_status_rank(public.message_status) is
   'Order of message statuses: queued 0, sending 1, sent 2, final states 3.';
 grant execute on function private.message_status_rank(public.message_status) to authenticated, service_role;
 
--- SECURITY DEFINER: reads consent, suppressions and inbound history under one check for the
--- insert policy, without granting organizers anything more.
-create function private.may_reply_by_sms(p_contact_id uuid, p_conversation_id uuid) returns boolean
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-  select c.phone is not null
-     -- STOP is absolute.
-     and private.current_consent(c.id, 'sms') is distinct from 'opted_out'
-     and not private.is_suppressed('sms', c.phone)
-     and (private.current_consent(c.id, 'sms') is not distinct from 'opted_in'
-          or exists (select 1 from public.conversations v
-                     where v.id = p_conversation_id and v.contact_id = c.id
-                       and v.last_inbound_at is not null))
-  from public.contacts c
-  where c.id = p_contact_id and c.erased_at is null
-$$;
-comment on function private.may_reply_by_sms(uuid, uuid) is
-  'True when staff may text this contact 1:1: not opted out, number not suppressed, and opted in or the contact wrote in this conversation.';
-grant execute on function private.may_reply_by_sms(uuid, uuid) to authenticated, service_role;
+-- private.may_reply_by_sms moved to 20261126030000_message_channels.sql (an SQL caller of
+-- private.is_suppressed), with the messages insert policy that calls it.
 
 -- ============================================================================================
 -- Policies
@@ -280,14 +260,8 @@ create policy "Organizers can read messages" on public.messages
   for select to authenticated
   using ((select private.has_staff_level('organizer')));
 
-create policy "Organizers can reply to contacts whose SMS consent allows it" on public.messages
-  for insert to authenticated
-  with check (
-    (select private.has_staff_level('organizer'))
-    and kind = 'conversation' and direction = 'outbound' and status = 'queued'
-    and sent_by = (select auth.uid())
-    and private.may_reply_by_sms(contact_id, conversation_id)
-  );
+-- "Organizers can reply to contacts whose SMS consent allows it" (insert on messages) is created
+-- in 20261126030000_message_channels.sql, after private.may_reply_by_sms, which it calls.
 
 -- ============================================================================================
 -- Public functions

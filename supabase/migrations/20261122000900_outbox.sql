@@ -105,37 +105,8 @@ $$;
 comment on function private.marketing_validity_seconds(timestamptz, text, time, integer) is
   'ValidityPeriod for a marketing text: the time left in today''s send window, at most p_max seconds.';
 
--- Why a message or blast recipient must not be sent now (null = fine). Opt-outs and suppressions
--- are permanent reasons (the row is dropped); quiet hours only postpone.
-create function private.send_blocker(
-  p_contact_id uuid,
-  p_channel public.message_channel,
-  p_address text,
-  p_is_marketing boolean,
-  p_settings public.messaging_settings
-) returns text
-language plpgsql
-stable
-set search_path = ''
-as $$
-declare
-  v_consent public.consent_status := private.current_consent(p_contact_id, p_channel);
-begin
-  if private.is_suppressed(p_channel, p_address) then
-    return 'suppressed';
-  end if;
-  -- STOP is absolute for SMS; for email an opt-out stops marketing only.
-  if v_consent = 'opted_out' and (p_channel = 'sms' or p_is_marketing) then
-    return 'opted_out';
-  end if;
-  if p_is_marketing and not private.consent_allows_marketing(v_consent, p_channel, p_settings) then
-    return 'no_consent';
-  end if;
-  return null;
-end
-$$;
-comment on function private.send_blocker(uuid, public.message_channel, text, boolean, public.messaging_settings) is
-  'Permanent reason a message may not go (suppressed, opted_out, no_consent) or null.';
+-- private.send_blocker moved to 20261126030000_message_channels.sql (whether an opt-out stops
+-- every message is the channel's).
 
 -- A sending blast with nothing pending and nothing in flight is complete (with its counters
 -- folded, so the final numbers arrive together with the status).

@@ -32,15 +32,8 @@
 -- Helpers
 -- ============================================================================================
 
-create function private.blast_channels(p_blast public.blasts) returns public.message_channel[]
-language sql
-immutable
-set search_path = ''
-as $$
-  select case p_blast.channel when 'both' then array['sms', 'email']::public.message_channel[]
-              else array[p_blast.channel::text]::public.message_channel[] end
-$$;
-comment on function private.blast_channels(public.blasts) is 'The message channels a blast uses.';
+-- private.blast_channels moved to 20261126030000_message_channels.sql (what 'both' means is the
+-- channels' in_both_blasts).
 
 -- private.blast_exclusions moved to 20261125024000_blast_preview_sample.sql (set-based at 100k).
 

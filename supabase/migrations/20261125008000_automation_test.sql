@@ -51,29 +51,8 @@ $$;
 comment on function private.automation_field_sql(uuid) is
   'Merge-field SQL expressions over contacts c for an automation''s messages (event fields when the occasion has an event).';
 
--- Who of p_contact_ids a marketing message on p_channel may go to (consent as the settings
--- require it, an address, not suppressed); the claim rechecks all of it at send time.
-create function private.automation_recipients(p_channel public.message_channel, p_contact_ids uuid[])
-returns table (contact_id uuid, address text, time_zone text, may_send boolean)
-language sql
-stable
-set search_path = ''
-as $$
-  select c.id, a.address, c.time_zone,
-         a.address is not null
-         and case when cc.status = 'opted_out' then false
-                  when cc.status = 'opted_in' then true
-                  when p_channel = 'sms' then not s.sms_requires_opt_in
-                  else not s.email_requires_opt_in end
-         and not private.is_suppressed(p_channel, a.address)
-  from public.contacts c
-  cross join lateral (select case p_channel when 'sms' then c.phone::text else lower(c.email) end as address) a
-  cross join private.messaging_settings() s
-  left join public.contact_consents cc on cc.contact_id = c.id and cc.channel = p_channel
-  where c.id = any (p_contact_ids) and c.erased_at is null and c.merged_into is null
-$$;
-comment on function private.automation_recipients(public.message_channel, uuid[]) is
-  'Each live contact of p_contact_ids with its address on a channel and whether marketing may go to it.';
+-- private.automation_recipients moved to 20261126030000_message_channels.sql (addresses and
+-- consent rules are the channels').
 
 -- Queue one automation's messages for a set of contacts (set-based, rendered like a snapshot).
 -- Returns (enqueued, skipped).
