@@ -32,10 +32,10 @@ create table public.message_templates (
   created_by uuid references auth.users (id) on delete set null default auth.uid(),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  archived_at timestamptz,
-  constraint message_templates_email_has_subject check (channel = 'sms' or subject is not null),
-  constraint message_templates_sms_has_no_subject check (channel = 'email' or subject is null)
+  archived_at timestamptz
 );
+-- A template has a subject exactly when its channel has subjects: the constraint trigger
+-- message_templates_subject_fits_channel (20261126030000_message_channels.sql).
 comment on table public.message_templates is
   'Reusable SMS and email texts with merge fields ({{first_name}}, {{event_name | our event}}, {{custom.key}}); unknown fields are refused on save.';
 comment on column public.message_templates.archived_at is 'Archived templates stay for history but are not offered for new blasts.';
@@ -65,8 +65,8 @@ create table public.senders (
   constraint senders_mailersend_has_from check (provider <> 'mailersend' or from_email is not null),
   constraint senders_quiet_window_complete check ((quiet_start is null) = (quiet_end is null))
 );
--- A sender's provider must be its channel's: the trigger senders_provider_matches_channel
--- (20261126030000_message_channels.sql) checks it against private.channels.
+-- A sender's provider must be its channel's: the constraint trigger
+-- senders_provider_matches_channel (20261126030000_message_channels.sql).
 comment on table public.senders is
   'Sending identities: Twilio numbers or Messaging Services (SMS) and MailerSend sender identities (email), each paced on our side.';
 comment on column public.senders.messaging_service_sid is 'Twilio Messaging Service (MG…); used instead of from_number when set.';

@@ -1,8 +1,8 @@
 -- Message channels as data: one private.channels row per channel says what the functions used
 -- to decide with a `case` per channel name — which contact column is its address and how an
 -- address is normalised, which messaging setting says whether marketing needs an opt-in, whether
--- an opt-out stops every message or only marketing, which provider its senders use, and whether
--- a 'both' blast goes out on it. Adding a channel is then its worker adapter, its open_channels
+-- an opt-out stops every message or only marketing, which provider its senders use, whether its
+-- templates have a subject, and whether a 'both' blast goes out on it. Adding a channel is then its worker adapter, its open_channels
 -- entry, its enum value and row here (a new migration), and its webhook handler
 -- (docs/extending.md lists them, and the literals that legitimately remain).
 --
@@ -19,8 +19,8 @@
 --   caller of is_suppressed); outbox: private.send_blocker; blasts: private.blast_channels,
 --   private.blast_candidates_sql, private.blast_exclusions, private.blast_exclusion_summary (an
 --   SQL caller of blast_exclusions); automations: private.automation_recipients; merge and GDPR:
---   private.merge_contacts_extra, private.gdpr_erase_extra. The senders' provider check becomes
---   the trigger senders_provider_matches_channel.
+--   private.merge_contacts_extra, private.gdpr_erase_extra. The senders' provider check and the
+--   templates' subject checks become constraint triggers.
 
 -- ============================================================================================
 -- Tables
@@ -32,6 +32,7 @@ create table private.channels (
   provider public.message_provider not null,
   opt_in_setting text not null check (opt_in_setting ~ '^[a-z_]+_requires_opt_in$'),
   opt_out_stops_all boolean not null,
+  has_subject boolean not null,
   in_both_blasts boolean not null default false
 );
 comment on table private.channels is
@@ -43,11 +44,13 @@ comment on column private.channels.opt_in_setting is
   'The boolean messaging_settings column that says whether marketing needs an opt-in (unknown consent is not enough); a missing column means it does.';
 comment on column private.channels.opt_out_stops_all is
   'True when an opt-out stops every message (STOP on SMS); false when it stops marketing only (an email unsubscribe).';
+comment on column private.channels.has_subject is 'True when its templates and messages have a subject (email).';
 comment on column private.channels.in_both_blasts is 'True when a blast to ''both'' channels goes out on this one.';
 
-insert into private.channels (name, address_kind, provider, opt_in_setting, opt_out_stops_all, in_both_blasts) values
-  ('sms', 'phone', 'twilio', 'sms_requires_opt_in', true, true),
-  ('email', 'email', 'mailersend', 'email_requires_opt_in', false, true);
+insert into private.channels (name, address_kind, provider, opt_in_setting, opt_out_stops_all, has_subject, in_both_blasts)
+values
+  ('sms', 'phone', 'twilio', 'sms_requires_opt_in', true, false, true),
+  ('email', 'email', 'mailersend', 'email_requires_opt_in', false, true, true);
 
 -- ============================================================================================
 -- Grants
@@ -199,8 +202,9 @@ comment on function private.suppressions_cancel_pending() is
 create trigger suppressions_cancel_pending after insert on public.suppressions
   for each row execute function private.suppressions_cancel_pending();
 
--- Instead of a check naming the channels: the same error (check_violation, same constraint
--- name) as the check it replaces, so clients see no difference.
+-- Instead of checks naming the channels: the same error (check_violation, same constraint name)
+-- as the checks they replace, and like them after row level security and the table's own checks
+-- (an AFTER constraint trigger), so clients see no difference.
 create function private.senders_provider_matches_channel() returns trigger
 language plpgsql
 set search_path = ''
@@ -218,8 +222,40 @@ $$;
 comment on function private.senders_provider_matches_channel() is
   'Trigger: a sender''s provider must be its channel''s (private.channels.provider).';
 
-create trigger senders_provider_matches_channel before insert or update of channel, provider on public.senders
+create constraint trigger senders_provider_matches_channel after insert or update of channel, provider
+  on public.senders
   for each row execute function private.senders_provider_matches_channel();
+
+-- The constraint is named after the channel, as the checks were (message_templates_email_has_subject,
+-- message_templates_sms_has_no_subject).
+create function private.message_templates_subject_fits_channel() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_has_subject boolean := (select k.has_subject from private.channels k where k.name = new.channel);
+begin
+  if v_has_subject and new.subject is null then
+    raise exception using errcode = 'check_violation', schema = 'public', table = 'message_templates',
+      constraint = format('message_templates_%s_has_subject', new.channel),
+      message = format('new row for relation "message_templates" violates check constraint "message_templates_%s_has_subject"', new.channel),
+      detail = format('A %s template needs a subject.', new.channel);
+  end if;
+  if not v_has_subject and new.subject is not null then
+    raise exception using errcode = 'check_violation', schema = 'public', table = 'message_templates',
+      constraint = format('message_templates_%s_has_no_subject', new.channel),
+      message = format('new row for relation "message_templates" violates check constraint "message_templates_%s_has_no_subject"', new.channel),
+      detail = format('A %s template has no subject.', new.channel);
+  end if;
+  return new;
+end
+$$;
+comment on function private.message_templates_subject_fits_channel() is
+  'Trigger: a template has a subject exactly when its channel has subjects (private.channels.has_subject).';
+
+create constraint trigger message_templates_subject_fits_channel after insert or update of channel, subject
+  on public.message_templates
+  for each row execute function private.message_templates_subject_fits_channel();
 
 -- ============================================================================================
 -- Consent and suppressions
