@@ -190,40 +190,7 @@ $$;
 comment on function private.assert_blast_references(jsonb, uuid[]) is
   'template_not_found, sender_not_found, segment_not_found, event_not_found or contact_not_found for a create_blast spec.';
 
-create function private.insert_blast_variants(p_blast_id uuid, p_variants jsonb) returns void
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_variant jsonb;
-  v_template_id uuid;
-begin
-  for v_variant in select v from jsonb_array_elements(coalesce(p_variants, '[]'::jsonb)) as v loop
-    if jsonb_typeof(v_variant) <> 'object' or v_variant ->> 'channel' not in ('sms', 'email')
-       or coalesce(v_variant ->> 'label', '') !~ '^[A-Z]$'
-       or jsonb_typeof(v_variant -> 'weight') <> 'number'
-       or (v_variant ->> 'weight')::numeric not between 0 and 100 then
-      raise exception using errcode = 'P0001', message = 'invalid_variant',
-        detail = 'Each variant needs channel sms/email, a label A–Z, a template and a weight 0–100.';
-    end if;
-    v_template_id := private.spec_uuid(v_variant, 'template_id');
-    if v_template_id is null or not exists (
-         select 1 from public.message_templates t where t.id = v_template_id and t.archived_at is null) then
-      raise exception using errcode = 'P0001', message = 'template_not_found',
-        detail = format('Variant %s has no known template.', v_variant ->> 'label');
-    end if;
-    if exists (select 1 from public.blast_variants b
-               where b.blast_id = p_blast_id and b.channel::text = v_variant ->> 'channel' and b.label = v_variant ->> 'label') then
-      raise exception using errcode = 'P0001', message = 'blast_variant_label_taken',
-        detail = format('Two %s variants are labelled %s.', v_variant ->> 'channel', v_variant ->> 'label');
-    end if;
-    insert into public.blast_variants (blast_id, channel, label, template_id, weight)
-    values (p_blast_id, (v_variant ->> 'channel')::public.message_channel, v_variant ->> 'label', v_template_id,
-            (v_variant ->> 'weight')::integer);
-  end loop;
-end
-$$;
-comment on function private.insert_blast_variants(uuid, jsonb) is
-  'Insert a create_blast spec''s variants (invalid_variant, template_not_found, blast_variant_label_taken).';
+-- private.insert_blast_variants moved to 20261126030000_message_channels.sql (a variant's channel
+-- is any channel row).
 
 -- public.create_blast moved to 20261125024010_blast_ab_winner.sql (the A/B winner settings).

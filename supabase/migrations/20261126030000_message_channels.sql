@@ -2,9 +2,9 @@
 -- to decide with a `case` per channel name — which contact column is its address and how an
 -- address is normalised, which messaging setting says whether marketing needs an opt-in, whether
 -- an opt-out stops every message or only marketing, which provider its senders use, whether its
--- templates have a subject, and whether a 'both' blast goes out on it. Adding a channel is then its worker adapter, its open_channels
--- entry, its enum value and row here (a new migration), and its webhook handler
--- (docs/extending.md lists them, and the literals that legitimately remain).
+-- templates have a subject, and whether a 'both' blast goes out on it. Adding a channel is then
+-- its worker adapter, its open_channels entry, its enum value and row (a new migration), and its
+-- webhook handler (docs/extending.md lists them, and the channel names SQL still writes out).
 --
 -- public.message_channel stays the columns' type: the dashboard views and policies over those
 -- columns forbid changing it, and the generated front-end types name it. A new channel adds
@@ -12,15 +12,16 @@
 -- (Postgres cannot use a value added in the same transaction), then its row.
 --
 -- Moved here, each with its final body (the area files say so where they were):
---   consent: private.suppressions_normalize and private.consent_events_cancel_pending and
+--   consent: private.suppressions_normalize, private.consent_events_cancel_pending and
 --   private.suppressions_cancel_pending (with their triggers), private.consent_allows_marketing,
 --   private.is_suppressed, private.suppress_address (an SQL caller of is_suppressed);
 --   conversations: private.may_reply_by_sms and the messages insert policy that calls it (an SQL
 --   caller of is_suppressed); outbox: private.send_blocker; blasts: private.blast_channels,
---   private.blast_candidates_sql, private.blast_exclusions, private.blast_exclusion_summary (an
---   SQL caller of blast_exclusions); automations: private.automation_recipients; merge and GDPR:
---   private.merge_contacts_extra, private.gdpr_erase_extra. The senders' provider check and the
---   templates' subject checks become constraint triggers.
+--   private.insert_blast_variants, private.blast_candidates_sql, private.blast_exclusions and
+--   private.blast_exclusion_summary (an SQL caller of blast_exclusions); automations:
+--   private.automation_recipients; merge and GDPR: private.merge_contacts_extra,
+--   private.gdpr_erase_extra. The senders' provider check and the templates' subject checks
+--   become constraint triggers.
 
 -- ============================================================================================
 -- Tables
@@ -599,6 +600,44 @@ as $$
 $$;
 comment on function private.blast_exclusion_summary(public.blasts) is
   'Why a blast''s audience members are left out, as one sentence (for previews and refusals).';
+
+create function private.insert_blast_variants(p_blast_id uuid, p_variants jsonb) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_variant jsonb;
+  v_template_id uuid;
+  v_channels text[] := array(select k.name::text from private.channels k order by k.name);
+begin
+  for v_variant in select v from jsonb_array_elements(coalesce(p_variants, '[]'::jsonb)) as v loop
+    if jsonb_typeof(v_variant) <> 'object' or v_variant ->> 'channel' <> all (v_channels)
+       or coalesce(v_variant ->> 'label', '') !~ '^[A-Z]$'
+       or jsonb_typeof(v_variant -> 'weight') <> 'number'
+       or (v_variant ->> 'weight')::numeric not between 0 and 100 then
+      raise exception using errcode = 'P0001', message = 'invalid_variant',
+        detail = format('Each variant needs channel %s, a label A–Z, a template and a weight 0–100.',
+                        array_to_string(v_channels, '/'));
+    end if;
+    v_template_id := private.spec_uuid(v_variant, 'template_id');
+    if v_template_id is null or not exists (
+         select 1 from public.message_templates t where t.id = v_template_id and t.archived_at is null) then
+      raise exception using errcode = 'P0001', message = 'template_not_found',
+        detail = format('Variant %s has no known template.', v_variant ->> 'label');
+    end if;
+    if exists (select 1 from public.blast_variants b
+               where b.blast_id = p_blast_id and b.channel::text = v_variant ->> 'channel' and b.label = v_variant ->> 'label') then
+      raise exception using errcode = 'P0001', message = 'blast_variant_label_taken',
+        detail = format('Two %s variants are labelled %s.', v_variant ->> 'channel', v_variant ->> 'label');
+    end if;
+    insert into public.blast_variants (blast_id, channel, label, template_id, weight)
+    values (p_blast_id, (v_variant ->> 'channel')::public.message_channel, v_variant ->> 'label', v_template_id,
+            (v_variant ->> 'weight')::integer);
+  end loop;
+end
+$$;
+comment on function private.insert_blast_variants(uuid, jsonb) is
+  'Insert a create_blast spec''s variants (invalid_variant, template_not_found, blast_variant_label_taken).';
 
 -- ============================================================================================
 -- Automations
