@@ -62,33 +62,6 @@ values
 grant select on private.channels to authenticated, service_role;
 
 -- ============================================================================================
--- Helper functions
--- ============================================================================================
-
-create function private.normalize_address(p_address_kind text, p_address text) returns text
-language sql
-immutable
-set search_path = ''
-as $$
-  select case p_address_kind when 'email' then lower(btrim(p_address)) else btrim(p_address) end
-$$;
-comment on function private.normalize_address(text, text) is
-  'An address as suppressions store it: trimmed, and lower-cased for email addresses.';
-grant execute on function private.normalize_address(text, text) to authenticated, service_role;
-
--- The blasts table has one default-template column per channel (a channel without one is
--- blasted through variants only).
-create function private.blast_template_id(p_blast public.blasts, p_channel public.message_channel) returns uuid
-language sql
-immutable
-set search_path = ''
-as $$
-  select case p_channel when 'sms' then p_blast.sms_template_id when 'email' then p_blast.email_template_id end
-$$;
-comment on function private.blast_template_id(public.blasts, public.message_channel) is
-  'The blast''s default template on a channel (null: the channel''s variants name theirs).';
-
--- ============================================================================================
 -- Triggers
 -- ============================================================================================
 
@@ -244,7 +217,34 @@ create constraint trigger message_templates_subject_fits_channel after insert or
   for each row execute function private.message_templates_subject_fits_channel();
 
 -- ============================================================================================
--- Consent and suppressions
+-- Helper functions
+-- ============================================================================================
+
+create function private.normalize_address(p_address_kind text, p_address text) returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select case p_address_kind when 'email' then lower(btrim(p_address)) else btrim(p_address) end
+$$;
+comment on function private.normalize_address(text, text) is
+  'An address as suppressions store it: trimmed, and lower-cased for email addresses.';
+grant execute on function private.normalize_address(text, text) to authenticated, service_role;
+
+-- The blasts table has one default-template column per channel (a channel without one is
+-- blasted through variants only).
+create function private.blast_template_id(p_blast public.blasts, p_channel public.message_channel) returns uuid
+language sql
+immutable
+set search_path = ''
+as $$
+  select case p_channel when 'sms' then p_blast.sms_template_id when 'email' then p_blast.email_template_id end
+$$;
+comment on function private.blast_template_id(public.blasts, public.message_channel) is
+  'The blast''s default template on a channel (null: the channel''s variants name theirs).';
+
+-- ============================================================================================
+-- Helper functions: consent and suppressions
 -- ============================================================================================
 
 -- With p_status null it answers whether the channel's marketing needs no opt-in: the snapshot,
@@ -347,7 +347,7 @@ comment on function private.send_blocker(uuid, public.message_channel, text, boo
   'Permanent reason a message may not go (suppressed, opted_out, no_consent) or null.';
 
 -- ============================================================================================
--- Conversations
+-- Helper functions: conversations
 -- ============================================================================================
 
 -- SECURITY DEFINER: reads consent, suppressions and inbound history under one check for the
@@ -374,17 +374,8 @@ comment on function private.may_reply_by_sms(uuid, uuid) is
   'True when staff may text this contact 1:1: not opted out, number not suppressed, and opted in or the contact wrote in this conversation.';
 grant execute on function private.may_reply_by_sms(uuid, uuid) to authenticated, service_role;
 
-create policy "Organizers can reply to contacts whose SMS consent allows it" on public.messages
-  for insert to authenticated
-  with check (
-    (select private.has_staff_level('organizer'))
-    and kind = 'conversation' and direction = 'outbound' and status = 'queued'
-    and sent_by = (select auth.uid())
-    and private.may_reply_by_sms(contact_id, conversation_id)
-  );
-
 -- ============================================================================================
--- Blasts
+-- Helper functions: blasts
 -- ============================================================================================
 
 create function private.blast_channels(p_blast public.blasts) returns public.message_channel[]
@@ -636,7 +627,7 @@ comment on function private.insert_blast_variants(uuid, jsonb) is
   'Insert a create_blast spec''s variants (invalid_variant, template_not_found, blast_variant_label_taken).';
 
 -- ============================================================================================
--- Automations
+-- Helper functions: automations
 -- ============================================================================================
 
 -- Who of p_contact_ids a marketing message on p_channel may go to (consent as the settings
@@ -666,7 +657,7 @@ comment on function private.automation_recipients(public.message_channel, uuid[]
   'Each live contact of p_contact_ids with its address on a channel and whether marketing may go to it.';
 
 -- ============================================================================================
--- Contact merge and GDPR erase
+-- Helper functions: contact merge and GDPR erase
 -- ============================================================================================
 
 create function private.merge_contacts_extra(p_keep uuid, p_merge uuid) returns void
@@ -747,3 +738,16 @@ end
 $$;
 comment on function private.gdpr_erase_extra(uuid) is
   'GDPR erase, messaging''s part: cancel pending sends, blank message texts and addresses and raw webhooks; opt-outs become address suppressions first.';
+
+-- ============================================================================================
+-- Policies
+-- ============================================================================================
+
+create policy "Organizers can reply to contacts whose SMS consent allows it" on public.messages
+  for insert to authenticated
+  with check (
+    (select private.has_staff_level('organizer'))
+    and kind = 'conversation' and direction = 'outbound' and status = 'queued'
+    and sent_by = (select auth.uid())
+    and private.may_reply_by_sms(contact_id, conversation_id)
+  );
