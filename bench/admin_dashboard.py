@@ -27,17 +27,26 @@ from devstack.testing import private_stack
 
 GOAL_MS = 200.0
 BLASTS = 20
+MESSAGE_CHUNK = 100_000
+# As the dashboard page asks (frontend/src/admin/dashboardApi.ts).
 DASHBOARD = {
     "contact totals": "select * from public.dashboard_contact_totals",
-    "contacts per month": "select * from public.dashboard_contacts_per_month order by month",
-    "check-ins per event": "select * from public.dashboard_checkins_per_event order by starts_at",
+    "contacts per month": (
+        "select * from public.dashboard_contacts_per_month order by month desc limit 12"
+    ),
+    "check-ins per event": (
+        "select * from public.dashboard_checkins_per_event where starts_at <= now()"
+        " order by starts_at desc, event_id desc limit 12"
+    ),
     "messages per day": (
-        "select * from public.message_daily_stats where day >= current_date - 30 order by day"
+        "select * from public.message_daily_stats where day >= current_date - 30"
+        " and direction = 'outbound' order by day"
     ),
     "rates per day": (
         "select * from public.messaging_daily_rates where day >= current_date - 30 order by day"
     ),
-    "blast variants": "select * from public.blast_variant_results order by blast_id, variant",
+    "blast variants": "select * from public.blast_variant_results order by name, variant",
+    "consent growth": "select * from public.dashboard_consent_growth order by month",
 }
 HEALTH = {"admin_health()": "select public.admin_health()"}
 
@@ -82,26 +91,30 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int, events: in
     )
     # A tenth of the messages are blast texts (with their recipients), a tenth inbound replies,
     # the rest 1:1 conversation texts; statuses as a real year leaves them.
-    conn.execute(
-        """
-        insert into public.messages (id, direction, kind, channel, status, contact_id, blast_id,
-                                     to_address, body, created_at)
-        select md5('m' || i)::uuid,
-               case when i %% 10 = 1 then 'inbound' else 'outbound' end::public.message_direction,
-               case when i %% 10 = 0 then 'blast' else 'conversation' end::public.message_kind,
-               'sms',
-               case when i %% 10 = 1 then 'received'
-                    else (array['delivered', 'delivered', 'delivered', 'sent', 'undelivered',
-                                'failed', 'delivered', 'delivered', 'sent'])[1 + i %% 9] end
-                 ::public.message_status,
-               md5('c' || (1 + (i::bigint * 7919) %% %(contacts)s))::uuid,
-               case when i %% 10 = 0 then md5('b' || (1 + i %% %(blasts)s))::uuid end,
-               '+13055550000', 'Bench text',
-               now() - (i %% 365) * interval '1 day' - (i %% 86400) * interval '1 second'
-          from generate_series(1, %(messages)s) as i
-        """,
-        {"messages": messages, "contacts": contacts, "blasts": BLASTS},
-    )
+    # In chunks: each statement's rows go through the dashboard's rollup triggers in one pass.
+    for first in range(1, messages + 1, MESSAGE_CHUNK):
+        last = min(first + MESSAGE_CHUNK - 1, messages)
+        conn.execute(
+            """
+            insert into public.messages (id, direction, kind, channel, status, contact_id, blast_id,
+                                         to_address, body, created_at)
+            select md5('m' || i)::uuid,
+                   case when i %% 10 = 1 then 'inbound' else 'outbound' end
+                     ::public.message_direction,
+                   case when i %% 10 = 0 then 'blast' else 'conversation' end::public.message_kind,
+                   'sms',
+                   case when i %% 10 = 1 then 'received'
+                        else (array['delivered', 'delivered', 'delivered', 'sent', 'undelivered',
+                                    'failed', 'delivered', 'delivered', 'sent'])[1 + i %% 9] end
+                     ::public.message_status,
+                   md5('c' || (1 + (i::bigint * 7919) %% %(contacts)s))::uuid,
+                   case when i %% 10 = 0 then md5('b' || (1 + i %% %(blasts)s))::uuid end,
+                   '+13055550000', 'Bench text',
+                   now() - (i %% 365) * interval '1 day' - (i %% 86400) * interval '1 second'
+              from generate_series(%(first)s, %(last)s) as i
+            """,
+            {"first": first, "last": last, "contacts": contacts, "blasts": BLASTS},
+        )
     conn.execute(
         """
         insert into public.blast_recipients (blast_id, contact_id, channel, variant, to_address,
@@ -137,7 +150,8 @@ def time_queries(
     conn: psycopg.Connection[Any], admin_id: str, rounds: int
 ) -> tuple[dict[str, list[float]], list[float]]:
     conn.execute("set role authenticated")
-    claims = json.dumps({"sub": admin_id, "role": "authenticated"})
+    # Admins act as admins only after a second factor (aal2), as the app signs them in.
+    claims = json.dumps({"sub": admin_id, "role": "authenticated", "aal": "aal2"})
     conn.execute("select set_config('request.jwt.claims', %s, false)", (claims,))
     queries = {**DASHBOARD, **HEALTH}
     timings: dict[str, list[float]] = {name: [] for name in queries}

@@ -3595,6 +3595,13 @@ export type Database = {
       sms_encoding: { Args: { p_text: string }; Returns: string }
       sms_segments: { Args: { p_text: string }; Returns: number }
       sms_units: { Args: { p_text: string }; Returns: number }
+      staff_two_factor_status: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          enrolled: boolean
+          user_id: string
+        }[]
+      }
       start_blast: {
         Args: { p_blast_id: string }
         Returns: {
