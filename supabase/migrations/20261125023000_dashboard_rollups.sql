@@ -557,24 +557,27 @@ begin
                                       (c.created_at at time zone v_tz)::date, interval '1 day') as g(day)
    where c.direction = 'inbound';
 
-  -- Recipients whose outcome may change: those the changed messages became, and, for an
-  -- inbound message, those whose message it may answer (sent up to 3 days before it).
+  -- Recipients whose outcome may change: those the changed messages became (one index probe
+  -- per message: a callback's statement must not scan every recipient)...
   insert into private.dashboard_pending_blast_recipients (recipient_id)
-  select distinct r.id
-    from (
-      select c.id from unnest(p_changes) c
-      union
-      select m.id
-        from (select c.contact_id, c.created_at
-                from unnest(p_changes) c
-               where c.direction = 'inbound' and c.contact_id is not null
-               group by c.id, c.contact_id, c.created_at
-              having sum(c.sign) <> 0) c
-        join public.messages m
-          on m.contact_id = c.contact_id and m.created_at < c.created_at
-         and m.created_at > c.created_at - interval '3 days'
-    ) changed
-    join public.blast_recipients r on r.message_id = changed.id;
+  select r.id
+    from (select distinct c.id from unnest(p_changes) c where c.kind = 'blast') changed
+    cross join lateral (select b.id from public.blast_recipients b where b.message_id = changed.id) r;
+  -- ... and, for an added or removed inbound message, those whose text it may answer (sent up
+  -- to 3 days before it).
+  if exists (select 1 from unnest(p_changes) c where c.direction = 'inbound' and c.contact_id is not null) then
+    insert into private.dashboard_pending_blast_recipients (recipient_id)
+    select r.id
+      from (select c.contact_id, c.created_at
+              from unnest(p_changes) c
+             where c.direction = 'inbound' and c.contact_id is not null
+             group by c.id, c.contact_id, c.created_at
+            having sum(c.sign) <> 0) c
+      join public.messages m
+        on m.contact_id = c.contact_id and m.created_at < c.created_at
+       and m.created_at > c.created_at - interval '3 days' and m.kind = 'blast'
+     cross join lateral (select b.id from public.blast_recipients b where b.message_id = m.id) r;
+  end if;
 end
 $$;
 comment on function private.journal_message_changes(private.dashboard_message_change[]) is
