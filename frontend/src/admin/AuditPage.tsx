@@ -4,7 +4,7 @@ import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
-import { DataTable, type Column } from "../ui/DataTable";
+import { DataTable, EmailText, type Column } from "../ui/DataTable";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
 import { notifyError } from "../ui/notifications";
@@ -56,7 +56,7 @@ function AuditScreen() {
   // Not sortable: the page is one slice of the log in time order; sorting it would mislead.
   const columns: Column<AuditEntry>[] = [
     { header: t("audit.when"), rowHeader: true, class: "whitespace-nowrap", cell: (entry) => when(entry.occurred_at) },
-    { header: t("audit.who"), class: "break-all", cell: (entry) => emailOf(entry.actor_id) },
+    { header: t("audit.who"), cell: (entry) => <EmailText email={emailOf(entry.actor_id)} /> },
     { header: t("audit.action"), cell: (entry) => entry.action },
     { header: t("audit.table"), cell: (entry) => entry.table_name ?? "" },
     {

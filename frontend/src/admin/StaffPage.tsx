@@ -9,7 +9,7 @@ import { useStaffLevel, type StaffLevel } from "../lib/staff";
 import { RequireStaff } from "../staff/RequireStaff";
 import { t as tStaff } from "../staff/t";
 import { Button } from "../ui/Button";
-import { DataTable, type Column } from "../ui/DataTable";
+import { DataTable, EmailText, type Column } from "../ui/DataTable";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
 import { notifyError, notifySuccess } from "../ui/notifications";
@@ -211,7 +211,9 @@ function StaffTable(props: { actor: StaffLevel | null | undefined }) {
       sortValue: (member) => member.email,
       cell: (member) => (
         <>
-          <div class="font-medium break-all">{member.email}</div>
+          <div class="font-medium">
+            <EmailText email={member.email} />
+          </div>
           <div class="text-sm text-stone-700">{member.display_name}</div>
         </>
       ),
@@ -274,7 +276,7 @@ function InvitationsTable(props: { actor: StaffLevel | null | undefined }) {
     );
   };
   const invitationColumns: Column<StaffInvitation>[] = [
-    { header: t("staff.email"), rowHeader: true, class: "break-all", cell: (row) => row.email },
+    { header: t("staff.email"), rowHeader: true, cell: (row) => <EmailText email={row.email} /> },
     { header: t("invitations.kind"), cell: (row) => t(`invitations.purpose.${row.purpose as "invite" | "password_reset"}`) },
     {
       header: t("staff.status"),

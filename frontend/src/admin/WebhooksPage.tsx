@@ -50,7 +50,7 @@ function WebhooksScreen() {
     { header: t("webhooks.received"), rowHeader: true, class: "whitespace-nowrap", cell: (row) => when(row.received_at) },
     { header: t("webhooks.kind"), cell: (row) => `${row.provider} · ${row.event_type}` },
     { header: t("webhooks.status"), cell: (row) => `${row.status} (${String(row.attempts)})` },
-    { header: t("webhooks.error"), class: "break-all", cell: (row) => row.last_error ?? "" },
+    { header: t("webhooks.error"), class: "min-w-48 break-words", cell: (row) => row.last_error ?? "" },
     {
       header: t("staff.actions"),
       cell: (row) => (

@@ -1,6 +1,6 @@
 import { render, screen, within } from "@solidjs/testing-library";
 import userEvent from "@testing-library/user-event";
-import { DataTable, type Column } from "./DataTable";
+import { DataTable, EmailText, emailWrapParts, type Column } from "./DataTable";
 
 interface Person {
   name: string;
@@ -43,5 +43,19 @@ describe("DataTable", () => {
     expect(firstCells()).toEqual(["Ana", "Ben", "Cy"]);
     expect(screen.getByRole("columnheader", { name: /Visits/ })).toHaveAttribute("aria-sort", "descending");
     expect(screen.getByRole("columnheader", { name: /Name/ })).toHaveAttribute("aria-sort", "none");
+  });
+});
+
+describe("EmailText", () => {
+  it("wraps an address only before the @ and at the domain's dots", () => {
+    expect(emailWrapParts("ana.lopez@mail.example.com")).toEqual(["ana.lopez", "@mail", ".example", ".com"]);
+    expect(emailWrapParts("not-an-address")).toEqual(["not-an-address"]);
+    expect(emailWrapParts("@odd")).toEqual(["@odd"]);
+  });
+
+  it("reads and copies as the whole address", () => {
+    const { container } = render(() => <EmailText email="ana.lopez@mail.example.com" />);
+    expect(container.textContent).toBe("ana.lopez@mail.example.com");
+    expect(container.querySelectorAll("wbr")).toHaveLength(3);
   });
 });

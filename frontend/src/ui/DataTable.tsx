@@ -100,3 +100,33 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
     </div>
   );
 }
+
+/** Where an email address may wrap: before the "@" and before each dot of its domain
+ * ("ana.lopez@mail.example.com" → "ana.lopez", "@mail", ".example", ".com"). */
+export function emailWrapParts(email: string): string[] {
+  const at = email.lastIndexOf("@");
+  if (at <= 0) return [email];
+  const domain = email.slice(at + 1).split(".");
+  return [email.slice(0, at), `@${domain[0] ?? ""}`, ...domain.slice(1).map((label) => `.${label}`)];
+}
+
+/** An email address in a table cell. Cells with `break-all` let a narrow screen squeeze the
+ * column to one letter and wrap the address letter by letter; here it wraps only before the
+ * "@" and at the domain's dots (<wbr>, which screen readers and copying ignore), and breaks
+ * inside a part only when that part alone is wider than the screen. */
+export function EmailText(props: { email: string }) {
+  return (
+    <span class="break-words">
+      <For each={emailWrapParts(props.email)}>
+        {(part, index) => (
+          <>
+            <Show when={index() > 0}>
+              <wbr />
+            </Show>
+            {part}
+          </>
+        )}
+      </For>
+    </span>
+  );
+}
