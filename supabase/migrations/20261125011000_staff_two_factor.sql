@@ -21,9 +21,7 @@
 -- Policies
 -- ============================================================================================
 
-create policy "Admins and owners need two-factor sign-in to read the audit log" on public.audit_log
-  as restrictive for select to authenticated
-  using ((select private.session_aal()) = 'aal2');
+-- The audit log's restrictive policy moved to 20261125023100_audit_log_paging.sql (issue 16).
 
 create policy "Admins and owners need two-factor sign-in for staff invitations" on public.staff_invitations
   as restrictive for all to authenticated

@@ -206,21 +206,36 @@ class WalReader:
             # that was ~37 MB of server log an hour. Quiet for this transaction only; a failed
             # poll is still logged here (`_run`).
             await conn.execute("set local log_min_messages = fatal")
+            # Only the published tables are decoded (wal2json's add-tables), as hosted Realtime
+            # decodes only its publication: formatting and parsing every change of every other
+            # table (journals, counters) would cost this process more than the changes it serves.
+            published = await _published_tables(conn)
             cursor = await conn.execute(
                 "select data from pg_catalog.pg_logical_slot_get_changes("
                 " %s, null, %s, 'format-version', '2', 'include-timestamp', '1',"
                 " 'include-type-oids', '1', 'include-pk', '1', 'include-transaction', '0',"
-                " 'actions', 'insert,update,delete')",
-                (self.slot_name, MAX_CHANGES_PER_POLL),
+                " 'actions', 'insert,update,delete', 'add-tables', %s)",
+                (self.slot_name, MAX_CHANGES_PER_POLL, wal2json_table_filter(published)),
             )
             rows = await cursor.fetchall()
             if not rows:
                 return [], False
-            published = await _published_tables(conn)
         changes = [change for (data,) in rows if (change := parse_change(data)) is not None]
         return [c for c in changes if (c.schema, c.table) in published], len(
             rows
         ) >= MAX_CHANGES_PER_POLL
+
+
+def wal2json_table_filter(tables: set[tuple[str, str]]) -> str:
+    """wal2json's add-tables list: schema.table, with its separators escaped. An empty
+    publication names a table that cannot exist, so the slot is still drained."""
+    if not tables:
+        return "pg_catalog.no_published_table"
+
+    def escape(name: str) -> str:
+        return "".join(f"\\{char}" if char in ",.*\\ '" else char for char in name)
+
+    return ",".join(sorted(f"{escape(schema)}.{escape(table)}" for schema, table in tables))
 
 
 async def _published_tables(conn: Any) -> set[tuple[str, str]]:

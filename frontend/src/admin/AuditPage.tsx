@@ -4,6 +4,7 @@ import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
+import { DataTable, EmailText, type Column } from "../ui/DataTable";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
 import { notifyError } from "../ui/notifications";
@@ -16,6 +17,8 @@ import {
   auditKeys,
   changedFields,
   fetchAudit,
+  type AuditCursor,
+  type AuditEntry,
   type AuditFilter,
 } from "./auditApi";
 import { t } from "./t";
@@ -39,8 +42,8 @@ function AuditScreen() {
   const staff = useQuery(() => ({ queryKey: adminKeys.staff(), queryFn: fetchStaff }));
   const [draft, setDraft] = createSignal<AuditFilter>(EMPTY_FILTER);
   const [filter, setFilter] = createSignal<AuditFilter>(EMPTY_FILTER);
-  // Keyset pages: the occurred_at each page starts before (null = the newest).
-  const [pages, setPages] = createSignal<(string | null)[]>([null]);
+  // Keyset pages: the entry each page starts after (null = the newest).
+  const [pages, setPages] = createSignal<(AuditCursor | null)[]>([null]);
   const before = () => pages()[pages().length - 1] ?? null;
   const entries = useQuery(() => ({
     queryKey: auditKeys.entries(filter(), before()),
@@ -50,6 +53,24 @@ function AuditScreen() {
     if (!actorId) return t("audit.system");
     return staff.data?.find((member) => member.user_id === actorId)?.email ?? actorId;
   };
+  // Not sortable: the page is one slice of the log in time order; sorting it would mislead.
+  const columns: Column<AuditEntry>[] = [
+    { header: t("audit.when"), rowHeader: true, class: "whitespace-nowrap", cell: (entry) => when(entry.occurred_at) },
+    { header: t("audit.who"), cell: (entry) => <EmailText email={emailOf(entry.actor_id)} /> },
+    { header: t("audit.action"), cell: (entry) => entry.action },
+    { header: t("audit.table"), cell: (entry) => entry.table_name ?? "" },
+    {
+      header: t("audit.changes"),
+      cell: (entry) => (
+        <details>
+          <summary class="cursor-pointer">{changedFields(entry).join(", ") || t("audit.details")}</summary>
+          <pre class="max-w-md overflow-x-auto text-xs whitespace-pre-wrap">
+            {JSON.stringify({ before: entry.before, after: entry.after, detail: entry.detail }, null, 2)}
+          </pre>
+        </details>
+      ),
+    },
+  ];
   const update = (field: keyof AuditFilter, value: string) => setDraft({ ...draft(), [field]: value });
   const apply = (event: SubmitEvent) => {
     event.preventDefault();
@@ -59,7 +80,7 @@ function AuditScreen() {
   const older = () => {
     const rows = entries.data ?? [];
     const last = rows[rows.length - 1];
-    if (last) setPages([...pages(), last.occurred_at]);
+    if (last) setPages([...pages(), { occurredAt: last.occurred_at, id: last.id }]);
   };
   const exportCsv = async () => {
     try {
@@ -114,40 +135,7 @@ function AuditScreen() {
       <Show when={entries.data} fallback={<Show when={!entries.error}><p role="status">{tCommon("loading")}</p></Show>}>
         {(rows) => (
           <Show when={rows().length > 0} fallback={<p>{t("audit.empty")}</p>}>
-            <div class="overflow-x-auto">
-              <table class="w-full text-left text-sm">
-                <caption class="sr-only">{t("audit.caption")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col" class="pr-3">{t("audit.when")}</th>
-                    <th scope="col" class="pr-3">{t("audit.who")}</th>
-                    <th scope="col" class="pr-3">{t("audit.action")}</th>
-                    <th scope="col" class="pr-3">{t("audit.table")}</th>
-                    <th scope="col">{t("audit.changes")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={rows()}>
-                    {(entry) => (
-                      <tr class="border-t border-stone-200 align-top">
-                        <td class="py-2 pr-3 whitespace-nowrap">{when(entry.occurred_at)}</td>
-                        <td class="py-2 pr-3 break-all">{emailOf(entry.actor_id)}</td>
-                        <td class="py-2 pr-3">{entry.action}</td>
-                        <td class="py-2 pr-3">{entry.table_name ?? ""}</td>
-                        <td class="py-2">
-                          <details>
-                            <summary class="cursor-pointer">{changedFields(entry).join(", ") || t("audit.details")}</summary>
-                            <pre class="max-w-md overflow-x-auto text-xs whitespace-pre-wrap">
-                              {JSON.stringify({ before: entry.before, after: entry.after, detail: entry.detail }, null, 2)}
-                            </pre>
-                          </details>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={t("audit.caption")} captionHidden class="text-sm" columns={columns} rows={rows()} />
             <div class="flex gap-2">
               <Show when={pages().length > 1}>
                 <Button variant="secondary" onClick={() => setPages(pages().slice(0, -1))}>

@@ -9,6 +9,7 @@ import { useStaffLevel, type StaffLevel } from "../lib/staff";
 import { RequireStaff } from "../staff/RequireStaff";
 import { t as tStaff } from "../staff/t";
 import { Button } from "../ui/Button";
+import { DataTable, EmailText, type Column } from "../ui/DataTable";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
 import { notifyError, notifySuccess } from "../ui/notifications";
@@ -16,6 +17,7 @@ import {
   adminKeys,
   fetchInvitations,
   fetchStaff,
+  fetchTwoFactorStatus,
   inviteStaff,
   requestPasswordReset,
   resetStaffTwoFactor,
@@ -46,6 +48,7 @@ function useRefreshStaff() {
   return () => {
     void queryClient.invalidateQueries({ queryKey: adminKeys.staff() });
     void queryClient.invalidateQueries({ queryKey: adminKeys.invitations() });
+    void queryClient.invalidateQueries({ queryKey: adminKeys.twoFactor() });
   };
 }
 
@@ -119,10 +122,9 @@ function InviteForm(props: { actor: StaffLevel | null | undefined }) {
   );
 }
 
-function StaffRow(props: { member: StaffMember; actor: StaffLevel | null | undefined }) {
+function useRun() {
   const refresh = useRefreshStaff();
-  const manageable = () => canManage(props.actor, props.member.level);
-  const run = (action: () => Promise<void>, success: string) => {
+  return (action: () => Promise<void>, success: string) => {
     action().then(
       () => {
         notifySuccess(success);
@@ -134,10 +136,32 @@ function StaffRow(props: { member: StaffMember; actor: StaffLevel | null | undef
       },
     );
   };
+}
+
+function LevelCell(props: { member: StaffMember; actor: StaffLevel | null | undefined }) {
+  const run = useRun();
   function changeLevel(level: StaffLevel) {
     const { email, user_id: userId } = props.member;
     run(() => setStaffLevel(userId, level), t("staff.levelChanged", { email, level: levelName(level) }));
   }
+  return (
+    <Show when={canManage(props.actor, props.member.level)} fallback={levelName(props.member.level)}>
+      <select
+        aria-label={t("staff.levelOf", { email: props.member.email })}
+        class="min-h-10 rounded border border-stone-500 bg-white px-2"
+        value={props.member.level}
+        onChange={(event) => {
+          changeLevel(event.currentTarget.value as StaffLevel);
+        }}
+      >
+        <For each={assignableLevels(props.actor)}>{(option) => <option value={option}>{levelName(option)}</option>}</For>
+      </select>
+    </Show>
+  );
+}
+
+function StaffActions(props: { member: StaffMember; actor: StaffLevel | null | undefined; enrolled: boolean | undefined }) {
+  const run = useRun();
   function toggle() {
     const { email, user_id: userId } = props.member;
     const next = props.member.status === "disabled" ? "active" : "disabled";
@@ -148,7 +172,9 @@ function StaffRow(props: { member: StaffMember; actor: StaffLevel | null | undef
     run(() => requestPasswordReset(email), t("staff.resetQueued", { email }));
   }
   // Owners only (the database checks): someone who lost their authenticator enrols again.
-  const canResetTwoFactor = () => props.actor === "owner" && props.member.user_id !== session()?.user.id;
+  // Offered unless the member is known to have no factor to reset.
+  const canResetTwoFactor = () =>
+    props.actor === "owner" && props.member.user_id !== session()?.user.id && props.enrolled !== false;
   function resetTwoFactor() {
     const { email, user_id: userId } = props.member;
     run(async () => {
@@ -156,71 +182,78 @@ function StaffRow(props: { member: StaffMember; actor: StaffLevel | null | undef
     }, t("staff.twoFactorReset", { email }));
   }
   return (
-    <tr class="border-t border-stone-200 align-top">
-      <td class="py-2 pr-3">
-        <div class="font-medium break-all">{props.member.email}</div>
-        <div class="text-sm text-stone-700">{props.member.display_name}</div>
-      </td>
-      <td class="py-2 pr-3">
-        <Show when={manageable()} fallback={levelName(props.member.level)}>
-          <select
-            aria-label={t("staff.levelOf", { email: props.member.email })}
-            class="min-h-10 rounded border border-stone-500 bg-white px-2"
-            value={props.member.level}
-            onChange={(event) => {
-              changeLevel(event.currentTarget.value as StaffLevel);
-            }}
-          >
-            <For each={assignableLevels(props.actor)}>{(option) => <option value={option}>{levelName(option)}</option>}</For>
-          </select>
+    <Show when={canManage(props.actor, props.member.level)}>
+      <div class="flex flex-wrap gap-2">
+        <Button variant="secondary" class="min-h-10 px-3 py-1 text-sm" onClick={toggle}>
+          {props.member.status === "disabled" ? t("staff.enable") : t("staff.disable")}
+        </Button>
+        <Button variant="secondary" class="min-h-10 px-3 py-1 text-sm" onClick={reset}>
+          {t("staff.resetPassword")}
+        </Button>
+        <Show when={canResetTwoFactor()}>
+          <Button variant="secondary" class="min-h-10 px-3 py-1 text-sm" onClick={resetTwoFactor}>
+            {t("staff.resetTwoFactor")}
+          </Button>
         </Show>
-      </td>
-      <td class="py-2 pr-3">{t(`staff.statusName.${props.member.status as "invited" | "active" | "disabled"}`)}</td>
-      <td class="py-2 pr-3 text-sm">{formatWhen(props.member.last_sign_in_at)}</td>
-      <td class="py-2">
-        <Show when={manageable()}>
-          <div class="flex flex-wrap gap-2">
-            <Button variant="secondary" class="min-h-10 px-3 py-1 text-sm" onClick={toggle}>
-              {props.member.status === "disabled" ? t("staff.enable") : t("staff.disable")}
-            </Button>
-            <Button variant="secondary" class="min-h-10 px-3 py-1 text-sm" onClick={reset}>
-              {t("staff.resetPassword")}
-            </Button>
-            <Show when={canResetTwoFactor()}>
-              <Button variant="secondary" class="min-h-10 px-3 py-1 text-sm" onClick={resetTwoFactor}>
-                {t("staff.resetTwoFactor")}
-              </Button>
-            </Show>
-          </div>
-        </Show>
-      </td>
-    </tr>
+      </div>
+    </Show>
   );
 }
 
 function StaffTable(props: { actor: StaffLevel | null | undefined }) {
   const staff = useQuery(() => ({ queryKey: adminKeys.staff(), queryFn: fetchStaff }));
+  const twoFactor = useQuery(() => ({ queryKey: adminKeys.twoFactor(), queryFn: fetchTwoFactorStatus }));
+  const enrolled = (member: StaffMember) => twoFactor.data?.get(member.user_id);
+  const columns: Column<StaffMember>[] = [
+    {
+      header: t("staff.email"),
+      rowHeader: true,
+      sortValue: (member) => member.email,
+      cell: (member) => (
+        <>
+          <div class="font-medium">
+            <EmailText email={member.email} />
+          </div>
+          <div class="text-sm text-stone-700">{member.display_name}</div>
+        </>
+      ),
+    },
+    {
+      header: t("staff.level"),
+      cell: (member) => <LevelCell member={member} actor={props.actor} />,
+    },
+    {
+      header: t("staff.status"),
+      cell: (member) => t(`staff.statusName.${member.status as "invited" | "active" | "disabled"}`),
+    },
+    {
+      header: t("staff.twoFactor"),
+      sortValue: (member) => (enrolled(member) ? 1 : 0),
+      cell: (member) => {
+        const known = enrolled(member);
+        return known === undefined ? "—" : known ? t("staff.twoFactorOn") : t("staff.twoFactorOff");
+      },
+    },
+    {
+      header: t("staff.lastSignIn"),
+      class: "text-sm",
+      // Never signed in (null at run time despite the generated type) sorts first.
+      sortValue: (member) => Date.parse(member.last_sign_in_at) || 0,
+      cell: (member) => formatWhen(member.last_sign_in_at),
+    },
+    {
+      header: t("staff.actions"),
+      cell: (member) => <StaffActions member={member} actor={props.actor} enrolled={enrolled(member)} />,
+    },
+  ];
   return (
     <Show when={staff.data} fallback={<Show when={staff.error} fallback={<p role="status">{tCommon("loading")}</p>}><ErrorAlert code={errorCode(staff.error)} /></Show>}>
       {(members) => (
         <Show when={members().length > 0} fallback={<p>{t("staff.empty")}</p>}>
-          <div class="overflow-x-auto">
-            <table class="w-full text-left">
-              <caption class="sr-only">{t("staff.listCaption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" class="pr-3">{t("staff.email")}</th>
-                  <th scope="col" class="pr-3">{t("staff.level")}</th>
-                  <th scope="col" class="pr-3">{t("staff.status")}</th>
-                  <th scope="col" class="pr-3">{t("staff.lastSignIn")}</th>
-                  <th scope="col">{t("staff.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={members()}>{(member) => <StaffRow member={member} actor={props.actor} />}</For>
-              </tbody>
-            </table>
-          </div>
+          <Show when={twoFactor.error}>
+            <ErrorAlert code={errorCode(twoFactor.error)} />
+          </Show>
+          <DataTable caption={t("staff.listCaption")} captionHidden columns={columns} rows={members()} />
         </Show>
       )}
     </Show>
@@ -242,6 +275,41 @@ function InvitationsTable(props: { actor: StaffLevel | null | undefined }) {
       (error: unknown) => notifyError(error),
     );
   };
+  const invitationColumns: Column<StaffInvitation>[] = [
+    { header: t("staff.email"), rowHeader: true, cell: (row) => <EmailText email={row.email} /> },
+    { header: t("invitations.kind"), cell: (row) => t(`invitations.purpose.${row.purpose as "invite" | "password_reset"}`) },
+    {
+      header: t("staff.status"),
+      cell: (row) => (
+        <>
+          {t(`invitations.status.${row.status as "pending"}`)}
+          <Show when={row.last_error}>
+            <div class="text-sm text-red-800">
+              {t("invitations.problem")}: {row.last_error}
+            </div>
+          </Show>
+        </>
+      ),
+    },
+    { header: t("invitations.sentAt"), class: "text-sm", cell: (row) => (row.sent_at ? formatWhen(row.sent_at) : "—") },
+    {
+      header: t("staff.actions"),
+      cell: (row) => (
+        <Show when={["sent", "failed"].includes(row.status) && (!row.level || canManage(props.actor, row.level))}>
+          <Button
+            variant="secondary"
+            class="min-h-10 px-3 py-1 text-sm"
+            aria-label={`${t("invitations.resend")} ${row.email}`}
+            onClick={() => {
+              resend(row);
+            }}
+          >
+            {t("invitations.resend")}
+          </Button>
+        </Show>
+      ),
+    },
+  ];
   return (
     <section aria-labelledby="invitations-title" class="space-y-2">
       <h2 id="invitations-title" class="text-xl font-bold">
@@ -253,53 +321,7 @@ function InvitationsTable(props: { actor: StaffLevel | null | undefined }) {
       <Show when={invitations.data}>
         {(rows) => (
           <Show when={rows().length > 0} fallback={<p>{t("invitations.empty")}</p>}>
-            <div class="overflow-x-auto">
-              <table class="w-full text-left">
-                <caption class="sr-only">{t("invitations.caption")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col" class="pr-3">{t("staff.email")}</th>
-                    <th scope="col" class="pr-3">{t("invitations.kind")}</th>
-                    <th scope="col" class="pr-3">{t("staff.status")}</th>
-                    <th scope="col" class="pr-3">{t("invitations.sentAt")}</th>
-                    <th scope="col">{t("staff.actions")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={rows()}>
-                    {(row) => (
-                      <tr class="border-t border-stone-200 align-top">
-                        <td class="py-2 pr-3 break-all">{row.email}</td>
-                        <td class="py-2 pr-3">{t(`invitations.purpose.${row.purpose as "invite" | "password_reset"}`)}</td>
-                        <td class="py-2 pr-3">
-                          {t(`invitations.status.${row.status as "pending"}`)}
-                          <Show when={row.last_error}>
-                            <div class="text-sm text-red-800">
-                              {t("invitations.problem")}: {row.last_error}
-                            </div>
-                          </Show>
-                        </td>
-                        <td class="py-2 pr-3 text-sm">{row.sent_at ? formatWhen(row.sent_at) : "—"}</td>
-                        <td class="py-2">
-                          <Show when={["sent", "failed"].includes(row.status) && (!row.level || canManage(props.actor, row.level))}>
-                            <Button
-                              variant="secondary"
-                              class="min-h-10 px-3 py-1 text-sm"
-                              aria-label={`${t("invitations.resend")} ${row.email}`}
-                              onClick={() => {
-                                resend(row);
-                              }}
-                            >
-                              {t("invitations.resend")}
-                            </Button>
-                          </Show>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption={t("invitations.caption")} captionHidden columns={invitationColumns} rows={rows()} />
           </Show>
         )}
       </Show>
@@ -309,8 +331,13 @@ function InvitationsTable(props: { actor: StaffLevel | null | undefined }) {
 
 function StaffScreen() {
   const level = useStaffLevel();
-  invalidateOnChanges({ table: "staff_invitations", queryKeys: [adminKeys.invitations(), adminKeys.staff()] });
-  invalidateOnChanges({ table: "staff", queryKeys: [adminKeys.staff()] });
+  // A new or changed member needs their two-factor status too (factors themselves live in Auth,
+  // which Realtime does not stream: a reset from this page refreshes it).
+  invalidateOnChanges({
+    table: "staff_invitations",
+    queryKeys: [adminKeys.invitations(), adminKeys.staff(), adminKeys.twoFactor()],
+  });
+  invalidateOnChanges({ table: "staff", queryKeys: [adminKeys.staff(), adminKeys.twoFactor()] });
   return (
     <section class="space-y-6">
       <div class="space-y-1">

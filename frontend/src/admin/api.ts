@@ -13,6 +13,7 @@ export type StaffInvitation = Pick<
 export const adminKeys = {
   staff: () => ["rpc", "list_staff"] as const,
   invitations: () => ["staff_invitations", "recent"] as const,
+  twoFactor: () => ["rpc", "staff_two_factor_status"] as const,
 };
 
 /** Staff with their login emails (admins only; list_staff refuses anyone else). */
@@ -20,6 +21,13 @@ export async function fetchStaff(): Promise<StaffMember[]> {
   const { data, error } = await supabase().rpc("list_staff");
   throwIfError(error);
   return data ?? [];
+}
+
+/** Which staff members have a verified second factor, by user id (admins at aal2 only). */
+export async function fetchTwoFactorStatus(): Promise<Map<string, boolean>> {
+  const { data, error } = await supabase().rpc("staff_two_factor_status");
+  throwIfError(error);
+  return new Map((data ?? []).map((row) => [row.user_id, row.enrolled]));
 }
 
 /** The latest invitations and resets (RLS: admins read them, nobody else). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditCsv, changedFields, type AuditEntry } from "./auditApi";
+import { auditCsv, changedFields, keysetBefore, type AuditEntry } from "./auditApi";
 
 const entry: AuditEntry = {
   id: 1,
@@ -32,6 +32,14 @@ describe("auditCsv", () => {
       '2026-11-25T15:00:00+00:00,ana@example.com,authenticated,update,senders,s1,' +
         '"{""daily_cap"":1000,""name"":""Main"",""updated_at"":""a""}",' +
         '"{""daily_cap"":500,""name"":""Main"",""updated_at"":""b""}",',
+    );
+  });
+});
+
+describe("keysetBefore", () => {
+  it("continues after the last entry, tie on the instant broken by id", () => {
+    expect(keysetBefore({ occurredAt: "2026-11-20T12:00:00.5+00:00", id: 42 })).toBe(
+      'occurred_at.lt."2026-11-20T12:00:00.5+00:00",and(occurred_at.eq."2026-11-20T12:00:00.5+00:00",id.lt.42)',
     );
   });
 });

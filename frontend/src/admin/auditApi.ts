@@ -18,29 +18,42 @@ export interface AuditFilter {
   to: string;
 }
 
+/** Where a page starts: the last entry of the page before it. Entries of one transaction share
+ * occurred_at, so the id breaks the tie (the database orders and indexes by both). */
+export interface AuditCursor {
+  occurredAt: string;
+  id: number;
+}
+
 export const EMPTY_FILTER: AuditFilter = { actorId: "", action: "", table: "", from: "", to: "" };
 export const AUDIT_PAGE_SIZE = 50;
 /** The most rows one export carries; narrow the filter for more. */
 export const AUDIT_EXPORT_LIMIT = 5000;
 
 export const auditKeys = {
-  entries: (filter: AuditFilter, before: string | null) => ["audit_log", filter, before] as const,
+  entries: (filter: AuditFilter, before: AuditCursor | null) => ["audit_log", filter, before] as const,
   webhookCounts: () => ["rpc", "webhook_event_counts"] as const,
   webhookProblems: () => ["webhook_events", "problems"] as const,
 };
 
-/** The newest entries matching the filter, older than `before` (keyset paging on occurred_at). */
-export async function fetchAudit(filter: AuditFilter, before: string | null, limit: number): Promise<AuditEntry[]> {
+/** The newest entries matching the filter, after `before` in (occurred_at, id) descending order. */
+export async function fetchAudit(filter: AuditFilter, before: AuditCursor | null, limit: number): Promise<AuditEntry[]> {
   let query = supabase().from("audit_log").select("*");
   if (filter.actorId) query = query.eq("actor_id", filter.actorId);
   if (filter.action.trim()) query = query.eq("action", filter.action.trim());
   if (filter.table.trim()) query = query.eq("table_name", filter.table.trim());
   if (filter.from) query = query.gte("occurred_at", new Date(`${filter.from}T00:00:00`).toISOString());
   if (filter.to) query = query.lt("occurred_at", new Date(new Date(`${filter.to}T00:00:00`).getTime() + 86_400_000).toISOString());
-  if (before) query = query.lt("occurred_at", before);
+  if (before) query = query.or(keysetBefore(before));
   const { data, error } = await query.order("occurred_at", { ascending: false }).order("id", { ascending: false }).limit(limit);
   throwIfError(error);
   return data ?? [];
+}
+
+/** PostgREST's form of (occurred_at, id) < (cursor): earlier, or as early with a smaller id. */
+export function keysetBefore(cursor: AuditCursor): string {
+  const at = `"${cursor.occurredAt}"`;
+  return `occurred_at.lt.${at},and(occurred_at.eq.${at},id.lt.${String(cursor.id)})`;
 }
 
 /** The keys whose values differ between before and after (what a change changed). */

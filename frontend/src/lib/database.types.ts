@@ -2823,6 +2823,10 @@ export type Database = {
         }
         Returns: undefined
       }
+      fold_dashboard_changes: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
       gdpr_erase: {
         Args: { p_contact_id: string; p_note?: string }
         Returns: Json
@@ -3595,6 +3599,13 @@ export type Database = {
       sms_encoding: { Args: { p_text: string }; Returns: string }
       sms_segments: { Args: { p_text: string }; Returns: number }
       sms_units: { Args: { p_text: string }; Returns: number }
+      staff_two_factor_status: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          enrolled: boolean
+          user_id: string
+        }[]
+      }
       start_blast: {
         Args: { p_blast_id: string }
         Returns: {

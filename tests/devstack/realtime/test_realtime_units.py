@@ -29,7 +29,7 @@ from devstack.stack.realtime.serializer import (
     encode_text,
     encode_user_broadcast,
 )
-from devstack.stack.realtime.wal import Change, WalColumn, parse_change
+from devstack.stack.realtime.wal import Change, WalColumn, parse_change, wal2json_table_filter
 
 
 def kind3(
@@ -277,3 +277,9 @@ class TestPresence:
         assert left["leaves"]["k"]["metas"][0]["status"] == "away"
         assert presence.empty
         assert presence.untrack("k", 1) is None
+
+
+def test_only_published_tables_are_decoded_with_their_names_escaped() -> None:
+    tables = {("public", "messages"), ("public", "odd.name, *")}
+    assert wal2json_table_filter(tables) == "public.messages,public.odd\\.name\\,\\ \\*"
+    assert wal2json_table_filter(set()) == "pg_catalog.no_published_table"

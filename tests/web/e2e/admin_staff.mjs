@@ -19,7 +19,11 @@ try {
   const owner = await desktopPage(browser);
   await signInAsStaff(owner, staffLogin("OWNER"), "/admin/staff");
   await owner.getByRole("heading", { name: "Staff", exact: true }).waitFor();
-  await owner.getByRole("cell", { name: OWNER_EMAIL }).waitFor();
+  const staffTable = owner.getByRole("table", { name: "Staff members" });
+  // Each member's two-factor status: the owner signed in with a second factor.
+  const ownerRow = staffTable.getByRole("row", { name: new RegExp(OWNER_EMAIL) });
+  await ownerRow.getByRole("rowheader", { name: OWNER_EMAIL }).waitFor();
+  await ownerRow.getByRole("cell", { name: "Set up", exact: true }).waitFor();
   await checkState(owner, "staff");
 
   const invite = owner.getByRole("region", { name: "Invite someone" });
@@ -59,9 +63,13 @@ try {
   // Playwright's waits poll with (a toast could then appear unseen until the timeout).
   await owner.bringToFront();
   await invitations.getByRole("row", { name: new RegExp(`${INVITEE_EMAIL}.*Accepted`) }).waitFor();
-  const staffTable = owner.getByRole("table", { name: "Staff members" });
   const row = staffTable.getByRole("row", { name: new RegExp(INVITEE_EMAIL) });
   await row.getByRole("cell", { name: "Active" }).waitFor();
+  // A password only so far: no second factor, so nothing to reset.
+  await row.getByRole("cell", { name: "Not set up", exact: true }).waitFor();
+  if ((await row.getByRole("button", { name: "Reset two-factor" }).count()) !== 0) {
+    throw new Error("a reset of two-factor was offered for a member without a factor");
+  }
   await row.getByLabel(`Level of ${INVITEE_EMAIL}`).selectOption("volunteer");
   await owner.getByText(`${INVITEE_EMAIL} is now Volunteer.`).waitFor();
   await row.getByRole("button", { name: "Disable" }).click();
