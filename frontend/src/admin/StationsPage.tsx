@@ -515,12 +515,18 @@ function Stations() {
                   </tr>
                 </thead>
                 <tbody>
-                  <For each={rows()}>
-                    {(station) => (
-                      <StationRow
-                        station={station}
-                        events={events.data ?? []}
-                      />
+                  {/* Keyed by id: each refresh brings new objects, and a row made anew
+                      would close its open actions menu and reset its event picker. */}
+                  <For each={rows().map((station) => station.id)}>
+                    {(id) => (
+                      <Show when={rows().find((station) => station.id === id)}>
+                        {(station) => (
+                          <StationRow
+                            station={station()}
+                            events={events.data ?? []}
+                          />
+                        )}
+                      </Show>
                     )}
                   </For>
                 </tbody>
