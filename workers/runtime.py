@@ -179,11 +179,8 @@ async def _run_loop(
         settings.worker_poll_interval_seconds,
     )
     helpers.append(asyncio.create_task(pairer.run(loop.stop)))
-    login_locker = StationLoginLocker(
-        SupabaseLoginLockStore(client),
-        SupabaseLoginBans(client),
-        settings.worker_poll_interval_seconds,
-    )
+    # Its own (slower) poll: stations are disabled rarely, and seconds do not matter.
+    login_locker = StationLoginLocker(SupabaseLoginLockStore(client), SupabaseLoginBans(client))
     helpers.append(asyncio.create_task(login_locker.run(loop.stop)))
     invitation_email = mailersend_sender(settings) if "email" in claimed else None
     if invitation_email is not None:

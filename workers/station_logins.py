@@ -108,7 +108,7 @@ class StationLoginLocker:
         self,
         store: LoginLockStore,
         bans: LoginBans,
-        poll_interval: float = 2.0,
+        poll_interval: float = 5.0,
         lease_seconds: int = 60,
     ) -> None:
         self.store = store
