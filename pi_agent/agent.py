@@ -212,6 +212,13 @@ class Agent:
         except AuthApiError as error:
             if error.status >= 500:
                 raise AuthRetryableError(str(error), error.status) from error
+            if error.code == "user_banned":
+                # A station disabled in the app has its login banned (workers/station_logins.py).
+                raise DeviceRefused(
+                    f"the login {self.settings.device_email!r} is locked: the station was "
+                    "disabled in the app. An admin enables it again on Print stations; then "
+                    "restart the agent."
+                ) from error
             raise CredentialsRejected(
                 f"Supabase refused the device login {self.settings.device_email!r}: {error}. "
                 "Check HM_DEVICE_EMAIL/HM_DEVICE_PASSWORD (shown once by `hm devices add`)."

@@ -1,12 +1,17 @@
 """`hm pi pair CODE` against the session stack: an admin (aal2) registers a station, the Pi
 spends the code as anon, the pairing worker creates the login, and the agent's env file gets
-a login that signs in. A spent code and a pairing no worker finishes are refused clearly."""
+a login that signs in. A spent code and a pairing no worker finishes are refused clearly, and
+a worker killed half-way leaves a pairing the next worker finishes with the same login."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import stat
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,7 +27,14 @@ from hm.cli import app
 from hm.people import staff
 from hm.people.service_api import ServiceApi
 from hm.settings import SupabaseServiceSettings
-from workers.station_pairing import StationPairer, SupabasePairingStore, SupabaseStationLogins
+from workers.station_pairing import (
+    StationPairer,
+    SupabasePairingStore,
+    SupabaseStationLogins,
+    station_email,
+)
+
+CRASHING_WORKER = Path(__file__).with_name("pairing_crash.py")
 
 runner = CliRunner()
 
@@ -160,3 +172,64 @@ def test_pair_needs_the_anon_key(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "SUPABASE_ANON_KEY" in result.output
+
+
+async def pair_once(supabase_env: dict[str, str]) -> int:
+    async with httpx.AsyncClient() as http:
+        client = await acreate_client(
+            supabase_env["SUPABASE_URL"],
+            supabase_env["SUPABASE_SERVICE_ROLE_KEY"],
+            AsyncClientOptions(httpx_client=http, auto_refresh_token=False, persist_session=False),
+        )
+        pairer = StationPairer(SupabasePairingStore(client), SupabaseStationLogins(client))
+        return await pairer.run_once()
+
+
+def test_a_worker_killed_after_creating_the_login_leaves_a_pairing_the_next_one_finishes(
+    admin: Client,
+    supabase_env: dict[str, str],
+    make_client: Callable[..., Client],
+    db: psycopg.Connection[tuple[Any, ...]],
+) -> None:
+    asyncio.run(pair_once(supabase_env))  # other tests' pairings first: ours is the one to die on
+    name = f"Crash test {uuid.uuid4().hex[:6]}"
+    code = register(admin, name)
+    password = uuid.uuid4().hex * 2
+    spent = make_client().rpc("pair_print_station", {"p_code": code, "p_password": password})
+    answer = spent.execute().data
+    assert isinstance(answer, dict)
+    pairing_id = str(answer["pairing_id"])
+    email = station_email(pairing_id)
+
+    crashed = subprocess.run(
+        [sys.executable, str(CRASHING_WORKER)],
+        env={**os.environ, **supabase_env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert crashed.returncode == -9, crashed.stderr
+    logins = "select count(*) from auth.users where email = %s"
+    assert db.execute(logins, (email,)).fetchone() == (1,)
+    stranded = db.execute(
+        "select p.status, (select count(*) from private.station_pairing_passwords s"
+        "  where s.pairing_id = p.id) from public.station_pairings p where p.id = %s",
+        (pairing_id,),
+    ).fetchone()
+    assert stranded == ("pairing", 1)
+
+    time.sleep(1.1)  # the dead worker's one-second lease lapses
+    assert asyncio.run(pair_once(supabase_env)) >= 1
+
+    row = db.execute(
+        "select p.status, d.user_id = p.login_user_id,"
+        "  (select count(*) from private.station_pairing_passwords s where s.pairing_id = p.id)"
+        " from public.station_pairings p join public.devices d on d.id = p.device_id"
+        " where p.id = %s",
+        (pairing_id,),
+    ).fetchone()
+    assert row == ("paired", True, 0)
+    assert db.execute(logins, (email,)).fetchone() == (1,)
+    session = make_client().auth.sign_in_with_password({"email": email, "password": password})
+    assert session.user is not None

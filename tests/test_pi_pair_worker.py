@@ -1,5 +1,6 @@
 """The pairing worker over fakes of its two ports: each claimed pairing ends paired or failed,
-and a login whose station could not be recorded is removed again."""
+a login whose station could not be recorded is removed again, and a retry after a crash reuses
+the login the dead attempt made."""
 
 from __future__ import annotations
 
@@ -34,23 +35,29 @@ class FakeStore:
 
 @dataclass
 class FakeLogins:
+    """Auth's admin users API: one login per email, as GoTrue keeps it."""
+
     created: dict[str, tuple[str, str]] = field(default_factory=dict)
     refuse: bool = False
 
-    async def create(self, email: str, password: str, station_name: str) -> str:
+    async def create(self, user_id: str, email: str, password: str, station_name: str) -> None:
         if self.refuse:
+            raise AuthApiError("Signups not allowed for this instance", 422, "signup_disabled")
+        if any(existing == email for existing, _ in self.created.values()):
             raise AuthApiError(
                 "A user with this email address has already been registered", 422, "email_exists"
             )
-        user_id = f"user-{len(self.created) + 1}"
         self.created[user_id] = (email, password)
-        return user_id
+
+    async def set_password(self, user_id: str, password: str) -> None:
+        email, _ = self.created[user_id]
+        self.created[user_id] = (email, password)
 
     async def delete(self, user_id: str) -> None:
         del self.created[user_id]
 
 
-REQUEST = PairingRequest(id="p-1", name="Front door", password="x" * 48)
+REQUEST = PairingRequest(id="p-1", name="Front door", password="x" * 48, login_user_id="user-1")
 
 
 async def test_a_claimed_pairing_gets_a_login_with_the_pis_password_and_is_recorded() -> None:
@@ -65,9 +72,7 @@ async def test_a_refused_login_fails_the_pairing_with_auths_reason() -> None:
     store = FakeStore([REQUEST])
     await StationPairer(store, FakeLogins(refuse=True)).run_once()
     assert store.paired == []
-    assert store.failed == [
-        ("p-1", "auth: A user with this email address has already been registered")
-    ]
+    assert store.failed == [("p-1", "auth: Signups not allowed for this instance")]
 
 
 async def test_a_station_the_database_refuses_leaves_no_login_behind() -> None:
@@ -75,3 +80,11 @@ async def test_a_station_the_database_refuses_leaves_no_login_behind() -> None:
     await StationPairer(store, logins).run_once()
     assert logins.created == {}
     assert store.failed == [("p-1", "database: 23505: devices_name_key")]
+
+
+async def test_a_retry_after_a_crash_gives_the_earlier_login_the_pis_password_again() -> None:
+    logins = FakeLogins({"user-1": (station_email("p-1"), "password the dead attempt set")})
+    store = FakeStore([REQUEST])
+    await StationPairer(store, logins).run_once()
+    assert logins.created == {"user-1": (station_email("p-1"), "x" * 48)}
+    assert store.paired == [("p-1", "user-1", station_email("p-1"))]

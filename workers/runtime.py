@@ -38,6 +38,7 @@ from workers.postgres_store import PostgresOutboxStore
 from workers.realtime_wake import RealtimeWake
 from workers.resolution import AmbiguousSendResolver
 from workers.settings import WorkerSettings
+from workers.station_logins import StationLoginLocker, SupabaseLoginBans, SupabaseLoginLockStore
 from workers.station_pairing import StationPairer, SupabasePairingStore, SupabaseStationLogins
 from workers.webhooks.app import create_app
 
@@ -184,6 +185,9 @@ async def _run_loop(
         settings.worker_poll_interval_seconds,
     )
     helpers.append(asyncio.create_task(pairer.run(loop.stop)))
+    # Its own (slower) poll: stations are disabled rarely, and seconds do not matter.
+    login_locker = StationLoginLocker(SupabaseLoginLockStore(client), SupabaseLoginBans(client))
+    helpers.append(asyncio.create_task(login_locker.run(loop.stop)))
     invitation_email = mailersend_sender(settings) if "email" in claimed else None
     if invitation_email is not None:
         invitations = InvitationSender(

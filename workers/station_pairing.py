@@ -4,7 +4,12 @@ A Pi spends its one-time code with `pair_print_station` (as anon) and hands over
 it made up; this loop claims the redeemed pairing (`claim_station_pairings`), creates the
 station's Auth user with that password through GoTrue's admin API, and records the station
 (`record_station_paired`, which creates the devices row and deletes the password). The Pi polls
-`print_station_pairing` meanwhile and signs in once it says paired."""
+`print_station_pairing` meanwhile and signs in once it says paired.
+
+A worker may die between creating the login and recording the station. The claim then comes
+back after its lease with the same password and the same login id (chosen by the first claim),
+so the retry sets the Pi's password on the login the dead worker made rather than making a
+second one, and recording is idempotent."""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from typing import Any, Protocol
 
 from postgrest.exceptions import APIError
 from supabase import AsyncClient
-from supabase_auth.errors import AuthError
+from supabase_auth.errors import AuthApiError, AuthError
 
 from hm.people.devices import DEVICE_EMAIL_DOMAIN
 from workers.claim_loop import poll_until_stopped
@@ -30,10 +35,16 @@ class PairingRequest:
     id: str
     name: str
     password: str
+    login_user_id: str
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> PairingRequest:
-        return cls(id=str(row["id"]), name=str(row["name"]), password=str(row["password"]))
+        return cls(
+            id=str(row["id"]),
+            name=str(row["name"]),
+            password=str(row["password"]),
+            login_user_id=str(row["login_user_id"]),
+        )
 
 
 class PairingFailed(Exception):
@@ -49,8 +60,11 @@ class PairingStore(Protocol):
 
 
 class StationLogins(Protocol):
-    async def create(self, email: str, password: str, station_name: str) -> str:
-        """Create the station's login; returns the Auth user id."""
+    async def create(self, user_id: str, email: str, password: str, station_name: str) -> None:
+        """Create the station's login with this Auth user id; a login with this email already
+        existing is refused (AuthApiError email_exists)."""
+
+    async def set_password(self, user_id: str, password: str) -> None: ...
 
     async def delete(self, user_id: str) -> None: ...
 
@@ -92,16 +106,19 @@ class SupabaseStationLogins:
     def __init__(self, client: AsyncClient) -> None:
         self.client = client
 
-    async def create(self, email: str, password: str, station_name: str) -> str:
-        created = await self.client.auth.admin.create_user(
+    async def create(self, user_id: str, email: str, password: str, station_name: str) -> None:
+        await self.client.auth.admin.create_user(
             {
+                "id": user_id,
                 "email": email,
                 "password": password,
                 "email_confirm": True,
                 "user_metadata": {"device_name": station_name},
             }
         )
-        return str(created.user.id)
+
+    async def set_password(self, user_id: str, password: str) -> None:
+        await self.client.auth.admin.update_user_by_id(user_id, {"password": password})
 
     async def delete(self, user_id: str) -> None:
         await self.client.auth.admin.delete_user(user_id)
@@ -143,8 +160,9 @@ class StationPairer:
 
     async def pair(self, request: PairingRequest) -> str:
         email = station_email(request.id)
+        user_id = request.login_user_id
         try:
-            user_id = await self.logins.create(email, request.password, request.name)
+            await self.create_login(request, email)
         except AuthError as error:  # refusals and transport failures alike
             raise PairingFailed(f"auth: {error}") from error
         try:
@@ -154,3 +172,14 @@ class StationPairer:
             # devices row could do nothing, but it should not linger either.
             await self.logins.delete(user_id)
             raise PairingFailed(f"database: {error.message}: {error.details}") from error
+
+    async def create_login(self, request: PairingRequest, email: str) -> None:
+        try:
+            await self.logins.create(request.login_user_id, email, request.password, request.name)
+        except AuthApiError as error:
+            if error.code != "email_exists":
+                raise
+            # An earlier attempt made this login and died before recording it: the email is
+            # this pairing's own, so the login is ours; it takes the Pi's password again.
+            log.info("station pairing: %s resumes with the login made earlier", request.name)
+            await self.logins.set_password(request.login_user_id, request.password)

@@ -219,6 +219,31 @@ def test_banned_user_cannot_sign_in(auth_client: MakeClient, make_user: MakeUser
     with pytest.raises(AuthApiError) as refused:
         sign_in(auth_client(), user)
     assert (refused.value.status, refused.value.code) == (400, "user_banned")
+    # As GoTrue (api/token.go): the ban is checked before the password.
+    with pytest.raises(AuthApiError) as wrong_password:
+        sign_in(auth_client(), {**user, "password": "not the password"})
+    assert (wrong_password.value.status, wrong_password.value.code) == (400, "user_banned")
+
+
+def test_a_ban_ends_refresh_and_the_old_access_token_at_auth(
+    auth_client: MakeClient, make_user: MakeUser
+) -> None:
+    """As GoTrue: refresh answers 400 "Invalid Refresh Token: User Banned" (tokens/service.go),
+    and a token issued before the ban is refused 403 (api/auth.go requireAuthentication)."""
+    user = make_user()
+    session = present(sign_in(auth_client(), user).session)
+    auth_client("service_role").auth.admin.update_user_by_id(user["id"], {"ban_duration": "1h"})
+
+    with pytest.raises(AuthApiError) as refreshing:
+        auth_client().auth.refresh_session(session.refresh_token)
+    assert (refreshing.value.status, refreshing.value.code) == (400, "user_banned")
+    assert refreshing.value.message == "Invalid Refresh Token: User Banned"
+    with pytest.raises(AuthApiError) as reading:
+        auth_client().auth.get_user(session.access_token)
+    assert (reading.value.status, reading.value.code) == (403, "user_banned")
+
+    auth_client("service_role").auth.admin.update_user_by_id(user["id"], {"ban_duration": "none"})
+    assert present(auth_client().auth.get_user(session.access_token)).user.id == user["id"]
 
 
 def test_concurrent_refreshes_of_one_token_share_one_child(

@@ -1,5 +1,6 @@
 """The device session: refreshed before expiry, and a login that can no longer be refreshed
-(session revoked, refresh token lost) is replaced by signing in again."""
+(session revoked, refresh token lost) is replaced by signing in again; a login banned because
+the station was disabled stops the agent saying so."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import psycopg
 import pytest
 
 from pi_agent import agent as agent_module
-from pi_agent.agent import Agent, CredentialsRejected
+from pi_agent.agent import Agent, CredentialsRejected, DeviceRefused
 from pi_agent.settings import AgentSettings
 from tests.pi_agent.conftest import Door
 
@@ -61,6 +62,23 @@ async def test_a_wrong_password_stops_the_agent_with_a_plain_message(
     agent = Agent(_settings(door, monkeypatch, HM_DEVICE_PASSWORD="not-the-password"))
     try:
         with pytest.raises(CredentialsRejected, match="HM_DEVICE_PASSWORD"):
+            await agent.connect()
+    finally:
+        await agent.close()
+
+
+async def test_a_banned_login_stops_the_agent_saying_the_station_was_disabled(
+    door: Door, monkeypatch: pytest.MonkeyPatch, db: psycopg.Connection[tuple[Any, ...]]
+) -> None:
+    # What the login-lock worker leaves in Auth for a disabled station.
+    db.execute(
+        "update auth.users set banned_until = now() + interval '100 years'"
+        " where id = (select user_id from public.devices where id = %s)",
+        (door.station.device_id,),
+    )
+    agent = Agent(_settings(door, monkeypatch))
+    try:
+        with pytest.raises(DeviceRefused, match="disabled in the app"):
             await agent.connect()
     finally:
         await agent.close()

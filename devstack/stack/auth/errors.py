@@ -73,7 +73,19 @@ def user_not_found() -> AuthApiError:
 
 
 def user_banned() -> AuthApiError:
+    """GoTrue's answer to a banned user's password sign-in (checked before the password)."""
     return AuthApiError(400, "user_banned", "User is banned")
+
+
+def refresh_user_banned() -> AuthApiError:
+    """GoTrue's answer to a banned user's refresh (internal/tokens/service.go)."""
+    return AuthApiError(400, "user_banned", "Invalid Refresh Token: User Banned")
+
+
+def user_banned_forbidden() -> AuthApiError:
+    """GoTrue's answer to a banned user's code verification, and to any request made with an
+    access token issued before the ban (requireAuthentication)."""
+    return AuthApiError(403, "user_banned", "User is banned")
 
 
 def otp_expired() -> AuthApiError:

@@ -12,9 +12,16 @@ import jwt
 from starlette.requests import Request
 
 from devstack.stack.auth.db import Connection, Row, fetch_one
-from devstack.stack.auth.errors import AuthApiError, bad_json, bad_jwt, no_authorization, not_admin
+from devstack.stack.auth.errors import (
+    AuthApiError,
+    bad_json,
+    bad_jwt,
+    no_authorization,
+    not_admin,
+    user_banned_forbidden,
+)
 from devstack.stack.auth.tokens import Client
-from devstack.stack.auth.users import fetch_user
+from devstack.stack.auth.users import fetch_user, is_banned
 
 _BEARER = re.compile(r"^[Bb]earer (\S+)$")
 ADMIN_ROLES = frozenset({"service_role", "supabase_admin"})
@@ -92,4 +99,8 @@ async def authenticate(conn: Connection, request: Request, secret: str) -> Calle
             raise AuthApiError(
                 403, "session_not_found", "Session from session_id claim in JWT does not exist"
             )
+    # As GoTrue: an access token issued before the ban no longer works here (PostgREST still
+    # accepts it until it expires; the database's own checks cover that).
+    if is_banned(user):
+        raise user_banned_forbidden()
     return Caller(user=user, session_id=str(session_id) if session_id else None)

@@ -19,6 +19,7 @@ from devstack.stack.auth.errors import (
     otp_expired,
     phone_exists,
     user_banned,
+    user_banned_forbidden,
     validation_failed,
 )
 from devstack.stack.auth.inputs import Caller, authenticate, client_of, json_body
@@ -124,10 +125,13 @@ class AuthRoutes:
                 user = await find_user_by_phone(conn, phone.removeprefix("+").replace(" ", ""))
             else:
                 raise validation_failed("missing email or phone")
-            if user is None or not await password_matches(password, user["encrypted_password"]):
+            if user is None or not user["encrypted_password"]:
                 raise invalid_credentials()
+            # As GoTrue: a banned user is told so before the password is checked.
             if is_banned(user):
                 raise user_banned()
+            if not await password_matches(password, user["encrypted_password"]):
+                raise invalid_credentials()
             if email and user["email_confirmed_at"] is None:
                 raise AuthApiError(400, "email_not_confirmed", "Email not confirmed")
             if phone and user["phone_confirmed_at"] is None:
@@ -328,12 +332,13 @@ class AuthRoutes:
             )
         if user is None:
             return None
+        # As GoTrue: a banned user is refused before the code is checked.
+        if is_banned(user):
+            raise user_banned_forbidden()
         token_type = CONFIRMATION if kind == "sms" else PHONE_CHANGE
         user_id = str(user["id"])
         if not await otp.consume_code(conn, self.settings, user_id, token_type, phone, code):
             return None
-        if is_banned(user):
-            raise user_banned()
         if kind == "sms":
             await execute(
                 conn,

@@ -22,7 +22,7 @@ from typing import Any
 import jwt
 
 from devstack.stack.auth.db import Connection, Row, execute, fetch_all, fetch_one
-from devstack.stack.auth.errors import AuthApiError, user_banned
+from devstack.stack.auth.errors import AuthApiError, refresh_user_banned
 from devstack.stack.auth.settings import AuthSettings
 from devstack.stack.auth.users import fetch_user, is_banned, user_json
 
@@ -170,7 +170,7 @@ async def refresh_session(
                 400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found"
             )
         if is_banned(user):
-            raise user_banned()
+            raise refresh_user_banned()
         if token["ended"]:
             raise AuthApiError(400, "session_expired", "Invalid Refresh Token: Session Expired")
         session_id = str(token["session_id"])

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
+import { Menu } from "@ark-ui/solid/menu";
 import { For, Show, createSignal } from "solid-js";
 import { errorCode, type ErrorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
@@ -306,9 +307,10 @@ function StationEvents(props: {
   );
 }
 
-function StationRow(props: { station: PrintStation; events: EventChoice[] }) {
+/** Test print and disable/enable in a menu per row: buttons side by side squeezed the names
+ * into three lines next to the sidebar, and stacked at phone width. */
+function StationActions(props: { station: PrintStation }) {
   const refresh = useRefreshStations();
-  const status = () => stationStatus(props.station);
   const act = (action: () => Promise<void>, success: string) => {
     action().then(
       () => {
@@ -321,7 +323,6 @@ function StationRow(props: { station: PrintStation; events: EventChoice[] }) {
       },
     );
   };
-  const names = () => ({ name: props.station.name });
   function testPrint() {
     const { id, name } = props.station;
     act(() => sendTestPrint(id), tStations("stations.testPrintSent", { name }));
@@ -335,79 +336,118 @@ function StationRow(props: { station: PrintStation; events: EventChoice[] }) {
       }),
     );
   }
+  const itemClass =
+    "flex min-h-10 cursor-pointer items-center rounded px-3 data-[disabled]:cursor-not-allowed data-[disabled]:text-stone-600 data-[highlighted]:bg-stone-200";
+  return (
+    // Fixed, not portalled: it escapes the table's scroll box and stays inside <main>.
+    <Menu.Root positioning={{ strategy: "fixed" }}>
+      <Menu.Trigger
+        class="min-h-10 rounded-lg border border-stone-500 bg-white px-3 font-semibold whitespace-nowrap focus-visible:outline-2 focus-visible:outline-teal-600"
+        aria-label={tStations("stations.actionsLabel", {
+          name: props.station.name,
+        })}
+      >
+        {tStations("stations.actions")} <span aria-hidden="true">▾</span>
+      </Menu.Trigger>
+      <Menu.Positioner>
+        <Menu.Content class="z-40 min-w-56 rounded-lg border border-stone-300 bg-white p-1 shadow-lg focus-visible:outline-none">
+          <Menu.Item
+            value="test-print"
+            class={itemClass}
+            disabled={!props.station.enabled}
+            onSelect={testPrint}
+          >
+            {tStations("stations.testPrint")}
+          </Menu.Item>
+          <Show
+            when={props.station.enabled}
+            fallback={
+              <Menu.Item
+                value="enable"
+                class={itemClass}
+                onSelect={() => {
+                  setEnabled(true);
+                }}
+              >
+                {tStations("stations.enable")}
+              </Menu.Item>
+            }
+          >
+            <Menu.Item
+              value="disable"
+              class={itemClass}
+              onSelect={() => {
+                setEnabled(false);
+              }}
+            >
+              {tStations("stations.disable")}
+            </Menu.Item>
+          </Show>
+        </Menu.Content>
+      </Menu.Positioner>
+    </Menu.Root>
+  );
+}
+
+// On a phone the table scrolls sideways; the station's name stays in view beside any column.
+const STICKY_FIRST_COLUMN = "sticky left-0 z-10 bg-white";
+
+function StationRow(props: { station: PrintStation; events: EventChoice[] }) {
+  const status = () => stationStatus(props.station);
   return (
     <tr
       class="border-t border-stone-200 align-top"
       data-station={props.station.name}
     >
-      <th scope="row" class="py-2 pr-3 font-normal">
-        <span class="block font-semibold">{props.station.name}</span>
-        <span class="text-stone-700">{props.station.venue ?? ""}</span>
+      <th scope="row" class={`${STICKY_FIRST_COLUMN} py-2 pr-3 font-normal`}>
+        <span class="block font-semibold whitespace-nowrap">
+          {props.station.name}
+        </span>
+        <span class="block text-stone-700">{props.station.venue ?? ""}</span>
+        <Show when={props.station.agent_version}>
+          {(version) => (
+            <span class="block text-xs text-stone-700 whitespace-nowrap">
+              {tStations("stations.version")} {version()}
+            </span>
+          )}
+        </Show>
       </th>
       <td class="py-2 pr-3" data-column="status">
         <span
           class={
             status() === "online"
-              ? "text-emerald-800"
-              : "font-bold text-red-800"
+              ? "block text-emerald-800"
+              : "block font-bold text-red-800"
           }
         >
           {tStations(`stations.${status()}`)}
         </span>
+        <span class="block text-xs text-stone-700 whitespace-nowrap">
+          <span class="sr-only">{tStations("stations.lastSeen")}: </span>
+          {ago(props.station.last_seen_at)}
+        </span>
       </td>
-      <td class="py-2 pr-3">{ago(props.station.last_seen_at)}</td>
       <td class="py-2 pr-3">
         {[props.station.printer_state, props.station.printer_state_reason]
           .filter((part) => part)
           .join(" · ")}
+        <Show when={props.station.last_error}>
+          {(error) => (
+            <span class="block text-xs text-red-800">
+              {tStations("stations.lastError")}: {error()}
+            </span>
+          )}
+        </Show>
       </td>
       <td class="py-2 pr-3">{props.station.queued_jobs}</td>
       <td class="py-2 pr-3" data-column="printed">
         {props.station.printed_tonight}
       </td>
       <td class="py-2 pr-3">
-        {props.station.last_error ?? tStations("stations.none")}
-      </td>
-      <td class="py-2 pr-3">{props.station.agent_version ?? ""}</td>
-      <td class="py-2 pr-3">
         <StationEvents station={props.station} events={props.events} />
       </td>
-      <td class="space-y-1 py-2">
-        <Button
-          variant="secondary"
-          class="w-full"
-          aria-label={tStations("stations.testPrintLabel", names())}
-          disabled={!props.station.enabled}
-          onClick={testPrint}
-        >
-          {tStations("stations.testPrint")}
-        </Button>
-        <Show
-          when={props.station.enabled}
-          fallback={
-            <Button
-              variant="secondary"
-              class="w-full"
-              aria-label={tStations("stations.enableLabel", names())}
-              onClick={() => {
-                setEnabled(true);
-              }}
-            >
-              {tStations("stations.enable")}
-            </Button>
-          }
-        >
-          <Button
-            variant="secondary"
-            class="w-full"
-            aria-label={tStations("stations.disableLabel", names())}
-            onClick={() => {
-              setEnabled(false);
-            }}
-          >
-            {tStations("stations.disable")}
-          </Button>
-        </Show>
+      <td class="py-2">
+        <StationActions station={props.station} />
       </td>
     </tr>
   );
@@ -452,18 +492,22 @@ function Stations() {
                       each={[
                         tStations("stations.station"),
                         tStations("stations.status"),
-                        tStations("stations.lastSeen"),
                         tStations("stations.printer"),
                         tStations("stations.queue"),
                         tStations("stations.printedTonight"),
-                        tStations("stations.lastError"),
-                        tStations("stations.version"),
                         tStations("stations.events"),
                         tStations("stations.actions"),
                       ]}
                     >
-                      {(header) => (
-                        <th scope="col" class="pr-3">
+                      {(header, index) => (
+                        <th
+                          scope="col"
+                          class={
+                            index() === 0
+                              ? `${STICKY_FIRST_COLUMN} pr-3`
+                              : "pr-3"
+                          }
+                        >
                           {header}
                         </th>
                       )}
@@ -471,12 +515,18 @@ function Stations() {
                   </tr>
                 </thead>
                 <tbody>
-                  <For each={rows()}>
-                    {(station) => (
-                      <StationRow
-                        station={station}
-                        events={events.data ?? []}
-                      />
+                  {/* Keyed by id: each refresh brings new objects, and a row made anew
+                      would close its open actions menu and reset its event picker. */}
+                  <For each={rows().map((station) => station.id)}>
+                    {(id) => (
+                      <Show when={rows().find((station) => station.id === id)}>
+                        {(station) => (
+                          <StationRow
+                            station={station()}
+                            events={events.data ?? []}
+                          />
+                        )}
+                      </Show>
                     )}
                   </For>
                 </tbody>
@@ -490,6 +540,7 @@ function Stations() {
 }
 
 function StationsScreen() {
+  const refresh = useRefreshStations();
   const [shownCode, setShownCode] = createSignal<PairingCode | null>(null);
   return (
     <section class="space-y-6">
@@ -500,7 +551,14 @@ function StationsScreen() {
         fallback={<RegisterForm onRegistered={setShownCode} />}
       >
         {(code) => (
-          <PairingCodePanel code={code()} onDone={() => setShownCode(null)} />
+          <PairingCodePanel
+            code={code()}
+            onDone={() => {
+              setShownCode(null);
+              // The Pi has usually paired by now: show its row without waiting for a refresh.
+              refresh();
+            }}
+          />
         )}
       </Show>
       <Pairings />

@@ -2078,6 +2078,40 @@ export type Database = {
         }
         Relationships: []
       }
+      station_login_locks: {
+        Row: {
+          attempts: number
+          claimed_until: string | null
+          device_id: string
+          last_error: string | null
+          locked: boolean
+          updated_at: string
+        }
+        Insert: {
+          attempts?: number
+          claimed_until?: string | null
+          device_id: string
+          last_error?: string | null
+          locked?: boolean
+          updated_at?: string
+        }
+        Update: {
+          attempts?: number
+          claimed_until?: string | null
+          device_id?: string
+          last_error?: string | null
+          locked?: boolean
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "station_login_locks_device_id_fkey"
+            columns: ["device_id"]
+            referencedRelation: "devices"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       station_pairings: {
         Row: {
           claimed_until: string | null
@@ -2090,6 +2124,7 @@ export type Database = {
           error: string | null
           expires_at: string
           id: string
+          login_user_id: string | null
           name: string
           paired_at: string | null
           redeemed_at: string | null
@@ -2107,6 +2142,7 @@ export type Database = {
           error?: string | null
           expires_at?: string
           id?: string
+          login_user_id?: string | null
           name: string
           paired_at?: string | null
           redeemed_at?: string | null
@@ -2124,6 +2160,7 @@ export type Database = {
           error?: string | null
           expires_at?: string
           id?: string
+          login_user_id?: string | null
           name?: string
           paired_at?: string | null
           redeemed_at?: string | null
@@ -2574,10 +2611,20 @@ export type Database = {
           user_id: string
         }[]
       }
+      claim_station_login_locks: {
+        Args: { p_lease_seconds?: number; p_limit?: number }
+        Returns: {
+          attempts: number
+          device_id: string
+          lock: boolean
+          user_id: string
+        }[]
+      }
       claim_station_pairings: {
         Args: { p_lease_seconds?: number; p_limit?: number }
         Returns: {
           id: string
+          login_user_id: string
           name: string
           password: string
         }[]
@@ -3305,6 +3352,14 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      record_station_login_lock: {
+        Args: { p_device_id: string; p_locked: boolean }
+        Returns: undefined
+      }
+      record_station_login_lock_failed: {
+        Args: { p_device_id: string; p_error: string }
+        Returns: undefined
       }
       record_station_paired: {
         Args: { p_email: string; p_pairing_id: string; p_user_id: string }

@@ -1,20 +1,25 @@
-// Print stations as an admin lives them: sign in with two-factor → Print stations → register a
-// station and read its one-time pairing code (and QR) → pytest runs `hm pi pair CODE` and starts
-// the paired agent → the station shows online → assign it to an event → test print, which the
-// real cupsd prints (pytest reads the PDF) and the row counts → pytest stops the agent → the
-// station shows offline → disable it. axe on every state.
+// Print stations as an admin lives them, in one pass: sign in with two-factor → Print stations →
+// register a station and read its one-time pairing code (and QR) → pytest runs `hm pi pair CODE`
+// and starts the paired agent → assign the station to an event and send a test print (from the
+// row's actions menu) while the agent starts → the real cupsd prints it (pytest reads the PDF) and
+// the row shows it printed and the station online → pytest stops the agent and ages its last
+// heartbeat → offline → at phone width, the actions menu disables it. axe on each distinct screen
+// state. Pairing rules, disabling and health ageing are pgTAP's (820, 890, 891, 892).
 import { ask, checkState, closeInput, emit, launch, signInAsStaff, staffLogin } from "./browser.mjs";
 
 const { STATION_NAME, CUPS_QUEUE, EVENT_NAME } = process.env;
+const started = Date.now();
+const step = (name) => emit({ step: name, ms: Date.now() - started });
 
 const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "en-US" });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
   const admin = await context.newPage();
   admin.on("pageerror", (error) => emit({ page_error: String(error) }));
 
   await signInAsStaff(admin, staffLogin("ADMIN"), "/admin/stations");
   await admin.getByRole("heading", { name: "Print stations", level: 1 }).waitFor();
+  step("signed-in");
   const register = admin.getByRole("region", { name: "Register a station" });
   await register.getByRole("button", { name: "Register and show the pairing code" }).click();
   await register.getByText("Give the station a name.").waitFor();
@@ -29,31 +34,43 @@ try {
   await admin.getByRole("table", { name: "Waiting for pairing" }).getByRole("row", { name: new RegExp(STATION_NAME) }).waitFor();
   await checkState(admin, "pairing-code");
 
+  step("pairing");
   await ask({ need_code: `pair ${code}` });
+  step("paired");
   await codePanel.getByRole("button", { name: "Done, hide the code" }).click();
-  const stations = admin.getByRole("table", { name: "Stations" });
-  const row = stations.getByRole("row", { name: new RegExp(STATION_NAME) });
-  await row.getByRole("cell", { name: "online", exact: true }).waitFor({ timeout: 15_000 });
-  await checkState(admin, "online");
-
+  const row = admin.getByRole("table", { name: "Stations" }).getByRole("row", { name: new RegExp(STATION_NAME) });
   await row.getByLabel(`Add an event to ${STATION_NAME}`).selectOption({ label: EVENT_NAME });
   await admin.getByText(`${STATION_NAME} now prints for ${EVENT_NAME}.`).waitFor();
   await row.getByRole("button", { name: `Remove ${EVENT_NAME} from ${STATION_NAME}` }).waitFor();
 
-  await row.getByRole("button", { name: `Send a test print to ${STATION_NAME}` }).click();
+  // The agent is still starting: the job waits in the queue for its first claim.
+  const actions = row.getByRole("button", { name: `Actions for ${STATION_NAME}` });
+  await actions.click();
+  await admin.getByRole("menuitem", { name: "Send a test print" }).click();
   await admin.getByText(`Test print sent to ${STATION_NAME}.`).waitFor();
-  await row.locator('[data-column="printed"]', { hasText: "1" }).waitFor({ timeout: 15_000 });
+  await row.locator('[data-column="printed"]', { hasText: "1" }).waitFor({ timeout: 20_000 });
+  await row.locator('[data-column="status"]', { hasText: "online" }).waitFor();
+  step("printed");
   emit({ printed_row: await row.getByRole("cell").allInnerTexts() });
   await checkState(admin, "test-printed");
 
   await ask({ need_code: "stop-agent" });
-  await row.getByRole("cell", { name: "offline", exact: true }).waitFor({ timeout: 15_000 });
-  await checkState(admin, "offline");
+  await row.locator('[data-column="status"]', { hasText: "offline" }).waitFor({ timeout: 15_000 });
+  step("offline");
 
-  await row.getByRole("button", { name: `Disable ${STATION_NAME}` }).click();
-  await row.getByRole("cell", { name: "disabled", exact: true }).waitFor();
-  await row.getByRole("button", { name: `Enable ${STATION_NAME}` }).waitFor();
-  await checkState(admin, "disabled");
+  await admin.setViewportSize({ width: 360, height: 740 });
+  await actions.click();
+  const disable = admin.getByRole("menuitem", { name: "Disable" });
+  await disable.waitFor();
+  const sideways = await admin.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (sideways > 0) throw new Error(`the page scrolls sideways by ${sideways} px at 360 px`);
+  await checkState(admin, "actions-menu-phone");
+  await disable.click();
+  await row.locator('[data-column="status"]', { hasText: "disabled" }).waitFor();
+  await actions.click();
+  await admin.getByRole("menuitem", { name: "Enable" }).waitFor();
+  await admin.keyboard.press("Escape");
+  step("disabled");
   emit({ result: { code } });
 } finally {
   closeInput();
