@@ -3,6 +3,7 @@ import { createSignal, For, Match, Show, Switch, untrack, type JSX } from "solid
 import { formatDateTime } from "../lib/dates";
 import { errorCode } from "../lib/errors";
 import { isLocale, locale, setLocale, tCommon, type Locale } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { queryKeys } from "../lib/query";
 import { invalidateOnChanges } from "../lib/realtime";
 import { session, sessionKnown } from "../lib/session";
@@ -129,7 +130,7 @@ function Consents(props: { contactId: string }) {
 }
 
 function History(props: { contactId: string }) {
-  const checkIns = useQuery(() => ({ queryKey: queryKeys.myCheckIns(props.contactId), queryFn: () => fetchMyCheckIns(props.contactId) }));
+  const checkIns = createLiveQuery(() => ({ queryKey: queryKeys.myCheckIns(props.contactId), queryFn: () => fetchMyCheckIns(props.contactId) }));
   // One subscription for the component's life: its contact never changes while it is shown.
   untrack(() => {
     invalidateOnChanges({
@@ -138,21 +139,25 @@ function History(props: { contactId: string }) {
       queryKeys: [queryKeys.myCheckIns(props.contactId)],
     });
   });
+  const failure = () => checkIns().error;
   return (
-    <Show when={(checkIns.data ?? []).length > 0} fallback={<p>{t("me.noHistory")}</p>}>
-      <ul class="divide-y">
-        <For each={checkIns.data}>
-          {(checkIn) => (
-            <li class="py-2">
-              <span class="font-semibold">{checkIn.event?.name}</span>
-              <span class="block text-sm text-stone-700">
-                {formatDateTime(checkIn.checked_in_at, checkIn.event?.time_zone ?? "America/New_York", locale())}
-              </span>
-            </li>
-          )}
-        </For>
-      </ul>
-    </Show>
+    <>
+      <ErrorAlert code={failure() ? errorCode(failure()) : null} />
+      <Show when={(checkIns().data ?? []).length > 0} fallback={<Show when={!failure()}><p>{t("me.noHistory")}</p></Show>}>
+        <ul class="divide-y">
+          <For each={checkIns().data}>
+            {(checkIn) => (
+              <li class="py-2">
+                <span class="font-semibold">{checkIn.event?.name}</span>
+                <span class="block text-sm text-stone-700">
+                  {formatDateTime(checkIn.checked_in_at, checkIn.event?.time_zone ?? "America/New_York", locale())}
+                </span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </>
   );
 }
 
