@@ -22,7 +22,7 @@ import {
   type Message,
 } from "./api";
 import { CannedReplyForm } from "./CannedReplyForm";
-import { isMediaKey, replyBlock } from "./logic";
+import { closeSentence, isMediaKey, replyBlock } from "./logic";
 import { useViewers } from "./presence";
 import { ReplyBox } from "./ReplyBox";
 import { t } from "./t";
@@ -191,7 +191,10 @@ function BlockedNotice(props: { conversation: ConversationDetail }) {
           <h3 id="reply-blocked" class="font-semibold">
             {t("blocked.title")}
           </h3>
-          <p>{t(`blocked.${reason()}`, { name: displayName(props.conversation), date: date() })}</p>
+          <p>
+            {closeSentence(t(`blocked.${reason()}`, { name: displayName(props.conversation), date: date() }))}
+            <Show when={reason() === "keyword"}> {t("blocked.untilStart")}</Show>
+          </p>
         </section>
       )}
     </Show>
