@@ -8,6 +8,9 @@ export interface NavItem {
   label: () => string;
   minLevel: StaffLevel;
   group: NavGroup;
+  /** Where the entry sits in its group's menu, lowest first; entries without one follow in
+   * feature-folder order (which is alphabetical, not what people use most). */
+  order?: number;
 }
 
 /** What a feature folder contributes: its (lazy) routes and its staff navigation. */

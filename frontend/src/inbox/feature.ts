@@ -9,5 +9,5 @@ export const feature: Feature = {
     { path: "/inbox", component: Inbox },
     { path: "/inbox/:id", component: Inbox },
   ],
-  navigation: [{ href: "/inbox", label: () => t("nav.inbox"), minLevel: "organizer", group: "messaging" }],
+  navigation: [{ href: "/inbox", label: () => t("nav.inbox"), minLevel: "organizer", group: "messaging", order: 1 }],
 };
