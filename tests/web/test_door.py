@@ -123,6 +123,8 @@ def test_door_scans_reprints_queues_offline_and_registers_a_walk_in(
     ]
     assert not [line for line in run.lines if "page_error" in line]
     assert run.result["html_lang"] == "es"
+    # A toast (shown at 360 px and at 1280 px) never covers the header's sign-out or language.
+    assert run.result["toast_over_header"] == {"phone": False, "desk": False}
     # The wasm came from our own build, once, after the camera started.
     assert len(run.result["wasm"]) == 1
     assert run.result["wasm"][0].startswith(f"{spa_url}/assets/")

@@ -14,6 +14,19 @@ import { fakeCameraFlags, writeQrVideo } from "./door_camera.mjs";
 const { EVENT_SLUG, EVENT_NAME, EMAIL, PASSWORD, BOB_TOKEN, BOB_NAME, CELIA_TOKEN, CELIA_NAME, WALK_IN_PHONE } = process.env;
 const { ORGANIZER_EMAIL, ORGANIZER_PASSWORD, DANA_NAME } = process.env;
 
+/** Whether a toast on screen overlaps a control of the page header (sign-out, language);
+ * null when no toast is shown. */
+function toastCoversHeader(page) {
+  return page.evaluate(() => {
+    const boxes = (selector) => [...document.querySelectorAll(selector)].map((element) => element.getBoundingClientRect());
+    const toasts = boxes('[data-scope="toast"][data-part="root"]');
+    const controls = boxes("header button, header a");
+    if (toasts.length === 0) return null;
+    const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return toasts.some((toast) => controls.some((control) => overlap(toast, control)));
+  });
+}
+
 const video = await writeQrVideo(mkdtempSync(join(tmpdir(), "hm-door-camera-")), BOB_TOKEN);
 const browser = await launch(fakeCameraFlags(video));
 try {
@@ -48,9 +61,12 @@ try {
   await checkState(page, "already-checked-in");
   await page.getByRole("button", { name: "Stop camera" }).click();
 
+  // The narrowest phone the app is checked at: the toast must not cover the header's buttons.
+  await page.setViewportSize({ width: 360, height: 740 });
   await page.getByRole("button", { name: "Reprint tag (2 left)" }).click();
   await page.getByRole("button", { name: "Reprint tag (1 left)" }).waitFor();
   await page.getByText("Reprint sent to the printer.").waitFor();
+  const toastOverHeaderPhone = await toastCoversHeader(page);
   await checkState(page, "reprinted");
 
   const code = page.getByLabel("QR code (USB scanners type here)");
@@ -106,6 +122,7 @@ try {
   await stuck.getByRole("button", { name: `Move ${DANA_NAME}` }).click();
   // The printing itself is asserted by test_door.py in the database (the agent's pace varies).
   await queue.page.getByText(/^Moved to /).waitFor();
+  const toastOverHeaderDesk = await toastCoversHeader(queue.page);
   await checkState(queue.page, "print-queue-moved");
   const printQueueMs = Date.now() - queueStarted;
 
@@ -116,6 +133,7 @@ try {
       start_to_checked_in_ms: startToCheckedInMs,
       lookup_ms: lookupMs,
       print_queue_ms: printQueueMs,
+      toast_over_header: { phone: toastOverHeaderPhone, desk: toastOverHeaderDesk },
       wasm,
       html_lang: await page.evaluate(() => document.documentElement.lang),
     },
