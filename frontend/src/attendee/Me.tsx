@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/solid-query";
-import { createSignal, For, Match, Show, Switch, untrack, type JSX } from "solid-js";
+import { createSignal, For, lazy, Match, Show, Suspense, Switch, untrack, type JSX } from "solid-js";
 import { formatDateTime } from "../lib/dates";
 import { errorCode } from "../lib/errors";
 import { isLocale, locale, setLocale, tCommon, type Locale } from "../lib/i18n";
@@ -13,7 +13,6 @@ import { ErrorAlert } from "../ui/ErrorAlert";
 import { notifyError, notifySuccess } from "../ui/notifications";
 import { PersonalQr } from "../ui/PersonalQr";
 import { fetchDisclosures, fetchMyContact, recordConsent, type Channel, type MyContact } from "./api";
-import { cropToSquare } from "./avatar";
 import { EraseDialog } from "./EraseDialog";
 import {
   avatarUrl,
@@ -41,15 +40,26 @@ function Section(props: { title: string; children: JSX.Element }) {
   );
 }
 
+// The cropper (and Ark's image cropper under it) loads only once someone picks a photo.
+const AvatarCropper = lazy(() => import("./AvatarCropper"));
+
 function Avatar(props: { userId: string; contactId: string }) {
   const queryClient = useQueryClient();
-  const profile = useQuery(() => ({ queryKey: ["profiles", props.contactId], queryFn: () => fetchProfile(props.contactId) }));
+  // Live: refetched after an upload while on screen.
+  const profile = createLiveQuery(() => ({ queryKey: ["profiles", props.contactId], queryFn: () => fetchProfile(props.contactId) }));
+  const [picked, setPicked] = createSignal<File | null>(null);
   const [progress, setProgress] = createSignal<number | null>(null);
   const [version, setVersion] = createSignal(Date.now());
-  const upload = async (file: File) => {
+  let fileInput: HTMLInputElement | undefined;
+  const finish = () => {
+    setPicked(null);
+    if (fileInput) fileInput.value = "";
+  };
+  const upload = async (image: Blob) => {
+    finish();
     try {
       setProgress(0);
-      await uploadAvatar(props.userId, await cropToSquare(file), setProgress);
+      await uploadAvatar(props.userId, image, setProgress);
       setVersion(Date.now());
       await queryClient.invalidateQueries({ queryKey: ["profiles", props.contactId] });
       notifySuccess(t("me.avatarSaved"));
@@ -61,7 +71,7 @@ function Avatar(props: { userId: string; contactId: string }) {
   };
   return (
     <div class="flex flex-wrap items-center gap-4">
-      <Show when={profile.data?.avatar_path}>
+      <Show when={profile().data?.avatar_path}>
         {(path) => (
           <img src={`${avatarUrl(path())}?v=${version()}`} alt={t("me.avatarAlt")} class="h-24 w-24 rounded-full border object-cover" />
         )}
@@ -72,12 +82,12 @@ function Avatar(props: { userId: string; contactId: string }) {
         </label>
         <input
           id="avatar-file"
+          ref={fileInput}
           type="file"
           accept="image/png,image/jpeg,image/webp"
           class="max-w-full"
           onChange={(event) => {
-            const file = event.currentTarget.files?.[0];
-            if (file) void upload(file);
+            setPicked(event.currentTarget.files?.[0] ?? null);
           }}
         />
         <Show when={progress()}>
@@ -89,6 +99,13 @@ function Avatar(props: { userId: string; contactId: string }) {
           )}
         </Show>
       </div>
+      <Show when={picked()} keyed>
+        {(file) => (
+          <Suspense fallback={<p role="status">{tCommon("loading")}</p>}>
+            <AvatarCropper file={file} onCancel={finish} onCropped={(image) => void upload(image)} />
+          </Suspense>
+        )}
+      </Show>
     </div>
   );
 }
