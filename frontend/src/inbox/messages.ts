@@ -1,7 +1,6 @@
 import type { Messages } from "../lib/i18n";
 
 const en = {
-  nav: { inbox: "Inbox" },
   title: "Inbox",
   conversations: "Conversations",
   filters: "Show",
@@ -91,7 +90,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: { inbox: "Bandeja" },
   title: "Bandeja de entrada",
   conversations: "Conversaciones",
   filters: "Mostrar",

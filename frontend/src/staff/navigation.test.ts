@@ -3,7 +3,7 @@ import { isCurrentPage, navigationSections } from "./navigation";
 
 const item = (href: string, minLevel: NavItem["minLevel"], group: NavItem["group"], order?: number): NavItem => ({
   href,
-  label: () => href,
+  label: { en: href, es: href },
   minLevel,
   group,
   order,

@@ -1,4 +1,5 @@
 import type { NavItem } from "../features";
+import { locale } from "../lib/i18n";
 import { reaches, type StaffLevel } from "../lib/staff";
 
 // Shared look of a navigation link in the sidebar and in a group's menu.
@@ -28,6 +29,11 @@ export function navigationSections(items: readonly NavItem[], level: StaffLevel 
   return NAV_GROUPS.map((group) => ({ group, items: allowed.filter((item) => item.group === group) })).filter(
     (section) => section.items.length > 0,
   );
+}
+
+/** A navigation link's words in the reader's language. */
+export function navLabel(item: NavItem): string {
+  return item.label[locale()];
 }
 
 /** Whether `pathname` is the page `href` names or one beneath it (/crm/contacts/42 is under
