@@ -80,7 +80,8 @@ def test_attendee_page_consent_language_profile_avatar_export_and_erasure(
         f"{supabase_env['SUPABASE_URL']}/storage/v1/object/public/avatars/{contact[4]}", timeout=10
     )
     assert avatar.status_code == 200
-    assert avatar.content[:4] == b"RIFF" and avatar.content[8:12] == b"WEBP"
+    assert avatar.content[:4] == b"RIFF"
+    assert avatar.content[8:12] == b"WEBP"
     assert contact[4].endswith("/avatar.webp")
     consent = db.execute(
         "select e.status::text, e.source::text, d.channel::text, d.locale"
