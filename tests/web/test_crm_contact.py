@@ -56,7 +56,8 @@ def test_admin_attaches_merges_and_erases_a_contact(
     # Erasing is an admin's act, and admins act as admins only after a second factor.
     admin = make_staff("admin")
     tag = uuid.uuid4().hex[:6]
-    phone = f"+1786{uuid.uuid4().int % 10_000_000:07d}"
+    # A valid US number (exchange 200-999), so the screens can show it as "(786) 2xx-xxxx".
+    phone = f"+1786{2_000_000 + uuid.uuid4().int % 8_000_000:07d}"
     kept = db.execute(
         "insert into public.contacts (first_name, last_name, phone, email, company)"
         " values ('Rosa', %s, %s, %s, 'Marin Co') returning id",
@@ -109,6 +110,9 @@ def test_admin_attaches_merges_and_erases_a_contact(
     ]
     assert not [line for line in run.lines if "page_error" in line]
     assert run.result["claimed"] == "1"
+    # Phones on the edit field and the merge screen as people write them, not E.164.
+    assert run.result["phone_field"] == f"({phone[2:5]}) {phone[5:8]}-{phone[8:]}"
+    assert run.result["merge_shows_e164"] is False
     print(json.dumps(run.result))
 
     merged = db.execute(

@@ -2,7 +2,8 @@
 attendee's QR code (checked in, the repeat scan), a reprint printed by the real cupsd, an unknown
 code, a lookup, a check-in queued offline and sent when the network returns, and a walk-in with an
 SMS opt-in — the second half in Spanish. Then an organizer's print queue: a tag stuck on a station
-that never answered moves to the door's own station and prints there."""
+that never answered moves to the door's own station and prints there; and the event page's door
+team, where the organizer removes the volunteer and adds them back."""
 
 from __future__ import annotations
 
@@ -29,9 +30,13 @@ def service_api(supabase_env: dict[str, str]) -> ServiceApi:
     )
 
 
-def add_volunteer(supabase_env: dict[str, str], level: str = "volunteer") -> staff.NewStaff:
+def add_volunteer(
+    supabase_env: dict[str, str], level: str = "volunteer", display_name: str | None = None
+) -> staff.NewStaff:
     with service_api(supabase_env) as api:
-        return staff.add_staff(api, f"door-{uuid.uuid4().hex[:8]}@hellomiami.local", level)
+        return staff.add_staff(
+            api, f"door-{uuid.uuid4().hex[:8]}@hellomiami.local", level, display_name
+        )
 
 
 def stuck_tag(
@@ -76,12 +81,12 @@ def test_door_scans_reprints_queues_offline_and_registers_a_walk_in(
     spa_url: str,
 ) -> None:
     event_id = venue.door.event_id
-    volunteer = add_volunteer(supabase_env)
+    suffix = uuid.uuid4().hex[:4].capitalize()
+    volunteer = add_volunteer(supabase_env, display_name=f"Vera Door{suffix}")
     db.execute(
         "insert into public.event_staff (event_id, user_id) values (%s, %s)",
         (event_id, volunteer.member.user_id),
     )
-    suffix = uuid.uuid4().hex[:4].capitalize()
     bob_id, bob_token = add_attendee(db, "Bob", f"Door{suffix}")
     celia_id, celia_token = add_attendee(db, "Celia", f"Door{suffix}")
     organizer = add_volunteer(supabase_env, "organizer")
@@ -104,6 +109,8 @@ def test_door_scans_reprints_queues_offline_and_registers_a_walk_in(
         ORGANIZER_EMAIL=organizer.member.email,
         ORGANIZER_PASSWORD=organizer.password,
         DANA_NAME=dana_name,
+        EVENT_ID=event_id,
+        VOLUNTEER_NAME=f"Vera Door{suffix}",
     )
 
     states = [line["state"] for line in run.lines if "state" in line]
@@ -120,9 +127,18 @@ def test_door_scans_reprints_queues_offline_and_registers_a_walk_in(
         "walk-in-checked-in-es",
         "print-queue",
         "print-queue-moved",
+        "event-volunteers",
     ]
     assert not [line for line in run.lines if "page_error" in line]
     assert run.result["html_lang"] == "es"
+    # A toast (shown at 360 px and at 1280 px) never covers the header's sign-out or language.
+    assert run.result["toast_over_header"] == {"phone": False, "desk": False}
+    # The organizer took the volunteer off the event's door team and put them back.
+    team = db.execute(
+        "select user_id::text, added_by::text from public.event_staff where event_id = %s",
+        (event_id,),
+    ).fetchall()
+    assert team == [(volunteer.member.user_id, organizer.member.user_id)]
     # The wasm came from our own build, once, after the camera started.
     assert len(run.result["wasm"]) == 1
     assert run.result["wasm"][0].startswith(f"{spa_url}/assets/")

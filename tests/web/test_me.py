@@ -63,7 +63,9 @@ def test_attendee_page_consent_language_profile_avatar_export_and_erasure(
         AVATAR_FILE=str(landscape_png(tmp_path / "photo.png")),
     )
 
-    assert run.result["avatar_size"] == [200, 200], "the photo is cropped to a square"
+    width, height = run.result["avatar_size"]
+    assert width == height <= 512, "the photo is framed as a square of at most 512 px"
+    assert run.result["frame_moved"], "the frame moves with the keyboard"
     assert run.result["export_phone"] == e164
     assert run.result["export_check_ins"] == 1
     assert run.result["html_lang"] == "es"
@@ -78,7 +80,9 @@ def test_attendee_page_consent_language_profile_avatar_export_and_erasure(
         f"{supabase_env['SUPABASE_URL']}/storage/v1/object/public/avatars/{contact[4]}", timeout=10
     )
     assert avatar.status_code == 200
-    assert avatar.content.startswith(b"\x89PNG")
+    assert avatar.content[:4] == b"RIFF"
+    assert avatar.content[8:12] == b"WEBP"
+    assert contact[4].endswith("/avatar.webp")
     consent = db.execute(
         "select e.status::text, e.source::text, d.channel::text, d.locale"
         " from public.consent_events e join public.consent_disclosures d on d.id = e.disclosure_id"

@@ -56,10 +56,10 @@ def test_staff_sign_in_navigation_and_protected_routes(
         "Segments",
         "Import",
         "Duplicates",
+        "Inbox",
         "Automations",
         "Compliance",
         "Blasts",
-        "Inbox",
         "Templates",
         "Dashboard",
     ]

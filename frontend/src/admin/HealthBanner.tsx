@@ -1,7 +1,9 @@
 import { A } from "@solidjs/router";
-import { useQuery } from "@tanstack/solid-query";
 import { Show } from "solid-js";
+import { errorCode } from "../lib/errors";
+import { createLiveQuery } from "../lib/liveQuery";
 import { reaches, useStaffLevel } from "../lib/staff";
+import { ErrorAlert } from "../ui/ErrorAlert";
 import { fetchHealth, HEALTH_BANNER_REFRESH_MS, healthKeys } from "./healthApi";
 import { problemSentence } from "./HealthProblems";
 import { tHealth } from "./healthT";
@@ -11,25 +13,30 @@ import { tHealth } from "./healthT";
 export function HealthBanner() {
   const level = useStaffLevel();
   const isAdmin = () => reaches(level.data, "admin");
-  const health = useQuery(() => ({
+  const health = createLiveQuery(() => ({
     queryKey: healthKeys.snapshot(),
     queryFn: fetchHealth,
     enabled: isAdmin(),
     refetchInterval: HEALTH_BANNER_REFRESH_MS,
   }));
-  const problems = () => (isAdmin() ? (health.data?.problems ?? []) : []);
+  const problems = () => (isAdmin() ? (health().data?.problems ?? []) : []);
+  // Health that cannot be read is not "healthy": say so rather than hide the banner.
+  const failure = () => (isAdmin() && health().error ? errorCode(health().error) : null);
   return (
-    <Show when={problems()[0]}>
-      {(first) => (
-        <aside aria-label={tHealth("title")} class="border-b border-amber-400 bg-amber-50 px-4 py-2 text-amber-950">
-          <p>
-            <span class="font-semibold">{tHealth("banner", { count: problems().length })}</span> {problemSentence(first())}{" "}
-            <A href="/admin/health" class="font-semibold underline">
-              {tHealth("bannerLink")}
-            </A>
-          </p>
-        </aside>
-      )}
-    </Show>
+    <>
+      <ErrorAlert code={failure()} />
+      <Show when={problems()[0]}>
+        {(first) => (
+          <aside aria-label={tHealth("title")} class="border-b border-amber-400 bg-amber-50 px-4 py-2 text-amber-950">
+            <p>
+              <span class="font-semibold">{tHealth("banner", { count: problems().length })}</span> {problemSentence(first())}{" "}
+              <A href="/admin/health" class="font-semibold underline">
+                {tHealth("bannerLink")}
+              </A>
+            </p>
+          </aside>
+        )}
+      </Show>
+    </>
   );
 }

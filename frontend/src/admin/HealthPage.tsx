@@ -1,7 +1,7 @@
-import { useQuery } from "@tanstack/solid-query";
 import { For, Show, type JSX } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { RequireStaff } from "../staff/RequireStaff";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import {
@@ -190,7 +190,7 @@ function Senders(props: { health: AdminHealth }) {
 }
 
 function HealthScreen() {
-  const health = useQuery(() => ({
+  const health = createLiveQuery(() => ({
     queryKey: healthKeys.snapshot(),
     queryFn: fetchHealth,
     refetchInterval: HEALTH_PAGE_REFRESH_MS,
@@ -199,8 +199,8 @@ function HealthScreen() {
     <section class="space-y-6">
       <h1 class="text-2xl font-bold">{tHealth("title")}</h1>
       <p>{tHealth("intro")}</p>
-      <Show when={health.error}>{(error) => <ErrorAlert code={errorCode(error())} />}</Show>
-      <Show when={health.data} fallback={<Show when={!health.error}><p role="status">{tCommon("loading")}</p></Show>}>
+      <Show when={health().error}>{(error) => <ErrorAlert code={errorCode(error())} />}</Show>
+      <Show when={health().data} fallback={<Show when={!health().error}><p role="status">{tCommon("loading")}</p></Show>}>
         {(snapshot) => (
           <>
             <p class="text-sm text-stone-700">{tHealth("checked", { at: clockTime(snapshot().checked_at) })}</p>

@@ -1,7 +1,8 @@
-import { useQuery, useQueryClient } from "@tanstack/solid-query";
+import { useQueryClient } from "@tanstack/solid-query";
 import { For, Show, createSignal, untrack } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { displayPhone } from "../lib/phone";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
@@ -108,16 +109,16 @@ function SenderForm(props: { sender: Sender }) {
 }
 
 function SendersScreen() {
-  const senders = useQuery(() => ({ queryKey: messagingKeys.senders(), queryFn: fetchSenders }));
+  const senders = createLiveQuery(() => ({ queryKey: messagingKeys.senders(), queryFn: fetchSenders }));
   invalidateOnChanges({ table: "senders", queryKeys: [messagingKeys.senders()] });
   return (
     <section class="space-y-4">
       <h1 class="text-2xl font-bold">{t("senders.title")}</h1>
       <p>{t("senders.intro")}</p>
-      <Show when={senders.error}>
-        <ErrorAlert code={errorCode(senders.error)} />
+      <Show when={senders().error}>
+        <ErrorAlert code={errorCode(senders().error)} />
       </Show>
-      <Show when={senders.data} fallback={<Show when={!senders.error}><p role="status">{tCommon("loading")}</p></Show>}>
+      <Show when={senders().data} fallback={<Show when={!senders().error}><p role="status">{tCommon("loading")}</p></Show>}>
         {(rows) => (
           <Show when={rows().length > 0} fallback={<p>{t("senders.empty")}</p>}>
             <For each={rows()}>{(sender) => <SenderForm sender={sender} />}</For>

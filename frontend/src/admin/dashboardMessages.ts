@@ -1,7 +1,6 @@
 import type { Messages } from "../lib/i18n";
 
 const en = {
-  nav: "Dashboard",
   title: "Dashboard",
   intro: "Contacts, check-ins and messages. Updates by itself as people sign up, check in and text.",
   kpis: "Key numbers",
@@ -69,7 +68,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: "Panel",
   title: "Panel",
   intro: "Contactos, registros y mensajes. Se actualiza solo cuando la gente se inscribe, se registra y escribe.",
   kpis: "Cifras clave",

@@ -1,9 +1,5 @@
 import { lazy } from "solid-js";
 import type { Feature } from "../features";
-import { tDashboard } from "./dashboardT";
-import { tHealth } from "./healthT";
-import { tStations } from "./stationsT";
-import { t } from "./t";
 
 export const feature: Feature = {
   routes: [
@@ -18,13 +14,13 @@ export const feature: Feature = {
     { path: "/set-password", component: lazy(() => import("./SetPassword")) },
   ],
   navigation: [
-    { href: "/admin/staff", label: () => t("nav.staff"), minLevel: "admin", group: "admin" },
-    { href: "/admin/senders", label: () => t("nav.senders"), minLevel: "admin", group: "admin" },
-    { href: "/admin/settings", label: () => t("nav.settings"), minLevel: "admin", group: "admin" },
-    { href: "/admin/audit", label: () => t("nav.audit"), minLevel: "admin", group: "admin" },
-    { href: "/admin/webhooks", label: () => t("nav.webhooks"), minLevel: "admin", group: "admin" },
-    { href: "/admin/health", label: () => tHealth("nav"), minLevel: "admin", group: "admin" },
-    { href: "/admin/stations", label: () => tStations("nav"), minLevel: "admin", group: "admin" },
-    { href: "/admin/dashboard", label: () => tDashboard("nav"), minLevel: "organizer", group: "admin" },
+    { href: "/admin/staff", label: { en: "Staff", es: "Equipo" }, minLevel: "admin", group: "admin" },
+    { href: "/admin/senders", label: { en: "Senders", es: "Remitentes" }, minLevel: "admin", group: "admin" },
+    { href: "/admin/settings", label: { en: "Settings", es: "Ajustes" }, minLevel: "admin", group: "admin" },
+    { href: "/admin/audit", label: { en: "Audit log", es: "Auditoría" }, minLevel: "admin", group: "admin" },
+    { href: "/admin/webhooks", label: { en: "Webhooks", es: "Webhooks" }, minLevel: "admin", group: "admin" },
+    { href: "/admin/health", label: { en: "Health", es: "Estado" }, minLevel: "admin", group: "admin" },
+    { href: "/admin/stations", label: { en: "Print stations", es: "Impresoras" }, minLevel: "admin", group: "admin" },
+    { href: "/admin/dashboard", label: { en: "Dashboard", es: "Panel" }, minLevel: "organizer", group: "admin" },
   ],
 };

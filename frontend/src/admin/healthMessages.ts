@@ -1,7 +1,6 @@
 import type { Messages } from "../lib/i18n";
 
 const en = {
-  nav: "Health",
   title: "System health",
   intro: "Workers, the outbox, webhooks, print stations and senders. Refreshed every few seconds.",
   checked: "Checked at {{ at }}",
@@ -82,7 +81,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: "Estado",
   title: "Estado del sistema",
   intro: "Procesos, la bandeja de salida, webhooks, estaciones de impresión y remitentes. Se actualiza cada pocos segundos.",
   checked: "Revisado a las {{ at }}",

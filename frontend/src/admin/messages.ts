@@ -1,7 +1,6 @@
 import type { Messages } from "../lib/i18n";
 
 const en = {
-  nav: { staff: "Staff", senders: "Senders", settings: "Settings", audit: "Audit log", webhooks: "Webhooks" },
   audit: {
     title: "Audit log",
     filters: "Filter the audit log",
@@ -149,7 +148,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: { staff: "Equipo", senders: "Remitentes", settings: "Ajustes", audit: "Auditoría", webhooks: "Webhooks" },
   audit: {
     title: "Registro de auditoría",
     filters: "Filtrar el registro de auditoría",

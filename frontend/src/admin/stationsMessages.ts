@@ -1,7 +1,6 @@
 import type { Messages } from "../lib/i18n";
 
 const en = {
-  nav: "Print stations",
   title: "Print stations",
   intro:
     "Register a Raspberry Pi print station, pair it with a one-time code, choose the events it prints for, and check that it prints.",
@@ -69,7 +68,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: "Impresoras",
   title: "Estaciones de impresión",
   intro:
     "Registra una estación de impresión Raspberry Pi, vincúlala con un código de un solo uso, elige los eventos para los que imprime y comprueba que imprime.",

@@ -1,8 +1,9 @@
 import { useQuery, useQueryClient } from "@tanstack/solid-query";
-import { createSignal, For, Match, Show, Switch, untrack, type JSX } from "solid-js";
+import { createSignal, For, lazy, Match, Show, Suspense, Switch, untrack, type JSX } from "solid-js";
 import { formatDateTime } from "../lib/dates";
 import { errorCode } from "../lib/errors";
 import { isLocale, locale, setLocale, tCommon, type Locale } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { queryKeys } from "../lib/query";
 import { invalidateOnChanges } from "../lib/realtime";
 import { session, sessionKnown } from "../lib/session";
@@ -12,7 +13,6 @@ import { ErrorAlert } from "../ui/ErrorAlert";
 import { notifyError, notifySuccess } from "../ui/notifications";
 import { PersonalQr } from "../ui/PersonalQr";
 import { fetchDisclosures, fetchMyContact, recordConsent, type Channel, type MyContact } from "./api";
-import { cropToSquare } from "./avatar";
 import { EraseDialog } from "./EraseDialog";
 import {
   avatarUrl,
@@ -40,15 +40,26 @@ function Section(props: { title: string; children: JSX.Element }) {
   );
 }
 
+// The cropper (and Ark's image cropper under it) loads only once someone picks a photo.
+const AvatarCropper = lazy(() => import("./AvatarCropper"));
+
 function Avatar(props: { userId: string; contactId: string }) {
   const queryClient = useQueryClient();
-  const profile = useQuery(() => ({ queryKey: ["profiles", props.contactId], queryFn: () => fetchProfile(props.contactId) }));
+  // Live: refetched after an upload while on screen.
+  const profile = createLiveQuery(() => ({ queryKey: ["profiles", props.contactId], queryFn: () => fetchProfile(props.contactId) }));
+  const [picked, setPicked] = createSignal<File | null>(null);
   const [progress, setProgress] = createSignal<number | null>(null);
   const [version, setVersion] = createSignal(Date.now());
-  const upload = async (file: File) => {
+  let fileInput: HTMLInputElement | undefined;
+  const finish = () => {
+    setPicked(null);
+    if (fileInput) fileInput.value = "";
+  };
+  const upload = async (image: Blob) => {
+    finish();
     try {
       setProgress(0);
-      await uploadAvatar(props.userId, await cropToSquare(file), setProgress);
+      await uploadAvatar(props.userId, image, setProgress);
       setVersion(Date.now());
       await queryClient.invalidateQueries({ queryKey: ["profiles", props.contactId] });
       notifySuccess(t("me.avatarSaved"));
@@ -60,7 +71,7 @@ function Avatar(props: { userId: string; contactId: string }) {
   };
   return (
     <div class="flex flex-wrap items-center gap-4">
-      <Show when={profile.data?.avatar_path}>
+      <Show when={profile().data?.avatar_path}>
         {(path) => (
           <img src={`${avatarUrl(path())}?v=${version()}`} alt={t("me.avatarAlt")} class="h-24 w-24 rounded-full border object-cover" />
         )}
@@ -71,12 +82,12 @@ function Avatar(props: { userId: string; contactId: string }) {
         </label>
         <input
           id="avatar-file"
+          ref={fileInput}
           type="file"
           accept="image/png,image/jpeg,image/webp"
           class="max-w-full"
           onChange={(event) => {
-            const file = event.currentTarget.files?.[0];
-            if (file) void upload(file);
+            setPicked(event.currentTarget.files?.[0] ?? null);
           }}
         />
         <Show when={progress()}>
@@ -88,6 +99,13 @@ function Avatar(props: { userId: string; contactId: string }) {
           )}
         </Show>
       </div>
+      <Show when={picked()} keyed>
+        {(file) => (
+          <Suspense fallback={<p role="status">{tCommon("loading")}</p>}>
+            <AvatarCropper file={file} onCancel={finish} onCropped={(image) => void upload(image)} />
+          </Suspense>
+        )}
+      </Show>
     </div>
   );
 }
@@ -129,7 +147,7 @@ function Consents(props: { contactId: string }) {
 }
 
 function History(props: { contactId: string }) {
-  const checkIns = useQuery(() => ({ queryKey: queryKeys.myCheckIns(props.contactId), queryFn: () => fetchMyCheckIns(props.contactId) }));
+  const checkIns = createLiveQuery(() => ({ queryKey: queryKeys.myCheckIns(props.contactId), queryFn: () => fetchMyCheckIns(props.contactId) }));
   // One subscription for the component's life: its contact never changes while it is shown.
   untrack(() => {
     invalidateOnChanges({
@@ -138,21 +156,25 @@ function History(props: { contactId: string }) {
       queryKeys: [queryKeys.myCheckIns(props.contactId)],
     });
   });
+  const failure = () => checkIns().error;
   return (
-    <Show when={(checkIns.data ?? []).length > 0} fallback={<p>{t("me.noHistory")}</p>}>
-      <ul class="divide-y">
-        <For each={checkIns.data}>
-          {(checkIn) => (
-            <li class="py-2">
-              <span class="font-semibold">{checkIn.event?.name}</span>
-              <span class="block text-sm text-stone-700">
-                {formatDateTime(checkIn.checked_in_at, checkIn.event?.time_zone ?? "America/New_York", locale())}
-              </span>
-            </li>
-          )}
-        </For>
-      </ul>
-    </Show>
+    <>
+      <ErrorAlert code={failure() ? errorCode(failure()) : null} />
+      <Show when={(checkIns().data ?? []).length > 0} fallback={<Show when={!failure()}><p>{t("me.noHistory")}</p></Show>}>
+        <ul class="divide-y">
+          <For each={checkIns().data}>
+            {(checkIn) => (
+              <li class="py-2">
+                <span class="font-semibold">{checkIn.event?.name}</span>
+                <span class="block text-sm text-stone-700">
+                  {formatDateTime(checkIn.checked_in_at, checkIn.event?.time_zone ?? "America/New_York", locale())}
+                </span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </>
   );
 }
 

@@ -1,28 +1,26 @@
-/** The largest centred square of an image, scaled to at most `size` px, as a PNG. */
-export function squareCrop(width: number, height: number, size: number) {
-  const side = Math.min(width, height);
-  return {
-    sx: Math.round((width - side) / 2),
-    sy: Math.round((height - side) / 2),
-    side,
-    output: Math.min(side, size),
-  };
+import { AppError } from "../lib/errors";
+
+/** The widest an avatar is stored: shown at 96 px, sharp on 3× screens with room to spare. */
+export const AVATAR_MAX_PX = 512;
+
+/** How far the cropper zooms in: beyond 4× a phone photo is mostly blur at 512 px. */
+export const MAX_ZOOM = 4;
+
+/** Tried in order: WebP is the smallest; a browser that cannot encode it (the canvas then
+ * silently hands back PNG, e.g. older Safari) gets JPEG. */
+export const AVATAR_TYPES = ["image/webp", "image/jpeg"] as const;
+
+/** The framed square encoded in the first format the browser really produced. */
+export async function encodeAvatar(encode: (type: string) => Promise<Blob | null>): Promise<Blob> {
+  for (const type of AVATAR_TYPES) {
+    const image = await encode(type);
+    if (image?.type === type) return image;
+  }
+  throw new AppError("unexpected", "This browser encodes neither WebP nor JPEG.");
 }
 
-export async function cropToSquare(file: Blob, size = 512): Promise<Blob> {
-  const bitmap = await createImageBitmap(file);
-  const crop = squareCrop(bitmap.width, bitmap.height, size);
-  const canvas = document.createElement("canvas");
-  canvas.width = crop.output;
-  canvas.height = crop.output;
-  const context = canvas.getContext("2d");
-  if (!context) throw new Error("This browser cannot draw images.");
-  context.drawImage(bitmap, crop.sx, crop.sy, crop.side, crop.side, 0, 0, crop.output, crop.output);
-  bitmap.close();
-  return new Promise((resolve, reject) => {
-    canvas.toBlob((blob) => {
-      if (blob) resolve(blob);
-      else reject(new Error("The image could not be encoded."));
-    }, "image/png");
-  });
+/** Where the avatar is stored, under the attendee's own folder (the bucket's policies), named
+ * by its format so the public URL serves the right type. */
+export function avatarPath(userId: string, image: Blob): string {
+  return `${userId}/avatar.${image.type === "image/webp" ? "webp" : "jpg"}`;
 }

@@ -3,6 +3,7 @@ import { AppError, throwIfError } from "../lib/errors";
 import type { Locale } from "../lib/i18n";
 import { supabase } from "../lib/supabase";
 import type { Channel, ConsentStatus } from "./api";
+import { avatarPath } from "./avatar";
 
 export interface Profile {
   bio: string | null;
@@ -108,7 +109,7 @@ export async function uploadAvatar(userId: string, image: Blob, onProgress: (fra
   const token = data.session?.access_token;
   if (!token) throw new AppError("session_expired");
   const { supabaseUrl, supabaseAnonKey } = runtimeConfig();
-  const path = `${userId}/avatar.png`;
+  const path = avatarPath(userId, image);
   await new Promise<void>((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open("POST", `${supabaseUrl}/storage/v1/object/avatars/${path}`);

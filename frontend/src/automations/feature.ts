@@ -1,6 +1,5 @@
 import { lazy } from "solid-js";
 import type { Feature } from "../features";
-import { t } from "./t";
 
 export const feature: Feature = {
   routes: [
@@ -11,7 +10,7 @@ export const feature: Feature = {
     { path: "/compliance", component: lazy(() => import("./CompliancePage")) },
   ],
   navigation: [
-    { href: "/automations", label: () => t("nav.automations"), minLevel: "organizer", group: "messaging" },
-    { href: "/compliance", label: () => t("compliance.nav"), minLevel: "organizer", group: "messaging" },
+    { href: "/automations", label: { en: "Automations", es: "Automatizaciones" }, minLevel: "organizer", group: "messaging" },
+    { href: "/compliance", label: { en: "Compliance", es: "Cumplimiento" }, minLevel: "organizer", group: "messaging" },
   ],
 };

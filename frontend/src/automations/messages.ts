@@ -1,7 +1,6 @@
 import type { Messages } from "../lib/i18n";
 
 const en = {
-  nav: { automations: "Automations" },
   trigger: {
     after_check_in: "Hours after a check-in",
     first_check_in: "First-time attendee (hours after their first check-in)",
@@ -110,7 +109,6 @@ const en = {
     sentTo: "A copy was queued to {{ address }}.",
   },
   compliance: {
-    nav: "Compliance",
     title: "Compliance settings",
     intro: "What the system answers HELP and START with, and the limits every marketing text obeys. They apply at once to every sender.",
     readOnly: "Only admins can change these settings.",
@@ -152,7 +150,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: { automations: "Automatizaciones" },
   trigger: {
     after_check_in: "Horas después de un registro de entrada",
     first_check_in: "Asistente por primera vez (horas después de su primer registro)",
@@ -261,7 +258,6 @@ const es: typeof en = {
     sentTo: "Se puso en cola una copia para {{ address }}.",
   },
   compliance: {
-    nav: "Cumplimiento",
     title: "Ajustes de cumplimiento",
     intro: "Lo que el sistema responde a HELP y START, y los límites que cumple todo mensaje de texto promocional. Se aplican al instante a todos los remitentes.",
     readOnly: "Solo los administradores pueden cambiar estos ajustes.",

@@ -1,7 +1,7 @@
-import { useQuery } from "@tanstack/solid-query";
 import { For, Match, Show, Switch } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { locale } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { blastKeys, fetchAbTest } from "./api";
 import { count, when } from "./format";
@@ -45,17 +45,17 @@ function ChannelWinner(props: { decided: DecidedChannel; minimum: number }) {
 
 /** Which variant won an A/B blast and why (nothing for a blast without a winner test). */
 export function AbWinner(props: { blastId: string }) {
-  const test = useQuery(() => ({
+  const test = createLiveQuery(() => ({
     queryKey: blastKeys.abTest(props.blastId),
     queryFn: () => fetchAbTest(props.blastId),
     refetchInterval: (query) => (query.state.data?.decided_at ? false : UNDECIDED_REFETCH_MS),
   }));
   return (
     <>
-      <Show when={test.error}>
-        <ErrorAlert code={errorCode(test.error)} />
+      <Show when={test().error}>
+        <ErrorAlert code={errorCode(test().error)} />
       </Show>
-      <Show when={test.data}>
+      <Show when={test().data}>
         {(ab) => {
           const state = () => winnerState(ab());
           return (

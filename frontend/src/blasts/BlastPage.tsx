@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
 import { Match, Show, Switch, untrack } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { fetchMessagingFacts, templateKeys } from "../templates/api";
@@ -126,7 +127,7 @@ function Controls(props: { blast: Blast }) {
 // Keyed by id (the route re-creates it), so the id is read once.
 function BlastScreen(props: { id: string }) {
   const id = untrack(() => props.id);
-  const blast = useQuery(() => ({
+  const blast = createLiveQuery(() => ({
     queryKey: blastKeys.one(id),
     queryFn: () => fetchBlast(id),
     staleTime: 0,
@@ -150,13 +151,13 @@ function BlastScreen(props: { id: string }) {
       <A href="/messaging/blasts" class="text-teal-800 underline">
         {t("page.back")}
       </A>
-      <Show when={blast.error}>
-        <ErrorAlert code={errorCode(blast.error)} />
+      <Show when={blast().error}>
+        <ErrorAlert code={errorCode(blast().error)} />
       </Show>
       <Show
-        when={blast.data}
+        when={blast().data}
         fallback={
-          <Show when={!blast.error}>
+          <Show when={!blast().error}>
             <p role="status">{tCommon("loading")}</p>
           </Show>
         }

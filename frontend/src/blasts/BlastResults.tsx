@@ -1,9 +1,10 @@
-import { keepPreviousData, useQuery } from "@tanstack/solid-query";
+import { keepPreviousData } from "@tanstack/solid-query";
 import { For, Show, createSignal } from "solid-js";
 import { SelectField } from "../crm/SelectField";
 import { download, toCsv } from "../crm/csv";
 import { errorCode } from "../lib/errors";
 import { tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { displayPhone } from "../lib/phone";
 import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
@@ -27,19 +28,19 @@ function detail(row: RecipientResult): string {
 }
 
 export function BlastResults(props: { blastId: string; blastName: string }) {
-  const results = useQuery(() => ({ queryKey: blastKeys.results(props.blastId), queryFn: () => fetchResults(props.blastId) }));
+  const results = createLiveQuery(() => ({ queryKey: blastKeys.results(props.blastId), queryFn: () => fetchResults(props.blastId) }));
   const [outcome, setOutcome] = createSignal<Outcome | "">("");
   const [search, setSearch] = createSignal("");
   const debouncedSearch = createDebounced(search, 250);
   const [page, setPage] = createSignal(0);
-  const recipients = useQuery(() => ({
+  const recipients = createLiveQuery(() => ({
     queryKey: blastKeys.recipients(props.blastId, outcome(), debouncedSearch(), page()),
     queryFn: () =>
       fetchRecipients(props.blastId, { outcome: outcome(), search: debouncedSearch() }, RECIPIENTS_PAGE + 1, page() * RECIPIENTS_PAGE),
     placeholderData: keepPreviousData,
   }));
-  const rows = () => (recipients.data ?? []).slice(0, RECIPIENTS_PAGE);
-  const hasNext = () => (recipients.data?.length ?? 0) > RECIPIENTS_PAGE;
+  const rows = () => (recipients().data ?? []).slice(0, RECIPIENTS_PAGE);
+  const hasNext = () => (recipients().data?.length ?? 0) > RECIPIENTS_PAGE;
   const exportCsv = async () => {
     try {
       const all = await fetchRecipients(props.blastId, { outcome: outcome(), search: debouncedSearch() }, EXPORT_LIMIT, 0);
@@ -57,11 +58,11 @@ export function BlastResults(props: { blastId: string; blastName: string }) {
       <h2 id="blast-results-title" class="text-xl font-bold">
         {t("results.title")}
       </h2>
-      <Show when={results.error}>
-        <ErrorAlert code={errorCode(results.error)} />
+      <Show when={results().error}>
+        <ErrorAlert code={errorCode(results().error)} />
       </Show>
       <AbWinner blastId={props.blastId} />
-      <Show when={results.data}>
+      <Show when={results().data}>
         {(variants) => (
           <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("results.byVariant")}>
             <table class="w-full border-collapse text-left text-sm">
@@ -123,10 +124,10 @@ export function BlastResults(props: { blastId: string; blastName: string }) {
           {t("results.export")}
         </Button>
       </div>
-      <Show when={recipients.error}>
-        <ErrorAlert code={errorCode(recipients.error)} />
+      <Show when={recipients().error}>
+        <ErrorAlert code={errorCode(recipients().error)} />
       </Show>
-      <Show when={recipients.data} fallback={<Show when={!recipients.error}><p role="status">{tCommon("loading")}</p></Show>}>
+      <Show when={recipients().data} fallback={<Show when={!recipients().error}><p role="status">{tCommon("loading")}</p></Show>}>
         <Show when={rows().length > 0} fallback={<p>{t("results.none")}</p>}>
           <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("results.recipients")}>
             <table class="w-full border-collapse text-left text-sm">

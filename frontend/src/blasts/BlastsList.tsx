@@ -1,8 +1,8 @@
 import { A } from "@solidjs/router";
-import { useQuery } from "@tanstack/solid-query";
 import { For, Show } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { ErrorAlert } from "../ui/ErrorAlert";
@@ -11,7 +11,7 @@ import { count, when } from "./format";
 import { t } from "./t";
 
 function BlastsScreen() {
-  const blasts = useQuery(() => ({ queryKey: blastKeys.all(), queryFn: fetchBlasts }));
+  const blasts = createLiveQuery(() => ({ queryKey: blastKeys.all(), queryFn: fetchBlasts }));
   invalidateOnChanges({ table: "blasts", queryKeys: [blastKeys.all()] });
   return (
     <section class="space-y-4">
@@ -22,10 +22,10 @@ function BlastsScreen() {
         </A>
       </div>
       <p>{t("list.intro")}</p>
-      <Show when={blasts.error}>
-        <ErrorAlert code={errorCode(blasts.error)} />
+      <Show when={blasts().error}>
+        <ErrorAlert code={errorCode(blasts().error)} />
       </Show>
-      <Show when={blasts.data} fallback={<Show when={!blasts.error}><p role="status">{tCommon("loading")}</p></Show>}>
+      <Show when={blasts().data} fallback={<Show when={!blasts().error}><p role="status">{tCommon("loading")}</p></Show>}>
         {(rows) => (
           <Show when={rows().length > 0} fallback={<p>{t("list.empty")}</p>}>
             <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("list.table")}>

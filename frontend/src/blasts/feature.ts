@@ -1,6 +1,5 @@
 import { lazy } from "solid-js";
 import type { Feature } from "../features";
-import { t } from "./t";
 
 export const feature: Feature = {
   routes: [
@@ -8,5 +7,5 @@ export const feature: Feature = {
     { path: "/messaging/blasts/new", component: lazy(() => import("./BlastComposer")) },
     { path: "/messaging/blasts/:id", component: lazy(() => import("./BlastPage")) },
   ],
-  navigation: [{ href: "/messaging/blasts", label: () => t("nav.blasts"), minLevel: "organizer", group: "messaging" }],
+  navigation: [{ href: "/messaging/blasts", label: { en: "Blasts", es: "Envíos" }, minLevel: "organizer", group: "messaging" }],
 };

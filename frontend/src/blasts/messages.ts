@@ -1,7 +1,6 @@
 import type { Messages } from "../lib/i18n";
 
 const en = {
-  nav: { blasts: "Blasts" },
   status: {
     draft: "Draft",
     scheduled: "Scheduled",
@@ -181,7 +180,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: { blasts: "Envíos" },
   status: {
     draft: "Borrador",
     scheduled: "Programado",

@@ -1,9 +1,10 @@
 import { A, useParams } from "@solidjs/router";
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
+import { useMutation, useQueryClient } from "@tanstack/solid-query";
 import { createSignal, For, Index, Match, Show, Switch, untrack } from "solid-js";
 import { createStore, unwrap } from "solid-js/store";
 import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
+import { createLiveInfiniteQuery, createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
@@ -221,13 +222,14 @@ function Tags(props: { contact: Contact }) {
 }
 
 function Consent(props: { contactId: string }) {
-  const consent = useQuery(() => ({ queryKey: keys.consent(props.contactId), queryFn: () => fetchConsent(props.contactId) }));
-  const current = (channel: "sms" | "email") => consent.data?.current.find((row) => row.channel === channel)?.status;
+  const consent = createLiveQuery(() => ({ queryKey: keys.consent(props.contactId), queryFn: () => fetchConsent(props.contactId) }));
+  const current = (channel: "sms" | "email") => consent().data?.current.find((row) => row.channel === channel)?.status;
   return (
     <section aria-labelledby="consent-title" class="space-y-2">
       <h2 id="consent-title" class="text-xl font-bold">
         {t("contact.consent")}
       </h2>
+      <ErrorAlert code={consent().error ? errorCode(consent().error) : null} />
       <dl class="grid grid-cols-2 gap-2">
         <For each={["sms", "email"] as const}>
           {(channel) => (
@@ -240,7 +242,7 @@ function Consent(props: { contactId: string }) {
       </dl>
       <details>
         <summary class="cursor-pointer font-semibold">{t("contact.consentHistory")}</summary>
-        <Show when={(consent.data?.history.length ?? 0) > 0} fallback={<p>{t("contact.noConsentHistory")}</p>}>
+        <Show when={(consent().data?.history.length ?? 0) > 0} fallback={<p>{t("contact.noConsentHistory")}</p>}>
           <table class="mt-2 w-full text-left text-sm">
             <thead>
               <tr>
@@ -251,7 +253,7 @@ function Consent(props: { contactId: string }) {
               </tr>
             </thead>
             <tbody>
-              <For each={consent.data?.history}>
+              <For each={consent().data?.history}>
                 {(row) => (
                   <tr class="border-t border-stone-200">
                     <td>{when(row.created_at)}</td>
@@ -329,7 +331,7 @@ function LogInteraction(props: { contactId: string }) {
 }
 
 function Timeline(props: { contactId: string }) {
-  const activity = useInfiniteQuery(() => ({
+  const activity = createLiveInfiniteQuery(() => ({
     queryKey: keys.activity(props.contactId),
     queryFn: ({ pageParam }) => fetchActivity(props.contactId, pageParam),
     initialPageParam: null as string | null,
@@ -345,15 +347,15 @@ function Timeline(props: { contactId: string }) {
       queryKeys: [keys.activity(contactId), keys.consent(contactId)],
     });
   }
-  const entries = () => activity.data?.pages.flat() ?? [];
+  const entries = () => activity().data?.pages.flat() ?? [];
   return (
     <section aria-labelledby="timeline-title" class="space-y-3">
       <h2 id="timeline-title" class="text-xl font-bold">
         {t("contact.timeline")}
       </h2>
       <LogInteraction contactId={props.contactId} />
-      <ErrorAlert code={activity.error ? errorCode(activity.error) : null} />
-      <Show when={entries().length > 0} fallback={<p>{activity.isPending ? tCommon("loading") : t("contact.emptyTimeline")}</p>}>
+      <ErrorAlert code={activity().error ? errorCode(activity().error) : null} />
+      <Show when={entries().length > 0} fallback={<p>{activity().isPending ? tCommon("loading") : t("contact.emptyTimeline")}</p>}>
         <ol class="space-y-2">
           <For each={entries()}>
             {(entry) => {
@@ -375,8 +377,8 @@ function Timeline(props: { contactId: string }) {
           </For>
         </ol>
       </Show>
-      <Show when={activity.hasNextPage}>
-        <Button variant="secondary" disabled={activity.isFetchingNextPage} onClick={() => void activity.fetchNextPage()}>
+      <Show when={activity().hasNextPage}>
+        <Button variant="secondary" disabled={activity().isFetchingNextPage} onClick={() => void activity().fetchNextPage()}>
           {t("contact.older")}
         </Button>
       </Show>
@@ -388,7 +390,7 @@ function Timeline(props: { contactId: string }) {
 export default function ContactPage() {
   const params = useParams<{ id: string }>();
   const queryClient = useQueryClient();
-  const contact = useQuery(() => ({ queryKey: keys.contact(params.id), queryFn: () => fetchContact(params.id) }));
+  const contact = createLiveQuery(() => ({ queryKey: keys.contact(params.id), queryFn: () => fetchContact(params.id) }));
   invalidateOnChanges({ table: "contacts", filter: `id=eq.${params.id}`, queryKeys: [keys.contact(params.id)] });
   return (
     <RequireStaff min="organizer">
@@ -397,7 +399,7 @@ export default function ContactPage() {
           {t("contact.back")}
         </A>
         <Switch fallback={<p role="status">{tCommon("loading")}</p>}>
-          <Match when={contact.error}>
+          <Match when={contact().error}>
             {(error) =>
               errorCode(error()) === "unknown_contact" ? (
                 <>
@@ -411,7 +413,7 @@ export default function ContactPage() {
               )
             }
           </Match>
-          <Match when={contact.data}>
+          <Match when={contact().data}>
             {(data) => (
               <Show when={data().id} keyed>
                 <h1 class="text-2xl font-bold">{displayName(data())}</h1>

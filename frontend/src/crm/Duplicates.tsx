@@ -9,6 +9,7 @@ import type { Contact } from "./api";
 import { tc } from "./contact-messages";
 import {
   defaultChoices,
+  displayValue,
   fetchDuplicate,
   findDuplicates,
   MERGE_FIELDS,
@@ -33,7 +34,7 @@ function MergeScreen(props: { kept: Contact; duplicate: Contact; onDone: () => v
       props.onDone();
     },
   }));
-  const shown = (value: string | null) => value ?? tc("merge.empty");
+  const shown = (field: MergeField, value: string | null) => displayValue(field, value) ?? tc("merge.empty");
   const surviving = () => survivingValues(props.kept, props.duplicate, choices);
   return (
     <form
@@ -69,10 +70,10 @@ function MergeScreen(props: { kept: Contact; duplicate: Contact; onDone: () => v
                         onChange={() => { setChoices(field, side); }}
                         aria-label={tc(side === "kept" ? "merge.useKept" : "merge.useDuplicate", {
                           field: tc(`merge.fields.${field}`),
-                          value: shown(value()),
+                          value: shown(field, value()),
                         })}
                       />
-                      <span>{shown(value())}</span>
+                      <span>{shown(field, value())}</span>
                     </label>
                   );
                 }}
@@ -83,7 +84,7 @@ function MergeScreen(props: { kept: Contact; duplicate: Contact; onDone: () => v
       </div>
       <p aria-live="polite" data-testid="merge-result">
         {tc("merge.result", {
-          summary: MERGE_FIELDS.map((field) => surviving()[field])
+          summary: MERGE_FIELDS.map((field) => displayValue(field, surviving()[field]))
             .filter((value) => value !== null)
             .join(" · "),
         })}

@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
+import { useMutation, useQueryClient } from "@tanstack/solid-query";
 import { createSignal, Match, Show, Switch, untrack } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { locale } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { reaches, useStaffLevel } from "../lib/staff";
 import { Button } from "../ui/Button";
@@ -20,27 +21,30 @@ function when(iso: string): string {
 /** An erase's progress, live: asked for, rows anonymised, files and login deleted. */
 function ErasureProgress(props: { contactId: string }) {
   const contactId = untrack(() => props.contactId);
-  const request = useQuery(() => ({ queryKey: erasureKey(contactId), queryFn: () => fetchErasure(contactId) }));
+  const request = createLiveQuery(() => ({ queryKey: erasureKey(contactId), queryFn: () => fetchErasure(contactId) }));
   invalidateOnChanges({ table: "gdpr_requests", filter: `contact_id=eq.${contactId}`, queryKeys: [erasureKey(contactId)] });
   return (
-    <div role="status" class="empty:hidden">
-      <Show when={request.data}>
-        {(current) => (
-          <p class="rounded-lg border border-stone-300 bg-stone-50 p-3" data-stage={erasureStage(current())}>
-            <Switch>
-              <Match when={erasureStage(current()) === "requested"}>
-                {tc("erase.requested", { when: when(current().requested_at) })}
-              </Match>
-              <Match when={erasureStage(current()) === "rows_erased"}>{tc("erase.rowsErased")}</Match>
-              <Match when={erasureStage(current()) === "retrying"}>
-                {tc("erase.retrying", { attempts: String(current().attempts), error: current().last_error ?? "" })}
-              </Match>
-              <Match when={current().completed_at}>{(done) => tc("erase.completed", { when: when(done()) })}</Match>
-            </Switch>
-          </p>
-        )}
-      </Show>
-    </div>
+    <>
+      <ErrorAlert code={request().error ? errorCode(request().error) : null} />
+      <div role="status" class="empty:hidden">
+        <Show when={request().data}>
+          {(current) => (
+            <p class="rounded-lg border border-stone-300 bg-stone-50 p-3" data-stage={erasureStage(current())}>
+              <Switch>
+                <Match when={erasureStage(current()) === "requested"}>
+                  {tc("erase.requested", { when: when(current().requested_at) })}
+                </Match>
+                <Match when={erasureStage(current()) === "rows_erased"}>{tc("erase.rowsErased")}</Match>
+                <Match when={erasureStage(current()) === "retrying"}>
+                  {tc("erase.retrying", { attempts: String(current().attempts), error: current().last_error ?? "" })}
+                </Match>
+                <Match when={current().completed_at}>{(done) => tc("erase.completed", { when: when(done()) })}</Match>
+              </Switch>
+            </p>
+          )}
+        </Show>
+      </div>
+    </>
   );
 }
 

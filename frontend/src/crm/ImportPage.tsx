@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { createSignal, For, Match, Show, Switch, untrack } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
@@ -231,11 +232,13 @@ function ImportJob(props: { id: string; onAnother: () => void }) {
   // The page re-creates this section for another import, so the subscription is set up once.
   const id = untrack(() => props.id);
   invalidateOnChanges({ table: "contact_imports", filter: `id=eq.${id}`, queryKeys: [["contact_imports", id]] });
-  const job = useQuery(() => ({ queryKey: key(), queryFn: () => fetchImport(props.id) }));
+  const job = createLiveQuery(() => ({ queryKey: key(), queryFn: () => fetchImport(props.id) }));
   return (
-    <Show when={job.data} fallback={<ErrorAlert code={job.error ? errorCode(job.error) : null} />}>
+    <Show when={job().data} fallback={<ErrorAlert code={job().error ? errorCode(job().error) : null} />}>
       {(data) => (
         <div class="space-y-4">
+          {/* A failed refresh keeps the last progress on screen: say it may be out of date. */}
+          <ErrorAlert code={job().error ? errorCode(job().error) : null} />
           <p class="font-semibold">{ti("fileSummary", { file: data().file_name, rows: data().total_rows.toLocaleString() })}</p>
           <Show when={data().status === "draft"} fallback={<ProgressStep job={data()} onAnother={props.onAnother} />}>
             <MappingStep job={data()} />

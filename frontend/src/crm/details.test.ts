@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { daysInMonth, toUpdate, type DetailsForm } from "./details";
+import type { Contact } from "./api";
+import { daysInMonth, formFromContact, toUpdate, type DetailsForm } from "./details";
 
 const blank: DetailsForm = {
   first_name: "",
@@ -20,6 +21,14 @@ describe("contact details", () => {
   it("store a typed phone in E.164 and empty inputs as null", () => {
     const result = toUpdate({ ...blank, first_name: " Ada ", phone: "(305) 555-0123" });
     expect(result).toMatchObject({ update: { first_name: "Ada", phone: "+13055550123", email: null, company: null } });
+  });
+
+  it("show the stored phone as people write it and save it back unchanged in E.164", () => {
+    for (const [stored, shown] of [["+13055550123", "(305) 555-0123"], ["+34612345678", "+34 612 34 56 78"]] as const) {
+      const form = formFromContact({ phone: stored, custom_fields: {} } as unknown as Contact);
+      expect(form.phone).toBe(shown);
+      expect(toUpdate(form)).toMatchObject({ update: { phone: stored } });
+    }
   });
 
   it("refuse a phone, an email and a birthday that cannot be", () => {

@@ -1,7 +1,7 @@
 /** The contact page's details form: what the inputs hold, and the row update they make.
  * It checks what a person can fix before saving (phone, email, a real birthday); the database
  * checks the same constraints again and has the last word. */
-import { toE164 } from "../lib/phone";
+import { displayPhone, toE164 } from "../lib/phone";
 import type { Contact, ContactUpdate } from "./api";
 
 export interface DetailsForm {
@@ -45,7 +45,8 @@ export function formFromContact(contact: Contact): DetailsForm {
     first_name: contact.first_name ?? "",
     last_name: contact.last_name ?? "",
     email: contact.email ?? "",
-    phone: contact.phone ?? "",
+    // Shown as people write it; toUpdate turns whatever is typed back into E.164.
+    phone: displayPhone(contact.phone) ?? "",
     company: contact.company ?? "",
     title: contact.title ?? "",
     pronouns: contact.pronouns ?? "",

@@ -1,7 +1,6 @@
 import { createTranslator, type Messages } from "../lib/i18n";
 
 const en = {
-  nav: "Duplicates",
   title: "Possible duplicates",
   intro: "People who are probably listed twice: the same phone number, the same email inbox or the same full name. Open a pair to compare the two side by side and merge them.",
   loading: "Looking for duplicates…",
@@ -13,7 +12,6 @@ const en = {
   more: "Show more pairs",
 };
 const es = {
-  nav: "Duplicados",
   title: "Posibles duplicados",
   intro: "Personas que probablemente aparecen dos veces: el mismo teléfono, el mismo buzón de correo o el mismo nombre completo. Abre un par para comparar los dos lado a lado y combinarlos.",
   loading: "Buscando duplicados…",

@@ -1,9 +1,5 @@
 import { lazy } from "solid-js";
 import type { Feature } from "../features";
-import { td } from "./duplicatePairsMessages";
-import { ti } from "./importMessages";
-import { ts } from "./segmentMessages";
-import { t } from "./t";
 
 export const feature: Feature = {
   routes: [
@@ -14,9 +10,9 @@ export const feature: Feature = {
     { path: "/crm/duplicates", component: lazy(() => import("./DuplicatesList")) },
   ],
   navigation: [
-    { href: "/crm/contacts", label: () => t("nav.contacts"), minLevel: "organizer", group: "people" },
-    { href: "/crm/segments", label: () => ts("nav"), minLevel: "organizer", group: "people" },
-    { href: "/crm/import", label: () => ti("nav"), minLevel: "organizer", group: "people" },
-    { href: "/crm/duplicates", label: () => td("nav"), minLevel: "organizer", group: "people" },
+    { href: "/crm/contacts", label: { en: "Contacts", es: "Contactos" }, minLevel: "organizer", group: "people" },
+    { href: "/crm/segments", label: { en: "Segments", es: "Segmentos" }, minLevel: "organizer", group: "people" },
+    { href: "/crm/import", label: { en: "Import", es: "Importar" }, minLevel: "organizer", group: "people" },
+    { href: "/crm/duplicates", label: { en: "Duplicates", es: "Duplicados" }, minLevel: "organizer", group: "people" },
   ],
 };

@@ -1,7 +1,6 @@
 import { createTranslator, type Messages } from "../lib/i18n";
 
 const en = {
-  nav: "Import",
   title: "Import contacts",
   intro: "Upload a CSV export from Luma, Meetup, Eventbrite or a spreadsheet. Nothing changes until you start the import.",
   file: "CSV file",
@@ -50,7 +49,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: "Importar",
   title: "Importar contactos",
   intro: "Sube un CSV exportado de Luma, Meetup, Eventbrite o una hoja de cálculo. Nada cambia hasta que empieces la importación.",
   file: "Archivo CSV",

@@ -1,6 +1,7 @@
 /** Duplicates and the side-by-side merge: the server finds and merges; this only chooses. */
 import type { Database } from "../lib/database.types";
 import { AppError, throwIfError } from "../lib/errors";
+import { displayPhone } from "../lib/phone";
 import { supabase } from "../lib/supabase";
 
 type Contact = Database["public"]["Tables"]["contacts"]["Row"];
@@ -40,6 +41,11 @@ export function survivingValues(
   const result = {} as Record<MergeField, string | null>;
   for (const field of MERGE_FIELDS) result[field] = choices[field] === "duplicate" ? duplicate[field] : kept[field];
   return result;
+}
+
+/** A field's value as the merge screen shows it: a phone as people write it, not E.164. */
+export function displayValue(field: MergeField, value: string | null): string | null {
+  return field === "phone" ? displayPhone(value) ?? null : value;
 }
 
 export async function findDuplicates(contactId: string): Promise<Duplicate[]> {

@@ -1,7 +1,6 @@
 import type { Messages } from "../lib/i18n";
 
 const en = {
-  nav: { contacts: "Contacts" },
   list: {
     title: "Contacts",
     search: "Search",
@@ -135,7 +134,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: { contacts: "Contactos" },
   list: {
     title: "Contactos",
     search: "Buscar",

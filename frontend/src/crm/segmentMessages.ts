@@ -1,7 +1,6 @@
 import { createTranslator, type Messages } from "../lib/i18n";
 
 const en = {
-  nav: "Segments",
   title: "Segments",
   saved: "Saved segments",
   noneSaved: "No saved segments yet.",
@@ -65,7 +64,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: "Segmentos",
   title: "Segmentos",
   saved: "Segmentos guardados",
   noneSaved: "Todavía no hay segmentos guardados.",

@@ -4,6 +4,7 @@ import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Sh
 import { fetchDisclosures, type Channel, type Disclosure } from "../attendee/api";
 import type { RegistrationForm } from "../attendee/registration";
 import { AppError, errorCode } from "../lib/errors";
+import { createLiveQuery } from "../lib/liveQuery";
 import { queryKeys } from "../lib/query";
 import { invalidateOnChanges } from "../lib/realtime";
 import { reaches, useStaffLevel } from "../lib/staff";
@@ -49,8 +50,8 @@ function DoorDesk(props: { event: DoorEvent }) {
   const queryClient = useQueryClient();
   const level = useStaffLevel();
   const eventId = () => props.event.id;
-  const stations = useQuery(() => ({ queryKey: doorKeys.stations(eventId()), queryFn: () => fetchStations(eventId()) }));
-  const count = useQuery(() => ({ queryKey: doorKeys.count(eventId()), queryFn: () => fetchCheckInCount(eventId()) }));
+  const stations = createLiveQuery(() => ({ queryKey: doorKeys.stations(eventId()), queryFn: () => fetchStations(eventId()) }));
+  const count = createLiveQuery(() => ({ queryKey: doorKeys.count(eventId()), queryFn: () => fetchCheckInCount(eventId()) }));
   const disclosures = useQuery(() => ({ queryKey: queryKeys.disclosures(), queryFn: fetchDisclosures }));
   createEffect(
     on(eventId, (id) => {
@@ -62,7 +63,7 @@ function DoorDesk(props: { event: DoorEvent }) {
   const [stationId, setStationId] = createSignal<string | null>(null);
   createEffect(
     on(
-      () => stations.data,
+      () => stations().data,
       (list) => {
         if (list) {
           const ids = list.map((station) => station.id);
@@ -75,7 +76,12 @@ function DoorDesk(props: { event: DoorEvent }) {
     rememberStation(eventId(), id);
     setStationId(id);
   };
-  const stationName = () => stations.data?.find((station) => station.id === stationId())?.name ?? null;
+  // A failed refresh keeps the last count and stations on screen: say they may be out of date.
+  const refreshError = () => {
+    const error = count().error ?? stations().error;
+    return error ? errorCode(error) : null;
+  };
+  const stationName = () => stations().data?.find((station) => station.id === stationId())?.name ?? null;
 
   const queue = createMemo(() => new OfflineQueue(localStorage, `hm-door-queue:${eventId()}`));
   const [waiting, setWaiting] = createSignal(0);
@@ -83,7 +89,7 @@ function DoorDesk(props: { event: DoorEvent }) {
   const [replaying, setReplaying] = createSignal(false);
   const [shown, setShown] = createSignal<Shown | null>(null);
 
-  const reprintsLeft = useQuery(() => {
+  const reprintsLeft = createLiveQuery(() => {
     const current = shown();
     const checkInId = current && "result" in current ? current.result.check_in_id : "";
     return {
@@ -202,15 +208,16 @@ function DoorDesk(props: { event: DoorEvent }) {
       <header class="flex flex-wrap items-baseline justify-between gap-3">
         <h1 class="text-2xl font-bold">{t("title", { event: props.event.name })}</h1>
         <p class="text-xl font-semibold" aria-live="polite" data-testid="checkin-count">
-          {count.data === 1 ? t("countOne") : t("count", { count: String(count.data ?? 0) })}
+          {count().data === 1 ? t("countOne") : t("count", { count: String(count().data ?? 0) })}
         </p>
       </header>
+      <ErrorAlert code={refreshError()} />
       <Show when={reaches(level.data, "organizer")}>
         <A href={`/door/${props.event.slug}/print-queue`} class="font-semibold text-teal-900 underline">
           {t("nav.stuck")}
         </A>
       </Show>
-      <Show when={stations.data}>
+      <Show when={stations().data}>
         {(list) => (
           <Show when={list().length > 0} fallback={<p class="rounded-lg border border-amber-700 bg-amber-50 p-3">{t("station.none")}</p>}>
             <div class="flex flex-col gap-1">
@@ -243,7 +250,7 @@ function DoorDesk(props: { event: DoorEvent }) {
       <ResultCard
         shown={shown()}
         timeZone={props.event.time_zone}
-        reprintsLeft={reprintsLeft.data}
+        reprintsLeft={reprintsLeft().data}
         onReprint={(checkInId) => void reprint(checkInId)}
         onDismiss={() => setShown(null)}
       />

@@ -1,8 +1,9 @@
-import { keepPreviousData, useQuery } from "@tanstack/solid-query";
+import { keepPreviousData } from "@tanstack/solid-query";
 import { createSignal, For, onMount, Show } from "solid-js";
 import { formatTime } from "../lib/dates";
 import { errorCode } from "../lib/errors";
 import { locale } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { findAttendees, type FoundAttendee } from "./api";
 import { doorKeys } from "./keys";
@@ -20,7 +21,8 @@ export function Lookup(props: { eventId: string; timeZone: string; onPick: (pers
     void import("../lib/phone").then((phone) => setToE164(() => phone.toE164));
   });
   const sent = () => lookupQuery(query(), toE164());
-  const found = useQuery(() => ({
+  // Live: a check-in at the door invalidates these results while they are on screen.
+  const found = createLiveQuery(() => ({
     queryKey: doorKeys.lookup(props.eventId, sent() ?? ""),
     queryFn: () => findAttendees(props.eventId, sent() ?? ""),
     enabled: sent() !== null,
@@ -49,10 +51,10 @@ export function Lookup(props: { eventId: string; timeZone: string; onPick: (pers
           {t("lookup.hint")}
         </p>
       </div>
-      <Show when={found.error}>
-        <ErrorAlert code={errorCode(found.error)} />
+      <Show when={found().error}>
+        <ErrorAlert code={errorCode(found().error)} />
       </Show>
-      <Show when={sent() !== null && found.data}>
+      <Show when={sent() !== null && found().data}>
         {(people) => (
           <div aria-live="polite">
             <Show when={people().length > 0} fallback={<p>{t("lookup.none")}</p>}>

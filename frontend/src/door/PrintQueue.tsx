@@ -4,6 +4,7 @@ import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { formatTime } from "../lib/dates";
 import { errorCode } from "../lib/errors";
 import { locale } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
@@ -30,13 +31,13 @@ export default function PrintQueue() {
 }
 
 function QueueDesk(props: { event: DoorEvent }) {
-  const stuck = useQuery(() => ({
+  const stuck = createLiveQuery(() => ({
     queryKey: doorKeys.stuck(props.event.id),
     queryFn: () => fetchStuckJobs(props.event.id),
     // "Stuck" also means "time passed": look again even when nothing changed.
     refetchInterval: 5_000,
   }));
-  const stations = useQuery(() => ({
+  const stations = createLiveQuery(() => ({
     queryKey: doorKeys.stations(props.event.id),
     queryFn: () => fetchStations(props.event.id),
     refetchInterval: 15_000,
@@ -49,6 +50,11 @@ function QueueDesk(props: { event: DoorEvent }) {
       },
     ),
   );
+  // A failed refresh keeps the last list on screen: say it may be out of date.
+  const refreshError = () => {
+    const error = stuck().error ?? stations().error;
+    return error ? errorCode(error) : null;
+  };
   return (
     <div class="space-y-8">
       <section aria-labelledby="queue-title" class="space-y-3">
@@ -56,10 +62,8 @@ function QueueDesk(props: { event: DoorEvent }) {
           {t("stuck.title", { event: props.event.name })}
         </h1>
         <p>{t("stuck.intro")}</p>
-        <Show when={stuck.error}>
-          <ErrorAlert code={errorCode(stuck.error)} />
-        </Show>
-        <Show when={stuck.data}>
+        <ErrorAlert code={refreshError()} />
+        <Show when={stuck().data}>
           {(jobs) => (
             <Show when={jobs().length > 0} fallback={<p role="status">{t("stuck.empty")}</p>}>
               {/* On a phone the table scrolls sideways rather than spilling over the page. */}
@@ -76,7 +80,7 @@ function QueueDesk(props: { event: DoorEvent }) {
                   </thead>
                   <tbody>
                     <For each={jobs()}>
-                      {(job) => <StuckRow job={job} event={props.event} stations={stations.data ?? []} />}
+                      {(job) => <StuckRow job={job} event={props.event} stations={stations().data ?? []} />}
                     </For>
                   </tbody>
                 </table>

@@ -8,6 +8,7 @@ import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { eventKeys, fetchAttendees, fetchEventSummary, type Attendee, type EventSummary } from "./api";
+import { EventVolunteers } from "./EventVolunteers";
 import { countAttendees, displayName } from "./logic";
 import { t } from "./t";
 
@@ -123,6 +124,7 @@ function AttendeesScreen() {
       >
         <AttendeeTables event={event.data as EventSummary} attendees={attendees.data ?? []} />
       </Show>
+      <EventVolunteers eventId={params.id} />
     </section>
   );
 }

@@ -1,6 +1,5 @@
 import { lazy } from "solid-js";
 import type { Feature } from "../features";
-import { t } from "./t";
 
 export const feature: Feature = {
   routes: [
@@ -10,5 +9,5 @@ export const feature: Feature = {
     { path: "/events/:id", component: lazy(() => import("./EventAttendees")) },
     { path: "/events/:id/live", component: lazy(() => import("./LiveCheckIns")) },
   ],
-  navigation: [{ href: "/events", label: () => t("nav"), minLevel: "organizer", group: "door" }],
+  navigation: [{ href: "/events", label: { en: "Events", es: "Eventos" }, minLevel: "organizer", group: "door" }],
 };

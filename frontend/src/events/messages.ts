@@ -1,7 +1,6 @@
 import type { Messages } from "../lib/i18n";
 
 const en = {
-  nav: "Events",
   timeZoneNote: "Times are in the organisation's time zone, {{ zone }}.",
   unnamed: "(no name)",
   list: {
@@ -66,7 +65,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: "Eventos",
   timeZoneNote: "Las horas están en la zona horaria de la organización, {{ zone }}.",
   unnamed: "(sin nombre)",
   list: {

@@ -1,10 +1,13 @@
 import { useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createEffect, createSignal, For, Index, on, Show, Suspense, untrack } from "solid-js";
 import { formatDateTime } from "../lib/dates";
+import { errorCode } from "../lib/errors";
 import { locale } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { displayPhone } from "../lib/phone";
 import { invalidateOnChanges } from "../lib/realtime";
 import { Button } from "../ui/Button";
+import { ErrorAlert } from "../ui/ErrorAlert";
 import { notifyError, notifySuccess } from "../ui/notifications";
 import {
   assign,
@@ -19,7 +22,7 @@ import {
   type Message,
 } from "./api";
 import { CannedReplyForm } from "./CannedReplyForm";
-import { isMediaKey, replyBlock } from "./logic";
+import { closeSentence, isMediaKey, replyBlock } from "./logic";
 import { useViewers } from "./presence";
 import { ReplyBox } from "./ReplyBox";
 import { t } from "./t";
@@ -84,7 +87,7 @@ function MessageItem(props: { message: Message; urls: () => Record<string, strin
 }
 
 function Thread(props: { conversationId: string; name: string; onSave: (body: string) => void }) {
-  const thread = useQuery(() => ({
+  const thread = createLiveQuery(() => ({
     queryKey: inboxKeys.thread(props.conversationId),
     queryFn: () => fetchThread(props.conversationId),
     refetchInterval: INBOX_POLL_MS,
@@ -92,7 +95,7 @@ function Thread(props: { conversationId: string; name: string; onSave: (body: st
   // The parent is keyed by conversation: this component lives for one id.
   const id = untrack(() => props.conversationId);
   invalidateOnChanges({ table: "messages", filter: `conversation_id=eq.${id}`, queryKeys: [inboxKeys.thread(id)] });
-  const keys = () => (thread.data ?? []).flatMap((message) => message.media_urls.filter(isMediaKey));
+  const keys = () => (thread().data ?? []).flatMap((message) => message.media_urls.filter(isMediaKey));
   const media = useQuery(() => ({
     queryKey: inboxKeys.media(keys()),
     queryFn: () => signMedia(keys()),
@@ -101,21 +104,25 @@ function Thread(props: { conversationId: string; name: string; onSave: (body: st
     staleTime: 5 * 60_000,
   }));
   let end: HTMLLIElement | undefined;
-  createEffect(on(() => thread.data?.length, () => end?.scrollIntoView({ block: "end" })));
+  createEffect(on(() => thread().data?.length, () => end?.scrollIntoView({ block: "end" })));
   return (
-    <section aria-label={t("thread", { name: props.name })} class="max-h-[60vh] overflow-y-auto rounded-lg bg-stone-100 p-3" tabindex="0">
-      <ol class="space-y-2">
-        <For each={thread.data ?? []}>
-          {(message) => (
-            // Signing new pictures suspends only the message that shows them.
-            <Suspense fallback={<li>{t("pictureArriving")}</li>}>
-              <MessageItem message={message} urls={() => media.data} onSave={() => { props.onSave(message.body); }} />
-            </Suspense>
-          )}
-        </For>
-        <li ref={end} aria-hidden="true" />
-      </ol>
-    </section>
+    <>
+      {/* A failed refresh keeps the last messages on screen: say they may be out of date. */}
+      <ErrorAlert code={thread().error ? errorCode(thread().error) : null} />
+      <section aria-label={t("thread", { name: props.name })} class="max-h-[60vh] overflow-y-auto rounded-lg bg-stone-100 p-3" tabindex="0">
+        <ol class="space-y-2">
+          <For each={thread().data ?? []}>
+            {(message) => (
+              // Signing new pictures suspends only the message that shows them.
+              <Suspense fallback={<li>{t("pictureArriving")}</li>}>
+                <MessageItem message={message} urls={() => media.data} onSave={() => { props.onSave(message.body); }} />
+              </Suspense>
+            )}
+          </For>
+          <li ref={end} aria-hidden="true" />
+        </ol>
+      </section>
+    </>
   );
 }
 
@@ -184,7 +191,10 @@ function BlockedNotice(props: { conversation: ConversationDetail }) {
           <h3 id="reply-blocked" class="font-semibold">
             {t("blocked.title")}
           </h3>
-          <p>{t(`blocked.${reason()}`, { name: displayName(props.conversation), date: date() })}</p>
+          <p>
+            {closeSentence(t(`blocked.${reason()}`, { name: displayName(props.conversation), date: date() }))}
+            <Show when={reason() === "keyword"}> {t("blocked.untilStart")}</Show>
+          </p>
         </section>
       )}
     </Show>
@@ -192,20 +202,26 @@ function BlockedNotice(props: { conversation: ConversationDetail }) {
 }
 
 export function Conversation(props: { id: string; onToggleStatus: () => void; replyRef: (element: HTMLTextAreaElement) => void }) {
-  const conversation = useQuery(() => ({ queryKey: inboxKeys.conversation(props.id), queryFn: () => fetchConversation(props.id) }));
+  const conversation = createLiveQuery(() => ({ queryKey: inboxKeys.conversation(props.id), queryFn: () => fetchConversation(props.id) }));
   // Keyed by the route's id: this component lives for one conversation.
   const id = untrack(() => props.id);
   invalidateOnChanges({ table: "conversations", filter: `id=eq.${id}`, queryKeys: [inboxKeys.conversation(id)] });
   const [saving, setSaving] = createSignal<string | null>(null);
   // Reading the conversation clears its unread count (again when a new text arrives while open).
   createEffect(() => {
-    const current = conversation.data;
+    const current = conversation().data;
     if (current && current.unreadCount > 0) markRead(current.id).catch(notifyError);
   });
+  // A failed refresh keeps the last state on screen: say it may be out of date.
+  const failure = () => (conversation().error ? errorCode(conversation().error) : null);
   return (
-    <Show when={conversation.data} fallback={<p role="status">…</p>}>
+    <Show
+      when={conversation().data}
+      fallback={<Show when={failure()} fallback={<p role="status">…</p>}><ErrorAlert code={failure()} /></Show>}
+    >
       {(current) => (
         <div class="space-y-3">
+          <ErrorAlert code={failure()} />
           <Header conversation={current()} onToggleStatus={() => { props.onToggleStatus(); }} />
           <Thread conversationId={props.id} name={displayName(current())} onSave={(body) => setSaving(body)} />
           <Show when={saving()} keyed>

@@ -1,5 +1,5 @@
 import { useNavigate, useParams, useSearchParams } from "@solidjs/router";
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/solid-query";
+import { keepPreviousData, useQueryClient } from "@tanstack/solid-query";
 import { createEffect, createSignal, For, on, onCleanup, Show, Suspense } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
@@ -125,11 +125,11 @@ function ShortcutList() {
 /** Tell the signed-in person, live, that someone assigned them a conversation. */
 function AssignmentNotices() {
   const userId = () => session()?.user.id ?? "signed-out";
-  const notices = useQuery(() => ({ queryKey: inboxKeys.notices(userId()), queryFn: listNotices }));
+  const notices = createLiveQuery(() => ({ queryKey: inboxKeys.notices(userId()), queryFn: listNotices }));
   invalidateOnChanges({ table: "inbox_notifications", filter: `recipient_id=eq.${userId()}`, queryKeys: [inboxKeys.notices(userId())] });
   createEffect(
     on(
-      () => notices.data,
+      () => notices().data,
       (pending) => {
         if (!pending || pending.length === 0) return;
         notifySuccess(pending.length === 1 ? t("noticeOne") : t("notice", { count: pending.length }));

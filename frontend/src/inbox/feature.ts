@@ -1,6 +1,5 @@
 import { lazy } from "solid-js";
 import type { Feature } from "../features";
-import { t } from "./t";
 
 const Inbox = lazy(() => import("./Inbox"));
 
@@ -9,5 +8,5 @@ export const feature: Feature = {
     { path: "/inbox", component: Inbox },
     { path: "/inbox/:id", component: Inbox },
   ],
-  navigation: [{ href: "/inbox", label: () => t("nav.inbox"), minLevel: "organizer", group: "messaging" }],
+  navigation: [{ href: "/inbox", label: { en: "Inbox", es: "Bandeja" }, minLevel: "organizer", group: "messaging", order: 1 }],
 };

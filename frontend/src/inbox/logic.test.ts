@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { setLocale } from "../lib/i18n";
 import {
+  closeSentence,
   insertReply,
   isMediaKey,
   matchingReplies,
@@ -10,6 +12,7 @@ import {
   slashTokenAt,
   suggestShortcut,
 } from "./logic";
+import { t } from "./t";
 
 const replies = [
   { id: "1", shortcut: "hours-late", body: "We stay open until 10pm." },
@@ -73,6 +76,19 @@ describe("consent and media", () => {
     expect(replyBlock({ status: "opted_out", source: "keyword" })).toBe("keyword");
     expect(replyBlock({ status: "opted_in", source: "form" })).toBeNull();
     expect(replyBlock({ status: null, source: null })).toBeNull();
+  });
+  it("closes a blocked-reply sentence once, also after a time that ends in a full stop", () => {
+    expect(closeSentence("Ana replied STOP on Wed, Nov 25, 10:07 PM")).toBe("Ana replied STOP on Wed, Nov 25, 10:07 PM.");
+    expect(closeSentence("Ana respondió STOP el mié, 25 de nov, 10:07 p.m.")).toBe("Ana respondió STOP el mié, 25 de nov, 10:07 p.m.");
+    for (const language of ["en", "es"] as const) {
+      setLocale(language);
+      for (const reason of ["keyword", "provider_error", "staff", "import", "form", "email_unsubscribe", "email_complaint", "preference_page"] as const) {
+        const sentence = closeSentence(t(`blocked.${reason}`, { name: "Ana", date: "mié, 25 de nov, 10:07 p.m." }));
+        expect(sentence).not.toContain("..");
+        expect(sentence.endsWith(".")).toBe(true);
+      }
+    }
+    setLocale("en");
   });
   it("shows only copies in the private bucket, never a provider URL", () => {
     expect(isMediaKey("message-media/inbound/x/0.jpg")).toBe(true);

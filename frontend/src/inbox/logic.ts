@@ -86,6 +86,12 @@ export function replyBlock(consent: { status: "opted_in" | "opted_out" | null; s
   return consent.source ?? "staff";
 }
 
+/** The sentence with its full stop, unless it already ends with one — a Spanish time does
+ * ("10:07 p.m."), and a second stop would read "p.m..". */
+export function closeSentence(sentence: string): string {
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}
+
 /** A copy in our private bucket (shown through a signed URL). Anything else is a provider's
  * URL still being copied: never shown. */
 export function isMediaKey(reference: string): boolean {

@@ -1,7 +1,6 @@
 import type { Messages } from "../lib/i18n";
 
 const en = {
-  nav: { inbox: "Inbox" },
   title: "Inbox",
   conversations: "Conversations",
   filters: "Show",
@@ -56,16 +55,19 @@ const en = {
     noMatch: "No canned reply starts with /{{ query }}.",
     matches: "{{ count }} canned replies match.",
   },
+  // Each reason is a sentence without its full stop: closeSentence adds one unless the date
+  // already ends the sentence with one ("10:07 p.m.").
   blocked: {
     title: "Replies are blocked",
-    keyword: "{{ name }} replied STOP on {{ date }}. They get no texts until they text START.",
-    provider_error: "The carrier reported {{ name }} as unsubscribed on {{ date }} (error 21610).",
-    staff: "A staff member recorded an opt-out for {{ name }} on {{ date }}.",
-    import: "{{ name }} was imported as opted out on {{ date }}.",
-    form: "{{ name }} opted out of texts in a form on {{ date }}.",
-    email_unsubscribe: "{{ name }} unsubscribed on {{ date }}.",
-    email_complaint: "{{ name }} complained about our messages on {{ date }}.",
-    preference_page: "{{ name }} opted out of texts on their preference page on {{ date }}.",
+    keyword: "{{ name }} replied STOP on {{ date }}",
+    untilStart: "They get no texts until they text START.",
+    provider_error: "The carrier reported {{ name }} as unsubscribed on {{ date }} (error 21610)",
+    staff: "A staff member recorded an opt-out for {{ name }} on {{ date }}",
+    import: "{{ name }} was imported as opted out on {{ date }}",
+    form: "{{ name }} opted out of texts in a form on {{ date }}",
+    email_unsubscribe: "{{ name }} unsubscribed on {{ date }}",
+    email_complaint: "{{ name }} complained about our messages on {{ date }}",
+    preference_page: "{{ name }} opted out of texts on their preference page on {{ date }}",
   },
   canned: {
     title: "Save a canned reply",
@@ -88,7 +90,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: { inbox: "Bandeja" },
   title: "Bandeja de entrada",
   conversations: "Conversaciones",
   filters: "Mostrar",
@@ -145,14 +146,15 @@ const es: typeof en = {
   },
   blocked: {
     title: "No se puede responder",
-    keyword: "{{ name }} respondió STOP el {{ date }}. No recibe mensajes hasta que envíe START.",
-    provider_error: "El operador informó que {{ name }} se dio de baja el {{ date }} (error 21610).",
-    staff: "Un miembro del equipo registró la baja de {{ name }} el {{ date }}.",
-    import: "{{ name }} se importó dado de baja el {{ date }}.",
-    form: "{{ name }} se dio de baja de los mensajes en un formulario el {{ date }}.",
-    email_unsubscribe: "{{ name }} se dio de baja el {{ date }}.",
-    email_complaint: "{{ name }} se quejó de nuestros mensajes el {{ date }}.",
-    preference_page: "{{ name }} se dio de baja de los mensajes en su página de preferencias el {{ date }}.",
+    keyword: "{{ name }} respondió STOP el {{ date }}",
+    untilStart: "No recibe mensajes hasta que envíe START.",
+    provider_error: "El operador informó que {{ name }} se dio de baja el {{ date }} (error 21610)",
+    staff: "Un miembro del equipo registró la baja de {{ name }} el {{ date }}",
+    import: "{{ name }} se importó dado de baja el {{ date }}",
+    form: "{{ name }} se dio de baja de los mensajes en un formulario el {{ date }}",
+    email_unsubscribe: "{{ name }} se dio de baja el {{ date }}",
+    email_complaint: "{{ name }} se quejó de nuestros mensajes el {{ date }}",
+    preference_page: "{{ name }} se dio de baja de los mensajes en su página de preferencias el {{ date }}",
   },
   canned: {
     title: "Guardar una respuesta rápida",

@@ -4,6 +4,7 @@ import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "s
 import { fetchEventBySlug } from "../attendee/api";
 import SelfCheckIn from "../attendee/SelfCheckIn";
 import { errorCode } from "../lib/errors";
+import { createLiveQuery } from "../lib/liveQuery";
 import { queryKeys } from "../lib/query";
 import { session, signOut } from "../lib/session";
 import { Button } from "../ui/Button";
@@ -47,7 +48,7 @@ export default function Kiosk() {
     navigate(`/door/${params.slug}`, { replace: true });
   };
 
-  const checkedIn = useQuery(() => ({
+  const checkedIn = createLiveQuery(() => ({
     queryKey: ["check_ins", "kiosk", event.data?.id ?? "", session()?.user.id ?? ""],
     queryFn: () => isCheckedIn(event.data?.id ?? ""),
     enabled: event.data !== undefined && Boolean(session()?.user.phone) && doneLeft() === null,
@@ -55,7 +56,7 @@ export default function Kiosk() {
   }));
   createEffect(
     on(
-      () => checkedIn.data,
+      () => checkedIn().data,
       (done) => {
         if (done && doneLeft() === null) setDoneLeft(DONE_SECONDS);
       },

@@ -1,7 +1,7 @@
 import { NavigationMenu } from "@ark-ui/solid/navigation-menu";
 import { useLocation } from "@solidjs/router";
 import { createSignal, For } from "solid-js";
-import { isCurrentPage, NAV_LINK, type NavSection } from "./navigation";
+import { isCurrentPage, NAV_LINK, navLabel, type NavSection } from "./navigation";
 import { t } from "./t";
 
 /** Phone and tablet: one disclosure menu per group (Ark's navigation menu: buttons with
@@ -42,7 +42,7 @@ export default function GroupMenus(props: { sections: NavSection[] }) {
                           current={location.pathname === item.href}
                           class={`${NAV_LINK} data-current:underline data-current:underline-offset-4`}
                         >
-                          {item.label()}
+                          {navLabel(item)}
                         </NavigationMenu.Link>
                       </li>
                     )}

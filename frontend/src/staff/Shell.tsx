@@ -1,8 +1,8 @@
 import { A, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { ErrorBoundary, lazy, Show, Suspense } from "solid-js";
-import { HealthBanner } from "../admin/HealthBanner";
 import { tCommon } from "../lib/i18n";
 import { session, signOut } from "../lib/session";
+import { reaches, useStaffLevel } from "../lib/staff";
 import { Button } from "../ui/Button";
 import { LanguageSwitch } from "../ui/LanguageSwitch";
 import { Notifications, notifyError } from "../ui/notifications";
@@ -13,6 +13,9 @@ import { createWideLayout, useNavigationSections } from "./useNavigation";
 // Ark's navigation menu loads only for staff on a narrow screen: the attendee's routes (self
 // check-in's first-paint budget) never need it.
 const GroupMenus = lazy(() => import("./GroupMenus"));
+// Likewise the health banner (and the admin pages' messages it words problems with): only
+// admins see it, and it kept ~5 KB gz on self check-in's first paint.
+const HealthBanner = lazy(() => import("../admin/HealthBanner").then((module) => ({ default: module.HealthBanner })));
 
 function CrashNotice(props: { retry: () => void }) {
   return (
@@ -31,6 +34,7 @@ export function Shell(props: RouteSectionProps) {
   const navigate = useNavigate();
   const sections = useNavigationSections();
   const wide = createWideLayout();
+  const level = useStaffLevel();
   const leave = async () => {
     try {
       await signOut();
@@ -62,7 +66,11 @@ export function Shell(props: RouteSectionProps) {
           <GroupMenus sections={sections()} />
         </Suspense>
       </Show>
-      <HealthBanner />
+      <Show when={reaches(level.data, "admin")}>
+        <Suspense>
+          <HealthBanner />
+        </Suspense>
+      </Show>
       <div class="lg:flex">
         <Show when={wide() && sections().length > 0}>
           <div class="w-60 shrink-0 self-start border-r border-stone-300 p-3 lg:sticky lg:top-0 lg:max-h-screen lg:overflow-y-auto">

@@ -1,6 +1,6 @@
 import { A } from "@solidjs/router";
 import { For } from "solid-js";
-import { NAV_LINK, type NavSection } from "./navigation";
+import { NAV_LINK, navLabel, type NavSection } from "./navigation";
 import { t } from "./t";
 
 /** Desktop: every group's links listed under its name, the current page marked. */
@@ -18,7 +18,7 @@ export default function Sidebar(props: { sections: NavSection[] }) {
                 {(item) => (
                   <li>
                     <A href={item.href} class={NAV_LINK} activeClass="bg-teal-50 underline underline-offset-4">
-                      {item.label()}
+                      {navLabel(item)}
                     </A>
                   </li>
                 )}

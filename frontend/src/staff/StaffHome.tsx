@@ -2,6 +2,7 @@ import { A } from "@solidjs/router";
 import { For, Show } from "solid-js";
 import { session } from "../lib/session";
 import { useStaffLevel } from "../lib/staff";
+import { navLabel } from "./navigation";
 import { RequireStaff } from "./RequireStaff";
 import { t } from "./t";
 import { useNavigationSections } from "./useNavigation";
@@ -32,7 +33,7 @@ export default function StaffHome() {
                     {(item) => (
                       <li>
                         <A href={item.href} class="block rounded-lg border border-stone-300 bg-white p-4 font-semibold">
-                          {item.label()}
+                          {navLabel(item)}
                         </A>
                       </li>
                     )}

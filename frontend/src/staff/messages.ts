@@ -23,7 +23,6 @@ const en = {
   },
   notStaff: { title: "Staff only", body: "This account isn't allowed to see this page." },
   nav: {
-    console: "Console",
     groups: { door: "Door", people: "People", messaging: "Messaging", admin: "Admin" },
   },
 };
@@ -51,7 +50,6 @@ const es: typeof en = {
   },
   notStaff: { title: "Solo para el equipo", body: "Esta cuenta no tiene permiso para ver esta página." },
   nav: {
-    console: "Consola",
     groups: { door: "Puerta", people: "Personas", messaging: "Mensajes", admin: "Administración" },
   },
 };

@@ -1,11 +1,12 @@
 import type { NavItem } from "../features";
 import { isCurrentPage, navigationSections } from "./navigation";
 
-const item = (href: string, minLevel: NavItem["minLevel"], group: NavItem["group"]): NavItem => ({
+const item = (href: string, minLevel: NavItem["minLevel"], group: NavItem["group"], order?: number): NavItem => ({
   href,
-  label: () => href,
+  label: { en: href, es: href },
   minLevel,
   group,
+  order,
 });
 
 // Feature order (folders sorted by name) deliberately mixes the groups.
@@ -13,8 +14,9 @@ const ITEMS = [
   item("/admin/staff", "admin", "admin"),
   item("/admin/dashboard", "organizer", "admin"),
   item("/automations", "organizer", "messaging"),
+  item("/blasts", "organizer", "messaging"),
   item("/crm/contacts", "organizer", "people"),
-  item("/inbox", "organizer", "messaging"),
+  item("/inbox", "organizer", "messaging", 1),
   item("/staff", "volunteer", "door"),
 ];
 
@@ -22,11 +24,11 @@ const hrefs = (level: Parameters<typeof navigationSections>[1]) =>
   navigationSections(ITEMS, level).map((section) => [section.group, section.items.map((entry) => entry.href)]);
 
 describe("staff navigation groups", () => {
-  it("orders the groups Door, People, Messaging, Admin and keeps feature order inside each", () => {
+  it("orders the groups Door, People, Messaging, Admin; inside each, by order and then feature order", () => {
     expect(hrefs("owner")).toEqual([
       ["door", ["/staff"]],
       ["people", ["/crm/contacts"]],
-      ["messaging", ["/automations", "/inbox"]],
+      ["messaging", ["/inbox", "/automations", "/blasts"]],
       ["admin", ["/admin/staff", "/admin/dashboard"]],
     ]);
   });
@@ -36,7 +38,7 @@ describe("staff navigation groups", () => {
     expect(hrefs("organizer")).toEqual([
       ["door", ["/staff"]],
       ["people", ["/crm/contacts"]],
-      ["messaging", ["/automations", "/inbox"]],
+      ["messaging", ["/inbox", "/automations", "/blasts"]],
       ["admin", ["/admin/dashboard"]],
     ]);
   });

@@ -1,8 +1,8 @@
 import { A } from "@solidjs/router";
-import { useQuery } from "@tanstack/solid-query";
 import { For, Show, createSignal } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { ErrorAlert } from "../ui/ErrorAlert";
@@ -18,10 +18,10 @@ function excerpt(text: string): string {
 }
 
 function TemplatesScreen() {
-  const templates = useQuery(() => ({ queryKey: templateKeys.all(), queryFn: fetchTemplates }));
+  const templates = createLiveQuery(() => ({ queryKey: templateKeys.all(), queryFn: fetchTemplates }));
   invalidateOnChanges({ table: "message_templates", queryKeys: [templateKeys.all()] });
   const [showArchived, setShowArchived] = createSignal(false);
-  const shown = () => (templates.data ?? []).filter((row) => showArchived() || row.archived_at === null);
+  const shown = () => (templates().data ?? []).filter((row) => showArchived() || row.archived_at === null);
   return (
     <section class="space-y-4">
       <div class="flex flex-wrap items-center justify-between gap-3">
@@ -35,10 +35,10 @@ function TemplatesScreen() {
         <input type="checkbox" class="size-5" checked={showArchived()} onChange={(event) => setShowArchived(event.currentTarget.checked)} />
         {t("list.showArchived")}
       </label>
-      <Show when={templates.error}>
-        <ErrorAlert code={errorCode(templates.error)} />
+      <Show when={templates().error}>
+        <ErrorAlert code={errorCode(templates().error)} />
       </Show>
-      <Show when={templates.data} fallback={<Show when={!templates.error}><p role="status">{tCommon("loading")}</p></Show>}>
+      <Show when={templates().data} fallback={<Show when={!templates().error}><p role="status">{tCommon("loading")}</p></Show>}>
         <Show when={shown().length > 0} fallback={<p>{t("list.empty")}</p>}>
           <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("list.table")}>
             <table class="w-full border-collapse text-left">

@@ -1,6 +1,5 @@
 import { lazy } from "solid-js";
 import type { Feature } from "../features";
-import { t } from "./t";
 
 export const feature: Feature = {
   routes: [
@@ -8,5 +7,5 @@ export const feature: Feature = {
     { path: "/messaging/templates/new", component: lazy(() => import("./TemplateEditor")) },
     { path: "/messaging/templates/:id", component: lazy(() => import("./TemplateEditor")) },
   ],
-  navigation: [{ href: "/messaging/templates", label: () => t("nav.templates"), minLevel: "organizer", group: "messaging" }],
+  navigation: [{ href: "/messaging/templates", label: { en: "Templates", es: "Plantillas" }, minLevel: "organizer", group: "messaging" }],
 };

@@ -1,7 +1,6 @@
 import type { Messages } from "../lib/i18n";
 
 const en = {
-  nav: { templates: "Templates" },
   list: {
     title: "Message templates",
     intro: "Reusable texts and emails with merge fields. Archived templates stay for history but aren't offered for new blasts.",
@@ -77,7 +76,6 @@ const en = {
 };
 
 const es: typeof en = {
-  nav: { templates: "Plantillas" },
   list: {
     title: "Plantillas de mensajes",
     intro: "Textos y correos reutilizables con campos de combinación. Las archivadas se conservan para el historial pero no se ofrecen para nuevos envíos.",

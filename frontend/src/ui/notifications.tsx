@@ -2,8 +2,9 @@ import { Toast, Toaster, createToaster } from "@ark-ui/solid/toast";
 import { errorCode, type ErrorCode } from "../lib/errors";
 import { tCommon, tError } from "../lib/i18n";
 
-/** The app's notification area (Ark toast: a labelled live region, no axe findings). */
-export const toaster = createToaster({ placement: "top-end", overlap: false, gap: 12, max: 4 });
+/** The app's notification area (Ark toast: a labelled live region, no axe findings). At the
+ * bottom: at the top it covered the header's sign-out and language buttons. */
+export const toaster = createToaster({ placement: "bottom-end", overlap: false, gap: 12, max: 4 });
 
 export function notifySuccess(title: string): void {
   toaster.create({ title, type: "success", duration: 4000 });

@@ -47,6 +47,8 @@ try {
   await page.getByRole("heading", { name: "Possible duplicates" }).waitFor();
   mark("contact");
   await checkState(page, "contact");
+  // The edit field shows the number as people write it (saving turns it back into E.164).
+  const phoneField = await page.getByLabel("Phone", { exact: true }).inputValue();
 
   // Files: one chosen, one dropped; each shows its upload, then is ready.
   await page.getByLabel("Drop files here or choose them").setInputFiles({ name: "badge photo.png", mimeType: "image/png", buffer: PNG });
@@ -86,6 +88,7 @@ try {
   await page.getByText("After the merge:").filter({ hasText: "Marin Labs" }).waitFor();
   mark("merge");
   await checkState(page, "merge");
+  const mergeText = await page.locator('form[aria-labelledby="merge-title"]').innerText();
   await page.getByRole("button", { name: "Merge", exact: true }).click();
   await page.getByText("Merged. The duplicate now points to this contact.").first().waitFor();
   // Not an axe state of its own: the contact page again, with one sentence instead of the list.
@@ -105,7 +108,15 @@ try {
   await checkState(page, "erased");
 
   if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
-  emit({ result: { claimed, timings, total_ms: Date.now() - started } });
+  emit({
+    result: {
+      claimed,
+      timings,
+      total_ms: Date.now() - started,
+      phone_field: phoneField,
+      merge_shows_e164: /\+1\d{10}/.test(mergeText),
+    },
+  });
 } catch (error) {
   await page.screenshot({ path: join(process.env.SCREENSHOTS, "failure.png"), fullPage: true });
   throw error;

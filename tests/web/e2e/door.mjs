@@ -4,7 +4,8 @@
 // in Spanish: the network drops, Celia's code is queued under an "offline — 1 waiting" banner and
 // sent when the network returns; a walk-in registers with an SMS opt-in; the live count follows.
 // Then an organizer's print queue: Dana's tag, stuck on a station that never answered, moves to
-// the door's own station.
+// the door's own station; on the event page the organizer takes the volunteer off the door team
+// and adds them back.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,20 @@ import { BASE_URL, checkState, closeInput, emit, launch, phonePage } from "./bro
 import { fakeCameraFlags, writeQrVideo } from "./door_camera.mjs";
 
 const { EVENT_SLUG, EVENT_NAME, EMAIL, PASSWORD, BOB_TOKEN, BOB_NAME, CELIA_TOKEN, CELIA_NAME, WALK_IN_PHONE } = process.env;
-const { ORGANIZER_EMAIL, ORGANIZER_PASSWORD, DANA_NAME } = process.env;
+const { ORGANIZER_EMAIL, ORGANIZER_PASSWORD, DANA_NAME, EVENT_ID, VOLUNTEER_NAME } = process.env;
+
+/** Whether a toast on screen overlaps a control of the page header (sign-out, language);
+ * null when no toast is shown. */
+function toastCoversHeader(page) {
+  return page.evaluate(() => {
+    const boxes = (selector) => [...document.querySelectorAll(selector)].map((element) => element.getBoundingClientRect());
+    const toasts = boxes('[data-scope="toast"][data-part="root"]');
+    const controls = boxes("header button, header a");
+    if (toasts.length === 0) return null;
+    const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return toasts.some((toast) => controls.some((control) => overlap(toast, control)));
+  });
+}
 
 const video = await writeQrVideo(mkdtempSync(join(tmpdir(), "hm-door-camera-")), BOB_TOKEN);
 const browser = await launch(fakeCameraFlags(video));
@@ -48,9 +62,12 @@ try {
   await checkState(page, "already-checked-in");
   await page.getByRole("button", { name: "Stop camera" }).click();
 
+  // The narrowest phone the app is checked at: the toast must not cover the header's buttons.
+  await page.setViewportSize({ width: 360, height: 740 });
   await page.getByRole("button", { name: "Reprint tag (2 left)" }).click();
   await page.getByRole("button", { name: "Reprint tag (1 left)" }).waitFor();
   await page.getByText("Reprint sent to the printer.").waitFor();
+  const toastOverHeaderPhone = await toastCoversHeader(page);
   await checkState(page, "reprinted");
 
   const code = page.getByLabel("QR code (USB scanners type here)");
@@ -106,8 +123,20 @@ try {
   await stuck.getByRole("button", { name: `Move ${DANA_NAME}` }).click();
   // The printing itself is asserted by test_door.py in the database (the agent's pace varies).
   await queue.page.getByText(/^Moved to /).waitFor();
+  const toastOverHeaderDesk = await toastCoversHeader(queue.page);
   await checkState(queue.page, "print-queue-moved");
   const printQueueMs = Date.now() - queueStarted;
+
+  // The event page's door team: the volunteer is on it; taken off, then added back.
+  await queue.page.goto(`${BASE_URL}/events/${EVENT_ID}`);
+  const team = queue.page.getByRole("region", { name: "Door volunteers" });
+  const remove = team.getByRole("button", { name: `Remove ${VOLUNTEER_NAME} from this event` });
+  await remove.click();
+  await queue.page.getByText(`${VOLUNTEER_NAME} no longer works this event.`).waitFor();
+  await team.getByLabel("Volunteer to add").selectOption({ label: VOLUNTEER_NAME });
+  await team.getByRole("button", { name: "Add to this event" }).click();
+  await remove.waitFor();
+  await checkState(queue.page, "event-volunteers");
 
   outside.push(...queue.outside);
   if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
@@ -116,6 +145,7 @@ try {
       start_to_checked_in_ms: startToCheckedInMs,
       lookup_ms: lookupMs,
       print_queue_ms: printQueueMs,
+      toast_over_header: { phone: toastOverHeaderPhone, desk: toastOverHeaderDesk },
       wasm,
       html_lang: await page.evaluate(() => document.documentElement.lang),
     },

@@ -1,6 +1,6 @@
 // The attendee's own page: sign in with the phone, see the personal QR and past check-ins,
 // opt in to texts (with the disclosure shown), switch to Spanish, fix a wrong LinkedIn link,
-// upload a photo (cropped to a square, with progress), download the data, ask for deletion.
+// frame a photo as a square with the keyboard and upload it (with progress), download the data, ask for deletion.
 import { BASE_URL, ask, checkState, closeInput, emit, launch, phonePage } from "./browser.mjs";
 
 const { PHONE_TYPED, PHONE_E164, EVENT_NAME, AVATAR_FILE } = process.env;
@@ -38,6 +38,15 @@ try {
   const progress = [];
   page.on("console", (message) => progress.push(message.text()));
   await page.getByLabel("Choose a photo (cropped to a square)").setInputFiles(AVATAR_FILE);
+  // Framed with the keyboard alone: the arrow keys move the square, + zooms in.
+  const frame = page.getByRole("slider", { name: "Square frame" });
+  await frame.waitFor();
+  const framedAt = await frame.getAttribute("aria-valuetext");
+  await frame.focus();
+  for (const key of ["ArrowRight", "ArrowRight", "ArrowDown", "+"]) await page.keyboard.press(key);
+  const movedTo = await frame.getAttribute("aria-valuetext");
+  await checkState(page, "avatar-crop");
+  await page.getByRole("button", { name: "Use this photo" }).click();
   await page.getByText("Your new photo was saved.").waitFor();
   const avatar = page.getByRole("img", { name: "Your profile photo" });
   await avatar.waitFor();
@@ -65,6 +74,7 @@ try {
   emit({
     result: {
       avatar_size: size,
+      frame_moved: framedAt !== movedTo,
       export_phone: exported.contact.phone,
       export_check_ins: exported.check_ins.length,
       html_lang: htmlLang,
