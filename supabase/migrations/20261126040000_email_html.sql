@@ -101,7 +101,7 @@ as $$
              || (select string_agg(private.email_line_html(line), '<br>' || chr(10) order by n)
                  from regexp_split_to_table(paragraph, '\n') with ordinality as l(line, n))
              || '</p>', chr(10) order by p) as html
-    from regexp_split_to_table(replace(coalesce(p_text, ''), chr(13), ''), '\n[[:space:]]*\n') with ordinality
+    from regexp_split_to_table(replace(replace(coalesce(p_text, ''), chr(13) || chr(10), chr(10)), chr(13), chr(10)), '\n[[:space:]]*\n') with ordinality
          as t(paragraph, p)
     where btrim(paragraph, E' \t\n') <> ''
   )
