@@ -1906,6 +1906,7 @@ export type Database = {
           description: string | null
           id: string
           name: string
+          one_off: boolean
           updated_at: string
         }
         Insert: {
@@ -1915,6 +1916,7 @@ export type Database = {
           description?: string | null
           id?: string
           name: string
+          one_off?: boolean
           updated_at?: string
         }
         Update: {
@@ -1924,6 +1926,7 @@ export type Database = {
           description?: string | null
           id?: string
           name?: string
+          one_off?: boolean
           updated_at?: string
         }
         Relationships: []
@@ -3494,6 +3497,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      save_one_off_segment: { Args: { p_definition: Json }; Returns: string }
       schedule_blast: {
         Args: { p_blast_id: string; p_send_at: string }
         Returns: {
