@@ -68,6 +68,7 @@ function FilterAudience(props: { rules: Rule[]; onChange: (rules: Rule[]) => voi
   }));
   return (
     <div class="space-y-2 rounded-lg border border-stone-300 p-3">
+      <h2 class="text-lg font-semibold">{t("composer.filterTitle")}</h2>
       <SegmentRules rules={props.rules} onChange={props.onChange} />
       <p role="status" class="text-sm" data-testid="filter-count">
         {matches.data === undefined ? t("composer.counting") : t("composer.filterMatches", { count: count(matches.data) })}
