@@ -57,13 +57,15 @@ try {
   await inside.getByRole("link", { name: "https://hellomiami.org/rsvp" }).waitFor();
   await inside.getByText(/^Hi Guest\d+ <script>alert\(1\)<\/script> <img src=x onerror=alert\(1\)>$/).waitFor();
   if ((await inside.getByRole("link").count()) !== 2) throw new Error("only the address and the unsubscribe footer are links");
-  await checkState(page, "email-preview");
+  // The sandboxed frame runs no script, axe's included: its content is checked above instead.
+  const sandboxed = { exclude: ['[data-testid="email-preview"]'] };
+  await checkState(page, "email-preview", sandboxed);
 
   await page.getByRole("button", { name: "Save template" }).click();
   await page.getByText(`Template “${env.TEMPLATE_NAME}” saved.`).waitFor();
   await page.getByRole("button", { name: "Send a test to me" }).click();
   await page.getByText("Test on its way to your email address.").waitFor();
-  await checkState(page, "email-saved");
+  await checkState(page, "email-saved", sandboxed);
 
   // A blast to a filter nobody saved: the segment builder's rules with their live count.
   await page.getByRole("link", { name: "Blasts", exact: true }).click();
