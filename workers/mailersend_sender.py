@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from mailersend import AsyncMailerSendClient
@@ -22,6 +23,11 @@ from workers.ports import (
     ProviderThrottled,
 )
 
+# The href public.email_html gives a marketing email's unsubscribe link (the claim cannot know
+# the worker's URL). Everything a person typed is HTML-escaped there, so this exact attribute,
+# quotes included, can only be the layout's own.
+UNSUBSCRIBE_HREF_PLACEHOLDER = 'href="{{unsubscribe_url}}"'
+
 
 class MailerSendEmailSender:
     def __init__(
@@ -38,9 +44,11 @@ class MailerSendEmailSender:
         await self.client.close()
 
     def request_for(self, message: OutboundMessage) -> EmailRequest:
-        """The email as MailerSend takes it; marketing mail carries an unsubscribe link and a
+        """The email as MailerSend takes it: the plain-text part and, when the claim rendered
+        one, the HTML part; marketing mail carries an unsubscribe link in both and a
         List-Unsubscribe header (one-click, RFC 8058)."""
         text = message.body
+        html = message.html
         fields: dict[str, Any] = {
             "from": {"email": message.from_address, "name": message.from_name},
             "to": [{"email": message.to_address}],
@@ -55,12 +63,18 @@ class MailerSendEmailSender:
             link = self.unsubscribe_url.format(token=message.unsubscribe_token)
             one_click = self.one_click_url.format(token=message.unsubscribe_token)
             text = f"{text}\n\nUnsubscribe or change your preferences: {link}"
+            if html is not None:
+                if UNSUBSCRIBE_HREF_PLACEHOLDER not in html:
+                    raise ProviderRejected("no_unsubscribe_link", "marketing HTML without its link")
+                html = html.replace(UNSUBSCRIBE_HREF_PLACEHOLDER, f'href="{escape(link)}"')
             fields["headers"] = [
                 {"name": "List-Unsubscribe", "value": f"<{one_click}>"},
                 {"name": "List-Unsubscribe-Post", "value": "List-Unsubscribe=One-Click"},
             ]
             fields["precedence_bulk"] = True
         fields["text"] = text
+        if html is not None:
+            fields["html"] = html
         try:
             return EmailRequest(**fields)
         except ValidationError as error:

@@ -31,6 +31,9 @@ class OutboundMessage:
     segments: int = 1
     # Marketing email only: the signed token of its unsubscribe link (public.unsubscribe_tokens).
     unsubscribe_token: str | None = None
+    # Email only: the HTML part public.email_html rendered at claim time (claim version 2); a
+    # marketing email's unsubscribe link in it is the placeholder the email adapter fills in.
+    html: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> OutboundMessage:
@@ -50,6 +53,7 @@ class OutboundMessage:
             blast_id=row.get("blast_id"),
             sender_id=row.get("sender_id"),
             segments=int(row.get("segments") or 1),
+            html=row.get("html"),
         )
 
 

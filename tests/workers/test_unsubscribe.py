@@ -124,6 +124,10 @@ def test_a_marketing_email_unsubscribes_with_one_click(system: System, db: Conne
     url = headers["List-Unsubscribe"].strip("<>")
     assert url.startswith(system.messaging.webhook_url + "/unsubscribe?t=u1.")
     assert url.split("t=", 1)[1] in first["text"], "the body links the preference page with it"
+    # The HTML part (public.email_html, through claim version 2) links it too.
+    assert first["html"].startswith("<!DOCTYPE html>")
+    assert url.split("t=", 1)[1] in first["html"]
+    assert "{{unsubscribe_url}}" not in first["html"]
 
     response = httpx.post(url, content=ONE_CLICK, headers=FORM, timeout=10)
     assert response.json() == {"unsubscribed": True, "changed": True}

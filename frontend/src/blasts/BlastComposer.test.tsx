@@ -1,16 +1,23 @@
 import { render, screen } from "@solidjs/testing-library";
 import { QueryClient, QueryClientProvider } from "@tanstack/solid-query";
 import userEvent from "@testing-library/user-event";
-import { countSegment, createBlast } from "./api";
+import { countSegment, createBlast, saveOneOffSegment } from "./api";
 import { Composer } from "./BlastComposer";
 
 // Only the network edge is replaced: the composer's own logic (live count, variants and their
 // shares, the spec it sends) runs as in the browser. The real SQL is exercised in tests/web.
 vi.mock("./api", () => ({
-  blastKeys: { all: () => ["blasts"], segmentCount: (id: string) => ["count", id] },
+  blastKeys: {
+    all: () => ["blasts"],
+    segmentCount: (id: string) => ["count", id],
+    filterCount: (definition: unknown) => ["count", definition],
+  },
   countSegment: vi.fn(),
   createBlast: vi.fn(),
+  saveOneOffSegment: vi.fn(),
 }));
+// The filter's rule fields offer the tags and events in use.
+vi.mock("../crm/api", () => ({ fetchTagCounts: vi.fn(() => Promise.resolve([])), fetchEventsForFilter: vi.fn(() => Promise.resolve([])) }));
 vi.mock("@solidjs/router", () => ({ useNavigate: () => vi.fn() }));
 
 const choices = {
@@ -96,6 +103,24 @@ describe("Composer", () => {
         winner: { test_percent: 15, min_per_variant: 100, decide_after_minutes: 120, metric: "delivery_rate" },
       }),
     );
+  });
+
+  it("sends to an unsaved filter: counted live, kept as a one-off segment, then the blast to it", async () => {
+    vi.mocked(countSegment).mockImplementation((definition) => Promise.resolve(JSON.stringify(definition) === "{}" ? 1200 : 340));
+    vi.mocked(saveOneOffSegment).mockReset().mockResolvedValue("seg-once");
+    vi.mocked(createBlast).mockResolvedValue({ id: "b3", name: "Ad hoc", status: "draft" } as never);
+    renderComposer();
+    await userEvent.type(screen.getByLabelText("Name"), "Ad hoc");
+    await userEvent.click(screen.getByLabelText("A filter (not saved as a segment)"));
+    expect(screen.queryByLabelText("Audience (saved segment)")).toBeNull();
+    expect(await screen.findByText("1,200 contacts match this filter now.")).toBeInTheDocument();
+    await userEvent.selectOptions(screen.getByLabelText("Add a rule"), "min_checkins");
+    expect(await screen.findByText("340 contacts match this filter now.")).toBeInTheDocument();
+    expect(countSegment).toHaveBeenLastCalledWith({ min_checkins: 1 });
+    await userEvent.selectOptions(screen.getByLabelText("Text template"), "tpl-a");
+    await userEvent.click(screen.getByRole("button", { name: "Save and preview" }));
+    expect(saveOneOffSegment).toHaveBeenCalledWith({ min_checkins: 1 });
+    expect(createBlast).toHaveBeenCalledWith(expect.objectContaining({ segment_id: "seg-once", sms_template_id: "tpl-a" }));
   });
 
   it("going back to one template drops the variants", async () => {

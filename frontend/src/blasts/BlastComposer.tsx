@@ -1,6 +1,6 @@
 import { A, useNavigate } from "@solidjs/router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
-import { Index, Show } from "solid-js";
+import { For, Index, Show } from "solid-js";
 import { createStore } from "solid-js/store";
 import { SelectField } from "../crm/SelectField";
 import { errorCode } from "../lib/errors";
@@ -11,7 +11,11 @@ import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
 import { notifyError, notifySuccess } from "../ui/notifications";
-import { blastKeys, countSegment, createBlast, fetchChoices } from "./api";
+import { SegmentRules } from "../crm/SegmentBuilder";
+import { toSegmentDefinition, type Rule } from "../crm/segmentRules";
+import type { Json } from "../lib/database.types";
+import { createDebounced } from "../templates/debounce";
+import { blastKeys, countSegment, createBlast, fetchChoices, saveOneOffSegment } from "./api";
 import { count } from "./format";
 import {
   EMPTY_COMPOSER,
@@ -48,6 +52,31 @@ function SegmentCount(props: { segment: Choices["segments"][number] | undefined 
         <ErrorAlert code={errorCode(matches.error)} />
       </Show>
     </Show>
+  );
+}
+
+/** The live count waits for a short pause in editing, so typing a number asks once. */
+const FILTER_COUNT_DELAY_MS = 250;
+
+/** An unsaved filter: the segment builder's rules, counted by the database as they change. */
+function FilterAudience(props: { rules: Rule[]; onChange: (rules: Rule[]) => void }) {
+  const definition = createDebounced(() => toSegmentDefinition(props.rules) as Json, FILTER_COUNT_DELAY_MS);
+  const matches = useQuery(() => ({
+    queryKey: blastKeys.filterCount(definition()),
+    queryFn: () => countSegment(definition()),
+    staleTime: 0,
+  }));
+  return (
+    <div class="space-y-2 rounded-lg border border-stone-300 p-3">
+      <h2 class="text-lg font-semibold">{t("composer.filterTitle")}</h2>
+      <SegmentRules rules={props.rules} onChange={props.onChange} />
+      <p role="status" class="text-sm" data-testid="filter-count">
+        {matches.data === undefined ? t("composer.counting") : t("composer.filterMatches", { count: count(matches.data) })}
+      </p>
+      <Show when={matches.error}>
+        <ErrorAlert code={errorCode(matches.error)} />
+      </Show>
+    </div>
   );
 }
 
@@ -135,7 +164,12 @@ export function Composer(props: { choices: Choices; orgTimeZone: string }) {
   };
 
   const create = useMutation(() => ({
-    mutationFn: () => createBlast(toSpec(form, props.orgTimeZone)),
+    // A filter becomes a one-off segment first, so create_blast takes one kind of audience.
+    mutationFn: async () => {
+      const segmentId =
+        form.audience === "filter" ? await saveOneOffSegment(toSegmentDefinition(form.filterRules)) : form.segmentId;
+      return createBlast(toSpec({ ...form, segmentId }, props.orgTimeZone));
+    },
     onSuccess: async (blast) => {
       notifySuccess(t(blast.status === "scheduled" ? "composer.scheduled" : "composer.created", { name: blast.name }));
       await queryClient.invalidateQueries({ queryKey: blastKeys.all() });
@@ -153,19 +187,41 @@ export function Composer(props: { choices: Choices; orgTimeZone: string }) {
       }}
     >
       <TextField label={t("composer.name")} required value={form.name} onInput={(event) => { setForm("name", event.currentTarget.value); }} />
-      <SelectField
-        label={t("composer.audience")}
-        options={[
-          { value: "", label: t("composer.chooseSegment") },
-          ...props.choices.segments.map((s) => ({ value: s.id, label: s.name })),
-        ]}
-        value={form.segmentId}
-        onChange={(value) => { setForm("segmentId", value); }}
-      />
-      <Show when={props.choices.segments.length === 0}>
-        <p>{t("composer.noSegments")}</p>
+      <fieldset class="space-y-2">
+        <legend class="font-semibold">{t("composer.audienceKind")}</legend>
+        <For each={["segment", "filter"] as const}>
+          {(kind) => (
+            <label class="flex items-center gap-2">
+              <input
+                type="radio"
+                name="audience"
+                class="size-5"
+                checked={form.audience === kind}
+                onChange={() => { setForm("audience", kind); }}
+              />
+              {kind === "segment" ? t("composer.audienceSegment") : t("composer.audienceFilter")}
+            </label>
+          )}
+        </For>
+      </fieldset>
+      <Show
+        when={form.audience === "segment"}
+        fallback={<FilterAudience rules={form.filterRules} onChange={(rules) => { setForm("filterRules", rules); }} />}
+      >
+        <SelectField
+          label={t("composer.audience")}
+          options={[
+            { value: "", label: t("composer.chooseSegment") },
+            ...props.choices.segments.map((s) => ({ value: s.id, label: s.name })),
+          ]}
+          value={form.segmentId}
+          onChange={(value) => { setForm("segmentId", value); }}
+        />
+        <Show when={props.choices.segments.length === 0}>
+          <p>{t("composer.noSegments")}</p>
+        </Show>
+        <SegmentCount segment={segment()} />
       </Show>
-      <SegmentCount segment={segment()} />
       <SelectField
         label={t("composer.channel")}
         options={(["sms", "email", "both"] as const).map((value) => ({ value, label: t(`channel.${value}`) }))}

@@ -70,6 +70,7 @@ export const blastKeys = {
   choices: () => ["blast-choices"] as const,
   abTest: (id: string) => ["blast_ab_tests", id] as const,
   segmentCount: (segmentId: string) => ["rpc", "count_contacts", "segment", segmentId] as const,
+  filterCount: (definition: Json) => ["rpc", "count_contacts", "filter", definition] as const,
 };
 
 export const RECIPIENTS_PAGE = 50;
@@ -97,7 +98,7 @@ export async function fetchChoices(): Promise<{
   senders: (Choice & { channel: "sms" | "email" })[];
 }> {
   const [segments, templates, senders] = await Promise.all([
-    supabase().from("segments").select("id, name, definition").order("name"),
+    supabase().from("segments").select("id, name, definition").eq("one_off", false).order("name"),
     supabase().from("message_templates").select("id, name, channel").is("archived_at", null).order("name"),
     supabase().from("senders").select("id, name, channel").eq("enabled", true).order("name"),
   ]);
@@ -112,6 +113,15 @@ export async function countSegment(definition: Json): Promise<number> {
   const { data, error } = await supabase().rpc("count_contacts", { p_definition: definition });
   throwIfError(error);
   return data ?? 0;
+}
+
+/** Keep the composer's unsaved filter as a one-off, unlisted segment (validated and compiled
+ * like any segment) and return its id for create_blast. */
+export async function saveOneOffSegment(definition: Json): Promise<string> {
+  const { data, error } = await supabase().rpc("save_one_off_segment", { p_definition: definition });
+  throwIfError(error);
+  if (!data) throw new AppError("not_allowed");
+  return data;
 }
 
 export async function createBlast(spec: BlastSpec): Promise<Blast> {

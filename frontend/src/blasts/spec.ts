@@ -1,4 +1,5 @@
 /** The composer's form and the create_blast spec it becomes (see 20261125002120_blast_composer.sql). */
+import type { Rule } from "../crm/segmentRules";
 
 export type BlastChannel = "sms" | "email" | "both";
 
@@ -23,7 +24,10 @@ export interface WinnerForm {
 export interface ComposerForm {
   name: string;
   channel: BlastChannel;
+  /** A saved segment, or a filter kept as a one-off segment when the blast is created. */
+  audience: "segment" | "filter";
   segmentId: string;
+  filterRules: Rule[];
   smsTemplateId: string;
   emailTemplateId: string;
   smsSenderId: string;
@@ -53,7 +57,9 @@ export interface BlastSpec {
 export const EMPTY_COMPOSER: ComposerForm = {
   name: "",
   channel: "sms",
+  audience: "segment",
   segmentId: "",
+  filterRules: [],
   smsTemplateId: "",
   emailTemplateId: "",
   smsSenderId: "",

@@ -181,6 +181,51 @@ function RuleFields(props: { rule: Rule; onChange: (rule: Rule) => void }): JSX.
   );
 }
 
+/** The rules of a segment definition, edited in place: each rule's fields, remove, add. Also the
+ * blast composer's unsaved filter (the same rules, compiled by the same server compiler). */
+export function SegmentRules(props: { rules: Rule[]; onChange: (rules: Rule[]) => void }): JSX.Element {
+  return (
+    <section aria-labelledby="segment-rules-title" class="space-y-3">
+      <h3 id="segment-rules-title" class="font-semibold">
+        {ts("rules")}
+      </h3>
+      <Show when={props.rules.length > 0} fallback={<p>{ts("noRules")}</p>}>
+        <ul class="space-y-3">
+          <Index each={props.rules}>
+            {(rule, index) => (
+              <li class="space-y-2 rounded-lg border border-stone-300 bg-white p-3">
+                <div class="flex flex-wrap items-center justify-between gap-2">
+                  <h4 class="font-semibold">{ts(`kinds.${rule().kind}`)}</h4>
+                  <Button
+                    variant="link"
+                    aria-label={ts("removeRule", { rule: ts(`kinds.${rule().kind}`) })}
+                    onClick={() => { props.onChange(props.rules.filter((_, at) => at !== index)); }}
+                  >
+                    ×
+                  </Button>
+                </div>
+                <RuleFields rule={rule()} onChange={(next) => { props.onChange(props.rules.map((item, at) => (at === index ? next : item))); }} />
+              </li>
+            )}
+          </Index>
+        </ul>
+      </Show>
+      <SelectField
+        label={ts("addRule")}
+        options={[
+          { value: "", label: ts("chooseRule") },
+          ...availableKinds(props.rules).map((kind) => ({ value: kind, label: ts(`kinds.${kind}`) })),
+        ]}
+        value=""
+        onChange={(value) => {
+          const kind = RULE_KINDS.find((item) => item === value);
+          if (kind) props.onChange([...props.rules, newRule(kind)]);
+        }}
+      />
+    </section>
+  );
+}
+
 function SavedSegment(props: { segment: Segment; current: boolean; onOpen: () => void }) {
   const definition = () => props.segment.definition as BuiltDefinition;
   const count = useQuery(() => ({
@@ -282,8 +327,6 @@ export default function SegmentBuilder() {
     onError: () => setConfirming(false),
   }));
 
-  const replaceRule = (index: number, rule: Rule) => { setRules(rules().map((item, at) => (at === index ? rule : item))); };
-  const removeRule = (index: number) => { setRules(rules().filter((_, at) => at !== index)); };
   const failure = () => (save.error ? errorCode(save.error) : remove.error ? errorCode(remove.error) : null);
   const openName = () => segments.data?.find((segment) => segment.id === openId())?.name;
 
@@ -318,44 +361,7 @@ export default function SegmentBuilder() {
               {openName() ? ts("editing", { name: openName() ?? "" }) : ts("building")}
             </h2>
             <TextField label={ts("name")} value={name()} maxlength={200} onInput={(event) => setName(event.currentTarget.value)} />
-            <section aria-labelledby="segment-rules-title" class="space-y-3">
-              <h3 id="segment-rules-title" class="font-semibold">
-                {ts("rules")}
-              </h3>
-              <Show when={rules().length > 0} fallback={<p>{ts("noRules")}</p>}>
-                <ul class="space-y-3">
-                  <Index each={rules()}>
-                    {(rule, index) => (
-                      <li class="space-y-2 rounded-lg border border-stone-300 bg-white p-3">
-                        <div class="flex flex-wrap items-center justify-between gap-2">
-                          <h4 class="font-semibold">{ts(`kinds.${rule().kind}`)}</h4>
-                          <Button
-                            variant="link"
-                            aria-label={ts("removeRule", { rule: ts(`kinds.${rule().kind}`) })}
-                            onClick={() => { removeRule(index); }}
-                          >
-                            ×
-                          </Button>
-                        </div>
-                        <RuleFields rule={rule()} onChange={(next) => { replaceRule(index, next); }} />
-                      </li>
-                    )}
-                  </Index>
-                </ul>
-              </Show>
-              <SelectField
-                label={ts("addRule")}
-                options={[
-                  { value: "", label: ts("chooseRule") },
-                  ...availableKinds(rules()).map((kind) => ({ value: kind, label: ts(`kinds.${kind}`) })),
-                ]}
-                value=""
-                onChange={(value) => {
-                  const kind = RULE_KINDS.find((item) => item === value);
-                  if (kind) setRules([...rules(), newRule(kind)]);
-                }}
-              />
-            </section>
+            <SegmentRules rules={rules()} onChange={setRules} />
             <LivePreview definition={definition()} />
             <ErrorAlert code={failure()} />
             <div class="flex flex-wrap gap-2">

@@ -64,7 +64,8 @@ export async function fetchEventsForFilter(): Promise<{ id: string; name: string
 }
 
 export async function fetchSegments(): Promise<Segment[]> {
-  const { data, error } = await supabase().from("segments").select("id, name, definition").order("name");
+  // One-off segments keep a blast's unsaved filter; they are not saved segments to list.
+  const { data, error } = await supabase().from("segments").select("id, name, definition").eq("one_off", false).order("name");
   throwIfError(error);
   return data ?? [];
 }

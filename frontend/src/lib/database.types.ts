@@ -1906,6 +1906,7 @@ export type Database = {
           description: string | null
           id: string
           name: string
+          one_off: boolean
           updated_at: string
         }
         Insert: {
@@ -1915,6 +1916,7 @@ export type Database = {
           description?: string | null
           id?: string
           name: string
+          one_off?: boolean
           updated_at?: string
         }
         Update: {
@@ -1924,6 +1926,7 @@ export type Database = {
           description?: string | null
           id?: string
           name?: string
+          one_off?: boolean
           updated_at?: string
         }
         Relationships: []
@@ -2539,6 +2542,35 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      claim_outbound_messages_v2: {
+        Args: {
+          p_channel: string
+          p_lease_seconds?: number
+          p_limit?: number
+          p_now?: string
+          p_worker_id: string
+        }
+        Returns: {
+          attempts: number
+          blast_id: string
+          body: string
+          channel: string
+          from_address: string
+          from_name: string
+          html: string
+          is_marketing: boolean
+          kind: string
+          media_urls: string[]
+          message_id: string
+          messaging_service_sid: string
+          reply_to: string
+          segments: number
+          sender_id: string
+          subject: string
+          to_address: string
+          validity_period_seconds: number
+        }[]
+      }
       claim_print_jobs: {
         Args: { p_lease_seconds?: number; p_limit?: number }
         Returns: {
@@ -2763,6 +2795,16 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      email_html: {
+        Args: {
+          p_language?: string
+          p_org_name: string
+          p_subject: string
+          p_text: string
+          p_unsubscribe_url?: string
+        }
+        Returns: string
       }
       event_attendees: {
         Args: { p_event_id: string }
@@ -3187,6 +3229,15 @@ export type Database = {
           row_number: number
         }[]
       }
+      preview_email_template: {
+        Args: {
+          p_body: string
+          p_contact_id: string
+          p_event_id?: string
+          p_subject: string
+        }
+        Returns: Json
+      }
       preview_segment: {
         Args: { p_definition: Json; p_sample_size?: number }
         Returns: Json
@@ -3505,6 +3556,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      save_one_off_segment: { Args: { p_definition: Json }; Returns: string }
       schedule_blast: {
         Args: { p_blast_id: string; p_send_at: string }
         Returns: {

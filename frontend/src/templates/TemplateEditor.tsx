@@ -136,8 +136,14 @@ function Editor(props: { template: Template | null }) {
             <label for="template-body" class="font-medium">
               {channel() === "email" ? t("editor.bodyEmail") : t("editor.body")}
             </label>
+            <Show when={channel() === "email"}>
+              <p id="template-body-hint" class="text-sm text-stone-700">
+                {t("editor.bodyEmailHint")}
+              </p>
+            </Show>
             <textarea
               id="template-body"
+              aria-describedby={channel() === "email" ? "template-body-hint" : undefined}
               ref={textarea}
               required
               rows={channel() === "email" ? 10 : 5}

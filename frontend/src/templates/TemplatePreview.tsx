@@ -1,29 +1,27 @@
 import { keepPreviousData, useQuery } from "@tanstack/solid-query";
-import { For, Show } from "solid-js";
+import { Show } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { previewTemplate, templateKeys, type RenderedPreview, type TemplateDraft } from "./api";
 import { t } from "./t";
 
-/** An email as recipients get it: our fixed, mobile-friendly layout around the rendered text.
- * The text is only ever a text node (paragraphs split on blank lines): no markup a person
- * typed reaches the page or a recipient. */
-function EmailLayout(props: { preview: RenderedPreview; orgName: string }) {
-  const paragraphs = () => props.preview.body.split(/\n{2,}/);
+/** An email as recipients get it: the HTML part the database renders for the sends, shown in
+ * a sandboxed frame (no scripts, no same-origin access, no forms), so even a renderer bug could
+ * not run anything in the app. */
+function EmailPreview(props: { preview: RenderedPreview; orgName: string }) {
   return (
-    <article class="mx-auto max-w-xl overflow-hidden rounded-lg border border-stone-300 bg-white">
-      <header class="bg-teal-800 px-4 py-3 text-white">
-        <p class="font-semibold">{t("preview.from", { org: props.orgName })}</p>
-        <p>
-          <span class="sr-only">{t("preview.subject")}: </span>
-          {props.preview.subject}
-        </p>
-      </header>
-      <div class="space-y-3 px-4 py-4 text-base leading-relaxed">
-        <For each={paragraphs()}>{(paragraph) => <p class="whitespace-pre-wrap">{paragraph}</p>}</For>
-      </div>
-      <footer class="border-t border-stone-200 px-4 py-3 text-sm text-stone-700">{t("preview.footer", { org: props.orgName })}</footer>
-    </article>
+    <div class="space-y-2">
+      <p>
+        <span class="font-semibold">{t("preview.subject")}:</span> {props.preview.subject}
+      </p>
+      <iframe
+        title={t("preview.email", { org: props.orgName })}
+        sandbox=""
+        srcdoc={props.preview.html ?? ""}
+        class="h-[32rem] w-full rounded-lg border border-stone-300 bg-white"
+        data-testid="email-preview"
+      />
+    </div>
   );
 }
 
@@ -64,7 +62,7 @@ export function TemplatePreview(props: { draft: TemplateDraft; contactId: string
         <Show when={!preview.error && preview.data}>
           {(rendered) => (
             <Show when={props.draft.channel === "email"} fallback={<SmsBubble preview={rendered()} />}>
-              <EmailLayout preview={rendered()} orgName={props.orgName} />
+              <EmailPreview preview={rendered()} orgName={props.orgName} />
             </Show>
           )}
         </Show>

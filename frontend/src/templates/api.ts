@@ -20,6 +20,8 @@ export interface RenderedPreview {
   encoding: "gsm7" | "ucs2";
   units: number;
   segments: number;
+  /** Email only: the HTML part exactly as a blast sends it (public.email_html). */
+  html?: string;
 }
 export interface ContactChoice {
   id: string;
@@ -104,13 +106,17 @@ export async function fetchMessagingFacts(): Promise<MessagingFacts> {
   };
 }
 
-/** The template rendered for one contact by the database's rendering (the sends' own). */
+/** The template rendered for one contact by the database's rendering (the sends' own); an
+ * email with its HTML part from the same renderer the workers' claim uses. */
 export async function previewTemplate(draft: TemplateDraft, contactId: string): Promise<RenderedPreview> {
-  const { data, error } = await supabase().rpc("preview_template", {
-    p_body: draft.body,
-    p_contact_id: contactId,
-    p_subject: draft.channel === "email" ? (draft.subject ?? "") : undefined,
-  });
+  const { data, error } =
+    draft.channel === "email"
+      ? await supabase().rpc("preview_email_template", {
+          p_body: draft.body,
+          p_contact_id: contactId,
+          p_subject: draft.subject ?? "",
+        })
+      : await supabase().rpc("preview_template", { p_body: draft.body, p_contact_id: contactId });
   throwIfError(error);
   return data as unknown as RenderedPreview;
 }

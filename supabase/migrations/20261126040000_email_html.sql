@@ -1,0 +1,204 @@
+-- HTML email (issue 15, item 1): every email gets an HTML part built by ONE renderer, in SQL, that
+-- both the template editor's preview and the workers' claim call — so what an organizer previews
+-- is byte for byte what a recipient gets, and no second implementation can drift.
+--
+-- What organizers write is plain text, the same text that goes out as the plain-text part:
+-- paragraphs separated by a blank line, line breaks kept, and http(s) addresses turned into
+-- links. No markup syntax at all (no HTML, no markdown): every character of the text — and of
+-- the merge values a contact typed into a form — is HTML-escaped, and the only tags in the
+-- result are the fixed layout's. A link is made only from an http:// or https:// address, which
+-- mail clients link in a plain-text part anyway; `javascript:` or `data:` can never become one.
+--
+-- The layout: tables with inline CSS (what email clients accept), one 600 px column that shrinks
+-- on phones, the recipient's language in `lang`, explicit background and text colours on every
+-- cell with AA contrast (dark-mode clients that invert keep them readable, and `color-scheme`
+-- says both are supported), the organisation's name on top, and for marketing an unsubscribe
+-- footer.
+--
+--   public.email_html(p_text text, p_subject text, p_org_name text, p_language text default 'en',
+--       p_unsubscribe_url text default null) returns text
+--     Pure. p_unsubscribe_url null = no unsubscribe footer (transactional mail).
+--   public.claim_outbound_messages_v2(…the same arguments as claim_outbound_messages…)
+--     returns the same columns plus html text: the email's HTML part (null for texts). For
+--     marketing email the footer links to the literal href "{{unsubscribe_url}}", which the
+--     worker replaces with the message's signed link (the URL is the worker's configuration and
+--     the token is signed per message, see 20261125002150_unsubscribe_tokens.sql). Version 1
+--     stays as it was for workers still running the old code (they send the plain-text part only).
+--   public.preview_email_template(p_body text, p_contact_id uuid, p_subject text, p_event_id uuid)
+--     returns preview_template's answer plus html: the email as that contact would get it from a
+--     blast. Same rights and refusals as preview_template.
+
+-- ============================================================================================
+-- Helper functions
+-- ============================================================================================
+
+create function private.html_escape(p_text text) returns text
+language sql
+immutable
+strict
+set search_path = ''
+as $$
+  select replace(replace(replace(replace(replace(p_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'),
+                 '"', '&quot;'), '''', '&#39;')
+$$;
+comment on function private.html_escape(text) is
+  'Text made safe for an HTML text node or a double-quoted attribute (& < > " '' escaped).';
+grant execute on function private.html_escape(text) to authenticated, service_role;
+
+-- One line of the organizer's text: escaped, with its http(s) addresses as links.
+create function private.email_line_html(p_line text) returns text
+language plpgsql
+immutable
+strict
+set search_path = ''
+as $$
+declare
+  -- An address ends before a space, a quote or angle bracket, and never on the punctuation of the
+  -- sentence around it ("see https://x.org/a." links https://x.org/a).
+  c_link constant text := 'https?://[^[:space:]<>"'']*[^[:space:]<>"''.,;:!?)\]]';
+  v_rest text := p_line;
+  v_html text := '';
+  v_at integer;
+  v_url text;
+begin
+  loop
+    v_at := regexp_instr(v_rest, c_link, 1, 1, 0, 'i');
+    exit when v_at = 0;
+    v_url := regexp_substr(v_rest, c_link, 1, 1, 'i');
+    v_html := v_html || private.html_escape(left(v_rest, v_at - 1))
+      || format('<a href="%s" style="color:#115e59;text-decoration:underline;word-break:break-all;">%s</a>',
+                private.html_escape(v_url), private.html_escape(v_url));
+    v_rest := substr(v_rest, v_at + length(v_url));
+  end loop;
+  return v_html || private.html_escape(v_rest);
+end
+$$;
+comment on function private.email_line_html(text) is
+  'One line of an email''s text as HTML: every character escaped, http(s) addresses linked.';
+grant execute on function private.email_line_html(text) to authenticated, service_role;
+
+-- ============================================================================================
+-- Public functions
+-- ============================================================================================
+
+create function public.email_html(
+  p_text text,
+  p_subject text,
+  p_org_name text,
+  p_language text default 'en',
+  p_unsubscribe_url text default null
+) returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  with words as (
+    select case when p_language = 'es' then 'es' else 'en' end as lang,
+           coalesce(private.html_escape(p_org_name), '') as org
+  ), paragraphs as (
+    select string_agg(
+             '<p style="margin:0 0 16px 0;">'
+             || (select string_agg(private.email_line_html(line), '<br>' || chr(10) order by n)
+                 from regexp_split_to_table(paragraph, '\n') with ordinality as l(line, n))
+             || '</p>', chr(10) order by p) as html
+    from regexp_split_to_table(replace(replace(coalesce(p_text, ''), chr(13) || chr(10), chr(10)), chr(13), chr(10)), '\n[[:space:]]*\n') with ordinality
+         as t(paragraph, p)
+    where btrim(paragraph, E' \t\n') <> ''
+  )
+  select concat(
+    '<!DOCTYPE html>', chr(10),
+    '<html lang="', w.lang, '" dir="ltr"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark">',
+    '<title>', coalesce(private.html_escape(p_subject), ''), '</title></head>', chr(10),
+    '<body style="margin:0;padding:0;background-color:#f5f5f4;color:#1c1917;">', chr(10),
+    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f5f5f4;">',
+    '<tr><td align="center" style="padding:24px 12px;">', chr(10),
+    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" ',
+    'style="max-width:600px;background-color:#ffffff;border:1px solid #d6d3d1;border-radius:8px;">', chr(10),
+    '<tr><td style="padding:16px 24px;background-color:#115e59;color:#ffffff;border-radius:8px 8px 0 0;',
+    'font-family:Arial,Helvetica,sans-serif;font-size:18px;font-weight:bold;line-height:1.4;">', w.org, '</td></tr>', chr(10),
+    '<tr><td style="padding:24px;background-color:#ffffff;color:#1c1917;font-family:Arial,Helvetica,sans-serif;',
+    'font-size:16px;line-height:1.5;">', chr(10), coalesce(p.html, ''), chr(10), '</td></tr>', chr(10),
+    '<tr><td style="padding:16px 24px;background-color:#ffffff;color:#57534e;border-top:1px solid #d6d3d1;',
+    'font-family:Arial,Helvetica,sans-serif;font-size:13px;line-height:1.5;">',
+    case
+      when p_unsubscribe_url is null then
+        case w.lang when 'es' then 'Enviado por ' else 'Sent by ' end || w.org || '.'
+      else
+        case w.lang when 'es' then 'Recibes este correo de ' else 'You receive this email from ' end || w.org
+        || '. <a href="' || private.html_escape(p_unsubscribe_url)
+        || '" style="color:#115e59;text-decoration:underline;">'
+        || case w.lang when 'es' then 'Darte de baja o cambiar tus preferencias'
+                       else 'Unsubscribe or change your preferences' end
+        || '</a>'
+    end,
+    '</td></tr>', chr(10), '</table></td></tr></table>', chr(10), '</body></html>')
+  from words w, paragraphs p
+$$;
+comment on function public.email_html(text, text, text, text, text) is
+  'The HTML part of an email: the plain text (paragraphs, line breaks, http(s) links; everything escaped) in the fixed, mobile-friendly layout, with an unsubscribe footer when a link is given. The one renderer of the preview and the sends.';
+grant execute on function public.email_html(text, text, text, text, text) to authenticated, service_role;
+
+-- Invoker rights: the workers' role reads the claimed messages' contacts for their language;
+-- version 1 (a definer) does the claiming and all its checks.
+create function public.claim_outbound_messages_v2(
+  p_worker_id text,
+  p_channel text,
+  p_limit integer default 50,
+  p_lease_seconds integer default 30,
+  p_now timestamptz default now()
+) returns table (
+  message_id uuid, channel text, kind text, to_address text, from_address text,
+  messaging_service_sid text, from_name text, reply_to text, subject text, body text,
+  media_urls text[], is_marketing boolean, validity_period_seconds integer, blast_id uuid,
+  sender_id uuid, segments integer, attempts integer, html text
+)
+language sql
+volatile
+set search_path = ''
+as $$
+  select c.message_id, c.channel, c.kind, c.to_address, c.from_address, c.messaging_service_sid,
+         c.from_name, c.reply_to, c.subject, c.body, c.media_urls, c.is_marketing,
+         c.validity_period_seconds, c.blast_id, c.sender_id, c.segments, c.attempts,
+         case when c.channel = 'email' then
+           public.email_html(c.body, c.subject, s.org_name,
+                             coalesce(ct.language, ct.preferred_language, s.default_language),
+                             case when c.is_marketing then '{{unsubscribe_url}}' end)
+         end
+  from public.claim_outbound_messages(p_worker_id, p_channel, p_limit, p_lease_seconds, p_now) c
+  cross join lateral private.messaging_settings() s
+  left join public.messages m on m.id = c.message_id
+  left join public.contacts ct on ct.id = m.contact_id
+$$;
+comment on function public.claim_outbound_messages_v2(text, text, integer, integer, timestamptz) is
+  'Workers: claim_outbound_messages plus each email''s HTML part (public.email_html; marketing footer links to {{unsubscribe_url}}, which the worker fills in).';
+revoke execute on function public.claim_outbound_messages_v2(text, text, integer, integer, timestamptz) from public, anon, authenticated;
+grant execute on function public.claim_outbound_messages_v2(text, text, integer, integer, timestamptz) to service_role;
+
+-- Invoker rights: preview_template checks the caller and reads the contact under their RLS.
+create function public.preview_email_template(
+  p_body text,
+  p_contact_id uuid,
+  p_subject text,
+  p_event_id uuid default null
+) returns jsonb
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_preview jsonb := public.preview_template(p_body, p_contact_id, coalesce(p_subject, ''), p_event_id);
+  v_settings public.messaging_settings := private.messaging_settings();
+  v_language text;
+begin
+  select coalesce(c.language, c.preferred_language, v_settings.default_language) into v_language
+  from public.contacts c where c.id = p_contact_id;
+  -- A blast is marketing: the preview shows its unsubscribe footer, linked nowhere.
+  return v_preview || jsonb_build_object('html',
+    public.email_html(v_preview ->> 'body', v_preview ->> 'subject', v_settings.org_name, v_language, '#'));
+end
+$$;
+comment on function public.preview_email_template(text, uuid, text, uuid) is
+  'An email template rendered for one contact as preview_template renders it, plus the HTML part exactly as a blast sends it (public.email_html).';
+grant execute on function public.preview_email_template(text, uuid, text, uuid) to authenticated, service_role;
