@@ -75,7 +75,7 @@ select results_eq(
 select tests.act_as('anon');
 select public.rsvp_to_event('00000000-0000-0000-0000-0000000088e1', 'Cleo', '3055558801') from generate_series(1, 4);
 select throws_ok($$select public.rsvp_to_event('00000000-0000-0000-0000-0000000088e1', 'Cleo', '3055558801')$$,
-  'P0001', 'too_many_attempts', 'the sixth RSVP of one address within the hour is refused');
+  'P0001', 'too_many_rsvps', 'the sixth RSVP of one address within the hour is refused');
 
 -- Capacity 4: two RSVPs so far, two more places.
 select public.rsvp_to_event('00000000-0000-0000-0000-0000000088e1', 'Dee', '3055558804');
@@ -91,15 +91,15 @@ select tests.act_as('organizer');
 select results_eq(
   $$select slug, rsvp_count, check_in_count from public.event_overview() order by slug$$,
   $$values ('demo-day', 4, 2), ('draft-day', 0, 0), ('last-week', 0, 0)$$,
-  'the overview counts RSVPs and check-ins from the counters');
+  'the overview counts RSVPs (counter) and check-ins');
 select lives_ok(format($$delete from public.event_rsvps where contact_id = %L$$, :'bo'), 'an organizer removes an RSVP');
 select results_eq($$select rsvp_count, check_in_count from public.event_overview() where slug = 'demo-day'$$,
   $$values (3, 2)$$, 'and the count follows');
 select tests.act_as('service_role');
 select throws_ok(format($$update public.event_rsvps set event_id = '00000000-0000-0000-0000-0000000088e2' where contact_id = (select id from public.contacts where phone = '+13055558804')$$),
-  'P0001', 'invalid_argument', 'an RSVP cannot move to another event (the counters rely on it)');
+  'P0001', 'invalid_argument', 'an RSVP cannot move to another event (the counter relies on it)');
 select tests.act_as('organizer');
-select throws_ok($$select * from private.event_counts$$, '42501', null, 'organizers cannot read the counter table itself');
+select throws_ok($$select * from private.event_rsvp_counts$$, '42501', null, 'organizers cannot read the counter table itself');
 
 -- ---------------------------------------------------------------- the attendee list and its export columns
 select results_eq(
