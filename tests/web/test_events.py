@@ -1,10 +1,14 @@
 """Events in Chromium as an organizer whose browser sits in another time zone: create an event
 in the organisation's zone (a bad end is refused at its field), see it listed at the time typed,
-open its live view and watch a door check-in arrive with the count going up. axe on every state."""
+open its live view and watch a door check-in arrive with the count going up. RSVPs: an anonymous
+visitor RSVPs on the public page (with an SMS opt-in), the attendee page shows it live, the
+organizer sends the personal passes (one transactional text, once) and exports the attendee
+list; the pass link opens the QR. axe on every state."""
 
 from __future__ import annotations
 
 import json
+import re
 import time as clock
 import uuid
 from collections.abc import Callable
@@ -28,9 +32,26 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
     org_zone = ZoneInfo(row[0])
     start_date = (datetime.now(org_zone) + timedelta(days=1)).date()
     name = f"E2E Demo Night {uuid.uuid4().hex[:6]}"
+    rsvp_phone = f"+1305555{uuid.uuid4().int % 10_000:04d}"
+    sender = db.execute(
+        "insert into public.senders (name, channel, provider, from_number, mps_segments)"
+        " values (%s, 'sms', 'twilio', '+13055550191', 10) returning id",
+        (name,),
+    ).fetchone()
+    assert sender is not None
 
     def answer(request: str) -> str:
-        event_id = json.loads(request)["check_in"]
+        asked = json.loads(request)
+        if "pass_link" in asked:
+            # What the person reads in the text: the link in the queued pass.
+            body = db.execute(
+                "select m.body from public.messages m join public.contacts c on c.id = m.contact_id"
+                " where c.phone = %s and m.dedupe_key like 'rsvp_pass:%%'",
+                (asked["pass_link"],),
+            ).fetchone()
+            assert body is not None
+            return str(re.search(r"https?://\S+/pass/\S+", body[0]).group(0))  # type: ignore[union-attr]
+        event_id = asked["check_in"]
         # What the door's check_in does to the table, done the short way: a contact and their row.
         contact = db.execute(
             "insert into public.contacts (first_name, last_name, source)"
@@ -52,6 +73,7 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
             STAFF_PASSWORD=organizer.password,
             EVENT_NAME=name,
             START_DATE=start_date.isoformat(),
+            RSVP_PHONE=rsvp_phone,
         )
 
         states = [line["state"] for line in run.lines if "state" in line]
@@ -59,6 +81,11 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
             "new-event",
             "new-event-refused",
             "attendees-empty",
+            "rsvp-form",
+            "rsvp-done",
+            "attendees-rsvp",
+            "passes-sent",
+            "pass",
             "list",
             "live-empty",
             "live-arrived",
@@ -67,7 +94,23 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
         assert not [line for line in run.lines if "page_error" in line]
         # Listed at the time typed, in the organisation's zone (the browser was in Tokyo's).
         assert "6:00 PM" in run.result["row_text"]
-        assert "0 of 80" in run.result["row_text"]
+        assert "1 of 80" in run.result["row_text"]
+        # One transactional pass, in a text, with the person's own QR token; the opt-in names
+        # the disclosure shown; the export says RSVP and carries the phone an organizer may read.
+        passes = db.execute(
+            "select m.kind::text, m.channel::text, m.is_marketing,"
+            "       m.body like '%%/pass/' || c.qr_token || '%%',"
+            "       (select count(*) from public.consent_events e where e.contact_id = c.id"
+            "         and e.status = 'opted_in' and e.source = 'form'"
+            "         and e.disclosure_id is not null)"
+            "  from public.messages m join public.contacts c on c.id = m.contact_id"
+            " where c.phone = %s",
+            (rsvp_phone,),
+        ).fetchall()
+        assert passes == [("transactional", "sms", False, True, 1)]
+        header, rita = run.result["exported"].lstrip("\ufeff").splitlines()[:2]
+        assert header.startswith("first_name,last_name,email,phone,rsvp,rsvp_source")
+        assert rita.startswith(f"Rita,Early,,{rsvp_phone},rsvp,form,")
         event = db.execute(
             "select slug, starts_at, ends_at, time_zone, venue, capacity, published,"
             " created_by::text from public.events where id = %s",
@@ -88,5 +131,12 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
         print(json.dumps(run.result))
     finally:
         # The stack is shared: leave no event or contact behind.
+        db.execute(
+            "delete from public.messages"
+            " where contact_id in (select id from public.contacts where phone = %s)",
+            (rsvp_phone,),
+        )
+        db.execute("update public.senders set enabled = false where id = %s", sender)
         db.execute("delete from public.events where name = %s", (name,))
+        db.execute("delete from public.contacts where phone = %s", (rsvp_phone,))
         db.execute("delete from public.contacts where source = %s", (name,))

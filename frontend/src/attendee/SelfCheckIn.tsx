@@ -1,4 +1,4 @@
-import { useParams } from "@solidjs/router";
+import { A, useParams } from "@solidjs/router";
 import { useQuery } from "@tanstack/solid-query";
 import { createEffect, createSignal, lazy, Match, on, Show, Switch } from "solid-js";
 import { formatDateTime } from "../lib/dates";
@@ -109,6 +109,10 @@ export default function SelfCheckIn() {
                     })
                   : t("event.whenNoVenue", { when: formatDateTime(current().starts_at, current().time_zone, locale()) })}
               </p>
+              {/* Check-in opens 2 h before the start; until then the page offers the RSVP form. */}
+              <Show when={Date.parse(current().starts_at) - 2 * 3600_000 > Date.now()}>
+                <A href={`/e/${current().slug}/rsvp`} class="font-medium text-teal-800 underline">{t("event.rsvp")}</A>
+              </Show>
             </header>
             <Switch>
               <Match when={step() === "sign-in"}>

@@ -10,6 +10,7 @@ const en = {
   event: {
     when: "{{ when }} · {{ venue }}",
     whenNoVenue: "{{ when }}",
+    rsvp: "Not there yet? RSVP and get your pass before the day",
   },
   phone: {
     title: "Check in with your phone",
@@ -126,6 +127,7 @@ const es: typeof en = {
   event: {
     when: "{{ when }} · {{ venue }}",
     whenNoVenue: "{{ when }}",
+    rsvp: "¿Aún no es el día? Confirma y recibe tu pase antes",
   },
   phone: {
     title: "Regístrate con tu teléfono",

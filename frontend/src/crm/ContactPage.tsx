@@ -25,8 +25,9 @@ import {
 import { displayName } from "./names";
 import { formFromContact, toUpdate, type DetailsErrors, type DetailsForm } from "./details";
 import { EMPTY_FILTER } from "./filters";
-import { AttachmentLinks, AttachmentPicker } from "./Attachments";
+import { AttachmentPicker } from "./Attachments";
 import { logInteractionWithFiles, type Attachment } from "./attachments-api";
+import { InteractionFiles } from "./InteractionFiles";
 import { Duplicates } from "./Duplicates";
 import { EraseContact, ErasedContact } from "./Erasure";
 import { SelectField } from "./SelectField";
@@ -369,7 +370,11 @@ function Timeline(props: { contactId: string }) {
                   <Show when={described().body}>{(body) => <p class="whitespace-pre-wrap">{body()}</p>}</Show>
                   <Show when={described().note}>{(note) => <p class="text-sm">{note()}</p>}</Show>
                   <Show when={entry.kind === "interaction"}>
-                    <AttachmentLinks value={(entry.detail as { attachments?: unknown } | null)?.attachments} />
+                    <InteractionFiles
+                      contactId={props.contactId}
+                      interactionId={entry.ref_id}
+                      value={(entry.detail as { attachments?: unknown } | null)?.attachments}
+                    />
                   </Show>
                 </li>
               );

@@ -10,6 +10,8 @@ import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { notifyError } from "../ui/notifications";
 import { TextField } from "../ui/TextField";
+import { setImportEvent } from "../events/api";
+import { ImportEventField } from "../events/ImportEventField";
 import { download, toCsv } from "./csv";
 import { parseCsv } from "./csvParse";
 import {
@@ -86,11 +88,13 @@ function useRunner(id: () => string) {
   }));
 }
 
-function MappingStep(props: { job: ContactImport }) {
+function MappingStep(props: { job: ContactImport; eventId: string }) {
   // The server's guess is where editing starts; later changes to the row do not reset it.
   const [mapping, setMapping] = createSignal<Mapping>(untrack(() => toMapping(props.job.mapping)));
   const [source, setSource] = createSignal("import");
   const [proof, setProof] = createSignal("");
+  // An RSVP list: each row the import takes also RSVPs its person to this event.
+  const [eventId, setEventId] = createSignal(untrack(() => props.job.event_id ?? props.eventId));
   const runner = useRunner(() => props.job.id);
   const queryClient = useQueryClient();
   const preview = useQuery(() => ({
@@ -99,7 +103,10 @@ function MappingStep(props: { job: ContactImport }) {
     placeholderData: keepPreviousData,
   }));
   const start = useMutation(() => ({
-    mutationFn: () => startImport(props.job.id, mapping(), source(), proof()),
+    mutationFn: async () => {
+      if ((props.job.event_id ?? "") !== eventId()) await setImportEvent(props.job.id, eventId() || null);
+      await startImport(props.job.id, mapping(), source(), proof());
+    },
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ["contact_imports"] });
       runner.mutate();
@@ -166,6 +173,7 @@ function MappingStep(props: { job: ContactImport }) {
       <div class="grid gap-3 sm:grid-cols-2">
         <TextField label={ti("source")} hint={ti("sourceHint")} value={source()} maxlength={100} onInput={(event) => setSource(event.currentTarget.value)} />
         <TextField label={ti("consentProof")} hint={ti("consentProofHint")} value={proof()} maxlength={1000} onInput={(event) => setProof(event.currentTarget.value)} />
+        <ImportEventField value={eventId()} onChange={setEventId} />
       </div>
       <ErrorAlert code={start.error ? errorCode(start.error) : null} />
       <Button disabled={start.isPending} onClick={() => { start.mutate(); }}>
@@ -227,7 +235,7 @@ function ProgressStep(props: { job: ContactImport; onAnother: () => void }) {
   );
 }
 
-function ImportJob(props: { id: string; onAnother: () => void }) {
+function ImportJob(props: { id: string; eventId: string; onAnother: () => void }) {
   const key = () => ["contact_imports", props.id] as const;
   // The page re-creates this section for another import, so the subscription is set up once.
   const id = untrack(() => props.id);
@@ -241,7 +249,7 @@ function ImportJob(props: { id: string; onAnother: () => void }) {
           <ErrorAlert code={job().error ? errorCode(job().error) : null} />
           <p class="font-semibold">{ti("fileSummary", { file: data().file_name, rows: data().total_rows.toLocaleString() })}</p>
           <Show when={data().status === "draft"} fallback={<ProgressStep job={data()} onAnother={props.onAnother} />}>
-            <MappingStep job={data()} />
+            <MappingStep job={data()} eventId={props.eventId} />
           </Show>
         </div>
       )}
@@ -286,7 +294,8 @@ function RecentImports(props: { onOpen: (id: string) => void }) {
  * job with live progress that can be resumed. The import's id is in the URL, so a reload or a
  * new tab comes back to it. */
 export default function ImportPage() {
-  const [params, setParams] = useSearchParams<{ id?: string }>();
+  // ?event=<id> (from an event's page): the file is that event's RSVP list.
+  const [params, setParams] = useSearchParams<{ id?: string; event?: string }>();
   const open = (id: string | undefined) => { setParams({ id }); };
   return (
     <RequireStaff min="organizer">
@@ -303,7 +312,7 @@ export default function ImportPage() {
             </>
           }
         >
-          {(id) => <ImportJob id={id} onAnother={() => { open(undefined); }} />}
+          {(id) => <ImportJob id={id} eventId={params.event ?? ""} onAnother={() => { open(undefined); }} />}
         </Show>
       </div>
     </RequireStaff>

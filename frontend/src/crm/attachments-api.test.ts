@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attachmentPath, parseAttachments, previewKind } from "./attachments-api";
+import { attachmentPath, editedAttachments, parseAttachments, previewKind } from "./attachments-api";
 
 describe("attachmentPath", () => {
   it("files under the contact's folder with a unique prefix and a safe name", () => {
@@ -26,5 +26,16 @@ describe("parseAttachments", () => {
       { path: "c1/a.pdf", name: "a.pdf", content_type: "application/pdf", size: 3 },
     ]);
     expect(parseAttachments(null)).toEqual([]);
+  });
+});
+
+describe("editedAttachments", () => {
+  const file = (path: string) => ({ path, name: path, content_type: "application/pdf", size: 1 });
+  it("keeps the files not removed, in order, then the new uploads", () => {
+    expect(editedAttachments([file("a"), file("b"), file("c")], new Set(["b"]), [file("d")]).map((f) => f.path)).toEqual([
+      "a",
+      "c",
+      "d",
+    ]);
   });
 });

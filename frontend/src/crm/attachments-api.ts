@@ -101,3 +101,18 @@ export async function logInteractionWithFiles(
     .insert({ contact_id: contactId, kind, body, attachments });
   throwIfError(error);
 }
+
+/** The files an interaction keeps after an edit: those not removed, then the new uploads. */
+export function editedAttachments(current: readonly Attachment[], removed: ReadonlySet<string>, added: readonly Attachment[]): Attachment[] {
+  return [...current.filter((file) => !removed.has(file.path)), ...added];
+}
+
+/** Replace an existing interaction's files, then delete the removed ones from Storage (in that
+ * order: the row never points at a file that is gone). */
+export async function saveInteractionFiles(interactionId: string, attachments: Attachment[], removedPaths: string[]): Promise<void> {
+  const { error } = await supabase().from("interactions").update({ attachments }).eq("id", interactionId);
+  throwIfError(error);
+  if (removedPaths.length === 0) return;
+  const removal = await supabase().storage.from(BUCKET).remove(removedPaths);
+  throwIfError(removal.error);
+}

@@ -1,13 +1,12 @@
 import { A } from "@solidjs/router";
-import { useQuery } from "@tanstack/solid-query";
 import { For, Show } from "solid-js";
 import { formatDateTime } from "../lib/dates";
-import { errorCode } from "../lib/errors";
-import { locale, tCommon } from "../lib/i18n";
+import { locale } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
-import { ErrorAlert } from "../ui/ErrorAlert";
 import { eventKeys, fetchEventOverview, type EventSummary } from "./api";
+import { DataBlock } from "./DataBlock";
 import { splitByTime } from "./logic";
 import { t } from "./t";
 
@@ -19,63 +18,65 @@ function EventsTable(props: { section: string; events: EventSummary[]; empty: st
       <h2 id={`events-${props.section}`} class="text-xl font-semibold">
         {props.section === "upcoming" ? t("list.upcoming") : t("list.past")}
       </h2>
-      <Show when={props.events.length > 0} fallback={<p>{props.empty}</p>}>
-        <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("list.table", { section: props.section === "upcoming" ? t("list.upcoming") : t("list.past") })}>
-          <table class="w-full border-collapse text-left">
-            <thead>
-              <tr class="border-b border-stone-400">
-                <th scope="col" class="p-2">{t("list.columns.name")}</th>
-                <th scope="col" class="p-2">{t("list.columns.when")}</th>
-                <th scope="col" class="p-2">{t("list.columns.venue")}</th>
-                <th scope="col" class="p-2">{t("list.columns.rsvps")}</th>
-                <th scope="col" class="p-2">{t("list.columns.checkIns")}</th>
-                <th scope="col" class="p-2">{t("list.columns.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={props.events}>
-                {(event) => (
-                  <tr class="border-b border-stone-200">
-                    <td class="p-2">
-                      <A href={`/events/${event.id}`} class={LINK}>
-                        {event.name}
-                      </A>
-                      <Show when={!event.published}>
-                        <span class="ml-2 rounded bg-stone-200 px-2 py-0.5 text-sm">{t("list.draft")}</span>
-                      </Show>
-                    </td>
-                    <td class="p-2">{formatDateTime(event.starts_at, event.org_time_zone, locale())}</td>
-                    <td class="p-2">{event.venue ?? ""}</td>
-                    <td class="p-2">
-                      {event.capacity === null
-                        ? event.rsvp_count
-                        : t("list.rsvpsOf", { count: event.rsvp_count, capacity: event.capacity })}
-                    </td>
-                    <td class="p-2">{event.check_in_count}</td>
-                    <td class="space-x-3 p-2 whitespace-nowrap">
-                      <A href={`/events/${event.id}/live`} class={LINK}>
-                        {t("list.live")}
-                      </A>
-                      <A href={`/events/${event.id}/edit`} class={LINK}>
-                        {t("list.edit")}
-                      </A>
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </div>
-      </Show>
+      <DataBlock data={props.events} isEmpty={(events) => events.length === 0} empty={props.empty}>
+        {(events) => (
+          <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("list.table", { section: props.section === "upcoming" ? t("list.upcoming") : t("list.past") })}>
+            <table class="w-full border-collapse text-left">
+              <thead>
+                <tr class="border-b border-stone-400">
+                  <th scope="col" class="p-2">{t("list.columns.name")}</th>
+                  <th scope="col" class="p-2">{t("list.columns.when")}</th>
+                  <th scope="col" class="p-2">{t("list.columns.venue")}</th>
+                  <th scope="col" class="p-2">{t("list.columns.rsvps")}</th>
+                  <th scope="col" class="p-2">{t("list.columns.checkIns")}</th>
+                  <th scope="col" class="p-2">{t("list.columns.actions")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={events()}>
+                  {(event) => (
+                    <tr class="border-b border-stone-200">
+                      <td class="p-2">
+                        <A href={`/events/${event.id}`} class={LINK}>
+                          {event.name}
+                        </A>
+                        <Show when={!event.published}>
+                          <span class="ml-2 rounded bg-stone-200 px-2 py-0.5 text-sm">{t("list.draft")}</span>
+                        </Show>
+                      </td>
+                      <td class="p-2">{formatDateTime(event.starts_at, event.org_time_zone, locale())}</td>
+                      <td class="p-2">{event.venue ?? ""}</td>
+                      <td class="p-2" data-testid="rsvp-count">
+                        {event.capacity === null
+                          ? event.rsvp_count
+                          : t("list.rsvpsOf", { count: event.rsvp_count, capacity: event.capacity })}
+                      </td>
+                      <td class="p-2">{event.check_in_count}</td>
+                      <td class="space-x-3 p-2 whitespace-nowrap">
+                        <A href={`/events/${event.id}/live`} class={LINK}>
+                          {t("list.live")}
+                        </A>
+                        <A href={`/events/${event.id}/edit`} class={LINK}>
+                          {t("list.edit")}
+                        </A>
+                      </td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        )}
+      </DataBlock>
     </section>
   );
 }
 
 function EventsScreen() {
-  const events = useQuery(() => ({ queryKey: eventKeys.overview(), queryFn: fetchEventOverview }));
-  // New check-ins change the counts; RSVPs are not streamed, the list refetches on focus.
+  const events = createLiveQuery(() => ({ queryKey: eventKeys.overview(), queryFn: fetchEventOverview }));
+  // New check-ins and RSVPs change the counts: Realtime wakes the list, which refetches.
   invalidateOnChanges({ table: "check_ins", queryKeys: [eventKeys.overview()] });
-  const split = () => splitByTime(events.data ?? [], new Date());
+  invalidateOnChanges({ table: "event_rsvps", queryKeys: [eventKeys.overview()] });
   return (
     <section class="space-y-6">
       <div class="flex flex-wrap items-center justify-between gap-3">
@@ -84,13 +85,17 @@ function EventsScreen() {
           {t("list.new")}
         </A>
       </div>
-      <Show when={events.error}>
-        <ErrorAlert code={errorCode(events.error)} />
-      </Show>
-      <Show when={events.data} fallback={<Show when={!events.error}><p role="status">{tCommon("loading")}</p></Show>}>
-        <EventsTable section="upcoming" events={split().upcoming} empty={t("list.noneUpcoming")} />
-        <EventsTable section="past" events={split().past} empty={t("list.nonePast")} />
-      </Show>
+      <DataBlock data={events().data} error={events().error}>
+        {(loaded) => {
+          const split = () => splitByTime(loaded(), new Date());
+          return (
+            <>
+              <EventsTable section="upcoming" events={split().upcoming} empty={t("list.noneUpcoming")} />
+              <EventsTable section="past" events={split().past} empty={t("list.nonePast")} />
+            </>
+          );
+        }}
+      </DataBlock>
     </section>
   );
 }

@@ -1,5 +1,6 @@
 /** Every read and write of the events screens, through the database's functions (save_event,
- * event_overview, event_attendees, event_checkin_count): they validate and RLS decides. */
+ * event_overview, event_attendees, event_checkin_count, rsvp_pass_summary, send_rsvp_passes,
+ * set_contact_import_event): they validate and RLS decides. */
 import type { Database } from "../lib/database.types";
 import { AppError, throwIfError } from "../lib/errors";
 import { supabase } from "../lib/supabase";
@@ -10,13 +11,33 @@ type AttendeeRow = Functions["event_attendees"]["Returns"][number];
 
 // The generator marks every returned column non-null; these can be null.
 export type EventSummary = Omit<OverviewRow, "venue" | "capacity"> & { venue: string | null; capacity: number | null };
-export type Attendee = Omit<AttendeeRow, "first_name" | "last_name" | "rsvp_at" | "checked_in_at" | "method"> & {
+export type Attendee = Omit<
+  AttendeeRow,
+  "first_name" | "last_name" | "email" | "phone" | "rsvp_at" | "rsvp_source" | "checked_in_at" | "method"
+> & {
   first_name: string | null;
   last_name: string | null;
+  email: string | null;
+  phone: string | null;
   rsvp_at: string | null;
+  rsvp_source: string | null;
   checked_in_at: string | null;
   method: string | null;
 };
+
+/** Of an event's RSVPs: passes that would go now, people with no usable address, passes sent. */
+export interface PassSummary {
+  to_send: number;
+  without_address: number;
+  already_sent: number;
+}
+
+/** What a send did: passes queued now, people it could not reach, passes sent before. */
+export interface PassesSent {
+  enqueued: number;
+  without_address: number;
+  already_sent: number;
+}
 
 /** What the form sends: wall-clock times ("2026-12-01T18:00") in the organisation's zone. */
 export interface EventDraft {
@@ -35,6 +56,7 @@ export const eventKeys = {
   orgTimeZone: () => ["messaging_settings", "org_time_zone"] as const,
   attendees: (eventId: string) => ["rpc", "event_attendees", eventId] as const,
   checkInCount: (eventId: string) => ["rpc", "event_checkin_count", eventId] as const,
+  passSummary: (eventId: string) => ["rpc", "rsvp_pass_summary", eventId] as const,
 };
 
 export async function fetchEventOverview(): Promise<EventSummary[]> {
@@ -86,4 +108,31 @@ export async function fetchCheckInCount(eventId: string): Promise<number> {
   const { data, error } = await supabase().rpc("event_checkin_count", { p_event_id: eventId });
   throwIfError(error);
   return data ?? 0;
+}
+
+export async function fetchPassSummary(eventId: string): Promise<PassSummary> {
+  const { data, error } = await supabase().rpc("rsvp_pass_summary", { p_event_id: eventId }).single();
+  throwIfError(error);
+  if (!data) throw new AppError("unexpected");
+  return data;
+}
+
+/** Queue each RSVP's personal pass; the link points at this app (`appUrl`/pass/<token>). */
+export async function sendPasses(eventId: string, appUrl: string): Promise<PassesSent> {
+  const { data, error } = await supabase()
+    .rpc("send_rsvp_passes", { p_event_id: eventId, p_app_url: appUrl })
+    .single();
+  throwIfError(error);
+  if (!data) throw new AppError("unexpected");
+  return data;
+}
+
+/** Aim a draft import at an event (its rows RSVP their people) or at none. */
+export async function setImportEvent(importId: string, eventId: string | null): Promise<void> {
+  const { error } = await supabase().rpc("set_contact_import_event", {
+    p_import_id: importId,
+    // The generated type cannot say that null means "no event"; the function does.
+    p_event_id: eventId as string,
+  });
+  throwIfError(error);
 }

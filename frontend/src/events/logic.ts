@@ -1,4 +1,5 @@
 /** Plain rules of the events screens, kept apart from components so unit tests can call them. */
+import type { Attendee } from "./api";
 
 /** Upcoming (including one under way) and past events; the overview comes newest first, upcoming
  * reads best soonest first. */
@@ -83,3 +84,34 @@ export function latestArrivals<T extends { checked_in_at: string | null }>(atten
     .sort((a, b) => Date.parse(b.checked_in_at ?? "") - Date.parse(a.checked_in_at ?? ""))
     .slice(0, limit);
 }
+
+/** The attendee list as CSV rows: RSVP or walk-in, and the check-in time as an ISO instant. The
+ * email and phone columns hold what the database let this role read. */
+export function attendeeCsvRows(attendees: readonly Attendee[]): Record<string, string | null>[] {
+  return attendees.map((attendee) => ({
+    first_name: attendee.first_name,
+    last_name: attendee.last_name,
+    email: attendee.email,
+    phone: attendee.phone,
+    rsvp: attendee.rsvp_at === null ? "walk_in" : "rsvp",
+    rsvp_source: attendee.rsvp_source,
+    rsvp_at: attendee.rsvp_at,
+    checked_in_at: attendee.checked_in_at,
+    check_in_method: attendee.method,
+    first_timer: attendee.first_timer ? "yes" : "no",
+  }));
+}
+
+export const ATTENDEE_CSV_COLUMNS = [
+  "first_name",
+  "last_name",
+  "email",
+  "phone",
+  "rsvp",
+  "rsvp_source",
+  "rsvp_at",
+  "checked_in_at",
+  "check_in_method",
+  "first_timer",
+] as const;
+

@@ -822,6 +822,7 @@ export type Database = {
           created_at: string
           created_by: string | null
           error_rows: number
+          event_id: string | null
           file_name: string
           headers: string[]
           id: string
@@ -841,6 +842,7 @@ export type Database = {
           created_at?: string
           created_by?: string | null
           error_rows?: number
+          event_id?: string | null
           file_name: string
           headers: string[]
           id?: string
@@ -860,6 +862,7 @@ export type Database = {
           created_at?: string
           created_by?: string | null
           error_rows?: number
+          event_id?: string | null
           file_name?: string
           headers?: string[]
           id?: string
@@ -874,7 +877,20 @@ export type Database = {
           updated_at?: string
           updated_rows?: number
         }
-        Relationships: []
+        Relationships: [
+          {
+            foreignKeyName: "contact_imports_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "dashboard_checkins_per_event"
+            referencedColumns: ["event_id"]
+          },
+          {
+            foreignKeyName: "contact_imports_event_id_fkey"
+            columns: ["event_id"]
+            referencedRelation: "events"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       contacts: {
         Row: {
@@ -1115,16 +1131,19 @@ export type Database = {
           contact_id: string
           created_at: string
           event_id: string
+          source: string
         }
         Insert: {
           contact_id: string
           created_at?: string
           event_id: string
+          source?: string
         }
         Update: {
           contact_id?: string
           created_at?: string
           event_id?: string
+          source?: string
         }
         Relationships: [
           {
@@ -2811,11 +2830,14 @@ export type Database = {
         Returns: {
           checked_in_at: string
           contact_id: string
+          email: string
           first_name: string
           first_timer: boolean
           last_name: string
           method: string
+          phone: string
           rsvp_at: string
+          rsvp_source: string
         }[]
       }
       event_checkin_count: { Args: { p_event_id: string }; Returns: number }
@@ -3495,6 +3517,27 @@ export type Database = {
         }
       }
       rotate_qr_token: { Args: { p_contact_id?: string }; Returns: string }
+      rsvp_pass_summary: {
+        Args: { p_event_id: string }
+        Returns: {
+          already_sent: number
+          to_send: number
+          without_address: number
+        }[]
+      }
+      rsvp_to_event: {
+        Args: {
+          p_email?: string
+          p_email_disclosure_id?: string
+          p_event_id: string
+          p_first_name: string
+          p_last_name?: string
+          p_phone?: string
+          p_preferred_language?: string
+          p_sms_disclosure_id?: string
+        }
+        Returns: Json
+      }
       run_contact_import_chunk: {
         Args: { p_import_id: string; p_size?: number }
         Returns: number
@@ -3649,10 +3692,22 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      send_rsvp_passes: {
+        Args: { p_app_url: string; p_event_id: string }
+        Returns: {
+          already_sent: number
+          enqueued: number
+          without_address: number
+        }[]
+      }
       send_sms_hook: { Args: { event: Json }; Returns: Json }
       send_template_test: {
         Args: { p_contact_id?: string; p_template_id: string }
         Returns: string
+      }
+      set_contact_import_event: {
+        Args: { p_event_id: string; p_import_id: string }
+        Returns: undefined
       }
       set_kiosk_pin: {
         Args: { p_event_id: string; p_pin: string }

@@ -2,11 +2,14 @@
 // organisation's: sign in → new event (an end before the start is refused at its field) →
 // saved, its attendee page → listed among upcoming events at the time typed → its live view →
 // a check-in made at the door (pytest inserts it) arrives live and the count goes up → the live
-// view in Spanish. axe on every state.
+// view in Spanish. RSVPs: someone RSVPs on the public page (anon, with an SMS opt-in) and appears
+// live on the attendee page; the organizer sends the passes ("1 to send" → "1 already sent"),
+// exports the attendee list, and the pass link opens the person's QR. axe on every state.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
 
-const { STAFF_EMAIL, STAFF_PASSWORD, EVENT_NAME, START_DATE } = process.env;
+const { STAFF_EMAIL, STAFF_PASSWORD, EVENT_NAME, START_DATE, RSVP_PHONE } = process.env;
 
 const browser = await launch();
 // Tokyo is never the organisation's zone here: times must still be typed and shown in the org's.
@@ -48,6 +51,42 @@ try {
   const eventId = page.url().split("/").pop();
   await checkState(page, "attendees-empty");
 
+  // Before the day, someone RSVPs on the public page (another browser, not signed in).
+  const visitorContext = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US" });
+  const visitor = await visitorContext.newPage();
+  visitor.on("pageerror", (error) => emit({ page_error: String(error) }));
+  const slug = EVENT_NAME.toLowerCase().replace(/ /g, "-");
+  await visitor.goto(`${BASE_URL}/e/${slug}/rsvp`);
+  await visitor.getByRole("heading", { name: `RSVP: ${EVENT_NAME}` }).waitFor();
+  await visitor.getByLabel("First name").fill("Rita");
+  await visitor.getByLabel("Last name (optional)").fill("Early");
+  await visitor.getByLabel("Mobile phone").fill(RSVP_PHONE);
+  await visitor.getByLabel("Text me about future events").check();
+  await checkState(visitor, "rsvp-form");
+  await visitor.getByRole("button", { name: "RSVP", exact: true }).click();
+  await visitor.getByText(/^You're on the list for /).waitFor();
+  await checkState(visitor, "rsvp-done");
+
+  // The organizer's page shows it live, with a pass to send.
+  await page.getByRole("region", { name: `RSVPs for ${EVENT_NAME}` }).getByText("Rita Early").waitFor({ timeout: 15000 });
+  const passes = page.getByTestId("pass-summary");
+  await passes.filter({ hasText: "1 to send, 0 without phone/email, 0 already sent." }).waitFor();
+  await checkState(page, "attendees-rsvp");
+  await page.getByRole("button", { name: "Send 1 passes" }).click();
+  await passes.filter({ hasText: "0 to send, 0 without phone/email, 1 already sent." }).waitFor();
+  await checkState(page, "passes-sent");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Export attendee list (CSV)" }).click(),
+  ]);
+  const exported = await readFile(await download.path(), "utf8");
+
+  const passLink = await ask({ need_code: JSON.stringify({ pass_link: RSVP_PHONE }) });
+  await visitor.goto(passLink);
+  await visitor.getByRole("img", { name: "Your personal QR code for check-in" }).waitFor();
+  await checkState(visitor, "pass");
+  await visitorContext.close();
+
   await page.getByRole("link", { name: "Events", exact: true }).click();
   const row = page.getByRole("region", { name: "Upcoming and current events" }).getByRole("row").filter({ hasText: EVENT_NAME });
   await row.waitFor();
@@ -72,7 +111,7 @@ try {
   await checkState(page, "live-es");
 
   if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
-  emit({ result: { event_id: eventId, row_text: rowText, live_ms: liveMs } });
+  emit({ result: { event_id: eventId, row_text: rowText, live_ms: liveMs, exported, pass_link: passLink } });
 } catch (error) {
   await page.screenshot({ path: join(process.env.SCREENSHOTS, "failure.png"), fullPage: true });
   throw error;

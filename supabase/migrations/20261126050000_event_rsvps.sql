@@ -1,0 +1,529 @@
+-- RSVPs (issue 14, item 7): taken on the public event page before the day, imported from a CSV
+-- export through the contact import job, sent their personal pass (QR) before the event, streamed
+-- live to the events screens; and an RSVP counter so the events list does not count RSVP rows.
+--
+--   public.rsvp_to_event(...)               anon: say you will come (rate-limited; opt-ins as on
+--                                            the self check-in form, naming the disclosure shown)
+--   public.set_contact_import_event(...)    organizers: a draft import RSVPs its people to an event
+--   public.rsvp_pass_summary(p_event_id)    organizers: how many passes would go, how many cannot
+--   public.send_rsvp_passes(p_event_id, p_app_url)  organizers: queue each RSVP's pass, once
+--   public.event_overview(), public.event_attendees(p_event_id) moved here (from
+--   …020000_event_management): RSVP counts from private.event_rsvp_counts, check-in counts by
+--   index, contact details for the export.
+--
+-- An imported row RSVPs its person in the same transaction as the chunk that imported it (a
+-- statement trigger on contact_import_rows), so mapping, validation and dedupe stay the import's
+-- own — there is no second implementation of them here, and run_contact_import_chunk is unchanged.
+-- Passes are TRANSACTIONAL messages through the one outbox (public.messages): the dedupe key
+-- rsvp_pass:<event>:<contact> makes a second send queue nothing twice, and, as COMPLIANCE.md says,
+-- an opted-out or suppressed address gets nothing (the other channel is tried).
+-- Refusal codes (P0001, message = code): not_allowed, invalid_argument, invalid_phone,
+--   invalid_email, unknown_event, event_over, event_full, too_many_rsvps, unknown_disclosure,
+--   unknown_import, invalid_transition, sender_not_found.
+
+-- ============================================================================================
+-- Tables
+-- ============================================================================================
+
+alter table public.event_rsvps
+  add column source text not null default 'staff' constraint event_rsvps_source_known
+    check (source in ('staff', 'import', 'form'));
+comment on column public.event_rsvps.source is
+  'How the RSVP came: staff (added by an organizer), import (a CSV import aimed at the event), form (the public RSVP form).';
+
+alter table public.contact_imports
+  add column event_id uuid references public.events (id) on delete set null;
+comment on column public.contact_imports.event_id is
+  'When set, every row this import inserts, updates or skips RSVPs its person to this event (an imported RSVP list).';
+create index contact_imports_event_id_idx on public.contact_imports (event_id);
+
+-- Not exposed (schema private). One row per (event, slot): each database session adds to its own
+-- slot (pg_backend_pid() % 16), so imports and the RSVP form never queue behind one counter row,
+-- and an event never has more than 16 rows to add up. Check-ins have no counter: a trigger on
+-- them would put work on the door's hot path (measured: +0.4-1.3 ms per check-in), while
+-- counting them per event by the (event_id, contact_id) index costs the list a few ms.
+create table private.event_rsvp_counts (
+  event_id uuid not null references public.events (id) on delete cascade,
+  slot smallint not null,
+  rsvps integer not null default 0,
+  primary key (event_id, slot)
+);
+comment on table private.event_rsvp_counts is
+  'Per-event RSVP counts as per-session partial sums (the sum over slots is the count); kept by statement triggers on event_rsvps.';
+
+insert into private.event_rsvp_counts (event_id, slot, rsvps)
+select r.event_id, 0, count(*) from public.event_rsvps r group by r.event_id;
+
+-- Not exposed: the public RSVP form's recent attempts, for its rate limits (kept one hour).
+create table private.rsvp_attempts (
+  address text not null,
+  attempted_at timestamptz not null default now()
+);
+comment on table private.rsvp_attempts is
+  'Attempts of the anonymous RSVP form in the last hour (the phone or email given), for rate limiting.';
+create index rsvp_attempts_address_idx on private.rsvp_attempts (address, attempted_at);
+create index rsvp_attempts_attempted_at_idx on private.rsvp_attempts (attempted_at);
+
+-- ============================================================================================
+-- Triggers
+-- ============================================================================================
+
+-- SECURITY DEFINER: RSVPs are written by organizers, the RSVP form and imports alike, and none
+-- of them has (or needs) rights on the private counter table. Rows of an event being deleted
+-- are not counted (its counters go with it).
+create function private.count_rsvps() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  insert into private.event_rsvp_counts as c (event_id, slot, rsvps)
+  select x.event_id, (pg_backend_pid() % 16)::smallint, case tg_op when 'INSERT' then x.n else -x.n end
+    from (select t.event_id, count(*)::integer as n
+            from changed_rows t
+           where exists (select 1 from public.events e where e.id = t.event_id)
+           group by t.event_id) x
+   order by x.event_id
+  on conflict (event_id, slot) do update set rsvps = c.rsvps + excluded.rsvps;
+  return null;
+end
+$$;
+comment on function private.count_rsvps() is
+  'Statement trigger on event_rsvps: add the inserted (or subtract the deleted) RSVPs to private.event_rsvp_counts.';
+
+create trigger event_rsvps_count_inserted after insert on public.event_rsvps
+  referencing new table as changed_rows for each statement execute function private.count_rsvps();
+create trigger event_rsvps_count_deleted after delete on public.event_rsvps
+  referencing old table as changed_rows for each statement execute function private.count_rsvps();
+
+-- TRUNCATE (tests, a reset) fires no insert or delete trigger: the counts become zero.
+create function private.zero_rsvp_counts() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  delete from private.event_rsvp_counts;
+  return null;
+end
+$$;
+comment on function private.zero_rsvp_counts() is 'Trigger: after TRUNCATE of event_rsvps, no event has RSVPs counted.';
+
+create trigger event_rsvps_count_truncated after truncate on public.event_rsvps
+  for each statement execute function private.zero_rsvp_counts();
+
+-- An RSVP never moves to another event; the counter relies on it.
+create function private.forbid_rsvp_move() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  raise exception using errcode = 'P0001', message = 'invalid_argument',
+    detail = 'An RSVP cannot move to another event: delete it and add a new one.';
+end
+$$;
+comment on function private.forbid_rsvp_move() is 'Trigger: refuse changing an RSVP''s event_id (the counter relies on it).';
+
+create trigger event_rsvps_event_fixed before update of event_id on public.event_rsvps
+  for each row when (new.event_id is distinct from old.event_id) execute function private.forbid_rsvp_move();
+
+-- Runs inside run_contact_import_chunk (a definer): rows that just got their outcome RSVP their
+-- person when the import targets an event. Errors got no contact; a row that is only re-marked
+-- (a deleted contact's id set to null) had an outcome already and is left alone.
+create function private.rsvp_imported_rows() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  insert into public.event_rsvps (event_id, contact_id, source)
+  select distinct i.event_id, n.contact_id, 'import'
+    from new_rows n
+    join old_rows o on o.import_id = n.import_id and o.row_number = n.row_number
+    join public.contact_imports i on i.id = n.import_id
+   where o.status is null and n.status in ('inserted', 'updated', 'skipped')
+     and n.contact_id is not null and i.event_id is not null
+  on conflict (event_id, contact_id) do nothing;
+  return null;
+end
+$$;
+comment on function private.rsvp_imported_rows() is
+  'Statement trigger on contact_import_rows: an import aimed at an event RSVPs each person a chunk imported, updated or found.';
+
+create trigger contact_import_rows_rsvp after update on public.contact_import_rows
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.rsvp_imported_rows();
+
+-- ============================================================================================
+-- Helper functions
+-- ============================================================================================
+
+create function private.event_rsvp_count(p_event_id uuid) returns integer
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(sum(c.rsvps), 0)::integer from private.event_rsvp_counts c where c.event_id = p_event_id
+$$;
+comment on function private.event_rsvp_count(uuid) is 'An event''s RSVP count (the sum of its counter slots).';
+
+-- SECURITY DEFINER: the RSVP counter table is private, and check-ins are counted without RLS
+-- (an index-only count per event); event_overview, the one caller, checks the staff level first.
+create function private.event_counts()
+returns table (event_id uuid, rsvps integer, check_ins integer)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select e.id,
+         (select coalesce(sum(c.rsvps), 0)::integer from private.event_rsvp_counts c where c.event_id = e.id),
+         (select count(*)::integer from public.check_ins ci where ci.event_id = e.id)
+    from public.events e
+$$;
+comment on function private.event_counts() is 'Every event''s RSVP count (from the counter slots) and check-in count (by index).';
+grant execute on function private.event_counts() to authenticated, service_role;
+
+-- Who an event's passes go to: every live RSVP'd contact with the channel and address their pass
+-- would use (SMS first, then email), or none. An address is usable when it exists, its owner has
+-- not opted out of that channel, it is not suppressed, and an enabled sender serves the channel.
+-- sent: a pass for this event was already queued for them.
+create function private.rsvp_pass_recipients(p_event_id uuid)
+returns table (contact_id uuid, channel public.message_channel, address text, sent boolean)
+language sql
+stable
+set search_path = ''
+as $$
+  select c.id, pick.channel, pick.address,
+         exists (select 1 from public.messages m where m.dedupe_key = format('rsvp_pass:%s:%s', p_event_id, c.id))
+    from public.event_rsvps r
+    join public.contacts c on c.id = r.contact_id and c.erased_at is null and c.merged_into is null
+    left join lateral (
+      select o.channel, o.address
+        from (values (1, 'sms'::public.message_channel, c.phone::text),
+                     (2, 'email'::public.message_channel, lower(c.email))) o (rank, channel, address)
+       where o.address is not null
+         and private.current_consent(c.id, o.channel) is distinct from 'opted_out'
+         and not private.is_suppressed(o.channel, o.address)
+         and exists (select 1 from public.senders s where s.channel = o.channel and s.enabled)
+       order by o.rank
+       limit 1) pick on true
+   where r.event_id = p_event_id
+$$;
+comment on function private.rsvp_pass_recipients(uuid) is
+  'Each live RSVP of an event with the channel and address its pass would use (null when none may be used) and whether it was sent.';
+
+-- unknown_event unless the event exists; event_over once it has ended.
+create function private.open_event(p_event_id uuid) returns public.events
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_event public.events;
+begin
+  select * into v_event from public.events e where e.id = p_event_id;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_event', detail = 'No such event.';
+  end if;
+  if v_event.ends_at <= now() then
+    raise exception using errcode = 'P0001', message = 'event_over', detail = 'This event is over.';
+  end if;
+  return v_event;
+end
+$$;
+comment on function private.open_event(uuid) is 'The event, or unknown_event / event_over (it has ended).';
+
+-- ============================================================================================
+-- Public functions
+-- ============================================================================================
+
+-- SECURITY DEFINER: anonymous visitors have no rights on contacts, RSVPs or the consent ledger.
+-- What it may do is narrow: find or create the person by the phone or email given, RSVP them,
+-- and record an opt-in only where their consent is still unknown (an unverified form never
+-- re-subscribes anyone nor changes an existing contact's details). Attempts are counted first.
+create function public.rsvp_to_event(
+  p_event_id uuid,
+  p_first_name text,
+  p_phone text default null,
+  p_email text default null,
+  p_last_name text default null,
+  p_preferred_language text default null,
+  p_sms_disclosure_id uuid default null,
+  p_email_disclosure_id uuid default null
+) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  c_per_address_per_hour constant integer := 5;
+  c_all_per_minute constant integer := 120;
+  v_first_name text := nullif(btrim(p_first_name), '');
+  v_phone text := case when nullif(btrim(p_phone), '') is not null then private.parse_phone(p_phone) end;
+  v_email text := lower(nullif(btrim(p_email), ''));
+  v_language text := nullif(btrim(p_preferred_language), '');
+  v_event public.events;
+  v_contact public.contacts;
+begin
+  if v_first_name is null or char_length(v_first_name) > 100 or char_length(coalesce(p_last_name, '')) > 100 then
+    raise exception using errcode = 'P0001', message = 'invalid_argument', detail = 'Give your first name (at most 100 characters).';
+  end if;
+  if v_phone is null and v_email is null then
+    raise exception using errcode = 'P0001', message = 'invalid_argument', detail = 'Give a phone number or an email address.';
+  end if;
+  if v_email is not null and (v_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' or char_length(v_email) > 254) then
+    raise exception using errcode = 'P0001', message = 'invalid_email', detail = 'That is not an email address.';
+  end if;
+  if v_language is not null and v_language not in ('en', 'es') then
+    raise exception using errcode = 'P0001', message = 'invalid_argument', detail = 'The language is en or es.';
+  end if;
+  if (p_sms_disclosure_id is not null and (v_phone is null or not private.is_current_disclosure(p_sms_disclosure_id, 'sms')))
+     or (p_email_disclosure_id is not null and (v_email is null or not private.is_current_disclosure(p_email_disclosure_id, 'email'))) then
+    raise exception using errcode = 'P0001', message = 'unknown_disclosure',
+      detail = 'An opt-in names the text shown now for a channel you gave an address for; reload the form.';
+  end if;
+
+  -- A refused call rolls back with its attempt, so what is counted is the RSVPs that went
+  -- through: per address (someone re-submitting, or a script replaying one person) and in all
+  -- (a script making up people).
+  delete from private.rsvp_attempts a where a.attempted_at < now() - interval '1 hour';
+  if (select count(*) from private.rsvp_attempts a
+       where a.address = any (array[v_phone, v_email])) >= c_per_address_per_hour
+     or (select count(*) from private.rsvp_attempts a where a.attempted_at > now() - interval '1 minute') >= c_all_per_minute then
+    raise exception using errcode = 'P0001', message = 'too_many_rsvps', detail = 'Too many RSVPs: try again later.';
+  end if;
+  insert into private.rsvp_attempts (address)
+  select a from unnest(array[v_phone, v_email]) a where a is not null;
+
+  v_event := private.open_event(p_event_id);
+  if not v_event.published then
+    raise exception using errcode = 'P0001', message = 'unknown_event', detail = 'No such event.';
+  end if;
+  if v_event.capacity is not null and private.event_rsvp_count(v_event.id) >= v_event.capacity then
+    raise exception using errcode = 'P0001', message = 'event_full', detail = 'Every place is taken.';
+  end if;
+
+  select * into v_contact from public.contacts c
+   where (c.phone = v_phone or lower(c.email) = v_email) and c.erased_at is null and c.merged_into is null
+   order by (c.phone = v_phone) desc nulls last
+   limit 1;
+  if not found then
+    insert into public.contacts (phone, email, first_name, last_name, preferred_language, source)
+    values (v_phone, v_email, v_first_name, nullif(btrim(p_last_name), ''), v_language, 'rsvp form')
+    returning * into v_contact;
+  end if;
+
+  insert into public.consent_events (contact_id, channel, status, source, disclosure_id, note)
+  select v_contact.id, o.channel, 'opted_in', 'form', o.disclosure_id, 'RSVP form'
+    from (values ('sms'::public.message_channel, p_sms_disclosure_id, v_phone = v_contact.phone::text),
+                 ('email'::public.message_channel, p_email_disclosure_id, v_email = lower(v_contact.email)))
+         o (channel, disclosure_id, same_address)
+   where o.disclosure_id is not null and o.same_address
+     and private.current_consent(v_contact.id, o.channel) is null;
+
+  insert into public.event_rsvps (event_id, contact_id, source)
+  values (v_event.id, v_contact.id, 'form')
+  on conflict (event_id, contact_id) do nothing;
+  return jsonb_build_object('status', 'rsvpd', 'event_id', v_event.id);
+end
+$$;
+comment on function public.rsvp_to_event(uuid, text, text, text, text, text, uuid, uuid) is
+  'Anyone: RSVP to a published event that has not ended, by phone and/or email (5 RSVPs an hour per address, 120 addresses a minute in all). Creates the contact if new (never changes an existing one); an opt-in names the disclosure shown and is recorded only where consent is unknown. Answers {status: rsvpd, event_id} whether or not the person had RSVP''d. Errors: invalid_argument, invalid_phone, invalid_email, unknown_disclosure, too_many_rsvps, unknown_event, event_over, event_full.';
+grant execute on function public.rsvp_to_event(uuid, text, text, text, text, text, uuid, uuid) to anon, authenticated;
+
+-- SECURITY DEFINER: staff never write the import tables directly (as the other import functions).
+create function public.set_contact_import_event(p_import_id uuid, p_event_id uuid) returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_import public.contact_imports;
+begin
+  perform private.require_staff_level('organizer');
+  v_import := private.lock_contact_import(p_import_id);
+  if v_import.status <> 'draft' then
+    raise exception using errcode = 'P0001', message = 'invalid_transition', detail = 'This import has already started.';
+  end if;
+  if p_event_id is not null and not exists (select 1 from public.events e where e.id = p_event_id) then
+    raise exception using errcode = 'P0001', message = 'unknown_event', detail = 'No such event.';
+  end if;
+  update public.contact_imports set event_id = p_event_id, updated_at = now() where id = p_import_id;
+  perform private.audit('contact_import_event_set', 'contact_imports', p_import_id::text, null, null,
+    jsonb_build_object('event_id', p_event_id));
+end
+$$;
+comment on function public.set_contact_import_event(uuid, uuid) is
+  'Organizers: aim a draft import at an event (every row it imports, updates or finds RSVPs its person), or at none (null). Errors: not_allowed, unknown_import, invalid_transition, unknown_event.';
+grant execute on function public.set_contact_import_event(uuid, uuid) to authenticated, service_role;
+
+-- SECURITY DEFINER: it reads consent and suppressions, which organizers do not read row by row
+-- here; the caller is checked first and gets only counts.
+create function public.rsvp_pass_summary(p_event_id uuid)
+returns table (to_send integer, without_address integer, already_sent integer)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  perform private.require_staff_level('organizer');
+  if not exists (select 1 from public.events e where e.id = p_event_id) then
+    raise exception using errcode = 'P0001', message = 'unknown_event', detail = 'No such event.';
+  end if;
+  return query
+  select (count(*) filter (where not r.sent and r.channel is not null))::integer,
+         (count(*) filter (where not r.sent and r.channel is null))::integer,
+         (count(*) filter (where r.sent))::integer
+    from private.rsvp_pass_recipients(p_event_id) r;
+end
+$$;
+comment on function public.rsvp_pass_summary(uuid) is
+  'Organizers: of an event''s RSVPs, how many passes would be sent now, how many people have no usable phone or email (none, opted out or suppressed), how many were sent already. Errors: not_allowed, unknown_event.';
+grant execute on function public.rsvp_pass_summary(uuid) to authenticated, service_role;
+
+-- SECURITY DEFINER: it writes the outbox, which no API role may write; the caller is checked
+-- first. p_app_url is the web app's address (the page the organizer is on): the pass link is
+-- <p_app_url>/pass/<qr token>, a page that draws the person's QR code.
+create function public.send_rsvp_passes(p_event_id uuid, p_app_url text)
+returns table (enqueued integer, without_address integer, already_sent integer)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_event public.events;
+  v_url text := rtrim(btrim(coalesce(p_app_url, '')), '/');
+  v_org text := (private.messaging_settings()).org_name;
+  v_enqueued integer;
+begin
+  perform private.require_staff_level('organizer');
+  if v_url !~ '^https?://[^\s/?#]+(/[^\s?#]*)?$' or char_length(v_url) > 200 then
+    raise exception using errcode = 'P0001', message = 'invalid_argument',
+      detail = 'The app address is an http(s) URL without query or fragment.';
+  end if;
+  v_event := private.open_event(p_event_id);
+  -- One sender of a batch at a time per event: a second click waits, then finds everything sent.
+  perform pg_advisory_xact_lock(hashtextextended('rsvp_pass:' || p_event_id::text, 0));
+
+  with recipients as (
+    select r.contact_id, r.channel, r.address, c.qr_token, coalesce(c.preferred_language, 'en') as language,
+           s.id as sender_id, coalesce(s.from_number::text, s.messaging_service_sid, s.from_email) as from_address
+      from private.rsvp_pass_recipients(p_event_id) r
+      join public.contacts c on c.id = r.contact_id
+      cross join lateral (select * from public.senders s
+                           where s.channel = r.channel and s.enabled
+                           order by s.use_for_transactional desc, s.created_at limit 1) s
+     where not r.sent and r.channel is not null
+  ), rendered as (
+    select x.*,
+           case x.language
+             when 'es' then format('%s: tu pase para %s (%s): %s/pass/%s Muéstralo en la entrada.', v_org, v_event.name,
+                                   to_char(v_event.starts_at at time zone v_event.time_zone, 'DD/MM HH24:MI'), v_url, x.qr_token)
+             else format('%s: your pass for %s (%s): %s/pass/%s Show it at the door.', v_org, v_event.name,
+                         to_char(v_event.starts_at at time zone v_event.time_zone, 'Mon FMDD, FMHH12:MI AM'), v_url, x.qr_token)
+           end as body,
+           case x.language when 'es' then format('Tu pase para %s', v_event.name)
+                           else format('Your pass for %s', v_event.name) end as subject
+      from recipients x
+  )
+  insert into public.messages (direction, kind, channel, status, contact_id, sender_id, to_address, from_address,
+                               subject, body, segments, is_marketing, sent_by, dedupe_key)
+  select 'outbound', 'transactional', r.channel, 'queued', r.contact_id, r.sender_id, r.address, r.from_address,
+         case when r.channel = 'email' then r.subject end, r.body,
+         case when r.channel = 'sms' then public.sms_segments(r.body) else 1 end, false, (select auth.uid()),
+         format('rsvp_pass:%s:%s', p_event_id, r.contact_id)
+    from rendered r
+   order by r.contact_id
+  on conflict (dedupe_key) do nothing;
+  get diagnostics v_enqueued = row_count;
+
+  perform private.audit('event.rsvp_passes_sent', 'events', p_event_id::text, null, null,
+    jsonb_build_object('enqueued', v_enqueued));
+  return query
+  select v_enqueued,
+         (count(*) filter (where r.channel is null and not r.sent))::integer,
+         (count(*) filter (where r.sent))::integer - v_enqueued
+    from private.rsvp_pass_recipients(p_event_id) r;
+end
+$$;
+comment on function public.send_rsvp_passes(uuid, text) is
+  'Organizers: queue, for each RSVP of an event that has not ended, a transactional SMS (else email) with their personal pass link <p_app_url>/pass/<qr token>, in their language; once per person and event (a second call queues nothing twice); opted-out and suppressed addresses get nothing. Audited. Returns (enqueued, without_address, already_sent before this call). Errors: not_allowed, invalid_argument, unknown_event, event_over.';
+grant execute on function public.send_rsvp_passes(uuid, text) to authenticated, service_role;
+
+-- SECURITY INVOKER: organizers read events under RLS; the counts come from private.event_counts
+-- (RSVP counter slots, check-ins by index), not from counting RSVP rows.
+create function public.event_overview()
+returns table (id uuid, slug text, name text, venue text, starts_at timestamptz, ends_at timestamptz,
+               starts_local timestamp, ends_local timestamp, org_time_zone text, capacity integer,
+               published boolean, rsvp_count integer, check_in_count integer)
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_time_zone text := (private.messaging_settings()).org_time_zone;
+begin
+  perform private.require_staff_level('organizer');
+  return query
+  select e.id, e.slug, e.name, e.venue, e.starts_at, e.ends_at,
+         e.starts_at at time zone v_time_zone, e.ends_at at time zone v_time_zone, v_time_zone,
+         e.capacity, e.published, coalesce(n.rsvps, 0), coalesce(n.check_ins, 0)
+    from public.events e
+    left join private.event_counts() n on n.event_id = e.id
+   order by e.starts_at desc;
+end
+$$;
+comment on function public.event_overview() is
+  'Organizers: every event with its times (also as wall-clock in the organisation''s zone), capacity, RSVP and check-in counts, newest first. Errors: not_allowed.';
+grant execute on function public.event_overview() to authenticated, service_role;
+-- SECURITY INVOKER: organizers read contacts, RSVPs and check-ins under RLS, so the email and
+-- phone columns are what the caller's role may read. The event's RSVPs and check-ins are read
+-- once each and paired with a full join (each side by its (event_id, contact_id) index), then
+-- the people are fetched by id.
+create function public.event_attendees(p_event_id uuid)
+returns table (contact_id uuid, first_name text, last_name text, email text, phone text, rsvp_at timestamptz,
+               rsvp_source text, checked_in_at timestamptz, method text, first_timer boolean)
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_starts_at timestamptz;
+begin
+  perform private.require_staff_level('organizer');
+  select e.starts_at into v_starts_at from public.events e where e.id = p_event_id;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'unknown_event', detail = 'No such event.';
+  end if;
+  return query
+  with people as (
+    select coalesce(r.contact_id, ci.contact_id) as contact_id, r.created_at as rsvp_at, r.source as rsvp_source,
+           ci.checked_in_at, ci.method
+      from (select x.contact_id, x.created_at, x.source from public.event_rsvps x where x.event_id = p_event_id) r
+      full join (select y.contact_id, y.checked_in_at, y.method from public.check_ins y where y.event_id = p_event_id) ci
+        on ci.contact_id = r.contact_id)
+  select c.id, c.first_name, c.last_name, c.email, c.phone::text, p.rsvp_at, p.rsvp_source, p.checked_in_at, p.method,
+         -- A first-timer had no check-in anywhere before this one (or before the event, if not in yet).
+         not exists (select 1 from public.check_ins earlier
+                      where earlier.contact_id = c.id and earlier.event_id <> p_event_id
+                        and earlier.checked_in_at < coalesce(p.checked_in_at, v_starts_at))
+    from people p
+    join public.contacts c on c.id = p.contact_id
+   -- The ids as one array make the planner fetch these people by primary key instead of
+   -- hashing every contact (its row estimate of a full join is too rough to see that).
+   where c.id = any (array(select q.contact_id from people q))
+   order by p.checked_in_at desc nulls last, c.first_name, c.last_name;
+end
+$$;
+comment on function public.event_attendees(uuid) is
+  'Organizers: everyone who RSVP''d to or checked in at an event — email and phone (as RLS lets the caller read them), RSVP time and source (null = walk-in), check-in time and method (null = not in yet), and whether it is their first event — latest arrivals first. Errors: not_allowed, unknown_event.';
+grant execute on function public.event_attendees(uuid) to authenticated, service_role;
+
+-- ============================================================================================
+-- Realtime
+-- ============================================================================================
+
+-- The events screens refetch when an RSVP comes or goes. Realtime delivers a change only to a
+-- subscriber whose RLS lets them read the row: organizers and up (the only select policy).
+select private.add_to_realtime_publication('public.event_rsvps');
