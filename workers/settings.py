@@ -55,9 +55,6 @@ class WorkerSettings(SupabaseServiceSettings):
     # How often the worker looks for GDPR erasures to complete (workers/gdpr_erasure.py);
     # 0 = never (a test suite that files erase requests and completes them itself).
     worker_erasure_interval_seconds: float = Field(default=5.0, ge=0)
-    # How often the worker folds the dashboard's journals into its rollups (one folder at a time
-    # in SQL; workers/dashboard_rollups.py); 0 = never (when pg_cron calls it).
-    worker_dashboard_fold_seconds: float = Field(default=3.0, ge=0)
     # Tests and drills only: the claim sees the clock shifted by this much (quiet hours).
     worker_clock_offset_seconds: float = 0.0
 

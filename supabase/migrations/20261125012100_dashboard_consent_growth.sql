@@ -8,5 +8,30 @@
 -- Views
 -- ============================================================================================
 
--- dashboard_consent_growth moved to 20261125023000_dashboard_rollups.sql (it reads counters kept
--- by triggers there, issue 16).
+create view public.dashboard_consent_growth with (security_invoker = true) as
+with changes as (
+  select e.channel, date_trunc('month', e.created_at) as month,
+         (e.status = 'opted_in')::integer as now_in,
+         coalesce(lag((e.status = 'opted_in')::integer)
+                    over (partition by e.contact_id, e.channel order by e.created_at, e.id), 0) as was_in
+    from public.consent_events e
+),
+monthly as (
+  select c.channel, c.month,
+         count(*) filter (where c.now_in = 1 and c.was_in = 0) as opted_in,
+         count(*) filter (where c.now_in = 0 and c.was_in = 1) as opted_out
+    from changes c
+   group by c.channel, c.month
+)
+select m.channel, m.month, m.opted_in::integer, m.opted_out::integer,
+       (sum(m.opted_in - m.opted_out) over (partition by m.channel order by m.month))::integer as opted_in_total
+  from monthly m;
+comment on view public.dashboard_consent_growth is
+  'Per channel and month: contacts who opted in, who opted out, and how many are opted in at the month''s end.';
+
+-- ============================================================================================
+-- Grants
+-- ============================================================================================
+
+revoke all on public.dashboard_consent_growth from anon, authenticated;
+grant select on public.dashboard_consent_growth to authenticated, service_role;
