@@ -2934,10 +2934,6 @@ export type Database = {
         }
         Returns: undefined
       }
-      fold_dashboard_changes: {
-        Args: Record<PropertyKey, never>
-        Returns: number
-      }
       gdpr_erase: {
         Args: { p_contact_id: string; p_note?: string }
         Returns: Json
