@@ -17,6 +17,9 @@ grant anon, authenticated, service_role to authenticator;
 create role postgres login nosuperuser createdb createrole replication bypassrls password 'postgres';
 grant anon, authenticated, service_role to postgres;
 grant pg_read_all_data, pg_signal_backend, pg_monitor to postgres;
+-- Hosted lets postgres `set session_replication_role` (supautils lists it in
+-- privileged_role_allowed_configs) so bulk loads can skip triggers; PostgreSQL 15 grants the same.
+grant set on parameter session_replication_role to postgres;
 -- Hosted projects' database belongs to postgres, and so (through pg_database_owner) does public.
 alter database postgres owner to postgres;
 

@@ -140,6 +140,15 @@ def test_migrations_run_as_a_role_shaped_like_hosted_postgres(stack: LocalStack)
     )
 
 
+def test_postgres_may_set_session_replication_role_as_on_hosted(stack: LocalStack) -> None:
+    """Bulk loads (seeds, benchmarks) skip triggers this way; hosted allows it through supautils."""
+    [(allowed,)] = rows(
+        stack.config.db_url(),
+        "select has_parameter_privilege('session_replication_role', 'set')",
+    )
+    assert allowed is True
+
+
 @pytest.mark.parametrize(
     ("sql", "refusal"),
     [
