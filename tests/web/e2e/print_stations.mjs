@@ -65,6 +65,9 @@ try {
   const sideways = await admin.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   if (sideways > 0) throw new Error(`the page scrolls sideways by ${sideways} px at 360 px`);
   await checkState(admin, "actions-menu-phone");
+  // The full-page screenshot scrolls the page; the open menu is fixed to its trigger, so with
+  // more stations above this one (the shared stack's) it would sit below the screen.
+  await actions.scrollIntoViewIfNeeded();
   await disable.click();
   await row.locator('[data-column="status"]', { hasText: "disabled" }).waitFor();
   await actions.click();
