@@ -1,5 +1,5 @@
 import { A, useParams } from "@solidjs/router";
-import { For, Show } from "solid-js";
+import { Show } from "solid-js";
 import { download, toCsv } from "../crm/csv";
 import { formatDateTime } from "../lib/dates";
 import { locale } from "../lib/i18n";
@@ -7,6 +7,7 @@ import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
+import { DataTable, type Column } from "../ui/DataTable";
 import { eventKeys, fetchAttendees, fetchEventSummary, type Attendee, type EventSummary } from "./api";
 import { DataBlock } from "./DataBlock";
 import { EventVolunteers } from "./EventVolunteers";
@@ -29,6 +30,30 @@ function AttendeeTables(props: { event: EventSummary; attendees: Attendee[] }) {
   const rsvps = () => props.attendees.filter((attendee) => attendee.rsvp_at !== null);
   const when = (iso: string) => formatDateTime(iso, props.event.org_time_zone, locale());
   const name = (attendee: Attendee) => displayName(attendee) ?? t("unnamed");
+  // The RSVP table shows the first three; the full list adds whether it was a first visit.
+  const columns = (): Column<Attendee>[] => [
+    {
+      header: t("attendees.columns.name"),
+      rowHeader: true,
+      cell: (attendee) => (
+        <A href={`/crm/contacts/${attendee.contact_id}`} class={LINK}>
+          {name(attendee)}
+        </A>
+      ),
+    },
+    {
+      header: t("attendees.columns.rsvp"),
+      cell: (attendee) => (attendee.rsvp_at ? t("attendees.rsvpd", { when: when(attendee.rsvp_at) }) : t("attendees.walkIn")),
+    },
+    {
+      header: t("attendees.columns.checkIn"),
+      cell: (attendee) => <CheckInState attendee={attendee} timeZone={props.event.org_time_zone} />,
+    },
+    {
+      header: t("attendees.columns.visit"),
+      cell: (attendee) => (attendee.first_timer ? t("attendees.firstTimer") : t("attendees.returning")),
+    },
+  ];
   const exportCsv = () => {
     download(toCsv(attendeeCsvRows(props.attendees), ATTENDEE_CSV_COLUMNS), `${props.event.slug}-attendees.csv`);
   };
@@ -44,30 +69,13 @@ function AttendeeTables(props: { event: EventSummary; attendees: Attendee[] }) {
         <h2 id="rsvps-title" class="text-xl font-semibold">{t("attendees.rsvpTitle")}</h2>
         <DataBlock data={rsvps()} isEmpty={(list) => list.length === 0} empty={t("attendees.noRsvps")}>
           {(list) => (
-            <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("attendees.rsvpTable", { name: props.event.name })}>
-              <table class="w-full border-collapse text-left">
-                <thead>
-                  <tr class="border-b border-stone-400">
-                    <th scope="col" class="p-2">{t("attendees.columns.name")}</th>
-                    <th scope="col" class="p-2">{t("attendees.columns.rsvp")}</th>
-                    <th scope="col" class="p-2">{t("attendees.columns.checkIn")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>
-                    {(attendee) => (
-                      <tr class="border-b border-stone-200">
-                        <td class="p-2">
-                          <A href={`/crm/contacts/${attendee.contact_id}`} class={LINK}>{name(attendee)}</A>
-                        </td>
-                        <td class="p-2">{t("attendees.rsvpd", { when: when(attendee.rsvp_at ?? "") })}</td>
-                        <td class="p-2"><CheckInState attendee={attendee} timeZone={props.event.org_time_zone} /></td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={t("attendees.rsvpTitle")}
+              captionHidden
+              regionLabel={t("attendees.rsvpTable", { name: props.event.name })}
+              columns={columns().slice(0, 3)}
+              rows={list()}
+            />
           )}
         </DataBlock>
       </section>
@@ -75,32 +83,13 @@ function AttendeeTables(props: { event: EventSummary; attendees: Attendee[] }) {
         <h2 id="everyone-title" class="text-xl font-semibold">{t("attendees.listTitle")}</h2>
         <DataBlock data={props.attendees} isEmpty={(list) => list.length === 0} empty={t("attendees.none")}>
           {(list) => (
-            <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("attendees.table", { name: props.event.name })}>
-              <table class="w-full border-collapse text-left">
-                <thead>
-                  <tr class="border-b border-stone-400">
-                    <th scope="col" class="p-2">{t("attendees.columns.name")}</th>
-                    <th scope="col" class="p-2">{t("attendees.columns.rsvp")}</th>
-                    <th scope="col" class="p-2">{t("attendees.columns.checkIn")}</th>
-                    <th scope="col" class="p-2">{t("attendees.columns.visit")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={list()}>
-                    {(attendee) => (
-                      <tr class="border-b border-stone-200">
-                        <td class="p-2">
-                          <A href={`/crm/contacts/${attendee.contact_id}`} class={LINK}>{name(attendee)}</A>
-                        </td>
-                        <td class="p-2">{attendee.rsvp_at ? t("attendees.rsvpd", { when: when(attendee.rsvp_at) }) : t("attendees.walkIn")}</td>
-                        <td class="p-2"><CheckInState attendee={attendee} timeZone={props.event.org_time_zone} /></td>
-                        <td class="p-2">{attendee.first_timer ? t("attendees.firstTimer") : t("attendees.returning")}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={t("attendees.listTitle")}
+              captionHidden
+              regionLabel={t("attendees.table", { name: props.event.name })}
+              columns={columns()}
+              rows={list()}
+            />
           )}
         </DataBlock>
       </section>

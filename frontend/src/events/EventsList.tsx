@@ -1,10 +1,11 @@
 import { A } from "@solidjs/router";
-import { For, Show } from "solid-js";
+import { Show } from "solid-js";
 import { formatDateTime } from "../lib/dates";
 import { locale } from "../lib/i18n";
 import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
+import { DataTable, type Column } from "../ui/DataTable";
 import { eventKeys, fetchEventOverview, type EventSummary } from "./api";
 import { DataBlock } from "./DataBlock";
 import { splitByTime } from "./logic";
@@ -12,60 +13,63 @@ import { t } from "./t";
 
 const LINK = "font-medium text-teal-800 underline";
 
+function eventColumns(): Column<EventSummary>[] {
+  return [
+    {
+      header: t("list.columns.name"),
+      rowHeader: true,
+      cell: (event) => (
+        <>
+          <A href={`/events/${event.id}`} class={LINK}>
+            {event.name}
+          </A>
+          <Show when={!event.published}>
+            <span class="ml-2 rounded bg-stone-200 px-2 py-0.5 text-sm">{t("list.draft")}</span>
+          </Show>
+        </>
+      ),
+    },
+    { header: t("list.columns.when"), cell: (event) => formatDateTime(event.starts_at, event.org_time_zone, locale()) },
+    { header: t("list.columns.venue"), cell: (event) => event.venue ?? "" },
+    {
+      header: t("list.columns.rsvps"),
+      cell: (event) =>
+        event.capacity === null ? event.rsvp_count : t("list.rsvpsOf", { count: event.rsvp_count, capacity: event.capacity }),
+    },
+    { header: t("list.columns.checkIns"), cell: (event) => event.check_in_count },
+    {
+      header: t("list.columns.actions"),
+      class: "space-x-3 whitespace-nowrap",
+      cell: (event) => (
+        <>
+          <A href={`/events/${event.id}/live`} class={LINK}>
+            {t("list.live")}
+          </A>
+          <A href={`/events/${event.id}/edit`} class={LINK}>
+            {t("list.edit")}
+          </A>
+        </>
+      ),
+    },
+  ];
+}
+
 function EventsTable(props: { section: string; events: EventSummary[]; empty: string }) {
+  const title = () => (props.section === "upcoming" ? t("list.upcoming") : t("list.past"));
   return (
     <section class="space-y-2" aria-labelledby={`events-${props.section}`}>
       <h2 id={`events-${props.section}`} class="text-xl font-semibold">
-        {props.section === "upcoming" ? t("list.upcoming") : t("list.past")}
+        {title()}
       </h2>
       <DataBlock data={props.events} isEmpty={(events) => events.length === 0} empty={props.empty}>
         {(events) => (
-          <div class="overflow-x-auto" tabindex="0" role="region" aria-label={t("list.table", { section: props.section === "upcoming" ? t("list.upcoming") : t("list.past") })}>
-            <table class="w-full border-collapse text-left">
-              <thead>
-                <tr class="border-b border-stone-400">
-                  <th scope="col" class="p-2">{t("list.columns.name")}</th>
-                  <th scope="col" class="p-2">{t("list.columns.when")}</th>
-                  <th scope="col" class="p-2">{t("list.columns.venue")}</th>
-                  <th scope="col" class="p-2">{t("list.columns.rsvps")}</th>
-                  <th scope="col" class="p-2">{t("list.columns.checkIns")}</th>
-                  <th scope="col" class="p-2">{t("list.columns.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={events()}>
-                  {(event) => (
-                    <tr class="border-b border-stone-200">
-                      <td class="p-2">
-                        <A href={`/events/${event.id}`} class={LINK}>
-                          {event.name}
-                        </A>
-                        <Show when={!event.published}>
-                          <span class="ml-2 rounded bg-stone-200 px-2 py-0.5 text-sm">{t("list.draft")}</span>
-                        </Show>
-                      </td>
-                      <td class="p-2">{formatDateTime(event.starts_at, event.org_time_zone, locale())}</td>
-                      <td class="p-2">{event.venue ?? ""}</td>
-                      <td class="p-2" data-testid="rsvp-count">
-                        {event.capacity === null
-                          ? event.rsvp_count
-                          : t("list.rsvpsOf", { count: event.rsvp_count, capacity: event.capacity })}
-                      </td>
-                      <td class="p-2">{event.check_in_count}</td>
-                      <td class="space-x-3 p-2 whitespace-nowrap">
-                        <A href={`/events/${event.id}/live`} class={LINK}>
-                          {t("list.live")}
-                        </A>
-                        <A href={`/events/${event.id}/edit`} class={LINK}>
-                          {t("list.edit")}
-                        </A>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={title()}
+            captionHidden
+            regionLabel={t("list.table", { section: title() })}
+            columns={eventColumns()}
+            rows={events()}
+          />
         )}
       </DataBlock>
     </section>

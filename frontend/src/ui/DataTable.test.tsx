@@ -44,6 +44,14 @@ describe("DataTable", () => {
     expect(screen.getByRole("columnheader", { name: /Visits/ })).toHaveAttribute("aria-sort", "descending");
     expect(screen.getByRole("columnheader", { name: /Name/ })).toHaveAttribute("aria-sort", "none");
   });
+
+  it("makes its scroll container a named, focusable region only when asked", () => {
+    const { unmount } = render(() => <DataTable caption="People" columns={columns} rows={people} />);
+    expect(screen.queryByRole("region")).toBeNull();
+    unmount();
+    render(() => <DataTable caption="People" regionLabel="People, scrolls sideways" columns={columns} rows={people} />);
+    expect(screen.getByRole("region", { name: "People, scrolls sideways" })).toHaveAttribute("tabindex", "0");
+  });
 });
 
 describe("EmailText", () => {

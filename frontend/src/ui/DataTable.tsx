@@ -20,6 +20,9 @@ export interface DataTableProps<Row> {
   rows: readonly Row[];
   /** Classes for the table (e.g. "text-sm"). */
   class?: string;
+  /** Names the scroll container as a keyboard-focusable region, so that a table wider than a
+   * phone can be scrolled without a mouse (axe: scrollable-region-focusable). */
+  regionLabel?: string;
 }
 
 type Direction = "ascending" | "descending";
@@ -51,7 +54,12 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
     return current?.column === column ? current.direction : "none";
   };
   return (
-    <div class="overflow-x-auto">
+    <div
+      class="overflow-x-auto"
+      role={props.regionLabel ? "region" : undefined}
+      aria-label={props.regionLabel}
+      tabindex={props.regionLabel ? 0 : undefined}
+    >
       <table class={`w-full text-left ${props.class ?? ""}`}>
         <caption class={props.captionHidden ? "sr-only" : "text-left text-lg font-semibold"}>{props.caption}</caption>
         <thead>
