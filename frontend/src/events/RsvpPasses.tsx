@@ -20,7 +20,7 @@ export function RsvpPasses(props: { eventId: string; over: boolean }) {
   const send = useMutation(() => ({
     mutationFn: () => sendPasses(props.eventId, window.location.origin),
     onSuccess: (sent) => {
-      notifySuccess(t("passes.sent", { count: sent.enqueued }));
+      notifySuccess(sent.enqueued === 1 ? t("passes.sentOne") : t("passes.sent", { count: sent.enqueued }));
       void queryClient.invalidateQueries({ queryKey: eventKeys.passSummary(props.eventId) });
     },
   }));
@@ -41,7 +41,7 @@ export function RsvpPasses(props: { eventId: string; over: boolean }) {
             <ErrorAlert code={send.error ? errorCode(send.error) : null} />
             <Show when={!props.over} fallback={<p>{t("passes.over")}</p>}>
               <Button disabled={send.isPending || counts().to_send === 0} onClick={() => { send.mutate(); }}>
-                {send.isPending ? t("passes.sending") : t("passes.send", { count: counts().to_send })}
+                {send.isPending ? t("passes.sending") : counts().to_send === 1 ? t("passes.sendOne") : t("passes.send", { count: counts().to_send })}
               </Button>
             </Show>
           </>

@@ -62,8 +62,10 @@ const en = {
     intro: "Text (or, without a phone, email) each person who RSVP'd their personal QR pass for the door. Each person gets it once; people who opted out get nothing.",
     summary: "{{ toSend }} to send, {{ without }} without phone/email, {{ sent }} already sent.",
     send: "Send {{ count }} passes",
+    sendOne: "Send 1 pass",
     sending: "Sending…",
     sent: "{{ count }} passes queued.",
+    sentOne: "1 pass queued.",
     over: "This event is over: passes are no longer sent.",
   },
   import: {
@@ -142,8 +144,10 @@ const es: typeof en = {
     intro: "Envía por SMS (o, sin teléfono, por correo) a cada persona que confirmó su pase QR personal para la entrada. Cada persona lo recibe una sola vez; quienes se dieron de baja no reciben nada.",
     summary: "{{ toSend }} por enviar, {{ without }} sin teléfono ni correo, {{ sent }} ya enviados.",
     send: "Enviar {{ count }} pases",
+    sendOne: "Enviar 1 pase",
     sending: "Enviando…",
     sent: "{{ count }} pases en cola.",
+    sentOne: "1 pase en cola.",
     over: "Este evento ya terminó: ya no se envían pases.",
   },
   import: {

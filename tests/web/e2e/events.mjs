@@ -72,7 +72,7 @@ try {
   const passes = page.getByTestId("pass-summary");
   await passes.filter({ hasText: "1 to send, 0 without phone/email, 0 already sent." }).waitFor();
   await checkState(page, "attendees-rsvp");
-  await page.getByRole("button", { name: "Send 1 passes" }).click();
+  await page.getByRole("button", { name: "Send 1 pass" }).click();
   await passes.filter({ hasText: "0 to send, 0 without phone/email, 1 already sent." }).waitFor();
   await checkState(page, "passes-sent");
   const [download] = await Promise.all([
