@@ -83,9 +83,10 @@ export async function launch(extraArgs = []) {
   return browser;
 }
 
-/** A phone-sized page that fails the run on any request leaving 127.0.0.1 (no CDN, ever). */
-export async function phonePage(browser, locale = "en-US") {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale, isMobile: true });
+/** A page in a new context (`options` as for browser.newContext) that fails the run on any
+ * request leaving 127.0.0.1 (no CDN, ever): the caller throws when `outside` is not empty. */
+export async function guardedPage(browser, options) {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   const outside = [];
   await context.route("**/*", (route) => {
@@ -98,6 +99,11 @@ export async function phonePage(browser, locale = "en-US") {
   });
   page.on("pageerror", (error) => emit({ page_error: String(error) }));
   return { context, page, outside };
+}
+
+/** A phone-sized guarded page. */
+export async function phonePage(browser, locale = "en-US") {
+  return guardedPage(browser, { viewport: { width: 390, height: 844 }, locale, isMobile: true });
 }
 
 export function emit(message) {

@@ -4,23 +4,12 @@
 // simulator with both parts) → a blast composed to an unsaved filter, its live count, its preview.
 // axe on every state.
 import { join } from "node:path";
-import { BASE_URL, checkState, closeInput, emit, launch } from "./browser.mjs";
+import { checkState, closeInput, emit, guardedPage, launch, signInAsStaff, staffLogin } from "./browser.mjs";
 
 const env = process.env;
 
 const browser = await launch();
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-const page = await context.newPage();
-const outside = [];
-await context.route("**/*", (route) => {
-  const url = new URL(route.request().url());
-  if (url.hostname !== "127.0.0.1" && url.protocol !== "data:" && url.protocol !== "blob:") {
-    outside.push(url.href);
-    return route.abort();
-  }
-  return route.continue();
-});
-page.on("pageerror", (error) => emit({ page_error: String(error) }));
+const { page, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US" });
 // A script in the preview would show up as a dialog.
 page.on("dialog", (dialog) => {
   emit({ page_error: `a dialog opened: ${dialog.message()}` });
@@ -28,10 +17,7 @@ page.on("dialog", (dialog) => {
 });
 
 try {
-  await page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent("/messaging/templates/new")}`);
-  await page.getByLabel("Email").fill(env.STAFF_EMAIL);
-  await page.getByLabel("Password").fill(env.STAFF_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInAsStaff(page, staffLogin("STAFF"), "/messaging/templates/new");
   await page.getByRole("heading", { name: "New template" }).waitFor({ timeout: 60000 });
 
   await page.getByLabel("Name", { exact: true }).fill(env.TEMPLATE_NAME);
