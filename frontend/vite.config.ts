@@ -21,11 +21,25 @@ export default defineConfig({
   ],
   build: { target: "es2022", sourcemap: true },
   test: {
-    environment: "jsdom",
     globals: true,
-    setupFiles: ["./vitest.setup.ts"],
     // Typing into Ark components in jsdom takes seconds on a busy shared CI machine.
     testTimeout: 30_000,
-    include: ["src/**/*.test.{ts,tsx}"],
+    // Building a jsdom window costs about a second per test file, so only component tests (.tsx)
+    // get one; logic tests run in plain Node. A .ts test that needs the DOM says so in a
+    // `// @vitest-environment jsdom` comment at its top.
+    projects: [
+      { extends: true, test: { name: "logic", environment: "node", include: ["src/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "components",
+          environment: "jsdom",
+          // One window per worker, not per file: vitest.setup.ts unmounts after every test.
+          isolate: false,
+          include: ["src/**/*.test.tsx"],
+          setupFiles: ["./vitest.setup.ts"],
+        },
+      },
+    ],
   },
 });

@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
 import { setLocale } from "../lib/i18n";
 import { describeActivity } from "./activity";

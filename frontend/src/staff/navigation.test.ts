@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import type { NavItem } from "../features";
 import { isCurrentPage, navigationSections } from "./navigation";
 

@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { initialLocale, locale, setLocale } from "./locale";
 
 describe("locale", () => {
