@@ -134,8 +134,10 @@ async def watch(
                     fetches.add(task)
                     task.add_done_callback(fetches.discard)
         finally:
-            if poller is not None:
-                poller.cancel()
+            # Reads still in flight when the measuring ends would fail as the stack stops.
+            for pending in [*fetches, *([poller] if poller is not None else [])]:
+                pending.cancel()
+            await asyncio.gather(*fetches, return_exceptions=True)
 
 
 async def measure(stack: LocalStack, recipients: int, mps: float, poll: bool) -> dict[str, Any]:
