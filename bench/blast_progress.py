@@ -4,14 +4,17 @@
 Starts a private stack, the provider simulator, the webhook server and two messaging workers;
 a 100 MPS sender and RECIPIENTS opted-in contacts in a blast. A client does what the blast page
 does: an organizer's Realtime subscription to the blast row (postgres_changes), and on every
-push a REST read of the row (the page invalidates its query and refetches); what that read
-returns is what the screen shows. Meanwhile the database's truth is sampled every 100 ms: the
+push a REST read of the row (the page invalidates its query and refetches), plus a read every
+second while the blast sends (the page's refetchInterval; --realtime-only leaves it out); what
+those reads return is what the screen shows. Where the lag comes from is reported too: the
+blast row's folded counters behind the messages, Realtime's commit-to-push delay, and the
+refetch's round trip. Meanwhile the database's truth is sampled every 100 ms: the
 blast's messages the provider accepted (status sent, delivered or undelivered), counted
 directly. At each sample, the lag is how long the database has already been ahead of the
 number on screen (0 while they agree). Also reported: how long after the database completed
 the blast the screen said so.
 
-Run: .venv/bin/python bench/blast_progress.py [--recipients 3000] [--mps 100]
+Run: .venv/bin/python bench/blast_progress.py [--recipients 3000] [--mps 100] [--realtime-only]
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +42,11 @@ from devstack.stack.manager import LocalStack
 from devstack.testing import free_port, private_stack
 
 GOAL_LAG_S = 2.0
+# The blast page rereads the blast row this often while it sends (SENDING_REFETCH_MS).
+SENDING_REFETCH_S = 1.0
 TRUE_SENT = """select count(*) filter (where status in ('sent', 'delivered', 'undelivered')),
-                      (select status::text from public.blasts where id = %s)
+                      (select status::text from public.blasts where id = %s),
+                      (select sent_count from public.blasts where id = %s)
                  from public.messages where blast_id = %s"""
 
 
@@ -49,6 +56,9 @@ class Screen:
     def __init__(self) -> None:
         self.shown: list[tuple[float, int, str]] = [(0.0, 0, "draft")]
         self.pushes = 0
+        # Where the lag comes from: commit → push arrival (Realtime), push → refetch answered.
+        self.realtime_delays: list[float] = []
+        self.refetch_durations: list[float] = []
 
     def value_at(self, at: float) -> tuple[int, str]:
         latest = [(sent, status) for when, sent, status in self.shown if when <= at]
@@ -56,7 +66,12 @@ class Screen:
 
 
 async def watch(
-    stack: LocalStack, token: str, blast_id: str, screen: Screen, ready: asyncio.Event
+    stack: LocalStack,
+    token: str,
+    blast_id: str,
+    screen: Screen,
+    ready: asyncio.Event,
+    poll: bool,
 ) -> None:
     url = (
         f"ws://127.0.0.1:{stack.config.api_port}/realtime/v1/websocket"
@@ -69,12 +84,14 @@ async def watch(
     ):
 
         async def refetch() -> None:
+            asked = time.time()
             response = await rest.get(
                 "/rest/v1/blasts",
                 params={"id": f"eq.{blast_id}", "select": "sent_count,status"},
             )
             row = response.json()[0]
             screen.shown.append((time.time(), int(row["sent_count"]), str(row["status"])))
+            screen.refetch_durations.append(time.time() - asked)
 
         binding = {
             "event": "*",
@@ -94,18 +111,36 @@ async def watch(
             )
         )
         fetches: set[asyncio.Task[None]] = set()
-        async for frame in socket:
-            message = json.loads(frame)
-            if message["event"] == "system":
-                ready.set()
-            elif message["event"] == "postgres_changes":
-                screen.pushes += 1
-                task = asyncio.create_task(refetch())
-                fetches.add(task)
-                task.add_done_callback(fetches.discard)
+
+        async def poll_while_sending() -> None:
+            # The page's refetchInterval (progressRefetchMs in frontend/src/blasts/progress.ts).
+            while True:
+                await asyncio.sleep(SENDING_REFETCH_S)
+                if screen.shown[-1][2] == "sending":
+                    await refetch()
+
+        poller = asyncio.create_task(poll_while_sending()) if poll else None
+        try:
+            async for frame in socket:
+                message = json.loads(frame)
+                if message["event"] == "system":
+                    ready.set()
+                elif message["event"] == "postgres_changes":
+                    screen.pushes += 1
+                    data = message["payload"]["data"]
+                    committed = datetime.fromisoformat(data["commit_timestamp"])
+                    screen.realtime_delays.append(time.time() - committed.timestamp())
+                    task = asyncio.create_task(refetch())
+                    fetches.add(task)
+                    task.add_done_callback(fetches.discard)
+        finally:
+            # Reads still in flight when the measuring ends would fail as the stack stops.
+            for pending in [*fetches, *([poller] if poller is not None else [])]:
+                pending.cancel()
+            await asyncio.gather(*fetches, return_exceptions=True)
 
 
-async def measure(stack: LocalStack, recipients: int, mps: float) -> dict[str, Any]:
+async def measure(stack: LocalStack, recipients: int, mps: float, poll: bool) -> dict[str, Any]:
     with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
         sender_id, _ = scenario.create_sms_sender(conn, mps=mps)
         contacts = scenario.create_contacts(conn, recipients)
@@ -125,29 +160,29 @@ async def measure(stack: LocalStack, recipients: int, mps: float) -> dict[str, A
     token = keys.access_token(stack.config.jwt_secret, sub=organizer)
     screen = Screen()
     ready = asyncio.Event()
-    watcher = asyncio.create_task(watch(stack, token, blast_id, screen, ready))
+    watcher = asyncio.create_task(watch(stack, token, blast_id, screen, ready, poll))
     await asyncio.wait_for(ready.wait(), 60)
     truth: list[tuple[float, int, str]] = []
+    # The blast row's own counter at each sample: how far the folding of counter deltas lags.
+    folded: list[tuple[float, int]] = []
     async with await psycopg.AsyncConnection.connect(stack.config.db_url(), autocommit=True) as db:
         started = time.time()
         await db.execute("select public.start_blast(%s)", (blast_id,))
         deadline = started + recipients / mps * 3 + 60
         while time.time() < deadline:
-            cursor = await db.execute(TRUE_SENT, (blast_id, blast_id))
+            cursor = await db.execute(TRUE_SENT, (blast_id, blast_id, blast_id))
             row = await cursor.fetchone()
             assert row is not None
             truth.append((time.time(), int(row[0]), str(row[1])))
+            folded.append((time.time(), int(row[2])))
             if row[1] == "completed" and screen.value_at(time.time())[1] == "completed":
                 break
             await asyncio.sleep(0.1)
     watcher.cancel()
     await asyncio.gather(watcher, return_exceptions=True)
 
-    lags: list[float] = []
-    for at, _, _ in truth:
-        shown, _ = screen.value_at(at)
-        ahead = [when for when, sent, _ in truth if sent > shown and when <= at]
-        lags.append(at - ahead[0] if ahead else 0.0)
+    lags = lag_behind(truth, [(at, screen.value_at(at)[0]) for at, _, _ in truth])
+    fold_lags = lag_behind(truth, folded)
     db_completed = next((when for when, _, status in truth if status == "completed"), None)
     screen_completed = next(
         (when for when, _, status in screen.shown if status == "completed"), None
@@ -157,13 +192,15 @@ async def measure(stack: LocalStack, recipients: int, mps: float) -> dict[str, A
     return {
         "recipients": recipients,
         "mps": mps,
+        "page_polls_while_sending": poll,
         "achieved_mps": round(achieved, 1),
         "db_samples": len(truth),
         "realtime_pushes": screen.pushes,
-        "lag_s": {
-            "p50": round(percentile(lags, 0.5), 2),
-            "p95": round(percentile(lags, 0.95), 2),
-            "max": round(max(lags), 2),
+        "lag_s": spread(lags),
+        "where_from_s": {
+            "counters_on_the_blast_row_behind_the_messages": spread(fold_lags),
+            "realtime_commit_to_push": spread(screen.realtime_delays),
+            "refetch_after_push": spread(screen.refetch_durations),
         },
         "completed_on_screen_after_db_s": (
             round(screen_completed - db_completed, 2)
@@ -174,6 +211,25 @@ async def measure(stack: LocalStack, recipients: int, mps: float) -> dict[str, A
     }
 
 
+def lag_behind(truth: list[tuple[float, int, str]], seen: list[tuple[float, int]]) -> list[float]:
+    """At each sample, how long the database's true count has already been ahead of `seen`."""
+    lags: list[float] = []
+    for at, shown in seen:
+        ahead = [when for when, sent, _ in truth if sent > shown and when <= at]
+        lags.append(at - ahead[0] if ahead else 0.0)
+    return lags
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    return {
+        "p50": round(percentile(values, 0.5), 2),
+        "p95": round(percentile(values, 0.95), 2),
+        "max": round(max(values), 2),
+    }
+
+
 def main() -> None:
     stop_on_sigterm()
     parser = argparse.ArgumentParser(
@@ -181,6 +237,11 @@ def main() -> None:
     )
     parser.add_argument("--recipients", type=int, default=3000)
     parser.add_argument("--mps", type=float, default=100.0)
+    parser.add_argument(
+        "--realtime-only",
+        action="store_true",
+        help="the page as it was before it polled: refetch only on a Realtime push",
+    )
     args = parser.parse_args()
     with private_stack() as stack:
         folder = Path(tempfile.mkdtemp(prefix="hm-bench-blast-progress-"))
@@ -193,7 +254,9 @@ def main() -> None:
         )
         try:
             messaging.start(worker_count=2)
-            result = asyncio.run(measure(stack, args.recipients, args.mps))
+            result = asyncio.run(
+                measure(stack, args.recipients, args.mps, poll=not args.realtime_only)
+            )
         finally:
             messaging.stop()
             shutil.rmtree(folder, ignore_errors=True)

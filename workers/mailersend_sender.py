@@ -23,10 +23,13 @@ from workers.ports import (
     ProviderThrottled,
 )
 
-# The href public.email_html gives a marketing email's unsubscribe link (the claim cannot know
-# the worker's URL). Everything a person typed is HTML-escaped there, so this exact attribute,
-# quotes included, can only be the layout's own.
-UNSUBSCRIBE_HREF_PLACEHOLDER = 'href="{{unsubscribe_url}}"'
+# Where the database's renderers put a marketing email's unsubscribe link (the claim cannot know
+# the worker's URL). In the HTML part (public.email_html) everything a person typed is escaped,
+# so this exact attribute, quotes included, can only be the layout's own; in the plain-text part
+# (public.email_text) the unsubscribe line is always the last, so only the trailing placeholder
+# is ours.
+UNSUBSCRIBE_URL_PLACEHOLDER = "{{unsubscribe_url}}"
+UNSUBSCRIBE_HREF_PLACEHOLDER = f'href="{UNSUBSCRIBE_URL_PLACEHOLDER}"'
 
 
 class MailerSendEmailSender:
@@ -44,10 +47,11 @@ class MailerSendEmailSender:
         await self.client.close()
 
     def request_for(self, message: OutboundMessage) -> EmailRequest:
-        """The email as MailerSend takes it: the plain-text part and, when the claim rendered
-        one, the HTML part; marketing mail carries an unsubscribe link in both and a
-        List-Unsubscribe header (one-click, RFC 8058)."""
-        text = message.body
+        """The email as MailerSend takes it: the plain-text part (the claim's rendering, else the
+        body) and, when the claim rendered one, the HTML part; marketing mail carries an
+        unsubscribe link in both (the claim's renderers place it, in the recipient's language)
+        and a List-Unsubscribe header (one-click, RFC 8058)."""
+        text = message.text_part if message.text_part is not None else message.body
         html = message.html
         fields: dict[str, Any] = {
             "from": {"email": message.from_address, "name": message.from_name},
@@ -62,7 +66,10 @@ class MailerSendEmailSender:
                 raise ProviderRejected("no_unsubscribe_token", "marketing email without a token")
             link = self.unsubscribe_url.format(token=message.unsubscribe_token)
             one_click = self.one_click_url.format(token=message.unsubscribe_token)
-            text = f"{text}\n\nUnsubscribe or change your preferences: {link}"
+            # Only the claim's rendering: a body a person typed may end with the placeholder too.
+            if message.text_part is None or not text.endswith(UNSUBSCRIBE_URL_PLACEHOLDER):
+                raise ProviderRejected("no_unsubscribe_link", "marketing text without its link")
+            text = text.removesuffix(UNSUBSCRIBE_URL_PLACEHOLDER) + link
             if html is not None:
                 if UNSUBSCRIBE_HREF_PLACEHOLDER not in html:
                     raise ProviderRejected("no_unsubscribe_link", "marketing HTML without its link")

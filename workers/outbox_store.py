@@ -46,7 +46,7 @@ class SupabaseOutboxStore:
         }
         if now is not None:
             params["p_now"] = now.isoformat()
-        rows = await self._rpc("claim_outbound_messages_v2", params)
+        rows = await self._rpc("claim_outbound_messages_v3", params)
         return [OutboundMessage.from_row(row) for row in rows or []]
 
     async def mark_sending(self, message_ids: list[str], worker_id: str) -> set[str]:

@@ -34,6 +34,9 @@ class OutboundMessage:
     # Email only: the HTML part public.email_html rendered at claim time (claim version 2); a
     # marketing email's unsubscribe link in it is the placeholder the email adapter fills in.
     html: str | None = None
+    # Email only: the plain-text part public.email_text rendered at claim time (claim version 3),
+    # in the recipient's language; a marketing one ends with the unsubscribe placeholder.
+    text_part: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> OutboundMessage:
@@ -54,6 +57,7 @@ class OutboundMessage:
             sender_id=row.get("sender_id"),
             segments=int(row.get("segments") or 1),
             html=row.get("html"),
+            text_part=row.get("text_part"),
         )
 
 

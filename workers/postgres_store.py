@@ -67,7 +67,7 @@ class PostgresOutboxStore:
         now: datetime | None = None,
     ) -> list[OutboundMessage]:
         rows = await self._rows(
-            "select * from public.claim_outbound_messages_v2(%s, %s, %s, %s, coalesce(%s, now()))",
+            "select * from public.claim_outbound_messages_v3(%s, %s, %s, %s, coalesce(%s, now()))",
             (worker_id, channel, limit, lease_seconds, now),
         )
         return [OutboundMessage.from_row(row) for row in rows]

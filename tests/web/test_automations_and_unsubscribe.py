@@ -1,10 +1,11 @@
 """Automations and unsubscribe in Chromium against the whole local system: an organizer builds
 an automation (a thank-you email N hours after a check-in at one event), tests it (who it would
-reach, the rendered message), switches it on; the runner acts (the worker's own entry point) and
-the run shows in the run log; the worker sends the email through the provider simulator; its
-List-Unsubscribe URL is posted to like a mail client does (RFC 8058 one-click); the person opens
-the email's preference link on a phone, sees they are unsubscribed from emails, stops texts too,
-reads it in Spanish; a forged link gets its own page and changes nothing. axe on every state."""
+reach, the rendered message), switches it on; with the run log open the runner acts (the worker's
+own entry point) and the run appears live, saying what it did; the worker sends the email
+through the provider simulator; its List-Unsubscribe URL is posted to like a mail client does
+(RFC 8058 one-click); the person opens the email's preference link on a phone, sees they are
+unsubscribed from emails, stops texts too, reads it in Spanish; a forged link gets its own page
+and changes nothing. axe on every state."""
 
 from __future__ import annotations
 
@@ -176,8 +177,15 @@ def test_an_automation_emails_an_attendee_who_then_unsubscribes(
     assert run.result["outside_requests"] == []
     assert one_click == {"unsubscribed": True, "changed": True}
     assert run.result["preview"] == f"Thanks for coming to {attendee.event_name}, Guest0!"
-    # Time, automation, occasion (the event), acted on, skipped, result.
-    assert run.result["run_cells"][1:] == [automation_name, attendee.event_name, "1", "0", "Done"]
+    # Time, automation, occasion (the event), what it did, acted on, skipped, result.
+    assert run.result["run_cells"][1:] == [
+        automation_name,
+        attendee.event_name,
+        f"Sent “{attendee.template_name}” by Email",
+        "1",
+        "0",
+        "Done",
+    ]
 
     runs = db.execute(
         "select r.enqueued, r.status from public.automation_runs r"

@@ -1,8 +1,9 @@
 """Flow 4 in Chromium against the whole local system: a contact texts a picture through the
 provider simulator (a signed webhook; the webhook worker copies it into Storage), it appears
-live in the open inbox, a colleague is shown viewing it, it is answered with a canned reply,
-the delivered status arrives, a message is saved as a canned reply, the conversation is closed
-with a key, and STOP blocks the reply box with the reason. axe on every state."""
+live in the open inbox, a colleague is shown viewing it and, assigned it, is told on another
+screen, it is answered with a canned reply, the delivered status arrives, a message is saved as a
+canned reply, the conversation is closed with a key, and STOP blocks the reply box with the
+reason. axe on every state."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def test_a_texted_picture_is_answered_live_from_the_inbox(
 ) -> None:
     name, phone = contact
     email, password, user_id = add_organizer(supabase_env, "inbox")
-    colleague_email, colleague_password, _ = add_organizer(supabase_env, "colleague")
+    colleague_email, colleague_password, colleague_id = add_organizer(supabase_env, "colleague")
     db.execute(
         "insert into public.canned_replies (shortcut, body, created_by)"
         " values ('parking', 'Park free on NW 2nd Ave after 6pm.', %s)"
@@ -105,6 +106,7 @@ def test_a_texted_picture_is_answered_live_from_the_inbox(
         STAFF_PASSWORD=password,
         COLLEAGUE_EMAIL=colleague_email,
         COLLEAGUE_PASSWORD=colleague_password,
+        COLLEAGUE_ID=colleague_id,
         CONTACT_NAME=name,
     )
 
@@ -113,6 +115,7 @@ def test_a_texted_picture_is_answered_live_from_the_inbox(
         "inbox",
         "conversation-picture",
         "colleague-viewing",
+        "assigned-notice",
         "canned-suggestions",
         "delivered",
         "save-canned",
@@ -121,6 +124,7 @@ def test_a_texted_picture_is_answered_live_from_the_inbox(
         "blocked-es",
     ]
     assert not [line for line in run.lines if "page_error" in line]
+    assert run.result["colleague_path"] == "/staff", "the colleague was told outside the inbox"
     # Shown from our bucket through a signed URL, never from Twilio's.
     assert "/storage/v1/object/sign/message-media/inbound/" in run.result["picture_src"]
     assert "2010-04-01" not in run.result["picture_src"]

@@ -1,7 +1,7 @@
 """HTML email: whatever a person types (a template, or a merge value from a form) reaches the HTML
 part of an email only escaped — drawn by Hypothesis and rendered by the database's one renderer
-(public.email_html) — the HTML says the same as the plain-text part, and the email adapter sends
-both parts, the unsubscribe link filled in."""
+(public.email_html) — the HTML says the same as the plain-text part (public.email_text), and the
+email adapter sends both parts, the unsubscribe link filled in."""
 
 from __future__ import annotations
 
@@ -17,7 +17,11 @@ from hypothesis import strategies as st
 
 from devstack.stack.manager import LocalStack
 from tests.workers.conftest import Simulator
-from workers.mailersend_sender import UNSUBSCRIBE_HREF_PLACEHOLDER, MailerSendEmailSender
+from workers.mailersend_sender import (
+    UNSUBSCRIBE_HREF_PLACEHOLDER,
+    UNSUBSCRIBE_URL_PLACEHOLDER,
+    MailerSendEmailSender,
+)
 from workers.ports import OutboundMessage, ProviderRejected
 
 LAYOUT_TAGS = {"html", "head", "meta", "title", "body", "table", "tr", "td", "p", "br", "a"}
@@ -144,7 +148,7 @@ def test_an_address_in_the_text_becomes_a_link_without_its_full_stop(
     assert links == ["https://hellomiami.org/rsvp?a=1&b=2", UNSUBSCRIBE]
 
 
-def marketing_email(html: str) -> OutboundMessage:
+def marketing_email(html: str, text_part: str | None = None) -> OutboundMessage:
     return OutboundMessage(
         id="00000000-0000-0000-0000-000000000003",
         channel="email",
@@ -156,25 +160,65 @@ def marketing_email(html: str) -> OutboundMessage:
         is_marketing=True,
         unsubscribe_token="u1.a&b",
         html=html,
+        text_part=text_part,
     )
+
+
+SPANISH_TEXT_PART = (
+    "Nos vemos el jueves\n\n"
+    f"Darte de baja o cambiar tus preferencias: {UNSUBSCRIBE_URL_PLACEHOLDER}"
+)
 
 
 async def test_both_parts_reach_mailersend_with_the_signed_link_in_the_html(
     simulator: Simulator, email_sender: MailerSendEmailSender
 ) -> None:
-    html = f"<p>See you Thursday</p><a {UNSUBSCRIBE_HREF_PLACEHOLDER}>Unsubscribe</a>"
-    await email_sender.send(marketing_email(html))
+    html = f"<p>Nos vemos el jueves</p><a {UNSUBSCRIBE_HREF_PLACEHOLDER}>Darte de baja</a>"
+    await email_sender.send(marketing_email(html, SPANISH_TEXT_PART))
     [record] = simulator.emails()
     assert record["html"] == (
-        '<p>See you Thursday</p><a href="https://hellomiami.org/unsubscribe?t=u1.a&amp;b">'
-        "Unsubscribe</a>"
+        '<p>Nos vemos el jueves</p><a href="https://hellomiami.org/unsubscribe?t=u1.a&amp;b">'
+        "Darte de baja</a>"
     )
-    assert record["text"].startswith("See you Thursday\n\nUnsubscribe or change your preferences")
+    assert record["text"] == (
+        "Nos vemos el jueves\n\nDarte de baja o cambiar tus preferencias: "
+        "https://hellomiami.org/unsubscribe?t=u1.a&b"
+    ), "the plain-text part is the claim's, in the recipient's language, its link filled in"
 
 
 def test_marketing_html_without_its_unsubscribe_link_is_not_sent(
     email_sender: MailerSendEmailSender,
 ) -> None:
     with pytest.raises(ProviderRejected) as refused:
-        email_sender.request_for(marketing_email("<p>no footer</p>"))
+        email_sender.request_for(marketing_email("<p>no footer</p>", SPANISH_TEXT_PART))
     assert refused.value.code == "no_unsubscribe_link"
+
+
+@pytest.mark.parametrize(
+    "text_part",
+    [None, "Nos vemos el jueves", f"{UNSUBSCRIBE_URL_PLACEHOLDER} typed, then no footer line"],
+)
+def test_marketing_text_without_the_claims_unsubscribe_line_is_not_sent(
+    email_sender: MailerSendEmailSender, text_part: str | None
+) -> None:
+    html = f"<a {UNSUBSCRIBE_HREF_PLACEHOLDER}>x</a>"
+    with pytest.raises(ProviderRejected) as refused:
+        email_sender.request_for(marketing_email(html, text_part))
+    assert refused.value.code == "no_unsubscribe_link"
+
+
+def test_the_plain_text_and_html_footers_say_the_same_in_both_languages(
+    renderer: psycopg.Connection[tuple[Any, ...]],
+) -> None:
+    footers = {
+        "en": "Unsubscribe or change your preferences",
+        "es": "Darte de baja o cambiar tus preferencias",
+    }
+    for language, words_of_link in footers.items():
+        row = renderer.execute(
+            "select public.email_text('Hi', %s, %s), public.email_html('Hi', 's', 'o', %s, %s)",
+            (language, UNSUBSCRIBE, language, UNSUBSCRIBE),
+        ).fetchone()
+        assert row is not None
+        assert row[0] == f"Hi\n\n{words_of_link}: {UNSUBSCRIBE}"
+        assert f">{words_of_link}</a>" in row[1]

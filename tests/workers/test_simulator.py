@@ -60,6 +60,12 @@ def email(to: str = "ana@example.com", marketing: bool = False) -> OutboundMessa
         from_name="Hello Miami",
         is_marketing=marketing,
         unsubscribe_token="u1.token" if marketing else None,
+        # What claim version 3 renders (public.email_text) for a marketing email.
+        text_part=(
+            "See you Thursday\n\nUnsubscribe or change your preferences: {{unsubscribe_url}}"
+            if marketing
+            else None
+        ),
     )
 
 

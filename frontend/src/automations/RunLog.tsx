@@ -5,11 +5,12 @@ import { SelectField } from "../crm/SelectField";
 import { formatDateTime } from "../lib/dates";
 import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
+import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
-import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { automationKeys, fetchAutomations, fetchChoices, fetchRuns } from "./api";
-import { occasionText } from "./summary";
+import { didText, occasionText } from "./summary";
 import { t } from "./t";
 
 const LINK = "font-semibold text-teal-900 underline";
@@ -21,14 +22,18 @@ function RunLogScreen() {
   const automationId = () => params.automation ?? "";
   const automations = useQuery(() => ({ queryKey: automationKeys.all(), queryFn: fetchAutomations }));
   const choices = useQuery(() => ({ queryKey: automationKeys.choices(), queryFn: fetchChoices }));
-  const runs = useQuery(() => ({ queryKey: automationKeys.runs(automationId()), queryFn: () => fetchRuns(automationId()) }));
+  // Live: the workers log a run every time an automation acts (Realtime; RLS lets organizers+ read).
+  const runs = createLiveQuery(() => ({ queryKey: automationKeys.runs(automationId()), queryFn: () => fetchRuns(automationId()) }));
+  invalidateOnChanges({ table: "automation_runs", queryKeys: [automationKeys.allRuns()] });
   return (
     <section class="space-y-4">
       <A href="/automations" class={LINK}>
         {t("form.back")}
       </A>
       <h1 class="text-2xl font-bold">{t("runs.title")}</h1>
-      <p>{t("runs.intro")}</p>
+      <p>
+        {t("runs.intro")} {t("runs.live")}
+      </p>
       <div class="flex flex-wrap items-end gap-3">
         <SelectField
           label={t("runs.automation")}
@@ -39,12 +44,10 @@ function RunLogScreen() {
           ]}
           onChange={(value) => { setParams({ automation: value === "" ? undefined : value }); }}
         />
-        <Button variant="secondary" onClick={() => void runs.refetch()}>
-          {t("runs.refresh")}
-        </Button>
       </div>
-      <ErrorAlert code={runs.error ? errorCode(runs.error) : null} />
-      <Show when={runs.data} fallback={<Show when={!runs.error}><p role="status">{tCommon("loading")}</p></Show>}>
+      {/* A failed refresh keeps the last rows on screen with the error above them. */}
+      <ErrorAlert code={runs().error ? errorCode(runs().error) : null} />
+      <Show when={runs().data} fallback={<Show when={!runs().error}><p role="status">{tCommon("loading")}</p></Show>}>
         {(rows) => (
           <Show when={rows().length > 0} fallback={<p>{t("runs.empty")}</p>}>
             <div class="overflow-x-auto">
@@ -55,6 +58,7 @@ function RunLogScreen() {
                     <th scope="col" class="py-2 pr-3">{t("runs.started")}</th>
                     <th scope="col" class="py-2 pr-3">{t("runs.automation")}</th>
                     <th scope="col" class="py-2 pr-3">{t("runs.occasion")}</th>
+                    <th scope="col" class="py-2 pr-3">{t("runs.did")}</th>
                     <th scope="col" class="py-2 pr-3 text-right">{t("runs.acted")}</th>
                     <th scope="col" class="py-2 pr-3 text-right">{t("runs.skipped")}</th>
                     <th scope="col" class="py-2">{t("runs.status")}</th>
@@ -71,6 +75,7 @@ function RunLogScreen() {
                           </A>
                         </td>
                         <td class="py-2 pr-3">{occasionText(run.occasion, choices.data?.events ?? [])}</td>
+                        <td class="py-2 pr-3">{didText(run)}</td>
                         <td class="py-2 pr-3 text-right">{run.enqueued}</td>
                         <td class="py-2 pr-3 text-right">{run.skipped}</td>
                         <td class="py-2">

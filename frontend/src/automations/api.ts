@@ -51,6 +51,7 @@ export const automationKeys = {
   one: (id: string) => ["automations", "one", id] as const,
   choices: () => ["automations", "choices"] as const,
   runs: (automationId: string) => ["automation_runs", automationId] as const,
+  allRuns: () => ["automation_runs"] as const,
 };
 
 export async function fetchAutomations(): Promise<AutomationRow[]> {

@@ -1,4 +1,4 @@
-import type { Choice } from "./api";
+import type { Choice, RunRow } from "./api";
 import type { AutomationRow } from "./rules";
 import { isTrigger } from "./rules";
 import { t } from "./t";
@@ -34,4 +34,18 @@ export function occasionText(occasion: string, events: readonly Choice[]): strin
   if (lapsed) return t("occasion.lapsed", { date: lapsed[1] ?? "" });
   if (occasion === "first" || occasion === "once" || occasion === "run") return t(`occasion.${occasion}`);
   return occasion;
+}
+
+/** What a logged run did, as it was set when it ran: "Sent “Thanks” by SMS", "Added the tag
+ * “newcomer”" (a failed run did nothing; its error says why). */
+export function didText(run: Pick<RunRow, "action" | "channel" | "template_name" | "tag" | "status">): string {
+  if (run.status === "failed") return "";
+  if (run.action === "add_tag") return t("runs.tagged", { tag: run.tag ?? "" });
+  if (run.action === "send_template") {
+    return t("runs.sent", {
+      template: run.template_name ?? "…",
+      channel: t(`channel.${run.channel === "email" ? "email" : "sms"}`),
+    });
+  }
+  return "";
 }

@@ -1,7 +1,7 @@
 import { render, screen } from "@solidjs/testing-library";
 import { QueryClient, QueryClientProvider } from "@tanstack/solid-query";
 import userEvent from "@testing-library/user-event";
-import { countSegment, createBlast, saveOneOffSegment } from "./api";
+import { countSegment, createBlast, createBlastToFilter } from "./api";
 import { Composer } from "./BlastComposer";
 
 // Only the network edge is replaced: the composer's own logic (live count, variants and their
@@ -14,7 +14,7 @@ vi.mock("./api", () => ({
   },
   countSegment: vi.fn(),
   createBlast: vi.fn(),
-  saveOneOffSegment: vi.fn(),
+  createBlastToFilter: vi.fn(),
 }));
 // The filter's rule fields offer the tags and events in use.
 vi.mock("../crm/api", () => ({ fetchTagCounts: vi.fn(() => Promise.resolve([])), fetchEventsForFilter: vi.fn(() => Promise.resolve([])) }));
@@ -105,10 +105,10 @@ describe("Composer", () => {
     );
   });
 
-  it("sends to an unsaved filter: counted live, kept as a one-off segment, then the blast to it", async () => {
+  it("sends to an unsaved filter: counted live, then the filter and the blast in one call", async () => {
     vi.mocked(countSegment).mockImplementation((definition) => Promise.resolve(JSON.stringify(definition) === "{}" ? 1200 : 340));
-    vi.mocked(saveOneOffSegment).mockReset().mockResolvedValue("seg-once");
-    vi.mocked(createBlast).mockResolvedValue({ id: "b3", name: "Ad hoc", status: "draft" } as never);
+    vi.mocked(createBlast).mockReset();
+    vi.mocked(createBlastToFilter).mockReset().mockResolvedValue({ id: "b3", name: "Ad hoc", status: "draft" } as never);
     renderComposer();
     await userEvent.type(screen.getByLabelText("Name"), "Ad hoc");
     await userEvent.click(screen.getByLabelText("A filter (not saved as a segment)"));
@@ -119,8 +119,12 @@ describe("Composer", () => {
     expect(countSegment).toHaveBeenLastCalledWith({ min_checkins: 1 });
     await userEvent.selectOptions(screen.getByLabelText("Text template"), "tpl-a");
     await userEvent.click(screen.getByRole("button", { name: "Save and preview" }));
-    expect(saveOneOffSegment).toHaveBeenCalledWith({ min_checkins: 1 });
-    expect(createBlast).toHaveBeenCalledWith(expect.objectContaining({ segment_id: "seg-once", sms_template_id: "tpl-a" }));
+    expect(createBlastToFilter).toHaveBeenCalledWith(
+      { min_checkins: 1 },
+      expect.not.objectContaining({ segment_id: expect.anything() as unknown }),
+    );
+    expect(vi.mocked(createBlastToFilter).mock.calls[0]?.[1]).toMatchObject({ sms_template_id: "tpl-a" });
+    expect(createBlast).not.toHaveBeenCalled();
   });
 
   it("going back to one template drops the variants", async () => {

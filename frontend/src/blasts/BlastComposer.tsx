@@ -15,7 +15,7 @@ import { SegmentRules } from "../crm/SegmentBuilder";
 import { toSegmentDefinition, type Rule } from "../crm/segmentRules";
 import type { Json } from "../lib/database.types";
 import { createDebounced } from "../templates/debounce";
-import { blastKeys, countSegment, createBlast, fetchChoices, saveOneOffSegment } from "./api";
+import { blastKeys, countSegment, createBlast, createBlastToFilter, fetchChoices } from "./api";
 import { count } from "./format";
 import {
   EMPTY_COMPOSER,
@@ -164,12 +164,11 @@ export function Composer(props: { choices: Choices; orgTimeZone: string }) {
   };
 
   const create = useMutation(() => ({
-    // A filter becomes a one-off segment first, so create_blast takes one kind of audience.
-    mutationFn: async () => {
-      const segmentId =
-        form.audience === "filter" ? await saveOneOffSegment(toSegmentDefinition(form.filterRules)) : form.segmentId;
-      return createBlast(toSpec({ ...form, segmentId }, props.orgTimeZone));
-    },
+    // A filter is kept as a one-off segment by the same call that creates the blast.
+    mutationFn: () =>
+      form.audience === "filter"
+        ? createBlastToFilter(toSegmentDefinition(form.filterRules), toSpec({ ...form, segmentId: "" }, props.orgTimeZone))
+        : createBlast(toSpec(form, props.orgTimeZone)),
     onSuccess: async (blast) => {
       notifySuccess(t(blast.status === "scheduled" ? "composer.scheduled" : "composer.created", { name: blast.name }));
       await queryClient.invalidateQueries({ queryKey: blastKeys.all() });

@@ -22,7 +22,7 @@ import { BlastProgress } from "./BlastProgress";
 import { BlastResults } from "./BlastResults";
 import { ConfirmButton } from "./ConfirmButton";
 import { count, when } from "./format";
-import { progressOf } from "./progress";
+import { progressOf, progressRefetchMs } from "./progress";
 import { t } from "./t";
 
 const DONE_MESSAGE: Record<
@@ -131,12 +131,14 @@ function BlastScreen(props: { id: string }) {
     queryKey: blastKeys.one(id),
     queryFn: () => fetchBlast(id),
     staleTime: 0,
+    refetchInterval: (query) => progressRefetchMs(query.state.data?.status),
   }));
   const facts = useQuery(() => ({
     queryKey: templateKeys.facts(),
     queryFn: fetchMessagingFacts,
   }));
-  // The counters arrive with the blast row about once a second while it sends.
+  // The counters arrive with the blast row about once a second while it sends (Realtime wakes
+  // the page; the poll above bounds the lag when Realtime's feed is behind).
   invalidateOnChanges({
     table: "blasts",
     filter: `id=eq.${id}`,

@@ -115,17 +115,20 @@ export async function countSegment(definition: Json): Promise<number> {
   return data ?? 0;
 }
 
-/** Keep the composer's unsaved filter as a one-off, unlisted segment (validated and compiled
- * like any segment) and return its id for create_blast. */
-export async function saveOneOffSegment(definition: Json): Promise<string> {
-  const { data, error } = await supabase().rpc("save_one_off_segment", { p_definition: definition });
+export async function createBlast(spec: BlastSpec): Promise<Blast> {
+  const { data, error } = await supabase().rpc("create_blast", { p_spec: spec as unknown as Json });
   throwIfError(error);
-  if (!data) throw new AppError("not_allowed");
+  if (!data) throw new AppError("unexpected");
   return data;
 }
 
-export async function createBlast(spec: BlastSpec): Promise<Blast> {
-  const { data, error } = await supabase().rpc("create_blast", { p_spec: spec as unknown as Json });
+/** A blast to the composer's unsaved filter: the filter kept as a one-off, unlisted segment and the
+ * blast created in one transaction (create_blast_to_filter), so a refused blast leaves nothing. */
+export async function createBlastToFilter(definition: Json, spec: BlastSpec): Promise<Blast> {
+  const { data, error } = await supabase().rpc("create_blast_to_filter", {
+    p_definition: definition,
+    p_spec: spec as unknown as Json,
+  });
   throwIfError(error);
   if (!data) throw new AppError("unexpected");
   return data;

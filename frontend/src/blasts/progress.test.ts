@@ -1,4 +1,4 @@
-import { addSample, etaSeconds, progressOf, rateOf } from "./progress";
+import { addSample, etaSeconds, progressOf, progressRefetchMs, rateOf, SENDING_REFETCH_MS } from "./progress";
 
 const blast = {
   recipients_total: 1030,
@@ -47,5 +47,14 @@ describe("rate and ETA", () => {
       { at: 71_000, handled: 5 },
     );
     expect(samples).toEqual([{ at: 70_000, handled: 5 }]);
+  });
+});
+
+describe("the page's polling", () => {
+  it("rereads the blast each second while it sends, never otherwise", () => {
+    expect(progressRefetchMs("sending")).toBe(SENDING_REFETCH_MS);
+    for (const status of ["draft", "scheduled", "paused", "completed", "cancelled", undefined] as const) {
+      expect(progressRefetchMs(status)).toBe(false);
+    }
   });
 });

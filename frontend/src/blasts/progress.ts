@@ -65,3 +65,15 @@ export function addSample(samples: readonly Sample[], sample: Sample): Sample[] 
   const last = recent.at(-1);
   return last && last.handled === sample.handled ? recent : [...recent, sample];
 }
+
+/** How often the blast page rereads the blast row while it sends (bench/blast_progress.py).
+ * Realtime wakes the page when the counters are folded, but its change feed carries every
+ * message's status change too, so under a busy blast the push can trail the database by
+ * seconds; a one-row read each second keeps the screen within about a second of the counters
+ * whatever Realtime's backlog. */
+export const SENDING_REFETCH_MS = 1000;
+
+/** The blast page's polling: only while the blast sends (nothing else moves on its own). */
+export function progressRefetchMs(status: Blast["status"] | undefined): number | false {
+  return status === "sending" ? SENDING_REFETCH_MS : false;
+}

@@ -16,6 +16,7 @@ import {
   INBOX_POLL_MS,
   inboxKeys,
   listAssignees,
+  markConversationNoticesRead,
   markRead,
   signMedia,
   type ConversationDetail,
@@ -207,10 +208,15 @@ export function Conversation(props: { id: string; onToggleStatus: () => void; re
   const id = untrack(() => props.id);
   invalidateOnChanges({ table: "conversations", filter: `id=eq.${id}`, queryKeys: [inboxKeys.conversation(id)] });
   const [saving, setSaving] = createSignal<string | null>(null);
-  // Reading the conversation clears its unread count (again when a new text arrives while open).
+  // Reading the conversation clears its unread count and the reader's notices about it (again
+  // when a new text arrives while open).
+  let noticesCleared = false;
   createEffect(() => {
     const current = conversation().data;
-    if (current && current.unreadCount > 0) markRead(current.id).catch(notifyError);
+    if (!current) return;
+    if (current.unreadCount > 0) markRead(current.id).catch(notifyError);
+    if (current.unreadCount > 0 || !noticesCleared) markConversationNoticesRead(current.id).catch(notifyError);
+    noticesCleared = true;
   });
   // A failed refresh keeps the last state on screen: say it may be out of date.
   const failure = () => (conversation().error ? errorCode(conversation().error) : null);

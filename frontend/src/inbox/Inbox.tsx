@@ -1,12 +1,11 @@
 import { useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { keepPreviousData, useQueryClient } from "@tanstack/solid-query";
-import { createEffect, createSignal, For, on, onCleanup, Show, Suspense } from "solid-js";
+import { createSignal, For, onCleanup, Show, Suspense } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
 import { createLiveQuery } from "../lib/liveQuery";
 import { displayPhone } from "../lib/phone";
 import { invalidateOnChanges } from "../lib/realtime";
-import { session } from "../lib/session";
 import { RequireStaff } from "../staff/RequireStaff";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { notifyError, notifySuccess } from "../ui/notifications";
@@ -17,8 +16,6 @@ import {
   fetchCounts,
   inboxKeys,
   listConversations,
-  listNotices,
-  markNoticesRead,
   setStatus,
   type ConversationRow,
   type InboxFilter,
@@ -122,24 +119,6 @@ function ShortcutList() {
   );
 }
 
-/** Tell the signed-in person, live, that someone assigned them a conversation. */
-function AssignmentNotices() {
-  const userId = () => session()?.user.id ?? "signed-out";
-  const notices = createLiveQuery(() => ({ queryKey: inboxKeys.notices(userId()), queryFn: listNotices }));
-  invalidateOnChanges({ table: "inbox_notifications", filter: `recipient_id=eq.${userId()}`, queryKeys: [inboxKeys.notices(userId())] });
-  createEffect(
-    on(
-      () => notices().data,
-      (pending) => {
-        if (!pending || pending.length === 0) return;
-        notifySuccess(pending.length === 1 ? t("noticeOne") : t("notice", { count: pending.length }));
-        markNoticesRead(pending.map((notice) => notice.id)).catch(notifyError);
-      },
-    ),
-  );
-  return null;
-}
-
 function InboxScreen() {
   const params = useParams<{ id?: string }>();
   const [searchParams, setSearchParams] = useSearchParams<{ filter?: string }>();
@@ -197,7 +176,6 @@ function InboxScreen() {
   return (
     <section class="space-y-4" lang={locale()}>
       <h1 class="text-2xl font-bold">{t("title")}</h1>
-      <AssignmentNotices />
       <div class="grid gap-4 lg:grid-cols-[22rem_1fr]">
         <div class="space-y-3">
           <FilterTabs value={filter()} onChange={(next) => { setSearchParams({ filter: next === "all" ? undefined : next }); }} />

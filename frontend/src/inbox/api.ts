@@ -3,7 +3,7 @@
 import type { Database } from "../lib/database.types";
 import { AppError, throwIfError } from "../lib/errors";
 import { supabase } from "../lib/supabase";
-import { isMediaKey, objectPath, outboundPath, type CannedReply, type ConsentSource } from "./logic";
+import { isMediaKey, objectPath, outboundPath, type CannedReply, type ConsentSource, type InboxNotice } from "./logic";
 
 type Functions = Database["public"]["Functions"];
 type Nullable<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] | null };
@@ -200,24 +200,28 @@ export async function saveCannedReply(shortcut: string, body: string): Promise<v
   throwIfError(error);
 }
 
-export interface Notice {
-  id: number;
-  conversationId: string;
-}
-
-export async function listNotices(): Promise<Notice[]> {
+/** The signed-in person's unread in-app notices (RLS: only their own). */
+export async function listNotices(): Promise<InboxNotice[]> {
   const { data, error } = await supabase()
     .from("inbox_notifications")
-    .select("id, conversation_id")
+    .select("id, kind, conversation_id")
     .is("read_at", null)
     .order("id");
   throwIfError(error);
-  return (data ?? []).map((row) => ({ id: row.id, conversationId: row.conversation_id }));
+  return (data ?? []).map((row) => ({
+    id: row.id,
+    kind: row.kind === "new_message" ? "new_message" : "assigned",
+    conversationId: row.conversation_id,
+  }));
 }
 
-export async function markNoticesRead(ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  const { error } = await supabase().from("inbox_notifications").update({ read_at: new Date().toISOString() }).in("id", ids);
+/** Opening a conversation marks the reader's notices about it read (RLS: only their own). */
+export async function markConversationNoticesRead(conversationId: string): Promise<void> {
+  const { error } = await supabase()
+    .from("inbox_notifications")
+    .update({ read_at: new Date().toISOString() })
+    .eq("conversation_id", conversationId)
+    .is("read_at", null);
   throwIfError(error);
 }
 

@@ -3,10 +3,12 @@ import { describe, expect, it } from "vitest";
 import { setLocale } from "../lib/i18n";
 import {
   closeSentence,
+  conversationsToLookAt,
   insertReply,
   isMediaKey,
   matchingReplies,
   neighbour,
+  noticesToAnnounce,
   outboundPath,
   replyBlock,
   shortcutFor,
@@ -98,5 +100,28 @@ describe("consent and media", () => {
   it("names a reply image by its conversation and a fresh name", () => {
     expect(outboundPath("c1", "My Photo.PNG", "u1")).toBe("outbound/c1/u1.png");
     expect(outboundPath("c1", "noextension", "u1")).toBe("outbound/c1/u1.jpg");
+  });
+});
+
+describe("inbox notices", () => {
+  const assigned = { id: 4, kind: "assigned" as const, conversationId: "c1" };
+  const wrote = { id: 5, kind: "new_message" as const, conversationId: "c1" };
+  const other = { id: 9, kind: "new_message" as const, conversationId: "c2" };
+
+  it("counts conversations to look at, not notices", () => {
+    expect(conversationsToLookAt([])).toBe(0);
+    expect(conversationsToLookAt([assigned, wrote, other])).toBe(2);
+  });
+
+  it("announces only what arrives after the first load", () => {
+    const first = noticesToAnnounce([assigned], null);
+    expect(first).toEqual({ announce: [], announcedUpTo: 4 });
+    const next = noticesToAnnounce([assigned, wrote, other], first.announcedUpTo);
+    expect(next).toEqual({ announce: [wrote, other], announcedUpTo: 9 });
+    expect(noticesToAnnounce([assigned, wrote, other], next.announcedUpTo).announce).toEqual([]);
+  });
+
+  it("keeps what was announced when notices are read", () => {
+    expect(noticesToAnnounce([], 9)).toEqual({ announce: [], announcedUpTo: 9 });
   });
 });

@@ -108,3 +108,28 @@ export function outboundPath(conversationId: string, fileName: string, unique: s
   const extension = /\.([A-Za-z0-9]{1,5})$/.exec(fileName)?.[1]?.toLowerCase() ?? "jpg";
   return `outbound/${conversationId}/${unique}.${extension}`;
 }
+
+export type NoticeKind = "assigned" | "new_message";
+
+export interface InboxNotice {
+  id: number;
+  kind: NoticeKind;
+  conversationId: string;
+}
+
+/** The badge's number: conversations with an unread notice (an assignment and a new message in
+ * the same conversation are one thing to look at). */
+export function conversationsToLookAt(notices: readonly InboxNotice[]): number {
+  return new Set(notices.map((notice) => notice.conversationId)).size;
+}
+
+/** The notices to announce now: those newer than `announcedUpTo` (the highest id already
+ * announced; null before the first load, when the badge alone shows what was waiting). */
+export function noticesToAnnounce(
+  notices: readonly InboxNotice[],
+  announcedUpTo: number | null,
+): { announce: InboxNotice[]; announcedUpTo: number } {
+  const highest = notices.reduce((max, notice) => Math.max(max, notice.id), announcedUpTo ?? 0);
+  if (announcedUpTo === null) return { announce: [], announcedUpTo: highest };
+  return { announce: notices.filter((notice) => notice.id > announcedUpTo), announcedUpTo: highest };
+}

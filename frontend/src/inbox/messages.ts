@@ -85,8 +85,14 @@ const en = {
     reply: "Write a reply",
     close: "Close or reopen the conversation",
   },
-  notice: "{{ count }} conversations were assigned to you.",
-  noticeOne: "A conversation was assigned to you.",
+  notices: {
+    assigned: "{{ count }} conversations were assigned to you.",
+    assignedOne: "A conversation was assigned to you.",
+    new_message: "{{ count }} conversations assigned to you have new messages.",
+    new_messageOne: "A conversation assigned to you has a new message.",
+    badge: "{{ count }} new in your inbox",
+    badgeOne: "1 new in your inbox",
+  },
 };
 
 const es: typeof en = {
@@ -172,8 +178,14 @@ const es: typeof en = {
     reply: "Escribir una respuesta",
     close: "Cerrar o reabrir la conversación",
   },
-  notice: "Se te asignaron {{ count }} conversaciones.",
-  noticeOne: "Se te asignó una conversación.",
+  notices: {
+    assigned: "Se te asignaron {{ count }} conversaciones.",
+    assignedOne: "Se te asignó una conversación.",
+    new_message: "{{ count }} conversaciones asignadas a ti tienen mensajes nuevos.",
+    new_messageOne: "Una conversación asignada a ti tiene un mensaje nuevo.",
+    badge: "{{ count }} nuevas en tu bandeja",
+    badgeOne: "1 nueva en tu bandeja",
+  },
 };
 
 export const inboxMessages: Messages<typeof en> = { en, es };

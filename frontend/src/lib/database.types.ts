@@ -121,7 +121,9 @@ export type Database = {
       }
       automation_runs: {
         Row: {
+          action: string | null
           automation_id: string
+          channel: Database["public"]["Enums"]["message_channel"] | null
           enqueued: number
           error: string | null
           finished_at: string | null
@@ -130,9 +132,13 @@ export type Database = {
           skipped: number
           started_at: string
           status: string
+          tag: string | null
+          template_name: string | null
         }
         Insert: {
+          action?: string | null
           automation_id: string
+          channel?: Database["public"]["Enums"]["message_channel"] | null
           enqueued?: number
           error?: string | null
           finished_at?: string | null
@@ -141,9 +147,13 @@ export type Database = {
           skipped?: number
           started_at: string
           status: string
+          tag?: string | null
+          template_name?: string | null
         }
         Update: {
+          action?: string | null
           automation_id?: string
+          channel?: Database["public"]["Enums"]["message_channel"] | null
           enqueued?: number
           error?: string | null
           finished_at?: string | null
@@ -152,6 +162,8 @@ export type Database = {
           skipped?: number
           started_at?: string
           status?: string
+          tag?: string | null
+          template_name?: string | null
         }
         Relationships: [
           {
@@ -1334,6 +1346,7 @@ export type Database = {
           conversation_id: string
           created_at: string
           id: number
+          kind: string
           read_at: string | null
           recipient_id: string
         }
@@ -1342,6 +1355,7 @@ export type Database = {
           conversation_id: string
           created_at?: string
           id?: never
+          kind?: string
           read_at?: string | null
           recipient_id: string
         }
@@ -1350,6 +1364,7 @@ export type Database = {
           conversation_id?: string
           created_at?: string
           id?: never
+          kind?: string
           read_at?: string | null
           recipient_id?: string
         }
@@ -2590,6 +2605,36 @@ export type Database = {
           validity_period_seconds: number
         }[]
       }
+      claim_outbound_messages_v3: {
+        Args: {
+          p_channel: string
+          p_lease_seconds?: number
+          p_limit?: number
+          p_now?: string
+          p_worker_id: string
+        }
+        Returns: {
+          attempts: number
+          blast_id: string
+          body: string
+          channel: string
+          from_address: string
+          from_name: string
+          html: string
+          is_marketing: boolean
+          kind: string
+          media_urls: string[]
+          message_id: string
+          messaging_service_sid: string
+          reply_to: string
+          segments: number
+          sender_id: string
+          subject: string
+          text_part: string
+          to_address: string
+          validity_period_seconds: number
+        }[]
+      }
       claim_print_jobs: {
         Args: { p_lease_seconds?: number; p_limit?: number }
         Returns: {
@@ -2749,6 +2794,44 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      create_blast_to_filter: {
+        Args: { p_definition: Json; p_spec: Json }
+        Returns: {
+          auto_pause: boolean
+          cancelled_at: string | null
+          channel: Database["public"]["Enums"]["blast_channel"]
+          completed_at: string | null
+          created_at: string
+          created_by: string | null
+          delivered_count: number
+          email_recipients: number
+          email_sender_id: string | null
+          email_template_id: string | null
+          event_id: string | null
+          failed_count: number
+          id: string
+          name: string
+          opted_out_count: number
+          paused_reason: string | null
+          recipients_total: number
+          scheduled_at: string | null
+          segment_id: string | null
+          sent_count: number
+          skipped_count: number
+          sms_recipients: number
+          sms_sender_id: string | null
+          sms_template_id: string | null
+          started_at: string | null
+          status: Database["public"]["Enums"]["blast_status"]
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "blasts"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       create_contact_import: {
         Args: {
           p_file_name: string
@@ -2820,6 +2903,14 @@ export type Database = {
           p_language?: string
           p_org_name: string
           p_subject: string
+          p_text: string
+          p_unsubscribe_url?: string
+        }
+        Returns: string
+      }
+      email_text: {
+        Args: {
+          p_language?: string
           p_text: string
           p_unsubscribe_url?: string
         }
@@ -3541,7 +3632,9 @@ export type Database = {
       run_due_automations: {
         Args: { p_now?: string }
         Returns: {
+          action: string | null
           automation_id: string
+          channel: Database["public"]["Enums"]["message_channel"] | null
           enqueued: number
           error: string | null
           finished_at: string | null
@@ -3550,6 +3643,8 @@ export type Database = {
           skipped: number
           started_at: string
           status: string
+          tag: string | null
+          template_name: string | null
         }[]
         SetofOptions: {
           from: "*"

@@ -16,6 +16,8 @@ const GroupMenus = lazy(() => import("./GroupMenus"));
 // Likewise the health banner (and the admin pages' messages it words problems with): only
 // admins see it, and it kept ~5 KB gz on self check-in's first paint.
 const HealthBanner = lazy(() => import("../admin/HealthBanner").then((module) => ({ default: module.HealthBanner })));
+// The inbox's notices to its reader (assignments, new messages), on every screen of those who answer texts.
+const InboxNotices = lazy(() => import("../inbox/InboxNotices"));
 
 function CrashNotice(props: { retry: () => void }) {
   return (
@@ -53,6 +55,11 @@ export function Shell(props: RouteSectionProps) {
           {tCommon("appName")}
         </A>
         <div class="flex flex-wrap items-center gap-2">
+          <Show when={reaches(level.data, "organizer")}>
+            <Suspense>
+              <InboxNotices />
+            </Suspense>
+          </Show>
           <LanguageSwitch />
           <Show when={session()}>
             <Button variant="link" onClick={() => void leave()}>

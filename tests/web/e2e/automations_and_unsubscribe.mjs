@@ -1,8 +1,9 @@
 // Automations and unsubscribe, as an organizer at a desk and then the attendee on a phone:
 // sign in → automations list → a new automation refused while incomplete, then saved (a
 // thank-you email 0 h after a check-in at one event, inside a 09:00–20:00 window) → tested: who
-// it would reach and the rendered message → switched on from the list → pytest runs the runner
-// and posts the email's one-click unsubscribe → the run log shows the run → the compliance
+// it would reach and the rendered message → switched on from the list → with the run log open,
+// pytest runs the runner and posts the email's one-click unsubscribe → the run appears live,
+// saying what it did → the compliance
 // settings, read-only for an organizer → on a phone, the email's preference link: unsubscribed
 // from emails, stop texts too, saved, in Spanish → a forged link gets its own page. axe on
 // every state.
@@ -77,14 +78,15 @@ try {
   await page.getByText(`${AUTOMATION_NAME} is on.`).waitFor();
   await checkState(page, "list-enabled");
 
-  // The runner runs (pytest calls the worker's entry point), the email goes out, and a mail
-  // client posts its one-click unsubscribe; pytest hands back the email's token.
-  const token = await ask({ need_code: JSON.stringify({ run_automations: automationId }) });
-
+  // The run log is open when the runner runs (pytest calls the worker's entry point): the run
+  // appears live, saying what it did. The email goes out and a mail client posts its one-click
+  // unsubscribe; pytest hands back the email's token.
   await page.getByRole("link", { name: "Run log" }).click();
   await page.getByRole("heading", { name: "Automation run log" }).waitFor();
+  await page.getByText("New runs appear here as they happen.").waitFor();
+  const token = await ask({ need_code: JSON.stringify({ run_automations: automationId }) });
   const row = page.getByRole("row").filter({ has: page.getByRole("link", { name: AUTOMATION_NAME }) });
-  await row.waitFor();
+  await row.waitFor({ timeout: 15000 });
   const runCells = await row.getByRole("cell").allTextContents();
   await checkState(page, "run-log");
 

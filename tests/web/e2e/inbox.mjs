@@ -1,14 +1,15 @@
 // Flow 4, the inbox, as an organizer lives it: sign in → the inbox is open → a contact texts a
 // picture (pytest asks the provider simulator: a signed webhook, the webhook worker copies the
 // picture into Storage) → the conversation appears live with its image → a colleague opens it
-// too and is shown as viewing → "/park" + Tab inserts a canned reply → sent, and the delivered
+// too and is shown as viewing → they go to another screen, are assigned the conversation and
+// told so there, live → "/park" + Tab inserts a canned reply → sent, and the delivered
 // status arrives → the contact's message is saved as a canned reply → "c" closes it → the
 // contact texts STOP and the reply box gives way to the reason, in English and Spanish.
 // axe on every state.
 import { join } from "node:path";
 import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
 
-const { STAFF_EMAIL, STAFF_PASSWORD, COLLEAGUE_EMAIL, COLLEAGUE_PASSWORD, CONTACT_NAME } = process.env;
+const { STAFF_EMAIL, STAFF_PASSWORD, COLLEAGUE_EMAIL, COLLEAGUE_PASSWORD, COLLEAGUE_ID, CONTACT_NAME } = process.env;
 
 async function desktop(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
@@ -66,8 +67,19 @@ try {
   await colleague.page.getByRole("img", { name: "Picture 1" }).waitFor();
   await page.getByText(`Also viewing: ${COLLEAGUE_EMAIL}`).waitFor({ timeout: 10000 });
   await checkState(page, "colleague-viewing");
-  await colleague.context.close();
+
+  // The colleague moves on to another screen (no page load); assigned the conversation, they
+  // are told there, live: a toast and the header's link to their inbox.
+  await colleague.page.getByRole("link", { name: "Console", exact: true }).click();
   await page.getByText("Also viewing:").waitFor({ state: "detached", timeout: 10000 });
+  await page.getByLabel("Assign to").selectOption(COLLEAGUE_ID);
+  await page.getByText("Conversation assigned.").waitFor();
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await colleague.page.getByText("A conversation was assigned to you.").waitFor({ timeout: 15000 });
+  await colleague.page.getByRole("link", { name: "1 new in your inbox" }).waitFor();
+  result.colleague_path = new URL(colleague.page.url()).pathname;
+  await checkState(colleague.page, "assigned-notice");
+  await colleague.context.close();
 
   // "r" focuses the reply; "/park" offers the canned reply, Tab inserts it.
   await page.keyboard.press("r");

@@ -1,0 +1,71 @@
+-- The plain-text part of an email, rendered by the database like its HTML part (issue 15, item 1).
+-- The HTML footer followed the contact's language but the worker appended an English-only
+-- unsubscribe line to the plain text. Now public.email_text builds the plain-text part — the
+-- unsubscribe line in the contact's language — and a version 3 of the claim returns it next to
+-- the HTML; the worker only fills in the link. Version 2 stays for workers not yet updated.
+--
+--   public.email_text(p_text, p_language default 'en', p_unsubscribe_url default null) returns text
+--   public.claim_outbound_messages_v3(…the same arguments as claim_outbound_messages…)
+--     claim_outbound_messages_v2's rows plus text_part: each email's plain-text part; a marketing
+--     one ends with the placeholder {{unsubscribe_url}}, which the worker replaces. Service role only.
+
+-- ============================================================================================
+-- Public functions
+-- ============================================================================================
+
+create function public.email_text(
+  p_text text,
+  p_language text default 'en',
+  p_unsubscribe_url text default null
+) returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  -- The words are those of public.email_html's footer link, so both parts say the same.
+  select coalesce(p_text, '')
+    || case when p_unsubscribe_url is null then ''
+            else chr(10) || chr(10)
+                 || case when p_language = 'es' then 'Darte de baja o cambiar tus preferencias'
+                         else 'Unsubscribe or change your preferences' end
+                 || ': ' || p_unsubscribe_url
+       end
+$$;
+comment on function public.email_text(text, text, text) is
+  'The plain-text part of an email: the text, and for marketing mail an unsubscribe line in the recipient''s language (English unless ''es''). The one renderer of the sends'' plain text.';
+grant execute on function public.email_text(text, text, text) to authenticated, service_role;
+
+-- Invoker rights, like version 2 (which does the claiming through the definer version 1): the
+-- workers' role reads the claimed messages' contacts for their language.
+create function public.claim_outbound_messages_v3(
+  p_worker_id text,
+  p_channel text,
+  p_limit integer default 50,
+  p_lease_seconds integer default 30,
+  p_now timestamptz default now()
+) returns table (
+  message_id uuid, channel text, kind text, to_address text, from_address text,
+  messaging_service_sid text, from_name text, reply_to text, subject text, body text,
+  media_urls text[], is_marketing boolean, validity_period_seconds integer, blast_id uuid,
+  sender_id uuid, segments integer, attempts integer, html text, text_part text
+)
+language sql
+volatile
+set search_path = ''
+as $$
+  select c.message_id, c.channel, c.kind, c.to_address, c.from_address, c.messaging_service_sid,
+         c.from_name, c.reply_to, c.subject, c.body, c.media_urls, c.is_marketing,
+         c.validity_period_seconds, c.blast_id, c.sender_id, c.segments, c.attempts, c.html,
+         case when c.channel = 'email' then
+           public.email_text(c.body, coalesce(ct.language, ct.preferred_language, s.default_language),
+                             case when c.is_marketing then '{{unsubscribe_url}}' end)
+         end
+  from public.claim_outbound_messages_v2(p_worker_id, p_channel, p_limit, p_lease_seconds, p_now) c
+  cross join lateral private.messaging_settings() s
+  left join public.messages m on m.id = c.message_id
+  left join public.contacts ct on ct.id = m.contact_id
+$$;
+comment on function public.claim_outbound_messages_v3(text, text, integer, integer, timestamptz) is
+  'Workers: claim_outbound_messages_v2 plus each email''s plain-text part (public.email_text, in the recipient''s language; a marketing one ends with {{unsubscribe_url}}, which the worker fills in).';
+revoke execute on function public.claim_outbound_messages_v3(text, text, integer, integer, timestamptz) from public, anon, authenticated;
+grant execute on function public.claim_outbound_messages_v3(text, text, integer, integer, timestamptz) to service_role;
