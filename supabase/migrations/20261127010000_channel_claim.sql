@@ -370,7 +370,9 @@ revoke execute on function public.claim_outbound_messages(text, text, integer, i
 grant execute on function public.claim_outbound_messages(text, text, integer, integer, timestamptz) to service_role;
 
 -- Invoker rights: the workers' role reads the claimed messages' contacts for their language;
--- version 1 (a definer) does the claiming and all its checks.
+-- version 1 (a definer) does the claiming and all its checks. PL/pgSQL, in two statements: the
+-- second one's snapshot sees the messages the claim has just written for blast recipients (one
+-- SQL statement joining them saw none, and every blast email took the default language).
 create function public.claim_outbound_messages_v2(
   p_worker_id text,
   p_channel text,
@@ -383,10 +385,15 @@ create function public.claim_outbound_messages_v2(
   media_urls text[], is_marketing boolean, validity_period_seconds integer, blast_id uuid,
   sender_id uuid, segments integer, attempts integer, html text
 )
-language sql
+language plpgsql
 volatile
 set search_path = ''
 as $$
+declare
+  v_claimed public.claimed_message[] := array(
+    select c from public.claim_outbound_messages(p_worker_id, p_channel, p_limit, p_lease_seconds, p_now) c);
+begin
+  return query
   select c.message_id, c.channel, c.kind, c.to_address, c.from_address, c.messaging_service_sid,
          c.from_name, c.reply_to, c.subject, c.body, c.media_urls, c.is_marketing,
          c.validity_period_seconds, c.blast_id, c.sender_id, c.segments, c.attempts,
@@ -395,11 +402,13 @@ as $$
                              coalesce(ct.language, ct.preferred_language, s.default_language),
                              case when c.is_marketing then '{{unsubscribe_url}}' end)
          end
-  from public.claim_outbound_messages(p_worker_id, p_channel, p_limit, p_lease_seconds, p_now) c
+  from unnest(v_claimed) with ordinality as c
   cross join lateral private.messaging_settings() s
   join private.channels k on k.name::text = c.channel
   left join public.messages m on m.id = c.message_id
   left join public.contacts ct on ct.id = m.contact_id
+  order by c.ordinality;
+end
 $$;
 comment on function public.claim_outbound_messages_v2(text, text, integer, integer, timestamptz) is
   'Workers: claim_outbound_messages plus, on a channel with an HTML part (email), each message''s HTML (public.email_html; the marketing footer links to {{unsubscribe_url}}, which the worker fills in).';

@@ -2,7 +2,7 @@
 -- null = none), the validity period, segment billing and the v2 claim's HTML part are columns,
 -- and SMS and email keep the rules they had. Per role: only the workers claim.
 begin;
-select plan(22);
+select plan(23);
 
 -- Tomorrow 10:00 in Miami (inside the 09:00–20:00 marketing window).
 select ((now() at time zone 'America/New_York')::date + 1 + time '10:00') at time zone 'America/New_York' as t0 \gset
@@ -99,6 +99,19 @@ select matches((select html from public.claim_outbound_messages_v2('h', 'sms', 1
                 where kind = 'transactional'),
   'Your code is 1234', 'a channel with an HTML part gets public.email_html''s rendering');
 update private.channels set html_part = false where name = 'sms';
+
+-- A blast's emails are written by the claim itself; their HTML is still in each contact's language.
+select tests.make_contact('+13055550905', 'Eva', 'opted_in', 'eva@example.test', 'opted_in', 'America/New_York') as eva \gset
+update public.contacts set language = 'es' where id = :'eva';
+insert into public.blasts (name, channel, email_template_id, email_sender_id)
+values ('Claim language', 'email', tests.make_template('claim hola', 'Hola {{first_name}}', 'email', 'Hola'), :'email_sender')
+returning id as es_blast \gset
+insert into public.blast_audience (blast_id, contact_id) values (:'es_blast', :'eva');
+select public.start_blast(:'es_blast') is not null as started \gset
+select is((select html from public.claim_outbound_messages_v2('l', 'email', 10, 30, :'t0'::timestamptz + interval '8 minutes')
+           where blast_id = :'es_blast'),
+  public.email_html('Hola Eva', 'Hola', (select org_name from public.messaging_settings), 'es', '{{unsubscribe_url}}'),
+  'a blast email''s HTML is in its recipient''s language');
 
 -- ---------------------------------------------------------------- the preview counts each channel's cap
 select tests.make_template('claim mail', 'Hi {{first_name}}', 'email', 'News') as mail_tpl \gset
