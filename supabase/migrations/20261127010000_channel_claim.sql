@@ -397,16 +397,18 @@ begin
   select c.message_id, c.channel, c.kind, c.to_address, c.from_address, c.messaging_service_sid,
          c.from_name, c.reply_to, c.subject, c.body, c.media_urls, c.is_marketing,
          c.validity_period_seconds, c.blast_id, c.sender_id, c.segments, c.attempts,
+         -- The recipient's language is looked up only for a message that gets an HTML part:
+         -- texts, most of the claims, pay nothing for it.
          case when k.html_part then
            public.email_html(c.body, c.subject, s.org_name,
-                             coalesce(ct.language, ct.preferred_language, s.default_language),
+                             coalesce((select coalesce(ct.language, ct.preferred_language)
+                                       from public.messages m join public.contacts ct on ct.id = m.contact_id
+                                       where m.id = c.message_id), s.default_language),
                              case when c.is_marketing then '{{unsubscribe_url}}' end)
          end
   from unnest(v_claimed) with ordinality as c
   cross join lateral private.messaging_settings() s
   join private.channels k on k.name::text = c.channel
-  left join public.messages m on m.id = c.message_id
-  left join public.contacts ct on ct.id = m.contact_id
   order by c.ordinality;
 end
 $$;
