@@ -1,4 +1,4 @@
--- Sending limits decided at claim time (COMPLIANCE.md, issue 15 items 6 and 7):
+-- Sending limits decided at claim time (docs/compliance.md; issue 15 items 6 and 7):
 --
 -- * The daily cap charges what is sent, not each claim. A message is charged once per day
 --   (messages.cap_charged_on): claimed again after a crash, an expired lease, a retryable error or
