@@ -5,7 +5,7 @@
 -- (contacts.language), else Spanish when the keyword itself was Spanish (AYUDA), else the
 -- organisation's default (messaging_settings.default_language). {{org_name}} and
 -- {{contact_address}} are filled from the settings; a HELP answer must say how to opt out (STOP)
--- and give the contact address (COMPLIANCE.md).
+-- and give the contact address (docs/compliance.md).
 --
 -- private.handle_inbound_sms(jsonb) (the webhooks' inbound SMS handler) is defined here, since
 -- its replies come from public.auto_replies.
@@ -244,4 +244,4 @@ begin
 end
 $$;
 comment on function private.handle_inbound_sms(jsonb) is
-  'An inbound Twilio SMS: contact, conversation and message upserted; STOP/START/HELP per COMPLIANCE.md (OptOutType first, keyword list second); returns the auto-reply (public.auto_replies, in the contact''s language) or null.';
+  'An inbound Twilio SMS: contact, conversation and message upserted; STOP/START/HELP per docs/compliance.md (OptOutType first, keyword list second); returns the auto-reply (public.auto_replies, in the contact''s language) or null.';

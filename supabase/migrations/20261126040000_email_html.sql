@@ -18,7 +18,8 @@
 --   public.email_html(p_text text, p_subject text, p_org_name text, p_language text default 'en',
 --       p_unsubscribe_url text default null) returns text
 --     Pure. p_unsubscribe_url null = no unsubscribe footer (transactional mail).
---   public.claim_outbound_messages_v2(…the same arguments as claim_outbound_messages…)
+--   public.claim_outbound_messages_v2(…the same arguments as claim_outbound_messages…), defined in
+--     20261127010000_channel_claim.sql,
 --     returns the same columns plus html text: the email's HTML part (null for texts). For
 --     marketing email the footer links to the literal href "{{unsubscribe_url}}", which the
 --     worker replaces with the message's signed link (the URL is the worker's configuration and
@@ -140,41 +141,8 @@ comment on function public.email_html(text, text, text, text, text) is
   'The HTML part of an email: the plain text (paragraphs, line breaks, http(s) links; everything escaped) in the fixed, mobile-friendly layout, with an unsubscribe footer when a link is given. The one renderer of the preview and the sends.';
 grant execute on function public.email_html(text, text, text, text, text) to authenticated, service_role;
 
--- Invoker rights: the workers' role reads the claimed messages' contacts for their language;
--- version 1 (a definer) does the claiming and all its checks.
-create function public.claim_outbound_messages_v2(
-  p_worker_id text,
-  p_channel text,
-  p_limit integer default 50,
-  p_lease_seconds integer default 30,
-  p_now timestamptz default now()
-) returns table (
-  message_id uuid, channel text, kind text, to_address text, from_address text,
-  messaging_service_sid text, from_name text, reply_to text, subject text, body text,
-  media_urls text[], is_marketing boolean, validity_period_seconds integer, blast_id uuid,
-  sender_id uuid, segments integer, attempts integer, html text
-)
-language sql
-volatile
-set search_path = ''
-as $$
-  select c.message_id, c.channel, c.kind, c.to_address, c.from_address, c.messaging_service_sid,
-         c.from_name, c.reply_to, c.subject, c.body, c.media_urls, c.is_marketing,
-         c.validity_period_seconds, c.blast_id, c.sender_id, c.segments, c.attempts,
-         case when c.channel = 'email' then
-           public.email_html(c.body, c.subject, s.org_name,
-                             coalesce(ct.language, ct.preferred_language, s.default_language),
-                             case when c.is_marketing then '{{unsubscribe_url}}' end)
-         end
-  from public.claim_outbound_messages(p_worker_id, p_channel, p_limit, p_lease_seconds, p_now) c
-  cross join lateral private.messaging_settings() s
-  left join public.messages m on m.id = c.message_id
-  left join public.contacts ct on ct.id = m.contact_id
-$$;
-comment on function public.claim_outbound_messages_v2(text, text, integer, integer, timestamptz) is
-  'Workers: claim_outbound_messages plus each email''s HTML part (public.email_html; marketing footer links to {{unsubscribe_url}}, which the worker fills in).';
-revoke execute on function public.claim_outbound_messages_v2(text, text, integer, integer, timestamptz) from public, anon, authenticated;
-grant execute on function public.claim_outbound_messages_v2(text, text, integer, integer, timestamptz) to service_role;
+-- public.claim_outbound_messages_v2 moved to 20261127010000_channel_claim.sql (which channels
+-- get an HTML part is the channel's private.channels row).
 
 -- Invoker rights: preview_template checks the caller and reads the contact under their RLS.
 create function public.preview_email_template(

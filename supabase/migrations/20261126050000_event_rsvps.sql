@@ -15,7 +15,7 @@
 -- statement trigger on contact_import_rows), so mapping, validation and dedupe stay the import's
 -- own — there is no second implementation of them here, and run_contact_import_chunk is unchanged.
 -- Passes are TRANSACTIONAL messages through the one outbox (public.messages): the dedupe key
--- rsvp_pass:<event>:<contact> makes a second send queue nothing twice, and, as COMPLIANCE.md says,
+-- rsvp_pass:<event>:<contact> makes a second send queue nothing twice, and, as docs/compliance.md says,
 -- an opted-out or suppressed address gets nothing (the other channel is tried).
 -- Refusal codes (P0001, message = code): not_allowed, invalid_argument, invalid_phone,
 --   invalid_email, unknown_event, event_over, event_full, too_many_rsvps, unknown_disclosure,

@@ -56,7 +56,7 @@ export function replyBody(replies: readonly AutoReply[], kind: ReplyKind, langua
   return replies.find((reply) => reply.kind === kind && reply.language === language)?.body ?? "";
 }
 
-/** What a HELP answer must contain before the database would take it (COMPLIANCE.md). */
+/** What a HELP answer must contain before the database would take it (docs/compliance.md). */
 export function helpReplyGaps(body: string): ("stop" | "contact")[] {
   const gaps: ("stop" | "contact")[] = [];
   if (!body.includes("STOP")) gaps.push("stop");

@@ -1,6 +1,7 @@
 -- A message channel is a row of private.channels: a pretend third channel, given only its enum
 -- value and its row, gets consent, suppressions, sender and template checks and blast audiences
--- (and blast exclusions) from the same functions SMS and email use, without a function naming it.
+-- (and blast exclusions) from the same functions SMS and email use, without a function naming it;
+-- and the workers claim it, capped and given a validity period as its row says.
 --
 -- The enum value is added before the transaction: PostgreSQL 15 cannot use a value in the
 -- transaction that added it. Without its channels row (rolled back below) the value decides
@@ -8,7 +9,7 @@
 alter type public.message_channel add value if not exists 'pretend';
 
 begin;
-select plan(27);
+select plan(30);
 
 select tests.make_messaging_roles();
 
@@ -125,6 +126,33 @@ select results_eq(
   'an opt-out cancels queued marketing on the channel and leaves transactional messages');
 select private.gdpr_erase_extra((select id from people where who = 'opted_out'));
 select ok(private.is_suppressed('pretend', '+13055550202'), 'erasing a contact suppresses the address they opted out of');
+
+
+-- ---------------------------------------------------------------- the workers' claim
+-- Capped like SMS and given a validity period: the claim reads the row, not the channel's name.
+update private.channels set frequency_cap_setting = 'marketing_texts_per_day', validity_period = true where name = 'pretend';
+select ((now() at time zone 'America/New_York')::date + 1 + time '10:00') at time zone 'America/New_York' as t0 \gset
+select tests.make_contact('+13055550205', 'Claimed', null) as claimed \gset
+select private.record_consent(:'claimed', 'pretend', 'opted_in', 'staff');
+-- Two marketing messages on the channel today already; two more queued.
+insert into public.messages (kind, channel, status, contact_id, sender_id, to_address, body, is_marketing, provider_id, created_at)
+select 'automation', 'pretend', 'sent', :'claimed', s.id, '+13055550205', 'earlier', true, 'pretend-' || g,
+       :'t0'::timestamptz - g * interval '5 hours'
+  from public.senders s, generate_series(1, 2) g where s.name = 'Pretend number';
+insert into public.messages (kind, channel, contact_id, sender_id, to_address, body, is_marketing, recipient_time_zone, created_at)
+select 'automation', 'pretend', :'claimed', s.id, '+13055550205', 'now ' || g, true, 'America/New_York', :'t0'
+  from public.senders s, generate_series(1, 2) g where s.name = 'Pretend number';
+select tests.act_as('service_role');
+select results_eq(format($$select channel, from_address, validity_period_seconds is not null
+    from public.claim_outbound_messages('w', 'pretend', 10, 30, %L)$$, :'t0'),
+  $$values ('pretend', '+13055550190', true)$$,
+  'the workers claim the channel''s messages from its sender, with a validity period');
+select is((select count(*)::integer from public.messages where channel = 'pretend' and contact_id = :'claimed' and status = 'queued'
+            and claimed_by is null), 1, 'the fourth marketing message of the day waits at its frequency cap');
+select tests.act_as('msg_admin');
+select throws_ok(format($$select * from public.claim_outbound_messages('w', 'pretend', 10, 30, %L)$$, :'t0'), '42501', null,
+  'staff cannot claim it');
+select tests.reset_role();
 
 select * from finish();
 rollback;
