@@ -36,7 +36,10 @@ comment on function public.email_text(text, text, text) is
 grant execute on function public.email_text(text, text, text) to authenticated, service_role;
 
 -- Invoker rights, like version 2 (which does the claiming through the definer version 1): the
--- workers' role reads the claimed messages' contacts for their language.
+-- workers' role reads the claimed messages' contacts for their language. Row by row in plpgsql,
+-- as version 2 does: a blast's messages are written by the claim itself, and one SQL statement
+-- around the claim could not see them (its snapshot predates the claim), so every blast email's
+-- text would come out in the default language.
 create function public.claim_outbound_messages_v3(
   p_worker_id text,
   p_channel text,
@@ -49,21 +52,36 @@ create function public.claim_outbound_messages_v3(
   media_urls text[], is_marketing boolean, validity_period_seconds integer, blast_id uuid,
   sender_id uuid, segments integer, attempts integer, html text, text_part text
 )
-language sql
+language plpgsql
 volatile
 set search_path = ''
 as $$
-  select c.message_id, c.channel, c.kind, c.to_address, c.from_address, c.messaging_service_sid,
-         c.from_name, c.reply_to, c.subject, c.body, c.media_urls, c.is_marketing,
-         c.validity_period_seconds, c.blast_id, c.sender_id, c.segments, c.attempts, c.html,
-         case when c.channel = 'email' then
-           public.email_text(c.body, coalesce(ct.language, ct.preferred_language, s.default_language),
-                             case when c.is_marketing then '{{unsubscribe_url}}' end)
-         end
-  from public.claim_outbound_messages_v2(p_worker_id, p_channel, p_limit, p_lease_seconds, p_now) c
-  cross join lateral private.messaging_settings() s
-  left join public.messages m on m.id = c.message_id
-  left join public.contacts ct on ct.id = m.contact_id
+declare
+  claimed record;
+begin
+  for claimed in
+    select * from public.claim_outbound_messages_v2(p_worker_id, p_channel, p_limit, p_lease_seconds, p_now)
+  loop
+    return query
+    select claimed.message_id, claimed.channel, claimed.kind, claimed.to_address,
+           claimed.from_address, claimed.messaging_service_sid, claimed.from_name,
+           claimed.reply_to, claimed.subject, claimed.body, claimed.media_urls,
+           claimed.is_marketing, claimed.validity_period_seconds, claimed.blast_id,
+           claimed.sender_id, claimed.segments, claimed.attempts, claimed.html,
+           -- Texts, most of the claims, pay nothing for the language lookup.
+           case when k.html_part then
+             public.email_text(
+               claimed.body,
+               coalesce((select coalesce(ct.language, ct.preferred_language)
+                         from public.messages m join public.contacts ct on ct.id = m.contact_id
+                         where m.id = claimed.message_id),
+                        (select s.default_language from private.messaging_settings() s)),
+               case when claimed.is_marketing then '{{unsubscribe_url}}' end)
+           end
+    from private.channels k
+    where k.name::text = claimed.channel;
+  end loop;
+end
 $$;
 comment on function public.claim_outbound_messages_v3(text, text, integer, integer, timestamptz) is
   'Workers: claim_outbound_messages_v2 plus each email''s plain-text part (public.email_text, in the recipient''s language; a marketing one ends with {{unsubscribe_url}}, which the worker fills in).';

@@ -1,7 +1,7 @@
 -- The plain-text part of an email: public.email_text, and version 3 of the workers' claim, which
 -- returns it in the recipient's language next to the HTML part.
 begin;
-select plan(14);
+select plan(15);
 
 select tests.make_messaging_roles();
 select tests.make_sms_sender() as sms_sender \gset
@@ -55,6 +55,17 @@ select is((select text_part from claimed where to_address = 'staff@example.test'
   'transactional mail has no unsubscribe line');
 select is((select text_part from public.claim_outbound_messages_v3('w', 'sms', 10, 30, '2026-12-01 17:00:00+00')), null,
   'a text has no email parts');
+
+-- A blast's emails are written by the claim itself; their text is still in each contact's language.
+insert into public.blasts (name, channel, email_template_id, email_sender_id)
+values ('Text language', 'email', tests.make_template('text hola', 'Hola {{first_name}}', 'email', 'Hola'), :'mail_sender')
+returning id as es_blast \gset
+insert into public.blast_audience (blast_id, contact_id) values (:'es_blast', :'beto');
+select public.start_blast(:'es_blast') is not null as started \gset
+select is((select text_part from public.claim_outbound_messages_v3('b', 'email', 10, 30, '2026-12-01 17:00:00+00')
+           where blast_id = :'es_blast'),
+  E'Hola Beto\n\nDarte de baja o cambiar tus preferencias: {{unsubscribe_url}}',
+  'a blast email''s text is in its recipient''s language');
 
 select * from finish();
 rollback;
