@@ -61,7 +61,7 @@ try {
   await visitor.getByLabel("First name").fill("Rita");
   await visitor.getByLabel("Last name (optional)").fill("Early");
   await visitor.getByLabel("Mobile phone").fill(RSVP_PHONE);
-  await visitor.getByLabel("Text me about future events").check();
+  await visitor.getByLabel("Text me about events and news").check();
   await checkState(visitor, "rsvp-form");
   await visitor.getByRole("button", { name: "RSVP", exact: true }).click();
   await visitor.getByText(/^You're on the list for /).waitFor();
