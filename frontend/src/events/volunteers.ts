@@ -30,7 +30,7 @@ export async function fetchStaffPeople(): Promise<StaffPerson[]> {
   throwIfError(error);
   return (data ?? []).map((row) => ({
     userId: row.user_id,
-    name: row.display_name ?? row.email,
+    name: row.name,
     level: row.level,
     active: row.status === "active",
   }));

@@ -10,9 +10,9 @@ select email as volunteer_email from auth.users where id = tests.get_supabase_ui
 
 select tests.act_as('organizer');
 select results_eq(
-  $$select display_name, email, level::text, status from public.staff_directory()
+  $$select name, email, level::text, status from public.staff_directory()
      where user_id = tests.get_supabase_uid('volunteer')$$,
-  format($$values (null::text, %L, 'volunteer', 'active')$$, :'volunteer_email'),
+  format($$values (%L, %L, 'volunteer', 'active')$$, :'volunteer_email', :'volunteer_email'),
   'an organizer sees a volunteer without a display name by their login email');
 select is((select count(*)::int from public.staff_directory()), (select count(*)::int from public.staff),
   'every staff member is listed');
