@@ -71,6 +71,8 @@ try {
   await page.getByRole("region", { name: `RSVPs for ${EVENT_NAME}` }).getByText("Rita Early").waitFor({ timeout: 15000 });
   const passes = page.getByTestId("pass-summary");
   await passes.filter({ hasText: "1 to send, 0 without phone/email, 0 already sent." }).waitFor();
+  // Each count in its own plural form.
+  await page.getByTestId("attendee-summary").filter({ hasText: "1 RSVP · 0 checked in · 0 walk-ins" }).waitFor();
   await checkState(page, "attendees-rsvp");
   await page.getByRole("button", { name: "Send 1 pass" }).click();
   await passes.filter({ hasText: "0 to send, 0 without phone/email, 1 already sent." }).waitFor();
