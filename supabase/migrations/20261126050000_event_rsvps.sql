@@ -8,8 +8,8 @@
 --   public.rsvp_pass_summary(p_event_id)    organizers: how many passes would go, how many cannot
 --   public.send_rsvp_passes(p_event_id, p_app_url)  organizers: queue each RSVP's pass, once
 --   public.event_overview(), public.event_attendees(p_event_id) moved here (from
---   …020000_event_management): RSVP counts from private.event_rsvp_counts, check-in counts by
---   index, contact details for the export.
+--   …020000_event_management): RSVP counts from private.event_rsvp_counts (check-in counts: see
+--   20261127040000_event_check_in_counts), contact details for the export.
 --
 -- An imported row RSVPs its person in the same transaction as the chunk that imported it (a
 -- statement trigger on contact_import_rows), so mapping, validation and dedupe stay the import's
@@ -39,9 +39,8 @@ create index contact_imports_event_id_idx on public.contact_imports (event_id);
 
 -- Not exposed (schema private). One row per (event, slot): each database session adds to its own
 -- slot (pg_backend_pid() % 16), so imports and the RSVP form never queue behind one counter row,
--- and an event never has more than 16 rows to add up. Check-ins have no counter: a trigger on
--- them would put work on the door's hot path (measured: +0.4-1.3 ms per check-in), while
--- counting them per event by the (event_id, contact_id) index costs the list a few ms.
+-- and an event never has more than 16 rows to add up. Check-ins got the same counter in
+-- 20261127040000_event_check_in_counts (counting them by index grew with every check-in).
 create table private.event_rsvp_counts (
   event_id uuid not null references public.events (id) on delete cascade,
   slot smallint not null,
@@ -166,22 +165,7 @@ as $$
 $$;
 comment on function private.event_rsvp_count(uuid) is 'An event''s RSVP count (the sum of its counter slots).';
 
--- SECURITY DEFINER: the RSVP counter table is private, and check-ins are counted without RLS
--- (an index-only count per event); event_overview, the one caller, checks the staff level first.
-create function private.event_counts()
-returns table (event_id uuid, rsvps integer, check_ins integer)
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-  select e.id,
-         (select coalesce(sum(c.rsvps), 0)::integer from private.event_rsvp_counts c where c.event_id = e.id),
-         (select count(*)::integer from public.check_ins ci where ci.event_id = e.id)
-    from public.events e
-$$;
-comment on function private.event_counts() is 'Every event''s RSVP count (from the counter slots) and check-in count (by index).';
-grant execute on function private.event_counts() to authenticated, service_role;
+-- private.event_counts → 20261127040000_event_check_in_counts.sql (check-ins counted in slots too).
 
 -- Who an event's passes go to: every live RSVP'd contact with the channel and address their pass
 -- would use (SMS first, then email), or none. An address is usable when it exists, its owner has
@@ -452,7 +436,7 @@ comment on function public.send_rsvp_passes(uuid, text) is
 grant execute on function public.send_rsvp_passes(uuid, text) to authenticated, service_role;
 
 -- SECURITY INVOKER: organizers read events under RLS; the counts come from private.event_counts
--- (RSVP counter slots, check-ins by index), not from counting RSVP rows.
+-- (counter slots), not from counting RSVP or check-in rows.
 create function public.event_overview()
 returns table (id uuid, slug text, name text, venue text, starts_at timestamptz, ends_at timestamptz,
                starts_local timestamp, ends_local timestamp, org_time_zone text, capacity integer,

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import psycopg
+from supabase import Client
 
 from tests.web.conftest import BrowserRun, Venue
 
@@ -36,6 +37,7 @@ def test_attendee_page_consent_language_profile_avatar_export_and_erasure(
     phone_inbox: Callable[[str], str],
     db: psycopg.Connection[tuple[Any, ...]],
     supabase_env: dict[str, str],
+    make_client: Callable[..., Client],
     tmp_path: Path,
 ) -> None:
     local = f"555{random.randrange(1000, 10000)}"
@@ -53,6 +55,19 @@ def test_attendee_page_consent_language_profile_avatar_export_and_erasure(
         "select name from public.events where id = %s", (venue.door.event_id,)
     ).fetchone()
     assert event is not None
+    # They signed in once before and uploaded a JPEG (older browsers encode no WebP): the new
+    # WebP must not leave it behind.
+    service = make_client("service_role")
+    user = service.auth.admin.create_user({"phone": e164, "phone_confirm": True}).user
+    old_avatar = f"{user.id}/avatar.jpg"
+    service.storage.from_("avatars").upload(
+        old_avatar, b"\xff\xd8\xff\xe0 not really a photo", {"content-type": "image/jpeg"}
+    )
+    db.execute(
+        "insert into public.profiles (contact_id, avatar_path)"
+        " select id, %s from public.contacts where phone = %s",
+        (old_avatar, e164),
+    )
 
     run = run_browser(
         "me",
@@ -82,7 +97,12 @@ def test_attendee_page_consent_language_profile_avatar_export_and_erasure(
     assert avatar.status_code == 200
     assert avatar.content[:4] == b"RIFF"
     assert avatar.content[8:12] == b"WEBP"
-    assert contact[4].endswith("/avatar.webp")
+    assert contact[4] == f"{user.id}/avatar.webp"
+    left = db.execute(
+        "select name from storage.objects where bucket_id = 'avatars' and name like %s",
+        (f"{user.id}/%",),
+    ).fetchall()
+    assert left == [(contact[4],)], "the older JPEG was removed through the Storage API"
     consent = db.execute(
         "select e.status::text, e.source::text, d.channel::text, d.locale"
         " from public.consent_events e join public.consent_disclosures d on d.id = e.disclosure_id"

@@ -14,6 +14,7 @@ import { notifyError, notifySuccess } from "../ui/notifications";
 import { PersonalQr } from "../ui/PersonalQr";
 import { fetchDisclosures, fetchMyContact, recordConsent, type Channel, type MyContact } from "./api";
 import { EraseDialog } from "./EraseDialog";
+import { LanguageSelect, OPT_IN_CHANNELS, optInLabel, shownDisclosure } from "./LanguageAndOptIns";
 import {
   avatarUrl,
   exportMyData,
@@ -114,7 +115,7 @@ function Consents(props: { contactId: string }) {
   const queryClient = useQueryClient();
   const consents = useQuery(() => ({ queryKey: queryKeys.myConsents(props.contactId), queryFn: () => fetchMyConsents(props.contactId) }));
   const disclosures = useQuery(() => ({ queryKey: queryKeys.disclosures(), queryFn: fetchDisclosures }));
-  const shown = (channel: Channel) => disclosures.data?.find((d) => d.channel === channel && d.locale === locale());
+  const shown = (channel: Channel) => shownDisclosure(disclosures.data, channel);
   const change = async (channel: Channel, optIn: boolean) => {
     try {
       await recordConsent(channel, optIn ? "opted_in" : "opted_out", optIn ? shown(channel)?.id : undefined);
@@ -128,13 +129,13 @@ function Consents(props: { contactId: string }) {
   return (
     <div class="space-y-3">
       <p class="text-stone-700">{t("me.consentsHint")}</p>
-      <For each={["sms", "email"] as const}>
+      <For each={OPT_IN_CHANNELS}>
         {(channel) => (
           <Show when={shown(channel)}>
             {(disclosure) => (
               <ConsentCheckbox
                 checked={consents.data?.[channel] === "opted_in"}
-                label={channel === "sms" ? t("register.smsOptIn") : t("register.emailOptIn")}
+                label={optInLabel(channel)}
                 disclosure={disclosure().body}
                 onChange={(event) => void change(channel, event.currentTarget.checked)}
               />
@@ -235,27 +236,14 @@ function LanguageChoice(props: { contact: MyContact }) {
     }
   };
   return (
-    <div class="flex flex-col gap-1">
-      <label for="message-language" class="font-medium">
-        {t("me.language")}
-      </label>
-      <select
-        id="message-language"
-        value={props.contact.preferred_language ?? locale()}
-        onChange={(event) => {
-          const value = event.currentTarget.value;
-          if (isLocale(value)) void choose(value);
-        }}
-        class="min-h-12 rounded-lg border border-stone-500 bg-white px-3 text-lg"
-      >
-        <option value="en" lang="en">
-          {tCommon("language.en")}
-        </option>
-        <option value="es" lang="es">
-          {tCommon("language.es")}
-        </option>
-      </select>
-    </div>
+    <LanguageSelect
+      label={t("me.language")}
+      value={props.contact.preferred_language ?? locale()}
+      onChange={(event) => {
+        const value = event.currentTarget.value;
+        if (isLocale(value)) void choose(value);
+      }}
+    />
   );
 }
 

@@ -1,10 +1,10 @@
 import { Field, Form, createForm } from "@formisch/solid";
-import { Show } from "solid-js";
-import { locale, tCommon } from "../lib/i18n";
+import { locale } from "../lib/i18n";
 import { Button } from "../ui/Button";
 import { ConsentCheckbox } from "../ui/ConsentCheckbox";
 import { TextField } from "../ui/TextField";
 import type { Channel, Disclosure } from "./api";
+import { LanguageSelect, OptIns, shownDisclosure } from "./LanguageAndOptIns";
 import {
   emptyRegistration,
   registrationSchema,
@@ -25,8 +25,7 @@ export default function RegisterForm(props: {
     validate: "submit",
     revalidate: "input",
   });
-  const shown = (channel: Channel) =>
-    props.disclosures.find((disclosure) => disclosure.channel === channel && disclosure.locale === locale());
+  const shown = (channel: Channel) => shownDisclosure(props.disclosures, channel);
   const fieldError = (errors: readonly string[] | null) => (errors ? t(errors[0] as RegistrationMessage) : null);
 
   const text = (
@@ -64,58 +63,15 @@ export default function RegisterForm(props: {
       {text("title", t("register.jobTitle"), { autocomplete: "organization-title" })}
       {text("email", t("register.email"), { autocomplete: "email", type: "email" })}
       <Field of={form} path={["preferred_language"]}>
-        {(field) => (
-          <div class="flex flex-col gap-1">
-            <label for="preferred-language" class="font-medium">
-              {t("register.language")}
-            </label>
-            <select
-              {...field.props}
-              id="preferred-language"
-              value={field.input}
-              class="min-h-12 rounded-lg border border-stone-500 bg-white px-3 text-lg"
-            >
-              <option value="en" lang="en">
-                {tCommon("language.en")}
-              </option>
-              <option value="es" lang="es">
-                {tCommon("language.es")}
-              </option>
-            </select>
-          </div>
-        )}
+        {(field) => <LanguageSelect {...field.props} label={t("register.language")} value={field.input} />}
       </Field>
-      <fieldset class="space-y-3">
-        <legend class="font-medium">{t("register.optIns")}</legend>
-        <Show when={shown("sms")}>
-          {(disclosure) => (
-            <Field of={form} path={["sms_opt_in"]}>
-              {(field) => (
-                <ConsentCheckbox
-                  {...field.props}
-                  checked={field.input}
-                  label={t("register.smsOptIn")}
-                  disclosure={disclosure().body}
-                />
-              )}
-            </Field>
-          )}
-        </Show>
-        <Show when={shown("email")}>
-          {(disclosure) => (
-            <Field of={form} path={["email_opt_in"]}>
-              {(field) => (
-                <ConsentCheckbox
-                  {...field.props}
-                  checked={field.input}
-                  label={t("register.emailOptIn")}
-                  disclosure={disclosure().body}
-                />
-              )}
-            </Field>
-          )}
-        </Show>
-      </fieldset>
+      <OptIns disclosures={props.disclosures}>
+        {(channel, text) => (
+          <Field of={form} path={[channel === "sms" ? "sms_opt_in" : "email_opt_in"]}>
+            {(field) => <ConsentCheckbox {...field.props} checked={field.input} label={text.label} disclosure={text.disclosure} />}
+          </Field>
+        )}
+      </OptIns>
       <Button type="submit" class="w-full" disabled={form.isSubmitting}>
         {form.isSubmitting ? t("register.submitting") : t("register.submit")}
       </Button>

@@ -101,8 +101,11 @@ export function avatarUrl(path: string): string {
 }
 
 /**
- * Upload the avatar with progress. supabase-js's upload uses fetch, which reports no upload
- * progress, so this is the same Storage call made with XMLHttpRequest.
+ * Upload the avatar with progress, point the profile at it, then remove every other file in the
+ * person's avatar folder (in that order: the profile never points at a file that is gone). A
+ * photo in the other format (avatar.jpg under a new avatar.webp) would otherwise stay public
+ * until erasure. supabase-js's upload uses fetch, which reports no upload progress, so the
+ * upload is the same Storage call made with XMLHttpRequest.
  */
 export async function uploadAvatar(userId: string, image: Blob, onProgress: (fraction: number) => void): Promise<string> {
   const { data } = await supabase().auth.getSession();
@@ -133,7 +136,23 @@ export async function uploadAvatar(userId: string, image: Blob, onProgress: (fra
     .from("profiles")
     .upsert({ contact_id: await myContactId(userId), avatar_path: path }, { onConflict: "contact_id" });
   throwIfError(error);
+  await removeOtherAvatars(userId, path);
   return path;
+}
+
+/** Through the Storage API as the person: the bucket's policies let them list and delete only
+ * in their own folder. What was not removed is an error (the next upload tries again). */
+async function removeOtherAvatars(userId: string, keep: string): Promise<void> {
+  const bucket = supabase().storage.from("avatars");
+  const listing = await bucket.list(userId);
+  throwIfError(listing.error);
+  // Entries without an id are folders (none are made here); only files are removed.
+  const stale = (listing.data ?? []).filter((entry) => entry.id !== null).map((entry) => `${userId}/${entry.name}`).filter((name) => name !== keep);
+  if (stale.length === 0) return;
+  const removal = await bucket.remove(stale);
+  throwIfError(removal.error);
+  const removed = new Set((removal.data ?? []).map((object) => object.name));
+  if (stale.some((name) => !removed.has(name))) throw new AppError("unexpected", `Not removed: ${stale.join(", ")}`);
 }
 
 async function myContactId(userId: string): Promise<string> {

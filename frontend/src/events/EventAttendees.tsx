@@ -2,7 +2,7 @@ import { A, useParams } from "@solidjs/router";
 import { Show } from "solid-js";
 import { download, toCsv } from "../crm/csv";
 import { formatDateTime } from "../lib/dates";
-import { locale } from "../lib/i18n";
+import { locale, pluralForm } from "../lib/i18n";
 import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
@@ -27,6 +27,15 @@ function CheckInState(props: { attendee: Attendee; timeZone: string }) {
 
 function AttendeeTables(props: { event: EventSummary; attendees: Attendee[] }) {
   const counts = () => countAttendees(props.attendees);
+  const summary = () => {
+    const { rsvps, checkedIn, walkIns } = counts();
+    const form = (count: number) => pluralForm(locale(), count);
+    return [
+      t(`attendees.rsvps.${form(rsvps)}`, { count: rsvps }),
+      t(`attendees.checkedInCount.${form(checkedIn)}`, { count: checkedIn }),
+      t(`attendees.walkIns.${form(walkIns)}`, { count: walkIns }),
+    ].join(" · ");
+  };
   const rsvps = () => props.attendees.filter((attendee) => attendee.rsvp_at !== null);
   const when = (iso: string) => formatDateTime(iso, props.event.org_time_zone, locale());
   const name = (attendee: Attendee) => displayName(attendee) ?? t("unnamed");
@@ -60,7 +69,7 @@ function AttendeeTables(props: { event: EventSummary; attendees: Attendee[] }) {
   return (
     <>
       <div class="flex flex-wrap items-center justify-between gap-3">
-        <p role="status" data-testid="attendee-summary">{t("attendees.summary", { ...counts() })}</p>
+        <p role="status" data-testid="attendee-summary">{summary()}</p>
         <Button variant="secondary" disabled={props.attendees.length === 0} onClick={exportCsv}>
           {t("attendees.export")}
         </Button>

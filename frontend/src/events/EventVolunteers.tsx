@@ -15,7 +15,7 @@ export function EventVolunteers(props: { eventId: string }) {
   // Live: refetched after every add and remove while on screen.
   const team = createLiveQuery(() => ({ queryKey: volunteerKeys.team(props.eventId), queryFn: () => fetchEventTeam(props.eventId) }));
   const people = useQuery(() => ({ queryKey: volunteerKeys.staff(), queryFn: fetchStaffPeople }));
-  const split = () => splitTeam(people.data ?? [], team().data ?? []);
+  const split = () => splitTeam(people.data ?? [], team().data ?? [], tv("formerStaff"));
   const [chosen, setChosen] = createSignal("");
   const [busy, setBusy] = createSignal(false);
   const failure = () => {

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/solid-query";
 import { Show } from "solid-js";
 import { errorCode } from "../lib/errors";
+import { locale, pluralForm } from "../lib/i18n";
 import { createLiveQuery } from "../lib/liveQuery";
 import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
@@ -20,7 +21,7 @@ export function RsvpPasses(props: { eventId: string; over: boolean }) {
   const send = useMutation(() => ({
     mutationFn: () => sendPasses(props.eventId, window.location.origin),
     onSuccess: (sent) => {
-      notifySuccess(sent.enqueued === 1 ? t("passes.sentOne") : t("passes.sent", { count: sent.enqueued }));
+      notifySuccess(t(`passes.sent.${pluralForm(locale(), sent.enqueued)}`, { count: sent.enqueued }));
       void queryClient.invalidateQueries({ queryKey: eventKeys.passSummary(props.eventId) });
     },
   }));
@@ -35,13 +36,13 @@ export function RsvpPasses(props: { eventId: string; over: boolean }) {
               {t("passes.summary", {
                 toSend: counts().to_send,
                 without: counts().without_address,
-                sent: counts().already_sent,
+                sent: t(`passes.alreadySent.${pluralForm(locale(), counts().already_sent)}`, { count: counts().already_sent }),
               })}
             </p>
             <ErrorAlert code={send.error ? errorCode(send.error) : null} />
             <Show when={!props.over} fallback={<p>{t("passes.over")}</p>}>
               <Button disabled={send.isPending || counts().to_send === 0} onClick={() => { send.mutate(); }}>
-                {send.isPending ? t("passes.sending") : counts().to_send === 1 ? t("passes.sendOne") : t("passes.send", { count: counts().to_send })}
+                {send.isPending ? t("passes.sending") : t(`passes.send.${pluralForm(locale(), counts().to_send)}`, { count: counts().to_send })}
               </Button>
             </Show>
           </>

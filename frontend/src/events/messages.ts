@@ -37,7 +37,10 @@ const en = {
   },
   attendees: {
     title: "{{ name }}: attendees",
-    summary: "{{ rsvps }} RSVPs · {{ checkedIn }} checked in · {{ walkIns }} walk-ins",
+    // Each count in its own plural form (pluralForm), joined with " · ".
+    rsvps: { one: "1 RSVP", other: "{{ count }} RSVPs" },
+    checkedInCount: { one: "1 checked in", other: "{{ count }} checked in" },
+    walkIns: { one: "1 walk-in", other: "{{ count }} walk-ins" },
     rsvpTitle: "RSVPs",
     noRsvps: "Nobody has RSVP'd yet.",
     listTitle: "Everyone",
@@ -60,12 +63,11 @@ const en = {
   passes: {
     title: "Personal passes",
     intro: "Text (or, without a phone, email) each person who RSVP'd their personal QR pass for the door. Each person gets it once; people who opted out get nothing.",
-    summary: "{{ toSend }} to send, {{ without }} without phone/email, {{ sent }} already sent.",
-    send: "Send {{ count }} passes",
-    sendOne: "Send 1 pass",
+    summary: "{{ toSend }} to send, {{ without }} without phone/email, {{ sent }}.",
+    alreadySent: { one: "1 already sent", other: "{{ count }} already sent" },
+    send: { one: "Send 1 pass", other: "Send {{ count }} passes" },
     sending: "Sending…",
-    sent: "{{ count }} passes queued.",
-    sentOne: "1 pass queued.",
+    sent: { one: "1 pass queued.", other: "{{ count }} passes queued." },
     over: "This event is over: passes are no longer sent.",
   },
   import: {
@@ -119,7 +121,9 @@ const es: typeof en = {
   },
   attendees: {
     title: "{{ name }}: asistentes",
-    summary: "{{ rsvps }} confirmados · {{ checkedIn }} registrados · {{ walkIns }} sin confirmar",
+    rsvps: { one: "1 confirmado", other: "{{ count }} confirmados" },
+    checkedInCount: { one: "1 registrado", other: "{{ count }} registrados" },
+    walkIns: { one: "1 sin confirmar", other: "{{ count }} sin confirmar" },
     rsvpTitle: "Confirmaciones",
     noRsvps: "Nadie ha confirmado todavía.",
     listTitle: "Todos",
@@ -142,12 +146,11 @@ const es: typeof en = {
   passes: {
     title: "Pases personales",
     intro: "Envía por SMS (o, sin teléfono, por correo) a cada persona que confirmó su pase QR personal para la entrada. Cada persona lo recibe una sola vez; quienes se dieron de baja no reciben nada.",
-    summary: "{{ toSend }} por enviar, {{ without }} sin teléfono ni correo, {{ sent }} ya enviados.",
-    send: "Enviar {{ count }} pases",
-    sendOne: "Enviar 1 pase",
+    summary: "{{ toSend }} por enviar, {{ without }} sin teléfono ni correo, {{ sent }}.",
+    alreadySent: { one: "1 ya enviado", other: "{{ count }} ya enviados" },
+    send: { one: "Enviar 1 pase", other: "Enviar {{ count }} pases" },
     sending: "Enviando…",
-    sent: "{{ count }} pases en cola.",
-    sentOne: "1 pase en cola.",
+    sent: { one: "1 pase en cola.", other: "{{ count }} pases en cola." },
     over: "Este evento ya terminó: ya no se envían pases.",
   },
   import: {

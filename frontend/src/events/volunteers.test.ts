@@ -11,12 +11,12 @@ const people = [
 
 describe("an event's door team", () => {
   it("names the members in order and offers only active volunteers not yet on it", () => {
-    const { members, candidates } = splitTeam(people, ["u-ben", "u-cruz"]);
+    const { members, candidates } = splitTeam(people, ["u-ben", "u-cruz"], "Former staff member");
     expect(members.map((member) => member.name)).toEqual(["Ben", "Cruz"]);
     expect(candidates.map((candidate) => candidate.name)).toEqual(["Ana"]);
   });
-  it("keeps someone no longer on the staff list removable, under a short id", () => {
-    const { members } = splitTeam(people, ["0123456789-gone"]);
-    expect(members).toEqual([{ userId: "0123456789-gone", name: "01234567", level: "volunteer", active: false }]);
+  it("keeps someone no longer on the staff list removable, under a clear label", () => {
+    const { members } = splitTeam(people, ["0123456789-gone"], "Former staff member");
+    expect(members).toEqual([{ userId: "0123456789-gone", name: "Former staff member", level: "volunteer", active: false }]);
   });
 });

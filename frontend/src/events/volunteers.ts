@@ -23,13 +23,14 @@ export async function fetchEventTeam(eventId: string): Promise<string[]> {
   return (data ?? []).map((row) => row.user_id);
 }
 
-/** Every staff member (organizers read the whole list), named for the screen. */
+/** Every staff member (staff_directory: organizers and up), named by their display name, else
+ * their login email — a person recognises a colleague by either, never by an id. */
 export async function fetchStaffPeople(): Promise<StaffPerson[]> {
-  const { data, error } = await supabase().from("staff").select("user_id, display_name, level, status").order("display_name");
+  const { data, error } = await supabase().rpc("staff_directory");
   throwIfError(error);
   return (data ?? []).map((row) => ({
     userId: row.user_id,
-    name: row.display_name ?? row.user_id.slice(0, 8),
+    name: row.name,
     level: row.level,
     active: row.status === "active",
   }));
@@ -46,14 +47,18 @@ export async function removeFromTeam(eventId: string, userId: string): Promise<v
   throwIfError(error);
 }
 
-/** The team as names (someone no longer on the staff list keeps a short id, so they can still
- * be removed), and the active volunteers who could still be added. Organizers and up work every
- * event already, so only volunteers are offered. */
-export function splitTeam(people: readonly StaffPerson[], team: readonly string[]): { members: StaffPerson[]; candidates: StaffPerson[] } {
+/** The team as names (someone no longer on the staff list shows as `formerStaff`, so they can
+ * still be removed), and the active volunteers who could still be added. Organizers and up work
+ * every event already, so only volunteers are offered. */
+export function splitTeam(
+  people: readonly StaffPerson[],
+  team: readonly string[],
+  formerStaff: string,
+): { members: StaffPerson[]; candidates: StaffPerson[] } {
   const byId = new Map(people.map((person) => [person.userId, person]));
   const onTeam = new Set(team);
   const members = team
-    .map((userId) => byId.get(userId) ?? { userId, name: userId.slice(0, 8), level: "volunteer", active: false })
+    .map((userId) => byId.get(userId) ?? { userId, name: formerStaff, level: "volunteer", active: false })
     .sort((a, b) => a.name.localeCompare(b.name));
   const candidates = people.filter((person) => person.active && person.level === "volunteer" && !onTeam.has(person.userId));
   return { members, candidates };

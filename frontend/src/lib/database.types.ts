@@ -941,7 +941,7 @@ export type Database = {
           erased_at?: string | null
           first_name?: string | null
           id?: string
-          language?: string | null
+          language?: never
           last_name?: string | null
           merged_into?: string | null
           phone?: string | null
@@ -966,7 +966,7 @@ export type Database = {
           erased_at?: string | null
           first_name?: string | null
           id?: string
-          language?: string | null
+          language?: never
           last_name?: string | null
           merged_into?: string | null
           phone?: string | null
@@ -3852,6 +3852,16 @@ export type Database = {
       sms_encoding: { Args: { p_text: string }; Returns: string }
       sms_segments: { Args: { p_text: string }; Returns: number }
       sms_units: { Args: { p_text: string }; Returns: number }
+      staff_directory: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          email: string
+          level: Database["public"]["Enums"]["staff_level"]
+          name: string
+          status: string
+          user_id: string
+        }[]
+      }
       staff_two_factor_status: {
         Args: Record<PropertyKey, never>
         Returns: {

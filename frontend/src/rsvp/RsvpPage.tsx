@@ -4,10 +4,11 @@ import { createSignal, Show } from "solid-js";
 import { fetchDisclosures, fetchEventBySlug, type Channel, type PublicEvent } from "../attendee/api";
 import { formatDateTime } from "../lib/dates";
 import { errorCode } from "../lib/errors";
-import { isLocale, locale, tCommon, type Locale } from "../lib/i18n";
+import { isLocale, locale, type Locale } from "../lib/i18n";
 import { queryKeys } from "../lib/query";
 import { Button } from "../ui/Button";
 import { ConsentCheckbox } from "../ui/ConsentCheckbox";
+import { LanguageSelect, OptIns, shownDisclosure } from "../attendee/LanguageAndOptIns";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
 import { submitRsvp, type RsvpForm } from "./api";
@@ -25,8 +26,7 @@ function RsvpFormView(props: { event: PublicEvent; onDone: () => void }) {
     email_opt_in: false,
   });
   const set = (patch: Partial<RsvpForm>) => setForm({ ...form(), ...patch });
-  const shown = (channel: Channel) =>
-    (disclosures.data ?? []).find((disclosure) => disclosure.channel === channel && disclosure.locale === locale());
+  const shown = (channel: Channel) => shownDisclosure(disclosures.data, channel);
   const submit = useMutation(() => ({
     mutationFn: () => submitRsvp(props.event.id, form(), { sms: shown("sms"), email: shown("email") }),
     onSuccess: () => { props.onDone(); },
@@ -48,35 +48,22 @@ function RsvpFormView(props: { event: PublicEvent; onDone: () => void }) {
         onInput={(event) => { set({ phone: event.currentTarget.value }); }} />
       <TextField label={t("rsvp.email")} type="email" autocomplete="email" value={form().email}
         onInput={(event) => { set({ email: event.currentTarget.value }); }} />
-      <div class="flex flex-col gap-1">
-        <label for="rsvp-language" class="font-medium">{t("rsvp.language")}</label>
-        <select id="rsvp-language" class="min-h-12 rounded-lg border border-stone-500 bg-white px-3 text-lg"
-          value={form().preferred_language}
-          onChange={(event) => {
-            const value = event.currentTarget.value;
-            if (isLocale(value)) set({ preferred_language: value satisfies Locale });
-          }}>
-          <option value="en" lang="en">{tCommon("language.en")}</option>
-          <option value="es" lang="es">{tCommon("language.es")}</option>
-        </select>
-      </div>
-      <fieldset class="space-y-3">
-        <legend class="font-medium">{t("rsvp.optIns")}</legend>
-        <Show when={shown("sms")}>
-          {(disclosure) => (
-            <ConsentCheckbox label={t("rsvp.smsOptIn")} disclosure={disclosure().body} checked={form().sms_opt_in}
-              disabled={form().phone.trim() === ""}
-              onChange={(event) => { set({ sms_opt_in: event.currentTarget.checked }); }} />
-          )}
-        </Show>
-        <Show when={shown("email")}>
-          {(disclosure) => (
-            <ConsentCheckbox label={t("rsvp.emailOptIn")} disclosure={disclosure().body} checked={form().email_opt_in}
-              disabled={form().email.trim() === ""}
-              onChange={(event) => { set({ email_opt_in: event.currentTarget.checked }); }} />
-          )}
-        </Show>
-      </fieldset>
+      <LanguageSelect label={t("rsvp.language")} value={form().preferred_language}
+        onChange={(event) => {
+          const value = event.currentTarget.value;
+          if (isLocale(value)) set({ preferred_language: value satisfies Locale });
+        }} />
+      <OptIns disclosures={disclosures.data}>
+        {(channel, text) => {
+          const key = channel === "sms" ? "sms_opt_in" : "email_opt_in";
+          const address = () => (channel === "sms" ? form().phone : form().email);
+          return (
+            <ConsentCheckbox label={text.label} disclosure={text.disclosure} checked={form()[key]}
+              disabled={address().trim() === ""}
+              onChange={(event) => { set({ [key]: event.currentTarget.checked }); }} />
+          );
+        }}
+      </OptIns>
       <ErrorAlert code={submit.error ? errorCode(submit.error) : null} />
       <Button type="submit" class="w-full" disabled={submit.isPending}>
         {submit.isPending ? t("rsvp.submitting") : t("rsvp.submit")}

@@ -7,7 +7,7 @@ select tests.make_messaging_roles();
 select tests.make_sms_sender() as sender \gset
 select tests.make_contact('+13055550601', 'Ana') as ana \gset
 select tests.make_contact('+13055550602', 'Beto') as beto \gset
-update public.contacts set language = 'es' where id = :'beto';
+update public.contacts set preferred_language = 'es' where id = :'beto';
 
 -- ---------------------------------------------------------------- roles
 select tests.act_as('anon');
@@ -36,7 +36,7 @@ select throws_ok($$update public.auto_replies set body = 'Hi {{first_name}}, wel
   'P0001', 'unknown_merge_field', 'unknown merge fields are refused');
 select throws_ok($$update public.auto_replies set body = repeat('x', 321) where kind = 'opt_in' and language = 'en'$$,
   '23514', null, 'at most 320 characters');
-select throws_ok($$update public.contacts set language = 'fr'$$, '23514', null, 'a contact''s language is en or es');
+select throws_ok($$update public.contacts set preferred_language = 'fr'$$, '23514', null, 'a contact''s language is en or es');
 select is((select count(*)::int from public.auto_replies where body in ('Reply STOP to opt out.', 'Ayuda: {{contact_address}}')
                                       or body like 'Hi {{first_name}}%' or char_length(body) > 320), 0,
   'refusals changed nothing');

@@ -61,7 +61,7 @@ try {
   await visitor.getByLabel("First name").fill("Rita");
   await visitor.getByLabel("Last name (optional)").fill("Early");
   await visitor.getByLabel("Mobile phone").fill(RSVP_PHONE);
-  await visitor.getByLabel("Text me about future events").check();
+  await visitor.getByLabel("Text me about events and news").check();
   await checkState(visitor, "rsvp-form");
   await visitor.getByRole("button", { name: "RSVP", exact: true }).click();
   await visitor.getByText(/^You're on the list for /).waitFor();
@@ -71,6 +71,8 @@ try {
   await page.getByRole("region", { name: `RSVPs for ${EVENT_NAME}` }).getByText("Rita Early").waitFor({ timeout: 15000 });
   const passes = page.getByTestId("pass-summary");
   await passes.filter({ hasText: "1 to send, 0 without phone/email, 0 already sent." }).waitFor();
+  // Each count in its own plural form.
+  await page.getByTestId("attendee-summary").filter({ hasText: "1 RSVP · 0 checked in · 0 walk-ins" }).waitFor();
   await checkState(page, "attendees-rsvp");
   await page.getByRole("button", { name: "Send 1 pass" }).click();
   await passes.filter({ hasText: "0 to send, 0 without phone/email, 1 already sent." }).waitFor();

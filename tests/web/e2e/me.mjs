@@ -1,6 +1,7 @@
 // The attendee's own page: sign in with the phone, see the personal QR and past check-ins,
 // opt in to texts (with the disclosure shown), switch to Spanish, fix a wrong LinkedIn link,
-// frame a photo as a square with the keyboard and upload it (with progress), download the data, ask for deletion.
+// frame a photo as a square with the keyboard and upload it (with progress) in place of an older
+// JPEG one, download the data, ask for deletion.
 import { BASE_URL, ask, checkState, closeInput, emit, launch, phonePage } from "./browser.mjs";
 
 const { PHONE_TYPED, PHONE_E164, EVENT_NAME, AVATAR_FILE } = process.env;
@@ -48,9 +49,10 @@ try {
   await checkState(page, "avatar-crop");
   await page.getByRole("button", { name: "Use this photo" }).click();
   await page.getByText("Your new photo was saved.").waitFor();
-  const avatar = page.getByRole("img", { name: "Your profile photo" });
+  // The photo before (an older JPEG) is shown until the profile points at the new WebP.
+  const avatar = page.getByRole("img", { name: "Your profile photo" }).and(page.locator('[src*="/avatar.webp"]'));
   await avatar.waitFor();
-  const size = await avatar.evaluate((img) => [img.naturalWidth, img.naturalHeight]);
+  const size = await avatar.evaluate((img) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]));
   await checkState(page, "avatar-saved");
 
   const downloadPromise = page.waitForEvent("download");

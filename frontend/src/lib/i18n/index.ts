@@ -3,6 +3,7 @@ import { errorMessages } from "./error-messages";
 import { createTranslator } from "./translate";
 
 export { LOCALES, isLocale, locale, setLocale, type Locale } from "./locale";
+export { pluralForm, type PluralForm } from "./plural";
 export { createTranslator, type Messages } from "./translate";
 
 /** Strings every screen shares (shell, language switch, generic states). */
