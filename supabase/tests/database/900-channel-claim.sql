@@ -102,7 +102,7 @@ update private.channels set html_part = false where name = 'sms';
 
 -- A blast's emails are written by the claim itself; their HTML is still in each contact's language.
 select tests.make_contact('+13055550905', 'Eva', 'opted_in', 'eva@example.test', 'opted_in', 'America/New_York') as eva \gset
-update public.contacts set language = 'es' where id = :'eva';
+update public.contacts set preferred_language = 'es' where id = :'eva';
 insert into public.blasts (name, channel, email_template_id, email_sender_id)
 values ('Claim language', 'email', tests.make_template('claim hola', 'Hola {{first_name}}', 'email', 'Hola'), :'email_sender')
 returning id as es_blast \gset

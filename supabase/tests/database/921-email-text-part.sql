@@ -8,7 +8,7 @@ select tests.make_sms_sender() as sms_sender \gset
 select tests.make_email_sender() as mail_sender \gset
 select tests.make_contact('+13055550921', 'Ana', 'opted_in', 'ana@example.test', 'opted_in') as ana \gset
 select tests.make_contact('+13055550922', 'Beto', 'opted_in', 'beto@example.test', 'opted_in') as beto \gset
-update public.contacts set language = 'es' where id = :'beto';
+update public.contacts set preferred_language = 'es' where id = :'beto';
 
 -- ---------------------------------------------------------------- the renderer
 select is(public.email_text('Hi', 'en', 'https://app.test/u?t=1'),
