@@ -2151,6 +2151,7 @@ export type Database = {
       }
       station_pairings: {
         Row: {
+          attempts: number
           claimed_until: string | null
           code_hash: string
           created_at: string
@@ -2169,6 +2170,7 @@ export type Database = {
           venue: string | null
         }
         Insert: {
+          attempts?: number
           claimed_until?: string | null
           code_hash: string
           created_at?: string
@@ -2187,6 +2189,7 @@ export type Database = {
           venue?: string | null
         }
         Update: {
+          attempts?: number
           claimed_until?: string | null
           code_hash?: string
           created_at?: string
@@ -3528,6 +3531,10 @@ export type Database = {
       record_station_pairing_failed: {
         Args: { p_error: string; p_pairing_id: string }
         Returns: undefined
+      }
+      record_station_pairing_retry: {
+        Args: { p_error: string; p_pairing_id: string }
+        Returns: string
       }
       register_print_station: {
         Args: { p_cups_queue?: string; p_name: string; p_venue?: string }
