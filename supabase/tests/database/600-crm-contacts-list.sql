@@ -3,7 +3,7 @@
 -- selection and by filter, audited), audited export, the activity timeline, the audit of
 -- interactions/segments/devices — each per role: an organizer can, a volunteer cannot.
 begin;
-select * from no_plan();
+select plan(56);
 select tests.clear_people_data();
 
 select tests.make_people_cast();

@@ -3,7 +3,7 @@
 -- without duplicates, per-row outcomes, consent recorded with the proof, audit — per role: an
 -- organizer can, a volunteer cannot.
 begin;
-select * from no_plan();
+select plan(26);
 select tests.clear_people_data();
 select tests.make_people_cast();
 insert into public.contacts (phone, email, first_name) values ('+13055550177', 'old@example.com', 'Old');

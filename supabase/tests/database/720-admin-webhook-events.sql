@@ -1,7 +1,7 @@
 -- Admin webhook viewer: counts by state (RLS decides what is counted) and replay from the app
 -- (admins only, audited).
 begin;
-select * from no_plan();
+select plan(11);
 select tests.clear_people_data();
 truncate public.webhook_events;
 select tests.make_people_cast();

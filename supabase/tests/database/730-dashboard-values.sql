@@ -2,7 +2,7 @@
 -- (texted, replied within 3 days, opted out, the two rates) and blast_variant_results (per
 -- A/B variant). Organizers read them; volunteers read nothing.
 begin;
-select * from no_plan();
+select plan(6);
 select tests.clear_people_data();
 truncate public.messages, public.blasts, public.consent_events, public.blast_recipients cascade;
 select tests.make_people_cast();

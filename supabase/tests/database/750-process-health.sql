@@ -1,7 +1,7 @@
 -- Health: processes beat through functions (workers as service_role, a station as itself), and
 -- admins read one snapshot; a process that stops beating goes stale, a clean exit reads stopped.
 begin;
-select * from no_plan();
+select plan(34);
 select tests.clear_people_data();
 truncate public.process_heartbeats, public.webhook_events;
 delete from public.messages;

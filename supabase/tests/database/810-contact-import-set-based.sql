@@ -4,7 +4,7 @@
 -- contacts table is a row error, not a failed chunk; consent of duplicates is one ledger entry
 -- (an opt-out wins); audited; per role: an organizer can, a volunteer cannot.
 begin;
-select * from no_plan();
+select plan(37);
 select tests.clear_people_data();
 select tests.make_people_cast();
 

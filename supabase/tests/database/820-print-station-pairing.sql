@@ -2,7 +2,7 @@
 -- as anon (single use, expiring, rate-limited), the worker finishes the pairing as service_role;
 -- admins enable/disable, test-print and read station health. Everyone else is refused.
 begin;
-select * from no_plan();
+select plan(67);
 select tests.clear_people_data();
 truncate public.station_pairings cascade;
 truncate private.station_pairing_failures;

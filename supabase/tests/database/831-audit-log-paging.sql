@@ -3,7 +3,7 @@
 -- one transaction share occurred_at and the id keeps the pages apart. Who reads it is unchanged:
 -- admins at aal2; organizers, admins at aal1 and anon do not.
 begin;
-select * from no_plan();
+select plan(14);
 select tests.clear_people_data();
 select tests.make_people_cast();
 

@@ -1,7 +1,7 @@
 -- Staff page: each staff member's two-factor status (a verified factor or not), for admins and
 -- owners signed in with two-factor; refused to everyone else; it reveals nothing of a factor.
 begin;
-select * from no_plan();
+select plan(13);
 select tests.clear_people_data();
 select tests.make_people_cast();
 

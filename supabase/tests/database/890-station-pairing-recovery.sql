@@ -2,7 +2,7 @@
 -- back, and recording the same login twice gives the same station (no second user, no error).
 -- Only the service role claims and records.
 begin;
-select * from no_plan();
+select plan(16);
 select tests.clear_people_data();
 truncate public.station_pairings cascade;
 truncate private.station_pairing_failures;

@@ -2,7 +2,7 @@
 -- from devices.disabled_at and what Auth holds; claims lease; failures back off; a flip while the
 -- worker runs is undone by the next claim. Only the service role claims and records; admins read.
 begin;
-select * from no_plan();
+select plan(41);
 select tests.clear_people_data();
 select tests.make_people_cast();
 
