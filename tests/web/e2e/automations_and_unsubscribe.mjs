@@ -7,34 +7,13 @@
 // settings, read-only for an organizer → on a phone, the email's preference link: unsubscribed
 // from emails, stop texts too, saved, in Spanish → a forged link gets its own page. axe on
 // every state.
-import { BASE_URL, ask, checkState, closeInput, emit, launch, phonePage } from "./browser.mjs";
+import { BASE_URL, ask, checkState, closeInput, emit, guardedPage, launch, phonePage } from "./browser.mjs";
 
 const { STAFF_EMAIL, STAFF_PASSWORD, AUTOMATION_NAME, EVENT_NAME, TEMPLATE_NAME, SENDER_NAME } = process.env;
 
-function guard(context) {
-  const outside = [];
-  return {
-    outside,
-    async install() {
-      await context.route("**/*", (route) => {
-        const url = new URL(route.request().url());
-        if (url.hostname !== "127.0.0.1" && url.protocol !== "data:" && url.protocol !== "blob:") {
-          outside.push(url.href);
-          return route.abort();
-        }
-        return route.continue();
-      });
-    },
-  };
-}
-
 const browser = await launch();
 try {
-  const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-  const deskGuard = guard(desk);
-  await deskGuard.install();
-  const page = await desk.newPage();
-  page.on("pageerror", (error) => emit({ page_error: String(error) }));
+  const { page, outside: deskOutside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US" });
 
   await page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent("/automations")}`);
   await page.getByLabel("Email").fill(STAFF_EMAIL);
@@ -126,7 +105,7 @@ try {
       automation_id: automationId,
       preview,
       run_cells: runCells,
-      outside_requests: [...deskGuard.outside, ...phoneOutside],
+      outside_requests: [...deskOutside, ...phoneOutside],
     },
   });
 } finally {

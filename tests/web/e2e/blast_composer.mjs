@@ -4,23 +4,12 @@
 // resume (confirmations say what happens) while a recipient replies STOP (pytest posts it to the
 // simulator) → completed with the opt-out shown → the same page in Spanish. axe on every state.
 import { join } from "node:path";
-import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
+import { ask, BASE_URL, checkState, closeInput, emit, guardedPage, launch } from "./browser.mjs";
 
 const env = process.env;
 
 const browser = await launch();
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-const page = await context.newPage();
-const outside = [];
-await context.route("**/*", (route) => {
-  const url = new URL(route.request().url());
-  if (url.hostname !== "127.0.0.1" && url.protocol !== "data:" && url.protocol !== "blob:") {
-    outside.push(url.href);
-    return route.abort();
-  }
-  return route.continue();
-});
-page.on("pageerror", (error) => emit({ page_error: String(error) }));
+const { page, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US" });
 
 const numberOf = async (key) => Number((await page.getByTestId(`progress-${key}`).textContent()).replace(/\D/g, ""));
 const waitForNumber = (key, predicate, timeout = 30000) =>

@@ -4,7 +4,7 @@
 // by side, merged taking the duplicate's company → erase the person and watch the erase
 // complete while the worker runs (pytest runs it). axe on every state.
 import { join } from "node:path";
-import { BASE_URL, ask, checkState, closeInput, emit, launch, signInAsStaff, staffLogin } from "./browser.mjs";
+import { ask, BASE_URL, checkState, closeInput, emit, guardedPage, launch, signInAsStaff, staffLogin } from "./browser.mjs";
 
 const { CONTACT_ID, KEPT_NAME, DUPLICATE_NAME } = process.env;
 
@@ -16,18 +16,7 @@ const PNG = Buffer.from(
 const PDF = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
 const browser = await launch();
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-const page = await context.newPage();
-const outside = [];
-await context.route("**/*", (route) => {
-  const url = new URL(route.request().url());
-  if (url.hostname !== "127.0.0.1" && url.protocol !== "data:" && url.protocol !== "blob:") {
-    outside.push(url.href);
-    return route.abort();
-  }
-  return route.continue();
-});
-page.on("pageerror", (error) => emit({ page_error: String(error) }));
+const { page, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US" });
 const started = Date.now();
 const timings = {};
 /** Milliseconds from the start to the end of each step, reported in the result. */

@@ -4,23 +4,12 @@
 // with one bad row is previewed by the server (error shown), imported as a job (the rest
 // imported) → the result in Spanish. axe on every state.
 import { join } from "node:path";
-import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
+import { ask, BASE_URL, checkState, closeInput, emit, guardedPage, launch } from "./browser.mjs";
 
 const { STAFF_EMAIL, STAFF_PASSWORD, SOURCE, SEGMENT_NAME, RENAMED } = process.env;
 
 const browser = await launch();
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-const page = await context.newPage();
-const outside = [];
-await context.route("**/*", (route) => {
-  const url = new URL(route.request().url());
-  if (url.hostname !== "127.0.0.1" && url.protocol !== "data:" && url.protocol !== "blob:") {
-    outside.push(url.href);
-    return route.abort();
-  }
-  return route.continue();
-});
-page.on("pageerror", (error) => emit({ page_error: String(error) }));
+const { page, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US" });
 page.on("console", (message) => {
   if (message.type() === "error") emit({ console_error: message.text() });
 });

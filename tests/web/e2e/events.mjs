@@ -7,24 +7,13 @@
 // exports the attendee list, and the pass link opens the person's QR. axe on every state.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
+import { ask, BASE_URL, checkState, closeInput, emit, guardedPage, launch, phonePage } from "./browser.mjs";
 
 const { STAFF_EMAIL, STAFF_PASSWORD, EVENT_NAME, START_DATE, RSVP_PHONE } = process.env;
 
 const browser = await launch();
 // Tokyo is never the organisation's zone here: times must still be typed and shown in the org's.
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "Asia/Tokyo" });
-const page = await context.newPage();
-const outside = [];
-await context.route("**/*", (route) => {
-  const url = new URL(route.request().url());
-  if (url.hostname !== "127.0.0.1" && url.protocol !== "data:" && url.protocol !== "blob:") {
-    outside.push(url.href);
-    return route.abort();
-  }
-  return route.continue();
-});
-page.on("pageerror", (error) => emit({ page_error: String(error) }));
+const { page, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "Asia/Tokyo" });
 try {
   await page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent("/events/new")}`);
   await page.getByLabel("Email").fill(STAFF_EMAIL);
@@ -52,9 +41,7 @@ try {
   await checkState(page, "attendees-empty");
 
   // Before the day, someone RSVPs on the public page (another browser, not signed in).
-  const visitorContext = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US" });
-  const visitor = await visitorContext.newPage();
-  visitor.on("pageerror", (error) => emit({ page_error: String(error) }));
+  const { context: visitorContext, page: visitor, outside: visitorOutside } = await phonePage(browser);
   const slug = EVENT_NAME.toLowerCase().replace(/ /g, "-");
   await visitor.goto(`${BASE_URL}/e/${slug}/rsvp`);
   await visitor.getByRole("heading", { name: `RSVP: ${EVENT_NAME}` }).waitFor();
@@ -112,7 +99,8 @@ try {
   await page.getByText(/^Lia Arrives se registró a las /).waitFor();
   await checkState(page, "live-es");
 
-  if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
+  const left = [...outside, ...visitorOutside];
+  if (left.length > 0) throw new Error(`requests left the machine: ${left.join(", ")}`);
   emit({ result: { event_id: eventId, row_text: rowText, live_ms: liveMs, exported, pass_link: passLink } });
 } catch (error) {
   await page.screenshot({ path: join(process.env.SCREENSHOTS, "failure.png"), fullPage: true });

@@ -7,23 +7,12 @@
 // contact texts STOP and the reply box gives way to the reason, in English and Spanish.
 // axe on every state.
 import { join } from "node:path";
-import { BASE_URL, ask, checkState, closeInput, emit, launch } from "./browser.mjs";
+import { ask, BASE_URL, checkState, closeInput, emit, guardedPage, launch } from "./browser.mjs";
 
 const { STAFF_EMAIL, STAFF_PASSWORD, COLLEAGUE_EMAIL, COLLEAGUE_PASSWORD, COLLEAGUE_ID, CONTACT_NAME } = process.env;
 
 async function desktop(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-  const page = await context.newPage();
-  const outside = [];
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname !== "127.0.0.1" && url.protocol !== "data:" && url.protocol !== "blob:") {
-      outside.push(url.href);
-      return route.abort();
-    }
-    return route.continue();
-  });
-  page.on("pageerror", (error) => emit({ page_error: String(error) }));
+  const { context, page, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US" });
   return { context, page, outside };
 }
 
