@@ -4,16 +4,14 @@
 // Messaging Service with a malformed SID is refused, the corrected one added, and a webhook URL
 // copied for pasting into Twilio; the dashboard's numbers (checked against the database by pytest);
 // the health page in Spanish. axe on every state.
-import { BASE_URL, ask, checkState, closeInput, emit, launch, signInAsStaff, staffLogin } from "./browser.mjs";
+import { BASE_URL, ask, checkState, closeInput, emit, guardedPage, launch, signInAsStaff, staffLogin } from "./browser.mjs";
 
 const { WORKER_ID, SENDER_NAME, SENDER_SID, WEBHOOK_PUBLIC_URL, EVENT_NAME } = process.env;
 
 const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+  const { context, page: admin, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US" });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE_URL });
-  const admin = await context.newPage();
-  admin.on("pageerror", (error) => emit({ page_error: String(error) }));
 
   await ask({ need_code: "start-worker" });
   await signInAsStaff(admin, staffLogin("ADMIN"), "/admin/health");
@@ -81,6 +79,7 @@ try {
   await admin.getByRole("heading", { name: "Estado del sistema" }).waitFor();
   await admin.getByRole("table", { name: "Procesos" }).getByRole("cell", { name: "sin señal" }).first().waitFor();
   await checkState(admin, "health-es");
+  if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
   emit({ result: { worker: WORKER_ID } });
 } finally {
   closeInput();

@@ -3,14 +3,16 @@
 // password and lands in the console as an organizer → the owner's screen shows the acceptance
 // live → the owner changes the new member's level and disables them, then a sender's daily cap,
 // replays a failed webhook and finds the replay in the audit log. axe on every state.
-import { BASE_URL, ask, checkState, closeInput, emit, launch, signInAsStaff, staffLogin } from "./browser.mjs";
+import { BASE_URL, ask, checkState, closeInput, emit, guardedPage, launch, signInAsStaff, staffLogin } from "./browser.mjs";
 
 const { OWNER_EMAIL, INVITEE_EMAIL, INVITEE_PASSWORD, SENDER_NAME, FAILED_WEBHOOK_ERROR } = process.env;
 
+// Requests that tried to leave the machine, one list per page opened.
+const outsideRequests = [];
+
 async function desktopPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => emit({ page_error: String(error) }));
+  const { page, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US" });
+  outsideRequests.push(outside);
   return page;
 }
 
@@ -112,6 +114,8 @@ try {
   await owner.getByRole("button", { name: "Español" }).click();
   await owner.getByRole("heading", { name: "Equipo", exact: true }).waitFor();
   await checkState(owner, "staff-es");
+  const outside = outsideRequests.flat();
+  if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
   emit({ result: { invitee: INVITEE_EMAIL } });
 } finally {
   closeInput();

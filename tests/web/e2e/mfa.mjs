@@ -3,14 +3,16 @@
 // otpauth from the key shown on screen) → lands on the admin page; signs out and back in,
 // answering the challenge (also shown in Spanish); turns two-factor off and on again; then an
 // owner resets the admin's two-factor from the staff page. axe on every state.
-import { BASE_URL, checkState, closeInput, emit, launch, signInAsStaff, staffLogin, totpCode } from "./browser.mjs";
+import { BASE_URL, checkState, closeInput, emit, guardedPage, launch, signInAsStaff, staffLogin, totpCode } from "./browser.mjs";
 
 const admin = staffLogin("ADMIN");
 
+// Requests that tried to leave the machine, one list per page opened.
+const outsideRequests = [];
+
 async function desktopPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => emit({ page_error: String(error) }));
+  const { page, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US" });
+  outsideRequests.push(outside);
   return page;
 }
 
@@ -72,6 +74,8 @@ try {
   await row.getByRole("button", { name: "Reset two-factor" }).click();
   await owner.getByText(`${admin.email} sets up two-factor sign-in again at their next admin page.`).waitFor();
   await checkState(owner, "owner-reset-two-factor");
+  const outside = outsideRequests.flat();
+  if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
   emit({ result: { admin: admin.email } });
 } finally {
   closeInput();

@@ -5,7 +5,7 @@
 // the row shows it printed and the station online → pytest stops the agent and ages its last
 // heartbeat → offline → at phone width, the actions menu disables it. axe on each distinct screen
 // state. Pairing rules, disabling and health ageing are pgTAP's (820, 890, 891, 892).
-import { ask, checkState, closeInput, emit, launch, signInAsStaff, staffLogin } from "./browser.mjs";
+import { ask, checkState, closeInput, emit, guardedPage, launch, signInAsStaff, staffLogin } from "./browser.mjs";
 
 const { STATION_NAME, CUPS_QUEUE, EVENT_NAME } = process.env;
 const started = Date.now();
@@ -13,9 +13,7 @@ const step = (name) => emit({ step: name, ms: Date.now() - started });
 
 const browser = await launch();
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
-  const admin = await context.newPage();
-  admin.on("pageerror", (error) => emit({ page_error: String(error) }));
+  const { page: admin, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 800 }, locale: "en-US" });
 
   await signInAsStaff(admin, staffLogin("ADMIN"), "/admin/stations");
   await admin.getByRole("heading", { name: "Print stations", level: 1 }).waitFor();
@@ -74,6 +72,7 @@ try {
   await admin.getByRole("menuitem", { name: "Enable" }).waitFor();
   await admin.keyboard.press("Escape");
   step("disabled");
+  if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
   emit({ result: { code } });
 } finally {
   closeInput();
