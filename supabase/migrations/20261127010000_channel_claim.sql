@@ -401,7 +401,7 @@ begin
          -- texts, most of the claims, pay nothing for it.
          case when k.html_part then
            public.email_html(c.body, c.subject, s.org_name,
-                             coalesce((select coalesce(ct.language, ct.preferred_language)
+                             coalesce((select ct.preferred_language
                                        from public.messages m join public.contacts ct on ct.id = m.contact_id
                                        where m.id = c.message_id), s.default_language),
                              case when c.is_marketing then '{{unsubscribe_url}}' end)

@@ -72,7 +72,7 @@ begin
            case when k.html_part then
              public.email_text(
                claimed.body,
-               coalesce((select coalesce(ct.language, ct.preferred_language)
+               coalesce((select ct.preferred_language
                          from public.messages m join public.contacts ct on ct.id = m.contact_id
                          where m.id = claimed.message_id),
                         (select s.default_language from private.messaging_settings() s)),
