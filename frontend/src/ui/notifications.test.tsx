@@ -4,7 +4,9 @@ import { setLocale, tCommon } from "../lib/i18n";
 import { Notifications, notifyError, notifySuccess } from "./notifications";
 
 describe("Notifications", () => {
-  afterEach(() => setLocale("en"));
+  afterEach(() => {
+    setLocale("en");
+  });
 
   it("re-reads a toast on screen in the language the person switches to", async () => {
     render(() => <Notifications />);
