@@ -58,21 +58,7 @@ $$;
 comment on function private.assert_blast_ready(public.blasts) is
   'Raise a stable code (blast_missing_template/_sender/_audience, blast_variant_weights, blast_template_channel_mismatch) unless a blast can start.';
 
-create function private.lock_blast(p_blast_id uuid) returns public.blasts
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_blast public.blasts;
-begin
-  select * into v_blast from public.blasts where id = p_blast_id for update;
-  if not found then
-    raise exception using errcode = 'P0001', message = 'blast_not_found';
-  end if;
-  return v_blast;
-end
-$$;
-comment on function private.lock_blast(uuid) is 'Lock a blast row for a status change (blast_not_found when absent).';
+-- private.lock_blast moved to 20261128020100_blast_lock_order.sql (the blast lock order).
 
 -- Called at the top of every claim: scheduled blasts whose time has come start (one claimer
 -- does it; the others skip the locked rows).
@@ -157,40 +143,4 @@ grant execute on function public.pause_blast(uuid, text) to authenticated, servi
 
 -- public.resume_blast is defined in 20261125008010_blast_resume_refusal.sql.
 
-create function public.cancel_blast(p_blast_id uuid) returns public.blasts
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_blast public.blasts;
-  v_cancelled integer;
-begin
-  perform private.assert_messaging_operator();
-  v_blast := private.lock_blast(p_blast_id);
-  if v_blast.status = 'cancelled' then
-    return v_blast;
-  end if;
-  if v_blast.status = 'completed' then
-    raise exception using errcode = 'P0001', message = 'invalid_blast_transition',
-      detail = 'A completed blast cannot be cancelled.';
-  end if;
-  update public.blast_recipients set status = 'cancelled', skip_reason = 'blast_cancelled'
-   where blast_id = p_blast_id and status = 'pending';
-  get diagnostics v_cancelled = row_count;
-  -- Claimed but not yet sending: the worker's mark_message_sending will refuse them anyway.
-  update public.messages set status = 'cancelled', error_code = 'blast_cancelled'
-   where blast_id = p_blast_id and status = 'queued';
-  perform private.add_blast_counts(p_blast_id, p_skipped => v_cancelled);
-  -- A staff action, not a hot path: the blast row shows the cancellation's counts at once.
-  perform private.fold_blast_counters(p_blast_id);
-  update public.blasts
-     set status = 'cancelled', cancelled_at = now()
-   where id = p_blast_id
-  returning * into v_blast;
-  return v_blast;
-end
-$$;
-comment on function public.cancel_blast(uuid) is
-  'Cancel a blast (idempotent): pending recipients and queued messages are cancelled; sends in flight finish.';
-grant execute on function public.cancel_blast(uuid) to authenticated, service_role;
+-- public.cancel_blast moved to 20261128020100_blast_lock_order.sql (the blast lock order).
