@@ -57,7 +57,7 @@ export interface BlastPreview {
   excluded: Partial<Record<"sms" | "email", Record<string, number>>>;
   waiting_now: { quiet_hours: number; frequency_cap: number };
   startable: boolean;
-  warnings: { code: "no_recipients" | "quiet_hours" | "frequency_cap"; message: string }[];
+  warnings: { code: "no_recipients" | "quiet_hours" | "frequency_cap" | "blast_sender_unavailable"; message: string }[];
 }
 
 export const blastKeys = {
