@@ -16,6 +16,7 @@ been ahead of the number on screen (0 while they agree). Also reported: how long
 database completed the blast the screen said so.
 
 Run: .venv/bin/python bench/blast_progress.py [--recipients 3000] [--mps 100] [--realtime-only]
+     [--stored-row]
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ async def watch(
     screen: Screen,
     ready: asyncio.Event,
     poll: bool,
+    live: bool,
 ) -> None:
     url = (
         f"ws://127.0.0.1:{stack.config.api_port}/realtime/v1/websocket"
@@ -86,11 +88,17 @@ async def watch(
 
         async def refetch() -> None:
             asked = time.time()
-            response = await rest.post(
-                "/rest/v1/rpc/blast_progress",
-                params={"select": "sent_count,status"},
-                json={"p_blast_id": blast_id},
-            )
+            if live:
+                response = await rest.post(
+                    "/rest/v1/rpc/blast_progress",
+                    params={"select": "sent_count,status"},
+                    json={"p_blast_id": blast_id},
+                )
+            else:
+                response = await rest.get(
+                    "/rest/v1/blasts",
+                    params={"id": f"eq.{blast_id}", "select": "sent_count,status"},
+                )
             row = response.json()[0]
             screen.shown.append((time.time(), int(row["sent_count"]), str(row["status"])))
             screen.refetch_durations.append(time.time() - asked)
@@ -142,7 +150,9 @@ async def watch(
             await asyncio.gather(*fetches, return_exceptions=True)
 
 
-async def measure(stack: LocalStack, recipients: int, mps: float, poll: bool) -> dict[str, Any]:
+async def measure(
+    stack: LocalStack, recipients: int, mps: float, poll: bool, live: bool
+) -> dict[str, Any]:
     with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
         sender_id, _ = scenario.create_sms_sender(conn, mps=mps)
         contacts = scenario.create_contacts(conn, recipients)
@@ -162,7 +172,7 @@ async def measure(stack: LocalStack, recipients: int, mps: float, poll: bool) ->
     token = keys.access_token(stack.config.jwt_secret, sub=organizer)
     screen = Screen()
     ready = asyncio.Event()
-    watcher = asyncio.create_task(watch(stack, token, blast_id, screen, ready, poll))
+    watcher = asyncio.create_task(watch(stack, token, blast_id, screen, ready, poll, live))
     await asyncio.wait_for(ready.wait(), 60)
     truth: list[tuple[float, int, str]] = []
     # The blast row's own counter at each sample: how far the folding of counter deltas lags.
@@ -195,6 +205,7 @@ async def measure(stack: LocalStack, recipients: int, mps: float, poll: bool) ->
         "recipients": recipients,
         "mps": mps,
         "page_polls_while_sending": poll,
+        "page_reads_live_counters": live,
         "achieved_mps": round(achieved, 1),
         "db_samples": len(truth),
         "realtime_pushes": screen.pushes,
@@ -244,6 +255,11 @@ def main() -> None:
         action="store_true",
         help="the page as it was before it polled: refetch only on a Realtime push",
     )
+    parser.add_argument(
+        "--stored-row",
+        action="store_true",
+        help="the page as it was before blast_progress: read the blast row's folded counters",
+    )
     args = parser.parse_args()
     with private_stack() as stack:
         folder = Path(tempfile.mkdtemp(prefix="hm-bench-blast-progress-"))
@@ -257,7 +273,13 @@ def main() -> None:
         try:
             messaging.start(worker_count=2)
             result = asyncio.run(
-                measure(stack, args.recipients, args.mps, poll=not args.realtime_only)
+                measure(
+                    stack,
+                    args.recipients,
+                    args.mps,
+                    poll=not args.realtime_only,
+                    live=not args.stored_row,
+                )
             )
         finally:
             messaging.stop()
