@@ -10,8 +10,10 @@ processes and simulators (bench/send_rate.py measures the whole path):
   existing row);
 - email blast rows (path 2 for a channel without segments, frequency cap or validity period).
 
-`claim_outbound_messages_v2` adds each email's HTML part (`public.email_html`) on top; that
-renderer's own cost would hide the claim's, so it is not timed here.
+And what the workers call for email: `claim_outbound_messages_v3`, the same claim plus each
+email's HTML part (`public.email_html`) and plain-text part (`public.email_text`), timed apart
+("email blast rows, v3") so the renderers' cost shows beside the claim's. 1e6 divided by its
+figure is how many emails per second one worker's claims can hand out at most.
 
 Each round claims `--count` messages in batches of `--batch` on fresh contacts; the figure is
 the database backend's CPU time per claimed message in microseconds (median over rounds; best
@@ -111,10 +113,23 @@ def email_blast_round(conn: Connection, count: int, batch: int) -> float:
     return spent
 
 
+def email_blast_v3_round(conn: Connection, count: int, batch: int) -> float:
+    sender_id = scenario.create_email_sender(conn, rate=100_000)
+    contacts = scenario.create_contacts(conn, count)
+    blast_id = scenario.create_blast(
+        conn, channel="email", contacts=contacts, email_sender_id=sender_id
+    )
+    scenario.start_blast(conn, blast_id)
+    spent = claim_all(conn, "claim_outbound_messages_v3", "email", count, batch)
+    finish(conn, sender_id, blast_id)
+    return spent
+
+
 ROUNDS: dict[str, Callable[[Connection, int, int], float]] = {
     "SMS blast rows": sms_blast_round,
     "queued marketing SMS": queued_sms_round,
     "email blast rows": email_blast_round,
+    "email blast rows, v3": email_blast_v3_round,
 }
 
 

@@ -88,27 +88,4 @@ $$;
 comment on function private.add_blast_counts(uuid, integer, integer, integer, integer, integer) is
   'Add to a blast''s sent/delivered/failed/skipped/opted-out counters (as a delta, folded onto public.blasts later).';
 
--- Moves the pending counter deltas of a blast onto its row (one update, so Realtime subscribers
--- see the progress). Deleting the deltas locks them, so a concurrent trigger's add waits and
--- lands in a fresh delta row: nothing is counted twice or lost.
-create function private.fold_blast_counters(p_blast_id uuid) returns void
-language sql
-set search_path = ''
-as $$
-  with folded as (
-    delete from private.blast_counter_deltas d where d.blast_id = p_blast_id
-    returning d.sent, d.delivered, d.failed, d.skipped, d.opted_out
-  ), total as (
-    select count(*) as n, sum(f.sent) as sent, sum(f.delivered) as delivered, sum(f.failed) as failed,
-           sum(f.skipped) as skipped, sum(f.opted_out) as opted_out
-    from folded f
-  )
-  update public.blasts b
-     set sent_count = b.sent_count + t.sent, delivered_count = b.delivered_count + t.delivered,
-         failed_count = b.failed_count + t.failed, skipped_count = b.skipped_count + t.skipped,
-         opted_out_count = b.opted_out_count + t.opted_out
-    from total t
-   where b.id = p_blast_id and t.n > 0
-$$;
-comment on function private.fold_blast_counters(uuid) is
-  'Add a blast''s pending counter deltas (private.blast_counter_deltas) to its counters on public.blasts.';
+-- private.fold_blast_counters moved to 20261128020100_blast_lock_order.sql (the blast lock order).

@@ -167,34 +167,7 @@ comment on function private.event_rsvp_count(uuid) is 'An event''s RSVP count (t
 
 -- private.event_counts → 20261127040000_event_check_in_counts.sql (check-ins counted in slots too).
 
--- Who an event's passes go to: every live RSVP'd contact with the channel and address their pass
--- would use (SMS first, then email), or none. An address is usable when it exists, its owner has
--- not opted out of that channel, it is not suppressed, and an enabled sender serves the channel.
--- sent: a pass for this event was already queued for them.
-create function private.rsvp_pass_recipients(p_event_id uuid)
-returns table (contact_id uuid, channel public.message_channel, address text, sent boolean)
-language sql
-stable
-set search_path = ''
-as $$
-  select c.id, pick.channel, pick.address,
-         exists (select 1 from public.messages m where m.dedupe_key = format('rsvp_pass:%s:%s', p_event_id, c.id))
-    from public.event_rsvps r
-    join public.contacts c on c.id = r.contact_id and c.erased_at is null and c.merged_into is null
-    left join lateral (
-      select o.channel, o.address
-        from (values (1, 'sms'::public.message_channel, c.phone::text),
-                     (2, 'email'::public.message_channel, lower(c.email))) o (rank, channel, address)
-       where o.address is not null
-         and private.current_consent(c.id, o.channel) is distinct from 'opted_out'
-         and not private.is_suppressed(o.channel, o.address)
-         and exists (select 1 from public.senders s where s.channel = o.channel and s.enabled)
-       order by o.rank
-       limit 1) pick on true
-   where r.event_id = p_event_id
-$$;
-comment on function private.rsvp_pass_recipients(uuid) is
-  'Each live RSVP of an event with the channel and address its pass would use (null when none may be used) and whether it was sent.';
+-- private.rsvp_pass_recipients moved to 20261128020400_channel_rules.sql (the channels' rows decide).
 
 -- unknown_event unless the event exists; event_over once it has ended.
 create function private.open_event(p_event_id uuid) returns public.events
@@ -366,74 +339,7 @@ comment on function public.rsvp_pass_summary(uuid) is
   'Organizers: of an event''s RSVPs, how many passes would be sent now, how many people have no usable phone or email (none, opted out or suppressed), how many were sent already. Errors: not_allowed, unknown_event.';
 grant execute on function public.rsvp_pass_summary(uuid) to authenticated, service_role;
 
--- SECURITY DEFINER: it writes the outbox, which no API role may write; the caller is checked
--- first. p_app_url is the web app's address (the page the organizer is on): the pass link is
--- <p_app_url>/pass/<qr token>, a page that draws the person's QR code.
-create function public.send_rsvp_passes(p_event_id uuid, p_app_url text)
-returns table (enqueued integer, without_address integer, already_sent integer)
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  v_event public.events;
-  v_url text := rtrim(btrim(coalesce(p_app_url, '')), '/');
-  v_org text := (private.messaging_settings()).org_name;
-  v_enqueued integer;
-begin
-  perform private.require_staff_level('organizer');
-  if v_url !~ '^https?://[^\s/?#]+(/[^\s?#]*)?$' or char_length(v_url) > 200 then
-    raise exception using errcode = 'P0001', message = 'invalid_argument',
-      detail = 'The app address is an http(s) URL without query or fragment.';
-  end if;
-  v_event := private.open_event(p_event_id);
-  -- One sender of a batch at a time per event: a second click waits, then finds everything sent.
-  perform pg_advisory_xact_lock(hashtextextended('rsvp_pass:' || p_event_id::text, 0));
-
-  with recipients as (
-    select r.contact_id, r.channel, r.address, c.qr_token, coalesce(c.preferred_language, 'en') as language,
-           s.id as sender_id, coalesce(s.from_number::text, s.messaging_service_sid, s.from_email) as from_address
-      from private.rsvp_pass_recipients(p_event_id) r
-      join public.contacts c on c.id = r.contact_id
-      cross join lateral (select * from public.senders s
-                           where s.channel = r.channel and s.enabled
-                           order by s.use_for_transactional desc, s.created_at limit 1) s
-     where not r.sent and r.channel is not null
-  ), rendered as (
-    select x.*,
-           case x.language
-             when 'es' then format('%s: tu pase para %s (%s): %s/pass/%s Muéstralo en la entrada.', v_org, v_event.name,
-                                   to_char(v_event.starts_at at time zone v_event.time_zone, 'DD/MM HH24:MI'), v_url, x.qr_token)
-             else format('%s: your pass for %s (%s): %s/pass/%s Show it at the door.', v_org, v_event.name,
-                         to_char(v_event.starts_at at time zone v_event.time_zone, 'Mon FMDD, FMHH12:MI AM'), v_url, x.qr_token)
-           end as body,
-           case x.language when 'es' then format('Tu pase para %s', v_event.name)
-                           else format('Your pass for %s', v_event.name) end as subject
-      from recipients x
-  )
-  insert into public.messages (direction, kind, channel, status, contact_id, sender_id, to_address, from_address,
-                               subject, body, segments, is_marketing, sent_by, dedupe_key)
-  select 'outbound', 'transactional', r.channel, 'queued', r.contact_id, r.sender_id, r.address, r.from_address,
-         case when r.channel = 'email' then r.subject end, r.body,
-         case when r.channel = 'sms' then public.sms_segments(r.body) else 1 end, false, (select auth.uid()),
-         format('rsvp_pass:%s:%s', p_event_id, r.contact_id)
-    from rendered r
-   order by r.contact_id
-  on conflict (dedupe_key) do nothing;
-  get diagnostics v_enqueued = row_count;
-
-  perform private.audit('event.rsvp_passes_sent', 'events', p_event_id::text, null, null,
-    jsonb_build_object('enqueued', v_enqueued));
-  return query
-  select v_enqueued,
-         (count(*) filter (where r.channel is null and not r.sent))::integer,
-         (count(*) filter (where r.sent))::integer - v_enqueued
-    from private.rsvp_pass_recipients(p_event_id) r;
-end
-$$;
-comment on function public.send_rsvp_passes(uuid, text) is
-  'Organizers: queue, for each RSVP of an event that has not ended, a transactional SMS (else email) with their personal pass link <p_app_url>/pass/<qr token>, in their language; once per person and event (a second call queues nothing twice); opted-out and suppressed addresses get nothing. Audited. Returns (enqueued, without_address, already_sent before this call). Errors: not_allowed, invalid_argument, unknown_event, event_over.';
-grant execute on function public.send_rsvp_passes(uuid, text) to authenticated, service_role;
+-- public.send_rsvp_passes moved to 20261128020400_channel_rules.sql (the channels' rows decide).
 
 -- SECURITY INVOKER: organizers read events under RLS; the counts come from private.event_counts
 -- (counter slots), not from counting RSVP or check-in rows.

@@ -132,56 +132,8 @@ $$;
 comment on function private.blast_sender_id(public.blasts, public.message_channel) is
   'The sender a blast uses on a channel (null: the blast does not send on it).';
 
--- Recipients per channel × variant with, for SMS, how many would wait right now for quiet hours
--- in their zone, and on a capped channel how many are at its frequency cap. One grouped
--- statement over the candidates query.
-create function private.blast_preview_groups(p_blast public.blasts, p_candidates_sql text, p_now timestamptz)
-returns table (channel text, variant text, recipients integer, quiet_hours integer, frequency_cap integer)
-language plpgsql
-stable
-set search_path = ''
-as $$
-declare
-  v_settings public.messaging_settings := private.messaging_settings();
-  v_window record;
-  v_capped_channels public.message_channel[];
-  v_caps integer[];
-begin
-  select * into v_window from private.sender_window(
-    (select s from public.senders s where s.id = p_blast.sms_sender_id), v_settings);
-  select array_agg(k.name), array_agg(private.channel_frequency_cap(k, v_settings))
-    into v_capped_channels, v_caps
-    from private.channels k where k.frequency_cap_setting is not null;
-  return query execute format($sql$
-    with caps as (
-      select u.channel, u.per_day from unnest($4::public.message_channel[], $5::integer[]) as u(channel, per_day)
-    ), capped as (
-      -- Contacts at a channel's cap: the rule of private.recent_marketing_messages, for everybody at once.
-      select m.contact_id, m.channel from public.messages m join caps k on k.channel = m.channel
-      where m.is_marketing and m.direction = 'outbound'
-        and m.created_at > $1 - interval '24 hours' and m.created_at <= $1
-        and (m.status in ('sending', 'sent', 'delivered', 'undelivered')
-             or (m.status = 'queued' and m.claimed_by is not null and m.lease_expires_at >= $1))
-      group by m.contact_id, m.channel, k.per_day
-      having count(*) >= k.per_day
-    ), per_zone as (
-      select c.channel::text as channel, c.variant, c.time_zone, count(*)::integer as n,
-             count(k.contact_id)::integer as capped
-      from (%s) c
-      left join capped k on k.channel = c.channel and k.contact_id = c.contact_id
-      group by 1, 2, 3
-    )
-    select z.channel, z.variant, sum(z.n)::integer,
-           coalesce(sum(z.n) filter (where z.channel = 'sms' and not private.within_send_window($1, z.time_zone, $2, $3)), 0)::integer,
-           sum(z.capped)::integer
-    from per_zone z
-    group by z.channel, z.variant
-    $sql$, p_candidates_sql)
-  using p_now, v_window.window_start, v_window.window_end, v_capped_channels, v_caps;
-end
-$$;
-comment on function private.blast_preview_groups(public.blasts, text, timestamptz) is
-  'A blast''s recipients per channel and variant, with the SMS ones who would wait now for quiet hours and those at a channel''s frequency cap; set-based, nothing rendered.';
+-- private.blast_preview_groups moved to 20261128020400_channel_rules.sql (quiet hours on every channel,
+-- each in its blast sender's window, as the claim applies them).
 
 -- ============================================================================================
 -- Public functions: the claim (the outbox's contract)

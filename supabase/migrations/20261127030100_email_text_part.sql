@@ -13,27 +13,8 @@
 -- Public functions
 -- ============================================================================================
 
-create function public.email_text(
-  p_text text,
-  p_language text default 'en',
-  p_unsubscribe_url text default null
-) returns text
-language sql
-immutable
-set search_path = ''
-as $$
-  -- The words are those of public.email_html's footer link, so both parts say the same.
-  select coalesce(p_text, '')
-    || case when p_unsubscribe_url is null then ''
-            else chr(10) || chr(10)
-                 || case when p_language = 'es' then 'Darte de baja o cambiar tus preferencias'
-                         else 'Unsubscribe or change your preferences' end
-                 || ': ' || p_unsubscribe_url
-       end
-$$;
-comment on function public.email_text(text, text, text) is
-  'The plain-text part of an email: the text, and for marketing mail an unsubscribe line in the recipient''s language (English unless ''es''). The one renderer of the sends'' plain text.';
-grant execute on function public.email_text(text, text, text) to authenticated, service_role;
+-- public.email_text moved to 20261128020300_email_render_cost.sql (the unsubscribe words are
+-- private.unsubscribe_words).
 
 -- Invoker rights, like version 2 (which does the claiming through the definer version 1): the
 -- workers' role reads the claimed messages' contacts for their language. Row by row in plpgsql,

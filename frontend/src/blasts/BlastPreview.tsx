@@ -84,7 +84,12 @@ export function BlastPreview(props: { blastId: string }) {
               <p>{t("preview.waitingCap", { count: count(p().waiting_now.frequency_cap) })}</p>
             </Show>
             <Show when={!p().startable}>
-              <p class="rounded-lg border border-red-700 bg-red-50 p-3 text-red-900">{t("preview.noRecipients")}</p>
+              <Show
+                when={p().warnings.some((warning) => warning.code === "blast_sender_unavailable")}
+                fallback={<p class="rounded-lg border border-red-700 bg-red-50 p-3 text-red-900">{t("preview.noRecipients")}</p>}
+              >
+                <ErrorAlert code="blast_sender_unavailable" />
+              </Show>
             </Show>
             <Show when={p().samples.length > 0}>
               <h3 class="font-semibold">{t("preview.samples")}</h3>

@@ -57,7 +57,7 @@ export interface BlastPreview {
   excluded: Partial<Record<"sms" | "email", Record<string, number>>>;
   waiting_now: { quiet_hours: number; frequency_cap: number };
   startable: boolean;
-  warnings: { code: "no_recipients" | "quiet_hours" | "frequency_cap"; message: string }[];
+  warnings: { code: "no_recipients" | "quiet_hours" | "frequency_cap" | "blast_sender_unavailable"; message: string }[];
 }
 
 export const blastKeys = {
@@ -84,8 +84,11 @@ export async function fetchBlasts(): Promise<Blast[]> {
   return data ?? [];
 }
 
+/** One blast with its live counters (blast_progress): the row's folded counts plus the deltas
+ * the workers have not folded onto it yet, so the progress is the messages' own, not up to a
+ * fold behind (bench/blast_progress.py). */
 export async function fetchBlast(id: string): Promise<Blast> {
-  const { data, error } = await supabase().from("blasts").select(BLAST_COLUMNS).eq("id", id).maybeSingle();
+  const { data, error } = await supabase().rpc("blast_progress", { p_blast_id: id }).maybeSingle();
   throwIfError(error);
   if (!data) throw new AppError("blast_not_found");
   return data;

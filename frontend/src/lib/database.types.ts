@@ -2461,6 +2461,44 @@ export type Database = {
         Args: { p_assignee: string; p_conversation_id: string }
         Returns: undefined
       }
+      blast_progress: {
+        Args: { p_blast_id: string }
+        Returns: {
+          auto_pause: boolean
+          cancelled_at: string | null
+          channel: Database["public"]["Enums"]["blast_channel"]
+          completed_at: string | null
+          created_at: string
+          created_by: string | null
+          delivered_count: number
+          email_recipients: number
+          email_sender_id: string | null
+          email_template_id: string | null
+          event_id: string | null
+          failed_count: number
+          id: string
+          name: string
+          opted_out_count: number
+          paused_reason: string | null
+          recipients_total: number
+          scheduled_at: string | null
+          segment_id: string | null
+          sent_count: number
+          skipped_count: number
+          sms_recipients: number
+          sms_sender_id: string | null
+          sms_template_id: string | null
+          started_at: string | null
+          status: Database["public"]["Enums"]["blast_status"]
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "blasts"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       blast_recipient_results: {
         Args: {
           p_blast_id: string

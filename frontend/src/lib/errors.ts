@@ -15,6 +15,7 @@ export const REFUSAL_CODES = [
   "blast_name_required",
   "blast_name_taken",
   "blast_not_found",
+  "blast_sender_unavailable",
   "blast_template_channel_mismatch",
   "blast_variant_label_taken",
   "blast_variant_weights",
