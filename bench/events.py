@@ -3,7 +3,10 @@ the live count p95 < 100 ms, a 3,000-person attendee list and its pass summary p
 
 Starts its own private stack, loads CONTACTS contacts, EVENTS past events with PER_EVENT check-ins
 each (so most people are returning) and RSVPs from four in five of them, and one big event with
-BIG check-ins and as many RSVPs as check-ins plus 1,000 who did not come; makes an organizer and
+BIG check-ins and as many RSVPs as check-ins plus 1,000 who did not come. The big event's RSVPs
+are what the passes panel meets: an SMS opt-in ledger with opt-outs and suppressed phones (they
+fall back to email), some with no usable address, and passes already sent to the first third of
+them (send_rsvp_passes, before the others RSVP'd). Makes an organizer and
 runs, as that organizer under RLS exactly as PostgREST does (`set role authenticated` + JWT
 claims), what the screens call: event_overview() (the list with its counts), event_checkin_count
 (the live count), event_attendees (the RSVP and attendee lists and the live arrivals) and
@@ -46,15 +49,19 @@ QUERIES = {
 
 def load(conn: psycopg.Connection[Any], contacts: int, events: int) -> str:
     conn.execute(
-        "insert into public.contacts (first_name, last_name, phone, source)"
+        "insert into public.contacts (first_name, last_name, phone, email, source)"
         " select 'Person' || i, 'Bench' || (i %% 997), '+1' || (2000000000 + i)::text,"
-        "        'bench-events'"
+        "        'person' || i || '@example.com', 'bench-events'"
         "   from generate_series(1, %s) i",
         (contacts,),
     )
     conn.execute(
         "insert into public.senders (name, channel, provider, from_number, mps_segments)"
         " values ('Bench', 'sms', 'twilio', '+13055550100', 1)"
+    )
+    conn.execute(
+        "insert into public.senders (name, channel, provider, from_email)"
+        " values ('Bench mail', 'email', 'mailersend', 'events@example.org')"
     )
     conn.execute(
         "insert into public.events (slug, name, starts_at, ends_at)"
@@ -95,11 +102,6 @@ def load(conn: psycopg.Connection[Any], contacts: int, events: int) -> str:
         "   from (select id from public.contacts order by id limit %s) c",
         (BIG_EVENT, BIG),
     )
-    conn.execute(
-        "insert into public.event_rsvps (event_id, contact_id)"
-        " select %s, id from (select id from public.contacts order by id offset 1000 limit %s) c",
-        (BIG_EVENT, BIG),
-    )
     organizer = conn.execute(
         "insert into auth.users (id, aud, role, email) values"
         " (gen_random_uuid(), 'authenticated', 'authenticated', 'bench-organizer@example.com')"
@@ -109,10 +111,60 @@ def load(conn: psycopg.Connection[Any], contacts: int, events: int) -> str:
     conn.execute(
         "insert into public.staff (user_id, level) values (%s, 'organizer')", (organizer[0],)
     )
+    load_big_event_rsvps(conn, str(organizer[0]))
     conn.execute(
-        "vacuum analyze public.contacts, public.events, public.check_ins, public.event_rsvps"
+        "vacuum analyze public.contacts, public.events, public.check_ins, public.event_rsvps,"
+        " public.contact_consents, public.suppressions, public.messages"
     )
     return str(organizer[0])
+
+
+def load_big_event_rsvps(conn: psycopg.Connection[Any], organizer_id: str) -> None:
+    """BIG RSVPs to the big event from people 1,001 to BIG + 1,000; every one opted in to texts,
+    one in ten opted out again, one in twenty phones suppressed, one in fifty emails suppressed
+    too (no usable address); the first third RSVP'd early and were sent their pass."""
+    rsvps = (
+        "select id, row_number() over (order by id) as n"
+        "  from (select id from public.contacts order by id offset 1000 limit %s) c"
+    )
+    conn.execute(
+        f"insert into public.consent_events (contact_id, channel, status, source)"
+        f" select id, 'sms', 'opted_in', 'form' from ({rsvps}) c",
+        (BIG,),
+    )
+    conn.execute(
+        f"insert into public.consent_events (contact_id, channel, status, source)"
+        f" select id, 'sms', 'opted_out', 'keyword' from ({rsvps}) c where n %% 10 = 0",
+        (BIG,),
+    )
+    conn.execute(
+        f"insert into public.suppressions (channel, address, reason)"
+        f" select 'sms'::public.message_channel, phone::text,"
+        f"        'not_textable'::public.suppression_reason from ({rsvps}) c"
+        f"   join public.contacts p using (id) where n %% 20 = 5"
+        f" union all"
+        f" select channel, address, 'hard_bounce' from ({rsvps}) c"
+        f"   join public.contacts p using (id)"
+        f"  cross join lateral (values ('sms'::public.message_channel, p.phone::text),"
+        f"                             ('email', p.email)) a (channel, address)"
+        f"  where n %% 50 = 7",
+        (BIG, BIG),
+    )
+    conn.execute(
+        f"insert into public.event_rsvps (event_id, contact_id)"
+        f" select %s, id from ({rsvps}) c where n <= %s",
+        (BIG_EVENT, BIG, BIG // 3),
+    )
+    conn.execute("set role authenticated")
+    claims = json.dumps({"sub": organizer_id, "role": "authenticated"})
+    conn.execute("select set_config('request.jwt.claims', %s, false)", (claims,))
+    conn.execute("select public.send_rsvp_passes(%s, 'https://app.example.org')", (BIG_EVENT,))
+    conn.execute("reset role")
+    conn.execute(
+        f"insert into public.event_rsvps (event_id, contact_id)"
+        f" select %s, id from ({rsvps}) c where n > %s",
+        (BIG_EVENT, BIG, BIG // 3),
+    )
 
 
 def time_queries(

@@ -2,7 +2,7 @@
 --
 -- public.auto_replies holds the HELP answer and the START confirmation in English and Spanish;
 -- admins edit them (organizers read them). The reply language is the contact's
--- (contacts.language), else Spanish when the keyword itself was Spanish (AYUDA), else the
+-- (contacts.preferred_language since 20261128040100_contact_language_drop), else Spanish when the keyword itself was Spanish (AYUDA), else the
 -- organisation's default (messaging_settings.default_language). {{org_name}} and
 -- {{contact_address}} are filled from the settings; a HELP answer must say how to opt out (STOP)
 -- and give the contact address (docs/compliance.md).
@@ -104,21 +104,7 @@ create policy "Admins can edit auto-replies" on public.auto_replies
 -- Helpers
 -- ============================================================================================
 
--- The language to answer a keyword in: the contact's, else Spanish for a Spanish keyword, else
--- the organisation's default.
-create function private.reply_language(p_contact_id uuid, p_body text, p_settings public.messaging_settings)
-returns text
-language sql
-stable
-set search_path = ''
-as $$
-  select coalesce(
-    (select c.language from public.contacts c where c.id = p_contact_id),
-    case when private.sms_keyword_token(p_body) in ('AYUDA', 'PARAR', 'ALTO') then 'es' end,
-    p_settings.default_language)
-$$;
-comment on function private.reply_language(uuid, text, public.messaging_settings) is
-  'en or es: the contact''s language, else es for a Spanish keyword, else the organisation''s default.';
+-- private.reply_language moved to 20261128040100_contact_language_drop.sql (reads preferred_language).
 
 create function private.auto_reply(p_kind text, p_language text, p_settings public.messaging_settings)
 returns text

@@ -101,4 +101,5 @@ comment on function public.save_event(uuid, text, text, timestamp, timestamp, te
 grant execute on function public.save_event(uuid, text, text, timestamp, timestamp, text, integer, boolean)
   to authenticated, service_role;
 
--- public.event_overview and public.event_attendees → 20261126050000_event_rsvps.sql (counters, export columns).
+-- public.event_overview → 20261126050000_event_rsvps.sql (counters); public.event_attendees →
+-- 20261128040000_event_lists_cost.sql (export columns, then an index-only first-timer probe).

@@ -27,7 +27,8 @@
 --     stays as it was for workers still running the old code (they send the plain-text part only).
 --   public.preview_email_template(p_body text, p_contact_id uuid, p_subject text, p_event_id uuid)
 --     returns preview_template's answer plus html: the email as that contact would get it from a
---     blast. Same rights and refusals as preview_template.
+--     blast. Same rights and refusals as preview_template. (Now in
+--     20261128040100_contact_language_drop.)
 
 -- ============================================================================================
 -- Helper functions
@@ -88,29 +89,4 @@ grant execute on function private.email_line_html(text) to authenticated, servic
 -- public.claim_outbound_messages_v2 moved to 20261127010000_channel_claim.sql (which channels
 -- get an HTML part is the channel's private.channels row).
 
--- Invoker rights: preview_template checks the caller and reads the contact under their RLS.
-create function public.preview_email_template(
-  p_body text,
-  p_contact_id uuid,
-  p_subject text,
-  p_event_id uuid default null
-) returns jsonb
-language plpgsql
-stable
-set search_path = ''
-as $$
-declare
-  v_preview jsonb := public.preview_template(p_body, p_contact_id, coalesce(p_subject, ''), p_event_id);
-  v_settings public.messaging_settings := private.messaging_settings();
-  v_language text;
-begin
-  select coalesce(c.language, c.preferred_language, v_settings.default_language) into v_language
-  from public.contacts c where c.id = p_contact_id;
-  -- A blast is marketing: the preview shows its unsubscribe footer, linked nowhere.
-  return v_preview || jsonb_build_object('html',
-    public.email_html(v_preview ->> 'body', v_preview ->> 'subject', v_settings.org_name, v_language, '#'));
-end
-$$;
-comment on function public.preview_email_template(text, uuid, text, uuid) is
-  'An email template rendered for one contact as preview_template renders it, plus the HTML part exactly as a blast sends it (public.email_html).';
-grant execute on function public.preview_email_template(text, uuid, text, uuid) to authenticated, service_role;
+-- public.preview_email_template moved to 20261128040100_contact_language_drop.sql (reads preferred_language).

@@ -7,9 +7,9 @@
 --   public.set_contact_import_event(...)    organizers: a draft import RSVPs its people to an event
 --   public.rsvp_pass_summary(p_event_id)    organizers: how many passes would go, how many cannot
 --   public.send_rsvp_passes(p_event_id, p_app_url)  organizers: queue each RSVP's pass, once
---   public.event_overview(), public.event_attendees(p_event_id) moved here (from
---   …020000_event_management): RSVP counts from private.event_rsvp_counts (check-in counts: see
---   20261127040000_event_check_in_counts), contact details for the export.
+--   public.event_overview() moved here (from …020000_event_management): RSVP counts from
+--   private.event_rsvp_counts (check-in counts: see 20261127040000_event_check_in_counts).
+--   public.event_attendees came with it and is now in 20261128040000_event_lists_cost.
 --
 -- An imported row RSVPs its person in the same transaction as the chunk that imported it (a
 -- statement trigger on contact_import_rows), so mapping, validation and dedupe stay the import's
@@ -367,48 +367,7 @@ $$;
 comment on function public.event_overview() is
   'Organizers: every event with its times (also as wall-clock in the organisation''s zone), capacity, RSVP and check-in counts, newest first. Errors: not_allowed.';
 grant execute on function public.event_overview() to authenticated, service_role;
--- SECURITY INVOKER: organizers read contacts, RSVPs and check-ins under RLS, so the email and
--- phone columns are what the caller's role may read. The event's RSVPs and check-ins are read
--- once each and paired with a full join (each side by its (event_id, contact_id) index), then
--- the people are fetched by id.
-create function public.event_attendees(p_event_id uuid)
-returns table (contact_id uuid, first_name text, last_name text, email text, phone text, rsvp_at timestamptz,
-               rsvp_source text, checked_in_at timestamptz, method text, first_timer boolean)
-language plpgsql
-stable
-set search_path = ''
-as $$
-declare
-  v_starts_at timestamptz;
-begin
-  perform private.require_staff_level('organizer');
-  select e.starts_at into v_starts_at from public.events e where e.id = p_event_id;
-  if not found then
-    raise exception using errcode = 'P0001', message = 'unknown_event', detail = 'No such event.';
-  end if;
-  return query
-  with people as (
-    select coalesce(r.contact_id, ci.contact_id) as contact_id, r.created_at as rsvp_at, r.source as rsvp_source,
-           ci.checked_in_at, ci.method
-      from (select x.contact_id, x.created_at, x.source from public.event_rsvps x where x.event_id = p_event_id) r
-      full join (select y.contact_id, y.checked_in_at, y.method from public.check_ins y where y.event_id = p_event_id) ci
-        on ci.contact_id = r.contact_id)
-  select c.id, c.first_name, c.last_name, c.email, c.phone::text, p.rsvp_at, p.rsvp_source, p.checked_in_at, p.method,
-         -- A first-timer had no check-in anywhere before this one (or before the event, if not in yet).
-         not exists (select 1 from public.check_ins earlier
-                      where earlier.contact_id = c.id and earlier.event_id <> p_event_id
-                        and earlier.checked_in_at < coalesce(p.checked_in_at, v_starts_at))
-    from people p
-    join public.contacts c on c.id = p.contact_id
-   -- The ids as one array make the planner fetch these people by primary key instead of
-   -- hashing every contact (its row estimate of a full join is too rough to see that).
-   where c.id = any (array(select q.contact_id from people q))
-   order by p.checked_in_at desc nulls last, c.first_name, c.last_name;
-end
-$$;
-comment on function public.event_attendees(uuid) is
-  'Organizers: everyone who RSVP''d to or checked in at an event — email and phone (as RLS lets the caller read them), RSVP time and source (null = walk-in), check-in time and method (null = not in yet), and whether it is their first event — latest arrivals first. Errors: not_allowed, unknown_event.';
-grant execute on function public.event_attendees(uuid) to authenticated, service_role;
+-- public.event_attendees moved to 20261128040000_event_lists_cost.sql (an index-only first-timer probe).
 
 -- ============================================================================================
 -- Realtime

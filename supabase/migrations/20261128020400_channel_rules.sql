@@ -79,32 +79,45 @@ comment on function private.blast_preview_groups(public.blasts, text, timestampt
   'A blast''s recipients per channel and variant, with those who would wait now for quiet hours (in the window of the blast''s sender on their channel) and those at a channel''s frequency cap; set-based, nothing rendered.';
 
 -- Who an event's passes go to: every live RSVP'd contact with the channel and address their pass
--- would use (the channels in enum order: SMS first, then email), or none. An address is usable when it exists, its owner has
--- not opted out of that channel, it is not suppressed, and an enabled sender serves the channel.
--- sent: a pass for this event was already queued for them.
+-- would use (the channels in enum order: SMS first, then email), or none. An address is usable
+-- when it exists, its owner has not opted out of that channel, it is not suppressed, and an
+-- enabled sender serves the channel. sent: a pass for this event was already queued for them.
+-- Joins, not a call of private.current_consent / private.is_suppressed per RSVP and channel:
+-- those are SECURITY DEFINER functions Postgres cannot inline, and thousands of separate calls
+-- were most of rsvp_pass_summary's time at a 4,000-person event. Contacts hold phones in E.164
+-- (public.phone_e164) and emails without spaces (their check), so the phone and lower(email)
+-- are already the forms public.suppressions stores (private.suppressions_normalize): the
+-- suppression test is a plain equality anti-join.
 create function private.rsvp_pass_recipients(p_event_id uuid)
 returns table (contact_id uuid, channel public.message_channel, address text, sent boolean)
 language sql
 stable
 set search_path = ''
 as $$
-  select c.id, pick.channel, pick.address,
-         exists (select 1 from public.messages m where m.dedupe_key = format('rsvp_pass:%s:%s', p_event_id, c.id))
-    from public.event_rsvps r
-    join public.contacts c on c.id = r.contact_id and c.erased_at is null and c.merged_into is null
-    left join lateral (
-      select o.channel, o.address
-        from private.channels k
-        cross join lateral (select k.name as channel,
-                                   case k.address_kind when 'phone' then c.phone::text
-                                                       when 'email' then lower(c.email) end as address) o
-       where o.address is not null
-         and private.current_consent(c.id, o.channel) is distinct from 'opted_out'
-         and not private.is_suppressed(o.channel, o.address)
-         and exists (select 1 from public.senders s where s.channel = o.channel and s.enabled)
-       order by k.name
-       limit 1) pick on true
-   where r.event_id = p_event_id
+  with live as (
+    select c.id, c.phone::text as phone, lower(c.email) as email
+      from public.event_rsvps r
+      join public.contacts c on c.id = r.contact_id and c.erased_at is null and c.merged_into is null
+     where r.event_id = p_event_id
+  ), usable as (
+    -- Each address a pass may use; a person's first one in channel order is theirs.
+    select distinct on (l.id) l.id, k.name as channel, o.address
+      from live l
+     cross join private.channels k
+     cross join lateral (select case k.address_kind when 'phone' then l.phone
+                                                    when 'email' then l.email end as address) o
+     where o.address is not null
+       and k.name in (select s.channel from public.senders s where s.enabled)
+       and not exists (select 1 from public.contact_consents cc
+                        where cc.contact_id = l.id and cc.channel = k.name and cc.status = 'opted_out')
+       and not exists (select 1 from public.suppressions s
+                        where s.channel = k.name and s.address = o.address and s.lifted_at is null)
+     order by l.id, k.name
+  )
+  select l.id, u.channel, u.address,
+         exists (select 1 from public.messages m where m.dedupe_key = format('rsvp_pass:%s:%s', p_event_id, l.id))
+    from live l
+    left join usable u on u.id = l.id
 $$;
 comment on function private.rsvp_pass_recipients(uuid) is
   'Each live RSVP of an event with the channel and address its pass would use (null when none may be used) and whether it was sent.';

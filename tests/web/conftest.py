@@ -14,6 +14,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,23 @@ def spa_url(stack: LocalStack, spa_dist: Path) -> Iterator[str]:
     shutil.rmtree(log.parent, ignore_errors=True)
 
 
+# The tests' one worker. Erase requests filed here are inspected, or completed by the test that
+# files them.
+TEST_WORKER = worker_name(1)
+TEST_WORKER_ENV = {"WORKER_ERASURE_INTERVAL_SECONDS": "0"}
+
+
+@contextmanager
+def worker_stopped(messaging: LocalMessaging) -> Iterator[None]:
+    """The tests' worker stopped (SIGTERM, as a deploy or a crash would) so that nothing but the
+    browser runs background jobs such as an import's chunks; started again afterwards."""
+    messaging.worker(TEST_WORKER).stop()
+    try:
+        yield
+    finally:
+        messaging.start_worker(TEST_WORKER, **TEST_WORKER_ENV)
+
+
 # Package scope: the worker must be gone before other packages' tests run on the session's
 # stack, or it would claim (and send to this simulator) the messages they queue.
 @pytest.fixture(scope="package")
@@ -104,8 +122,7 @@ def texting(stack: LocalStack) -> Iterator[LocalMessaging]:
         webhook_port=free_port(),
     )
     messaging.start(worker_count=0)
-    # Erase requests filed here are inspected, or completed by the test that files them.
-    messaging.start_worker(worker_name(1), WORKER_ERASURE_INTERVAL_SECONDS="0")
+    messaging.start_worker(TEST_WORKER, **TEST_WORKER_ENV)
     yield messaging
     messaging.stop()
     with psycopg.connect(stack.config.db_url(), autocommit=True) as conn:

@@ -113,6 +113,13 @@ def test_admin_attaches_merges_and_erases_a_contact(
     # Phones on the edit field and the merge screen as people write them, not E.164.
     assert run.result["phone_field"] == f"({phone[2:5]}) {phone[5:8]}-{phone[8:]}"
     assert run.result["merge_shows_e164"] is False
+    # The admin's GDPR export: the kept contact's document, with the messaging sections.
+    exported = run.result["export"]
+    assert exported["file"] == f"contact-{kept_id}.json"
+    assert exported["contact_id"] == kept_id
+    sections = {"contact", "check_ins", "interactions", "messages", "conversations", "consent"}
+    assert sections <= set(exported["sections"])
+    assert exported["interactions"] >= 1
     print(json.dumps(run.result))
 
     merged = db.execute(

@@ -29,7 +29,7 @@ import { AttachmentPicker } from "./Attachments";
 import { logInteractionWithFiles, type Attachment } from "./attachments-api";
 import { InteractionFiles } from "./InteractionFiles";
 import { Duplicates } from "./Duplicates";
-import { EraseContact, ErasedContact } from "./Erasure";
+import { EraseContact, ErasedContact, ExportContactData } from "./Erasure";
 import { SelectField } from "./SelectField";
 import { t } from "./t";
 
@@ -429,6 +429,7 @@ export default function ContactPage() {
                 <Consent contactId={data().id} />
                 <Duplicates contact={data()} />
                 <Timeline contactId={data().id} />
+                <ExportContactData contactId={data().id} />
                 <EraseContact
                   contactId={data().id}
                   onErased={() => void queryClient.invalidateQueries({ queryKey: keys.contact(params.id) })}

@@ -8,7 +8,8 @@ import { reaches, useStaffLevel } from "../lib/staff";
 import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { tc } from "./contact-messages";
-import { eraseContact, erasureStage, fetchErasure } from "./erasure-api";
+import { download } from "./csv";
+import { eraseContact, erasureStage, exportContactData, fetchErasure } from "./erasure-api";
 
 export const erasureKey = (contactId: string) => ["gdpr_requests", "erase", contactId] as const;
 
@@ -45,6 +46,29 @@ function ErasureProgress(props: { contactId: string }) {
         </Show>
       </div>
     </>
+  );
+}
+
+/** Admins: download everything held about this person (their right of access, asked of staff). */
+export function ExportContactData(props: { contactId: string }) {
+  const level = useStaffLevel();
+  const exporting = useMutation(() => ({
+    mutationFn: () => exportContactData(props.contactId),
+    onSuccess: (document) => { download(document, `contact-${props.contactId}.json`, "application/json"); },
+  }));
+  return (
+    <Show when={reaches(level.data, "admin")}>
+      <section aria-labelledby="export-title" class="space-y-2 rounded-lg border border-stone-300 p-3">
+        <h2 id="export-title" class="text-xl font-bold">
+          {tc("export.title")}
+        </h2>
+        <p>{tc("export.explain")}</p>
+        <ErrorAlert code={exporting.error ? errorCode(exporting.error) : null} />
+        <Button variant="secondary" disabled={exporting.isPending} onClick={() => { exporting.mutate(); }}>
+          {exporting.isPending ? tc("export.working") : tc("export.start")}
+        </Button>
+      </section>
+    </Show>
   );
 }
 

@@ -2,6 +2,12 @@ import { createTranslator, type Messages } from "../lib/i18n";
 
 // The contact page's erase, attachments and merge strings (the list's stay in messages.ts).
 const en = {
+  export: {
+    title: "Their data",
+    explain: "Everything held about this person — details, check-ins, notes, messages, consent — as one JSON file.",
+    start: "Download their data (JSON)",
+    working: "Preparing the file…",
+  },
   erase: {
     title: "Delete this person's data",
     explain:
@@ -69,6 +75,12 @@ const en = {
 };
 
 const es: typeof en = {
+  export: {
+    title: "Sus datos",
+    explain: "Todo lo que guardamos de esta persona —datos, entradas, notas, mensajes, consentimiento— en un archivo JSON.",
+    start: "Descargar sus datos (JSON)",
+    working: "Preparando el archivo…",
+  },
   erase: {
     title: "Borrar los datos de esta persona",
     explain:

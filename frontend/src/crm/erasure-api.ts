@@ -1,4 +1,5 @@
-/** A contact's GDPR erase: the admin's request and its progress (admins read gdpr_requests). */
+/** A contact's GDPR rights as admins exercise them: the export of everything held about them, and
+ * the erase request with its progress (admins read gdpr_requests). */
 import type { Database } from "../lib/database.types";
 import { throwIfError } from "../lib/errors";
 import { supabase } from "../lib/supabase";
@@ -35,4 +36,12 @@ export async function fetchErasure(contactId: string): Promise<ErasureRequest | 
 export async function eraseContact(contactId: string): Promise<void> {
   const { error } = await supabase().rpc("gdpr_erase", { p_contact_id: contactId, p_note: "Erased from the contact page." });
   throwIfError(error);
+}
+
+/** Everything held about the contact, messaging included, as the JSON document gdpr_export builds
+ * (admins only: the server refuses anyone else). */
+export async function exportContactData(contactId: string): Promise<string> {
+  const { data, error } = await supabase().rpc("gdpr_export", { p_contact_id: contactId });
+  throwIfError(error);
+  return JSON.stringify(data, null, 2);
 }

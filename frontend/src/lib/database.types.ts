@@ -916,7 +916,6 @@ export type Database = {
           erased_at: string | null
           first_name: string | null
           id: string
-          language: string | null
           last_name: string | null
           merged_into: string | null
           phone: string | null
@@ -941,7 +940,6 @@ export type Database = {
           erased_at?: string | null
           first_name?: string | null
           id?: string
-          language?: never
           last_name?: string | null
           merged_into?: string | null
           phone?: string | null
@@ -966,7 +964,6 @@ export type Database = {
           erased_at?: string | null
           first_name?: string | null
           id?: string
-          language?: never
           last_name?: string | null
           merged_into?: string | null
           phone?: string | null
@@ -3259,7 +3256,6 @@ export type Database = {
           erased_at: string | null
           first_name: string | null
           id: string
-          language: string | null
           last_name: string | null
           merged_into: string | null
           phone: string | null
@@ -3293,7 +3289,6 @@ export type Database = {
           erased_at: string | null
           first_name: string | null
           id: string
-          language: string | null
           last_name: string | null
           merged_into: string | null
           phone: string | null

@@ -83,6 +83,9 @@ export async function launch(extraArgs = []) {
   return browser;
 }
 
+// Chromium's own URLs (its PDF viewer, which a previewed PDF opens) are not the network.
+const BROWSER_OWN = new Set(["data:", "blob:", "chrome:", "chrome-extension:"]);
+
 /** A page in a new context (`options` as for browser.newContext) that fails the run on any
  * request leaving 127.0.0.1 (no CDN, ever): the caller throws when `outside` is not empty. */
 export async function guardedPage(browser, options) {
@@ -91,7 +94,7 @@ export async function guardedPage(browser, options) {
   const outside = [];
   await context.route("**/*", (route) => {
     const url = new URL(route.request().url());
-    if (url.hostname !== "127.0.0.1" && url.protocol !== "data:" && url.protocol !== "blob:") {
+    if (url.hostname !== "127.0.0.1" && !BROWSER_OWN.has(url.protocol)) {
       outside.push(url.href);
       return route.abort();
     }

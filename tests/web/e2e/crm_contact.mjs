@@ -1,8 +1,9 @@
 // One contact as an admin at a desk: the likely duplicates across the CRM → open the person →
 // log a note with a picture (chosen) and a PDF (dropped), each uploading with progress → open
-// the picture through an expiring link and see its preview → a likely duplicate, compared side
-// by side, merged taking the duplicate's company → erase the person and watch the erase
-// complete while the worker runs (pytest runs it). axe on every state.
+// the picture and the PDF through expiring links → a likely duplicate, compared side by side,
+// merged taking the duplicate's company → download their data (JSON) → erase the person and
+// watch the erase complete while the worker runs (pytest runs it). axe on every state.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ask, BASE_URL, checkState, closeInput, emit, guardedPage, launch, signInAsStaff, staffLogin } from "./browser.mjs";
 
@@ -69,6 +70,14 @@ try {
   }
   mark("preview");
   await checkState(page, "preview");
+  // The PDF opens the same way: its preview frame shows the file through a signed link.
+  await page.getByRole("button", { name: "Open scan.pdf" }).click();
+  const pdfLink = await page.locator('iframe[title="Preview of scan.pdf"]').getAttribute("src");
+  if (!pdfLink.includes("/storage/v1/object/sign/attachments/") || !pdfLink.includes("token=")) {
+    throw new Error(`not a signed link: ${pdfLink}`);
+  }
+  const pdfBody = await (await page.request.get(pdfLink)).text();
+  if (pdfBody !== PDF) throw new Error("the PDF's signed link does not serve the file");
 
   // The duplicate, side by side; the duplicate's company wins.
   await page.getByRole("button", { name: `Compare and merge with ${DUPLICATE_NAME}` }).click();
@@ -83,6 +92,13 @@ try {
   // Not an axe state of its own: the contact page again, with one sentence instead of the list.
   await page.getByText("No likely duplicates.").waitFor();
   mark("merged");
+
+  // Their data, downloaded by the admin before the erase: one JSON document, messaging included.
+  const [exported] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download their data (JSON)" }).click(),
+  ]);
+  const exportDocument = JSON.parse(await readFile(await exported.path(), "utf8"));
 
   // Erase: the rows at once, then the worker deletes the files and the login.
   await page.getByRole("button", { name: "Erase this person…" }).click();
@@ -104,6 +120,12 @@ try {
       total_ms: Date.now() - started,
       phone_field: phoneField,
       merge_shows_e164: /\+1\d{10}/.test(mergeText),
+      export: {
+        file: exported.suggestedFilename(),
+        contact_id: exportDocument.contact.id,
+        sections: Object.keys(exportDocument).sort(),
+        interactions: exportDocument.interactions.length,
+      },
     },
   });
 } catch (error) {

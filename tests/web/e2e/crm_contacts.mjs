@@ -4,7 +4,7 @@
 // without a year are saved, a custom field added → log a note → a text they send appears on
 // the timeline live (pytest inserts it) → the timeline in Spanish. axe on every state.
 import { join } from "node:path";
-import { ask, BASE_URL, checkState, closeInput, emit, guardedPage, launch } from "./browser.mjs";
+import { ask, checkState, closeInput, emit, guardedPage, launch, signInAsStaff } from "./browser.mjs";
 
 const { STAFF_EMAIL, STAFF_PASSWORD, VIEW_NAME, TARGET_TAG } = process.env;
 
@@ -19,10 +19,7 @@ async function desktopPage(browser) {
 const browser = await launch();
 const { page, outside } = await desktopPage(browser);
 try {
-  await page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent("/crm/contacts")}`);
-  await page.getByLabel("Email").fill(STAFF_EMAIL);
-  await page.getByLabel("Password").fill(STAFF_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInAsStaff(page, { email: STAFF_EMAIL, password: STAFF_PASSWORD }, "/crm/contacts");
   await page.getByRole("heading", { name: "Contacts" }).waitFor({ timeout: 60000 });
   const count = page.getByText(/^[\d,]+ contacts$/);
   await count.waitFor();

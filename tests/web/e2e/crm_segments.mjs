@@ -1,12 +1,26 @@
 // The CRM's list-level screens as an organizer uses them: sign in → Segments → a rule "came
 // from <source>" shows a live count and a sample → adding "first-timers" changes the count as
-// you edit → save under a name → rename → delete (with a confirmation) → Import: a small CSV
-// with one bad row is previewed by the server (error shown), imported as a job (the rest
-// imported) → the result in Spanish. axe on every state.
+// you edit → save under a name → rename → delete (with a confirmation) → Import: a 1,000-row
+// CSV with in-file duplicates and bad phones is previewed by the server, imported as a job in
+// chunks; the tab is reloaded while the job runs (the second chunk never leaves the browser),
+// comes back to the job half done and resumes it to the end → per-row results downloaded → the
+// result in Spanish. axe on every state.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ask, BASE_URL, checkState, closeInput, emit, guardedPage, launch } from "./browser.mjs";
+import { ask, checkState, closeInput, emit, guardedPage, launch, signInAsStaff } from "./browser.mjs";
 
-const { STAFF_EMAIL, STAFF_PASSWORD, SOURCE, SEGMENT_NAME, RENAMED } = process.env;
+const { STAFF_EMAIL, STAFF_PASSWORD, SOURCE, SEGMENT_NAME, RENAMED, IMPORT_CSV } = process.env;
+const CHUNK_RPC = "**/rest/v1/rpc/run_contact_import_chunk";
+
+/** Per-row results as {status: rows}, read from the downloaded CSV (row_number,status,…). */
+function countStatuses(csv) {
+  const counts = {};
+  for (const line of csv.trim().split(/\r?\n/).slice(1)) {
+    const status = line.split(",")[1];
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  return counts;
+}
 
 const browser = await launch();
 const { page, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US" });
@@ -16,10 +30,7 @@ page.on("console", (message) => {
 
 const startedAt = Date.now();
 try {
-  await page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent("/crm/segments")}`);
-  await page.getByLabel("Email").fill(STAFF_EMAIL);
-  await page.getByLabel("Password").fill(STAFF_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInAsStaff(page, { email: STAFF_EMAIL, password: STAFF_PASSWORD }, "/crm/segments");
   await page.getByRole("heading", { name: "Segments", level: 1 }).waitFor({ timeout: 60000 });
   await page.getByText("No rules yet: everyone matches.").waitFor();
   await page.getByText(/^[\d,]+ people match$/).waitFor();
@@ -63,28 +74,61 @@ try {
   await page.getByText(`Segment “${RENAMED}” deleted.`).waitFor();
   await page.getByRole("heading", { name: "A new segment" }).waitFor();
 
-  // Import a small CSV with one bad row: the server maps, previews and imports it as a job.
+  // Import 1,000 rows: the server maps, previews (the first 50 rows) and imports them as a job.
   await page.getByRole("link", { name: "Import" }).click();
   await page.getByRole("heading", { name: "Import contacts" }).waitFor();
-  const csv = [
-    "Name,Email,Phone Number",
-    `Imp One,${SOURCE}-1@example.com,(305) 555-0101`,
-    `Imp Bad,,12345`,
-    `Imp Two,${SOURCE}-2@example.com,`,
-  ].join("\r\n");
-  await page.getByLabel("CSV file").setInputFiles({ name: `${SOURCE}.csv`, mimeType: "text/csv", buffer: Buffer.from(csv) });
-  await page.getByText("2 new, 0 updated, 0 unchanged, 1 with errors").waitFor();
+  await page.getByLabel("CSV file").setInputFiles(IMPORT_CSV);
+  const previewSummary = page.getByText(/^\d+ new, \d+ updated, \d+ unchanged, \d+ with errors$/);
+  await previewSummary.waitFor();
+  const previewText = await previewSummary.textContent();
   await page.getByLabel("Column “Name” holds").waitFor();
   await checkState(page, "import-preview");
   await page.getByLabel("Where these contacts came from").fill(`${SOURCE}-import`);
-  await page.getByRole("button", { name: "Import 3 rows" }).click();
-  await page.getByText("Import finished: 2 added, 0 updated, 0 unchanged, 1 with errors.").waitFor();
+
+  // The tab runs the job's chunks: the first reaches the server, the second never does (its
+  // request fails in the browser, as on a dropped connection) and the tab is reloaded — the job
+  // is left half done, as when a tab is closed mid-import.
+  let chunkCalls = 0;
+  let stopSecond;
+  const secondStopped = new Promise((resolve) => { stopSecond = resolve; });
+  await page.route(CHUNK_RPC, async (route) => {
+    chunkCalls += 1;
+    if (chunkCalls !== 2) return route.fallback();
+    await route.abort("connectionfailed");
+    stopSecond();
+    return undefined;
+  });
+  await page.getByRole("button", { name: "Import 1,000 rows" }).click();
+  await secondStopped;
+  await page.reload();
+  await page.getByRole("heading", { name: "Imported 500 of 1,000 rows" }).waitFor();
+  const resume = page.getByRole("button", { name: `Resume ${SOURCE}.csv` });
+  await resume.waitFor();
+  await checkState(page, "import-interrupted");
+  await resume.click();
+  const finished = page.getByText(/^Import finished: /);
+  await finished.waitFor();
+  const finishedText = await finished.textContent();
   await page.getByRole("progressbar", { name: "Import progress" }).waitFor();
   await checkState(page, "import-done");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download per-row results (CSV)" }).click(),
+  ]);
+  const results = countStatuses(await readFile(await download.path(), "utf8"));
 
   await page.getByRole("button", { name: "Español" }).click();
-  await page.getByText("Importación terminada: 2 añadidas, 0 actualizadas, 0 sin cambios, 1 con errores.").waitFor();
+  const finishedEs = page.getByText(/^Importación terminada: /);
+  await finishedEs.waitFor();
   await checkState(page, "import-es");
+  emit({
+    import: {
+      preview: previewText,
+      finished: finishedText,
+      finished_es: await finishedEs.textContent(),
+      results,
+    },
+  });
 
   if (outside.length > 0) throw new Error(`requests left the machine: ${outside.join(", ")}`);
   emit({ result: { count_ms: countMs, script_ms: Date.now() - startedAt } });

@@ -7,7 +7,7 @@
 // exports the attendee list, and the pass link opens the person's QR. axe on every state.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ask, BASE_URL, checkState, closeInput, emit, guardedPage, launch, phonePage } from "./browser.mjs";
+import { ask, BASE_URL, checkState, closeInput, emit, guardedPage, launch, phonePage, signInAsStaff } from "./browser.mjs";
 
 const { STAFF_EMAIL, STAFF_PASSWORD, EVENT_NAME, START_DATE, RSVP_PHONE } = process.env;
 
@@ -15,10 +15,7 @@ const browser = await launch();
 // Tokyo is never the organisation's zone here: times must still be typed and shown in the org's.
 const { page, outside } = await guardedPage(browser, { viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "Asia/Tokyo" });
 try {
-  await page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent("/events/new")}`);
-  await page.getByLabel("Email").fill(STAFF_EMAIL);
-  await page.getByLabel("Password").fill(STAFF_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInAsStaff(page, { email: STAFF_EMAIL, password: STAFF_PASSWORD }, "/events/new");
   await page.getByRole("heading", { name: "New event" }).waitFor({ timeout: 60000 });
   await page.getByText(/Times are in the organisation's time zone/).waitFor();
   await checkState(page, "new-event");
