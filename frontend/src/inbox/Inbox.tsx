@@ -1,5 +1,5 @@
 import { useNavigate, useParams, useSearchParams } from "@solidjs/router";
-import { keepPreviousData, useQueryClient } from "@tanstack/solid-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createSignal, For, onCleanup, Show, Suspense } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
@@ -14,6 +14,7 @@ import {
   FILTERS,
   INBOX_POLL_MS,
   fetchCounts,
+  fetchStaffDirectory,
   inboxKeys,
   listConversations,
   setStatus,
@@ -21,7 +22,7 @@ import {
   type InboxFilter,
 } from "./api";
 import { Conversation } from "./Conversation";
-import { neighbour, SHORTCUT_KEYS, shortcutFor } from "./logic";
+import { neighbour, SHORTCUT_KEYS, shortcutFor, staffName } from "./logic";
 import { t } from "./t";
 
 const SEARCH_DELAY_MS = 200;
@@ -63,7 +64,7 @@ function FilterTabs(props: { value: InboxFilter; onChange: (next: InboxFilter) =
   );
 }
 
-function ConversationItem(props: { row: ConversationRow; selected: boolean; onOpen: () => void }) {
+function ConversationItem(props: { row: ConversationRow; assignee: string | null; selected: boolean; onOpen: () => void }) {
   const name = () => props.row.contact_name ?? displayPhone(props.row.contact_phone) ?? t("unnamed");
   return (
     <li>
@@ -89,8 +90,8 @@ function ConversationItem(props: { row: ConversationRow; selected: boolean; onOp
         <span class="block text-xs text-stone-700">
           {props.row.status === "closed"
             ? t("closedLabel")
-            : props.row.assignee_name
-              ? t("assignedTo", { name: props.row.assignee_name })
+            : props.assignee
+              ? t("assignedTo", { name: props.assignee })
               : t("unassigned")}
         </span>
       </a>
@@ -143,6 +144,9 @@ function InboxScreen() {
     refetchInterval: INBOX_POLL_MS,
   }));
   invalidateOnChanges({ table: "conversations", queryKeys: [inboxKeys.listAll(), inboxKeys.counts()] });
+  const staff = useQuery(() => ({ queryKey: inboxKeys.staff(), queryFn: fetchStaffDirectory }));
+  const assigneeOf = (row: ConversationRow) =>
+    row.assigned_to === null ? null : staff.data ? staffName(staff.data, row.assigned_to, t("formerStaff")) : "…";
 
   const open = (id: string | undefined) => {
     if (id) navigate(`/inbox/${id}${filter() === "all" ? "" : `?filter=${filter()}`}`);
@@ -196,7 +200,16 @@ function InboxScreen() {
                 <Show when={rows().length > 0} fallback={<p role="status">{t("none")}</p>}>
                   <ul class="space-y-2">
                     <For each={rows()}>
-                      {(row) => <ConversationItem row={row} selected={row.id === params.id} onOpen={() => { open(row.id); }} />}
+                      {(row) => (
+                        <ConversationItem
+                          row={row}
+                          assignee={assigneeOf(row)}
+                          selected={row.id === params.id}
+                          onOpen={() => {
+                            open(row.id);
+                          }}
+                        />
+                      )}
                     </For>
                   </ul>
                 </Show>
