@@ -6,9 +6,8 @@
 -- segments are not listed among saved segments (the CRM and the composer hide them); a blast
 -- keeps its one-off segment (the foreign key restricts deleting it), so its audience stays on record.
 --
---   public.save_one_off_segment(p_definition jsonb) returns uuid
---     Organizers and above (the segments insert policy). Refusals: invalid_segment (P0001, from
---     the definition's validator); not an organizer → 42501 (row-level security).
+-- The function that keeps the filter is now private.save_one_off_segment, called only by
+-- public.create_blast_to_filter (20261128030000_one_off_segments_private).
 
 -- ============================================================================================
 -- Columns
@@ -22,17 +21,4 @@ comment on column public.segments.one_off is
 -- Public functions
 -- ============================================================================================
 
--- Invoker rights: the insert goes through the segments policies and definition triggers.
-create function public.save_one_off_segment(p_definition jsonb) returns uuid
-language sql
-volatile
-set search_path = ''
-as $$
-  insert into public.segments (name, definition, one_off)
-  values (format('One-off audience %s', gen_random_uuid()), p_definition, true)
-  returning id
-$$;
-comment on function public.save_one_off_segment(jsonb) is
-  'The blast composer''s unsaved filter kept as a one-off, unlisted segment (validated like any segment); returns its id for create_blast.';
-revoke execute on function public.save_one_off_segment(jsonb) from public, anon;
-grant execute on function public.save_one_off_segment(jsonb) to authenticated;
+-- public.save_one_off_segment moved to 20261128030000_one_off_segments_private.sql (now private).

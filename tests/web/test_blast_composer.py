@@ -116,9 +116,11 @@ def test_organizer_composes_starts_pauses_and_watches_a_blast_complete(
 
     states = [line["state"] for line in run.lines if "state" in line]
     assert states == [
+        "templates-list",
         "template-ucs2",
         "template-gsm7-preview",
         "template-saved",
+        "blasts-list",
         "composer-winner",
         "composer",
         "preview",

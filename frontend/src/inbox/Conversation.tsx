@@ -15,7 +15,7 @@ import {
   fetchThread,
   INBOX_POLL_MS,
   inboxKeys,
-  listAssignees,
+  fetchStaffDirectory,
   markConversationNoticesRead,
   markRead,
   signMedia,
@@ -23,7 +23,7 @@ import {
   type Message,
 } from "./api";
 import { CannedReplyForm } from "./CannedReplyForm";
-import { closeSentence, isMediaKey, replyBlock } from "./logic";
+import { assignableStaff, closeSentence, isMediaKey, replyBlock, staffName } from "./logic";
 import { useViewers } from "./presence";
 import { ReplyBox } from "./ReplyBox";
 import { t } from "./t";
@@ -129,8 +129,18 @@ function Thread(props: { conversationId: string; name: string; onSave: (body: st
 
 function Header(props: { conversation: ConversationDetail; onToggleStatus: () => void }) {
   const queryClient = useQueryClient();
-  const staff = useQuery(() => ({ queryKey: inboxKeys.staff(), queryFn: listAssignees }));
+  const staff = useQuery(() => ({ queryKey: inboxKeys.staff(), queryFn: fetchStaffDirectory }));
   const viewers = useViewers(() => props.conversation.id);
+  const nameOf = (userId: string) => (staff.data ? staffName(staff.data, userId, t("formerStaff")) : "…");
+  const viewerNames = () => [...new Set(viewers().map(nameOf))].sort();
+  // The current assignee stays in the list (named) even if they can no longer take conversations.
+  const choices = () => {
+    const assignable = assignableStaff(staff.data ?? []);
+    const current = props.conversation.assignedTo;
+    return current === null || assignable.some((member) => member.userId === current)
+      ? assignable
+      : [...assignable, { userId: current, name: nameOf(current) }];
+  };
   const onAssign = async (value: string) => {
     try {
       await assign(props.conversation.id, value || null);
@@ -164,17 +174,17 @@ function Header(props: { conversation: ConversationDetail; onToggleStatus: () =>
             <option value="" selected={props.conversation.assignedTo === null}>
               {t("nobody")}
             </option>
-            <For each={staff.data ?? []}>
+            <For each={choices()}>
               {(member) => (
                 <option value={member.userId} selected={member.userId === props.conversation.assignedTo}>
-                  {member.name}
+                  {member.name ?? t("formerStaff")}
                 </option>
               )}
             </For>
           </select>
         </label>
         <p role="status" class="text-sm text-stone-800">
-          <Show when={viewers().length > 0}>{t("alsoViewing", { names: viewers().join(", ") })}</Show>
+          <Show when={viewerNames().length > 0}>{t("alsoViewing", { names: viewerNames().join(", ") })}</Show>
         </p>
       </div>
     </header>

@@ -1,10 +1,9 @@
 import { useNavigate, useParams, useSearchParams } from "@solidjs/router";
-import { keepPreviousData, useQueryClient } from "@tanstack/solid-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createSignal, For, onCleanup, Show, Suspense } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
 import { createLiveQuery } from "../lib/liveQuery";
-import { displayPhone } from "../lib/phone";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { ErrorAlert } from "../ui/ErrorAlert";
@@ -14,6 +13,7 @@ import {
   FILTERS,
   INBOX_POLL_MS,
   fetchCounts,
+  fetchStaffDirectory,
   inboxKeys,
   listConversations,
   setStatus,
@@ -21,7 +21,8 @@ import {
   type InboxFilter,
 } from "./api";
 import { Conversation } from "./Conversation";
-import { neighbour, SHORTCUT_KEYS, shortcutFor } from "./logic";
+import { ConversationItem } from "./ConversationItem";
+import { neighbour, SHORTCUT_KEYS, shortcutFor, staffName } from "./logic";
 import { t } from "./t";
 
 const SEARCH_DELAY_MS = 200;
@@ -60,41 +61,6 @@ function FilterTabs(props: { value: InboxFilter; onChange: (next: InboxFilter) =
         }}
       </For>
     </fieldset>
-  );
-}
-
-function ConversationItem(props: { row: ConversationRow; selected: boolean; onOpen: () => void }) {
-  const name = () => props.row.contact_name ?? displayPhone(props.row.contact_phone) ?? t("unnamed");
-  return (
-    <li>
-      <a
-        href={`/inbox/${props.row.id}`}
-        aria-current={props.selected ? "true" : undefined}
-        class="block rounded-lg border border-stone-300 bg-white p-3 hover:bg-stone-50 aria-[current]:border-teal-800 aria-[current]:bg-teal-50"
-        onClick={(event) => {
-          event.preventDefault();
-          props.onOpen();
-        }}
-      >
-        <span class="flex items-center justify-between gap-2">
-          <span class={props.row.unread_count > 0 ? "font-bold" : "font-medium"}>{name()}</span>
-          <Show when={props.row.unread_count > 0}>
-            <span class="rounded-full bg-teal-800 px-2 text-sm font-semibold text-white">
-              <span aria-hidden="true">{props.row.unread_count}</span>
-              <span class="sr-only">{t("unreadBadge", { count: props.row.unread_count })}</span>
-            </span>
-          </Show>
-        </span>
-        <span class="block truncate text-sm text-stone-700">{props.row.last_message_preview ?? ""}</span>
-        <span class="block text-xs text-stone-700">
-          {props.row.status === "closed"
-            ? t("closedLabel")
-            : props.row.assignee_name
-              ? t("assignedTo", { name: props.row.assignee_name })
-              : t("unassigned")}
-        </span>
-      </a>
-    </li>
   );
 }
 
@@ -143,6 +109,9 @@ function InboxScreen() {
     refetchInterval: INBOX_POLL_MS,
   }));
   invalidateOnChanges({ table: "conversations", queryKeys: [inboxKeys.listAll(), inboxKeys.counts()] });
+  const staff = useQuery(() => ({ queryKey: inboxKeys.staff(), queryFn: fetchStaffDirectory }));
+  const assigneeOf = (row: ConversationRow) =>
+    row.assigned_to === null ? null : staff.data ? staffName(staff.data, row.assigned_to, t("formerStaff")) : "…";
 
   const open = (id: string | undefined) => {
     if (id) navigate(`/inbox/${id}${filter() === "all" ? "" : `?filter=${filter()}`}`);
@@ -196,7 +165,16 @@ function InboxScreen() {
                 <Show when={rows().length > 0} fallback={<p role="status">{t("none")}</p>}>
                   <ul class="space-y-2">
                     <For each={rows()}>
-                      {(row) => <ConversationItem row={row} selected={row.id === params.id} onOpen={() => { open(row.id); }} />}
+                      {(row) => (
+                        <ConversationItem
+                          row={row}
+                          assignee={assigneeOf(row)}
+                          selected={row.id === params.id}
+                          onOpen={() => {
+                            open(row.id);
+                          }}
+                        />
+                      )}
                     </For>
                   </ul>
                 </Show>

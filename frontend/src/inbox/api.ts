@@ -3,7 +3,15 @@
 import type { Database } from "../lib/database.types";
 import { AppError, throwIfError } from "../lib/errors";
 import { supabase } from "../lib/supabase";
-import { isMediaKey, objectPath, outboundPath, type CannedReply, type ConsentSource, type InboxNotice } from "./logic";
+import {
+  isMediaKey,
+  objectPath,
+  outboundPath,
+  type CannedReply,
+  type ConsentSource,
+  type InboxNotice,
+  type StaffMember,
+} from "./logic";
 
 type Functions = Database["public"]["Functions"];
 type Nullable<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] | null };
@@ -44,7 +52,7 @@ export const inboxKeys = {
   thread: (id: string) => ["messages", "conversation", id] as const,
   media: (keys: readonly string[]) => ["storage", "message-media", ...keys] as const,
   canned: () => ["canned_replies"] as const,
-  staff: () => ["staff", "organizers"] as const,
+  staff: () => ["rpc", "staff_directory"] as const,
   notices: (userId: string) => ["inbox_notifications", userId] as const,
 };
 
@@ -172,20 +180,19 @@ export async function assign(conversationId: string, assignee: string | null): P
   throwIfError(error);
 }
 
-export interface StaffMember {
-  userId: string;
-  name: string;
-}
+type DirectoryRow = Nullable<Functions["staff_directory"]["Returns"][number], "name">;
 
-export async function listAssignees(): Promise<StaffMember[]> {
-  const { data, error } = await supabase()
-    .from("staff")
-    .select("user_id, display_name, level")
-    .eq("status", "active")
-    .in("level", ["organizer", "admin", "owner"])
-    .order("display_name");
+/** Every staff member named as colleagues know them (staff_directory, organizers and up): the
+ * assignee picker, the conversation list and who else is viewing all name people from it. */
+export async function fetchStaffDirectory(): Promise<StaffMember[]> {
+  const { data, error } = await supabase().rpc("staff_directory");
   throwIfError(error);
-  return (data ?? []).map((row) => ({ userId: row.user_id, name: row.display_name ?? row.user_id.slice(0, 8) }));
+  return ((data ?? []) as DirectoryRow[]).map((row) => ({
+    userId: row.user_id,
+    name: row.name,
+    level: row.level,
+    active: row.status === "active",
+  }));
 }
 
 export async function listCannedReplies(): Promise<CannedReply[]> {

@@ -13,7 +13,10 @@ import {
   replyBlock,
   shortcutFor,
   slashTokenAt,
+  staffName,
+  assignableStaff,
   suggestShortcut,
+  type StaffMember,
 } from "./logic";
 import { t } from "./t";
 
@@ -123,5 +126,29 @@ describe("inbox notices", () => {
 
   it("keeps what was announced when notices are read", () => {
     expect(noticesToAnnounce([], 9)).toEqual({ announce: [], announcedUpTo: 9 });
+  });
+});
+
+describe("staff names", () => {
+  const staff: StaffMember[] = [
+    { userId: "u-ana", name: "Ana", level: "organizer", active: true },
+    { userId: "u-bo", name: "bo@example.com", level: "admin", active: true },
+    { userId: "u-vol", name: "Vol", level: "volunteer", active: true },
+    { userId: "u-gone", name: "Gone", level: "organizer", active: false },
+    { userId: "u-anon", name: null, level: "owner", active: true },
+  ];
+
+  it("names a colleague by display name or email, never by an id", () => {
+    expect(staffName(staff, "u-ana", "A former staff member")).toBe("Ana");
+    expect(staffName(staff, "u-bo", "A former staff member")).toBe("bo@example.com");
+  });
+
+  it("calls someone the directory no longer lists, or lists without a name, a former staff member", () => {
+    expect(staffName(staff, "u-deleted", "A former staff member")).toBe("A former staff member");
+    expect(staffName(staff, "u-anon", "A former staff member")).toBe("A former staff member");
+  });
+
+  it("offers conversations to active organizers and up only", () => {
+    expect(assignableStaff(staff).map((member) => member.userId)).toEqual(["u-ana", "u-bo", "u-anon"]);
   });
 });

@@ -133,3 +133,23 @@ export function noticesToAnnounce(
   if (announcedUpTo === null) return { announce: [], announcedUpTo: highest };
   return { announce: notices.filter((notice) => notice.id > announcedUpTo), announcedUpTo: highest };
 }
+
+/** A staff member as public.staff_directory lists them: named by display name, else login email
+ * (null when they have neither). */
+export interface StaffMember {
+  userId: string;
+  name: string | null;
+  level: "volunteer" | "organizer" | "admin" | "owner";
+  active: boolean;
+}
+
+/** Whom a conversation can go to: active organizers and up (assign_conversation refuses others). */
+export function assignableStaff(staff: readonly StaffMember[]): StaffMember[] {
+  return staff.filter((member) => member.active && member.level !== "volunteer");
+}
+
+/** A colleague's name as people know them, never an id: someone the directory no longer lists
+ * (or lists without a name or an email) is `formerStaff`. */
+export function staffName(staff: readonly StaffMember[], userId: string, formerStaff: string): string {
+  return staff.find((member) => member.userId === userId)?.name ?? formerStaff;
+}

@@ -3,11 +3,8 @@ import { createEffect, createSignal, onCleanup, type Accessor } from "solid-js";
 import { session } from "../lib/session";
 import { supabase } from "../lib/supabase";
 
-interface ViewerMeta {
-  name?: string;
-}
-
-/** Who else has this conversation open (Realtime presence, one key per staff member). */
+/** Who else has this conversation open, as user ids (Realtime presence, one key per staff member;
+ * the screen names them from the staff directory). */
 export function useViewers(conversationId: Accessor<string>): Accessor<string[]> {
   const [viewers, setViewers] = createSignal<string[]>([]);
   createEffect(() => {
@@ -18,14 +15,10 @@ export function useViewers(conversationId: Accessor<string>): Accessor<string[]>
     });
     channel
       .on("presence", { event: "sync" }, () => {
-        const state = channel.presenceState<ViewerMeta>();
-        const names = Object.entries(state)
-          .filter(([key]) => key !== me.id)
-          .map(([key, metas]) => metas[0]?.name ?? key.slice(0, 8));
-        setViewers([...new Set(names)].sort());
+        setViewers(Object.keys(channel.presenceState()).filter((key) => key !== me.id));
       })
       .subscribe((status) => {
-        if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) void channel.track({ name: me.email ?? me.id });
+        if (status === REALTIME_SUBSCRIBE_STATES.SUBSCRIBED) void channel.track({ user_id: me.id });
       });
     onCleanup(() => {
       setViewers([]);

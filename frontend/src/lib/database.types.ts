@@ -3730,7 +3730,6 @@ export type Database = {
           isSetofReturn: false
         }
       }
-      save_one_off_segment: { Args: { p_definition: Json }; Returns: string }
       schedule_blast: {
         Args: { p_blast_id: string; p_send_at: string }
         Returns: {

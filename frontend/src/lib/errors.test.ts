@@ -8,6 +8,13 @@ describe("errorCode", () => {
     expect(errorCode(error)).toBe("not_open");
   });
 
+  it("reads a malformed-argument refusal (22023, message = code) the same way", () => {
+    expect(errorCode({ code: "22023", message: "invalid_blast_spec", details: "Unknown fields: x", hint: null })).toBe(
+      "invalid_blast_spec",
+    );
+    expect(errorCode({ code: "22023", message: "some other bad value" })).toBe("unexpected");
+  });
+
   it("never passes an unknown P0001 message through", () => {
     expect(errorCode({ code: "P0001", message: "Some raw text from SQL", details: null, hint: null })).toBe(
       "unexpected",

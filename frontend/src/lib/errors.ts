@@ -4,7 +4,8 @@
  * Screens show `errorMessages[code]` in the reader's language, never a raw server message.
  */
 
-/** Refusal codes raised by SQL functions a screen calls (P0001, message = code). */
+/** Refusal codes raised by SQL functions a screen calls (P0001, message = code; a malformed
+ * argument as 22023, message = code). src/lib/refusal-codes.test.ts checks the migrations. */
 export const REFUSAL_CODES = [
   "already_staff",
   "automation_channel_mismatch",
@@ -39,10 +40,13 @@ export const REFUSAL_CODES = [
   "invalid_ab_test",
   "invalid_argument",
   "invalid_automation",
+  "invalid_blast_channel",
+  "invalid_blast_spec",
   "invalid_blast_transition",
   "invalid_email",
   "invalid_phone",
   "invalid_pin",
+  "invalid_preferences",
   "invalid_row",
   "invalid_schedule",
   "invalid_segment",
@@ -141,7 +145,9 @@ export function errorCode(error: unknown): ErrorCode {
   const code = field(error, "code");
   const message = field(error, "message");
   const status = field(error, "status");
-  if (code === "P0001" && isOneOf(REFUSAL_CODES, message)) return message;
+  // 22023 (invalid_parameter_value): the blast and preference functions refuse a malformed
+  // argument with it, and name the refusal in the message like P0001 does.
+  if ((code === "P0001" || code === "22023") && isOneOf(REFUSAL_CODES, message)) return message;
   if (code === "42501") return "not_allowed";
   // A check constraint, a missing value or a malformed number/time: the form's input is wrong.
   if (isOneOf(INVALID_INPUT_SQLSTATES, code)) return "invalid_argument";

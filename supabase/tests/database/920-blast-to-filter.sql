@@ -20,10 +20,10 @@ select throws_ok(format($$select public.create_blast_to_filter('{"tags_any":["sp
   '42501', null, 'anon cannot');
 select tests.act_as('msg_volunteer');
 select throws_ok(format($$select public.create_blast_to_filter('{"tags_any":["speaker"]}', %L)$$, (select s from spec)),
-  '42501', null, 'volunteers cannot (the segments insert policy)');
+  'P0001', 'not_allowed', 'volunteers cannot (checked first)');
 select tests.act_as('msg_attendee');
 select throws_ok(format($$select public.create_blast_to_filter('{"tags_any":["speaker"]}', %L)$$, (select s from spec)),
-  '42501', null, 'attendees cannot');
+  'P0001', 'not_allowed', 'attendees cannot');
 
 -- ---------------------------------------------------------------- refusals leave nothing behind
 select tests.act_as('msg_organizer');

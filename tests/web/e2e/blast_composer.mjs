@@ -29,11 +29,15 @@ const confirmIn = async (button) => {
 };
 
 try {
-  await page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent("/messaging/templates/new")}`);
+  await page.goto(`${BASE_URL}/sign-in?next=${encodeURIComponent("/messaging/templates")}`);
   await page.getByLabel("Email").fill(env.STAFF_EMAIL);
   await page.getByLabel("Password").fill(env.STAFF_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "New template" }).waitFor({ timeout: 60000 });
+  // The templates list (the list block it shares with the blasts list, src/ui/ListPage).
+  await page.getByRole("table", { name: "Templates" }).getByRole("rowheader", { name: env.TEMPLATE_A }).waitFor({ timeout: 60000 });
+  await checkState(page, "templates-list");
+  await page.getByRole("link", { name: "New template" }).click();
+  await page.getByRole("heading", { name: "New template" }).waitFor();
 
   // A Spanish text: á and ó switch it to UCS-2; the counter marks them and replaces them.
   await page.getByLabel("Name", { exact: true }).fill(env.TEMPLATE_B);
@@ -60,6 +64,9 @@ try {
 
   // The composer: a segment (its live count), the sender, variants A and B.
   await page.getByRole("link", { name: "Blasts", exact: true }).click();
+  await page.getByRole("heading", { name: "Blasts" }).waitFor();
+  await page.getByText("No blasts yet.").or(page.getByRole("table", { name: "Blasts" })).waitFor();
+  await checkState(page, "blasts-list");
   await page.getByRole("link", { name: "New blast" }).click();
   await page.getByRole("heading", { name: "New blast" }).waitFor();
   await page.getByLabel("Name", { exact: true }).fill(env.BLAST_NAME);

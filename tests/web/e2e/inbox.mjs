@@ -63,6 +63,9 @@ try {
   await page.getByText("Also viewing:").waitFor({ state: "detached", timeout: 10000 });
   await page.getByLabel("Assign to").selectOption(COLLEAGUE_ID);
   await page.getByText("Conversation assigned.").waitFor();
+  // The list names the assignee as colleagues know them (staff_directory: no display name, so the
+  // login email), never by an id.
+  await page.getByRole("navigation", { name: "Conversations" }).getByText(`Assigned to ${COLLEAGUE_EMAIL}`).waitFor({ timeout: 10000 });
   await page.locator("body").click({ position: { x: 5, y: 5 } });
   await colleague.page.getByText("A conversation was assigned to you.").waitFor({ timeout: 15000 });
   await colleague.page.getByRole("link", { name: "1 new in your inbox" }).waitFor();
