@@ -1,13 +1,9 @@
 import { render, screen } from "@solidjs/testing-library";
 import { AppError } from "../lib/errors";
 import { setLocale, tCommon } from "../lib/i18n";
-import { Notifications, notifyError, notifySuccess, toaster } from "./notifications";
+import { Notifications, notifyError, notifySuccess } from "./notifications";
 
 describe("Notifications", () => {
-  // The toaster is the app's one store, shared with the other component tests in this window.
-  beforeEach(() => {
-    toaster.remove();
-  });
   afterEach(() => {
     setLocale("en");
   });
