@@ -1,7 +1,7 @@
-import { useQuery } from "@tanstack/solid-query";
 import { For, Show, type JSX } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { ErrorAlert } from "../ui/ErrorAlert";
@@ -94,37 +94,37 @@ function NumbersTable(props: { caption: string; headers: string[]; rows: string[
 }
 
 function DashboardScreen() {
-  const contacts = useQuery(() => ({ queryKey: dashboardKeys.contacts(), queryFn: fetchContactsDashboard }));
-  const checkIns = useQuery(() => ({ queryKey: dashboardKeys.checkIns(), queryFn: fetchCheckInsPerEvent }));
-  const messages = useQuery(() => ({
+  const contacts = createLiveQuery(() => ({ queryKey: dashboardKeys.contacts(), queryFn: fetchContactsDashboard }));
+  const checkIns = createLiveQuery(() => ({ queryKey: dashboardKeys.checkIns(), queryFn: fetchCheckInsPerEvent }));
+  const messages = createLiveQuery(() => ({
     queryKey: dashboardKeys.messages(),
     queryFn: fetchMessagesDashboard,
     refetchInterval: MESSAGES_REFRESH_MS,
   }));
   invalidateOnChanges({ table: "contacts", queryKeys: [dashboardKeys.contacts()] });
   invalidateOnChanges({ table: "check_ins", queryKeys: [dashboardKeys.checkIns()] });
-  const days = () => messagesPerDay(messages.data?.daily ?? []);
-  const rates = () => periodRates(days(), messages.data?.rates ?? []);
+  const days = () => messagesPerDay(messages().data?.daily ?? []);
+  const rates = () => periodRates(days(), messages().data?.rates ?? []);
   const shownStatuses = () => OUTBOUND_STATUSES.filter((status) => days().some((day) => day.counts[status] > 0));
   return (
     <section class="space-y-8">
       <h1 class="text-2xl font-bold">{tDashboard("title")}</h1>
       <p>{tDashboard("intro")}</p>
-      <Show when={contacts.error ?? checkIns.error ?? messages.error}>{(error) => <ErrorAlert code={errorCode(error())} />}</Show>
-      <Show when={contacts.data && messages.data} fallback={<p role="status">{tCommon("loading")}</p>}>
+      <Show when={contacts().error ?? checkIns().error ?? messages().error}>{(error) => <ErrorAlert code={errorCode(error())} />}</Show>
+      <Show when={contacts().data && messages().data} fallback={<p role="status">{tCommon("loading")}</p>}>
         <Panel id="dashboard-kpis" title={tDashboard("kpis")}>
           <dl class="grid grid-cols-2 gap-3 sm:grid-cols-4">
-            <Kpi label={tDashboard("contacts")} value={number(contacts.data?.totals.contacts ?? 0)} />
-            <Kpi label={tDashboard("withPhone")} value={number(contacts.data?.totals.with_phone ?? 0)} />
-            <Kpi label={tDashboard("withEmail")} value={number(contacts.data?.totals.with_email ?? 0)} />
-            <Kpi label={tDashboard("signedUp")} value={number(contacts.data?.totals.signed_up ?? 0)} />
+            <Kpi label={tDashboard("contacts")} value={number(contacts().data?.totals.contacts ?? 0)} />
+            <Kpi label={tDashboard("withPhone")} value={number(contacts().data?.totals.with_phone ?? 0)} />
+            <Kpi label={tDashboard("withEmail")} value={number(contacts().data?.totals.with_email ?? 0)} />
+            <Kpi label={tDashboard("signedUp")} value={number(contacts().data?.totals.signed_up ?? 0)} />
             <Kpi label={tDashboard("deliveryRate")} value={percent(rates().delivery)} />
             <Kpi label={tDashboard("replyRate")} value={percent(rates().reply)} />
             <Kpi label={tDashboard("optOutRate")} value={percent(rates().optOut)} />
           </dl>
         </Panel>
       </Show>
-      <Show when={contacts.data}>
+      <Show when={contacts().data}>
         {(data) => (
           <Panel id="dashboard-contacts" title={tDashboard("contactsChart.title")}>
             <BarChart
@@ -144,7 +144,7 @@ function DashboardScreen() {
           </Panel>
         )}
       </Show>
-      <Show when={checkIns.data}>
+      <Show when={checkIns().data}>
         {(events) => (
           <Panel id="dashboard-checkins" title={tDashboard("checkInsChart.title")}>
             <Show when={events().length > 0} fallback={<p>{tDashboard("checkInsChart.empty")}</p>}>
@@ -170,7 +170,7 @@ function DashboardScreen() {
           </Panel>
         )}
       </Show>
-      <Show when={messages.data}>
+      <Show when={messages().data}>
         {(data) => (
           <>
             <Panel id="dashboard-messages" title={tDashboard("messagesChart.title")}>

@@ -1,8 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
+import { useMutation, useQueryClient } from "@tanstack/solid-query";
 import { For, Show, createSignal } from "solid-js";
 import * as v from "valibot";
 import { errorCode, type ErrorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { session } from "../lib/session";
 import { useStaffLevel, type StaffLevel } from "../lib/staff";
@@ -201,9 +202,9 @@ function StaffActions(props: { member: StaffMember; actor: StaffLevel | null | u
 }
 
 function StaffTable(props: { actor: StaffLevel | null | undefined }) {
-  const staff = useQuery(() => ({ queryKey: adminKeys.staff(), queryFn: fetchStaff }));
-  const twoFactor = useQuery(() => ({ queryKey: adminKeys.twoFactor(), queryFn: fetchTwoFactorStatus }));
-  const enrolled = (member: StaffMember) => twoFactor.data?.get(member.user_id);
+  const staff = createLiveQuery(() => ({ queryKey: adminKeys.staff(), queryFn: fetchStaff }));
+  const twoFactor = createLiveQuery(() => ({ queryKey: adminKeys.twoFactor(), queryFn: fetchTwoFactorStatus }));
+  const enrolled = (member: StaffMember) => twoFactor().data?.get(member.user_id);
   const columns: Column<StaffMember>[] = [
     {
       header: t("staff.email"),
@@ -247,11 +248,11 @@ function StaffTable(props: { actor: StaffLevel | null | undefined }) {
     },
   ];
   return (
-    <Show when={staff.data} fallback={<Show when={staff.error} fallback={<p role="status">{tCommon("loading")}</p>}><ErrorAlert code={errorCode(staff.error)} /></Show>}>
+    <Show when={staff().data} fallback={<Show when={staff().error} fallback={<p role="status">{tCommon("loading")}</p>}><ErrorAlert code={errorCode(staff().error)} /></Show>}>
       {(members) => (
         <Show when={members().length > 0} fallback={<p>{t("staff.empty")}</p>}>
-          <Show when={twoFactor.error}>
-            <ErrorAlert code={errorCode(twoFactor.error)} />
+          <Show when={twoFactor().error}>
+            <ErrorAlert code={errorCode(twoFactor().error)} />
           </Show>
           <DataTable caption={t("staff.listCaption")} captionHidden columns={columns} rows={members()} />
         </Show>
@@ -262,7 +263,7 @@ function StaffTable(props: { actor: StaffLevel | null | undefined }) {
 
 function InvitationsTable(props: { actor: StaffLevel | null | undefined }) {
   const refresh = useRefreshStaff();
-  const invitations = useQuery(() => ({ queryKey: adminKeys.invitations(), queryFn: fetchInvitations }));
+  const invitations = createLiveQuery(() => ({ queryKey: adminKeys.invitations(), queryFn: fetchInvitations }));
   const resend = (row: StaffInvitation) => {
     const email = row.email;
     const send =
@@ -315,10 +316,10 @@ function InvitationsTable(props: { actor: StaffLevel | null | undefined }) {
       <h2 id="invitations-title" class="text-xl font-bold">
         {t("invitations.title")}
       </h2>
-      <Show when={invitations.error}>
-        <ErrorAlert code={errorCode(invitations.error)} />
+      <Show when={invitations().error}>
+        <ErrorAlert code={errorCode(invitations().error)} />
       </Show>
-      <Show when={invitations.data}>
+      <Show when={invitations().data}>
         {(rows) => (
           <Show when={rows().length > 0} fallback={<p>{t("invitations.empty")}</p>}>
             <DataTable caption={t("invitations.caption")} captionHidden columns={invitationColumns} rows={rows()} />

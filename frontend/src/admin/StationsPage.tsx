@@ -1,8 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
+import { useMutation, useQueryClient } from "@tanstack/solid-query";
 import { Menu } from "@ark-ui/solid/menu";
 import { For, Show, createSignal } from "solid-js";
 import { errorCode, type ErrorCode } from "../lib/errors";
 import { locale, tCommon } from "../lib/i18n";
+import { createLiveQuery } from "../lib/liveQuery";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
@@ -175,13 +176,13 @@ function pairingText(pairing: StationPairing): string {
 }
 
 function Pairings() {
-  const pairings = useQuery(() => ({
+  const pairings = createLiveQuery(() => ({
     queryKey: stationKeys.pairings(),
     queryFn: fetchPairings,
     refetchInterval: STATIONS_REFRESH_MS,
   }));
   return (
-    <Show when={pairings.data}>
+    <Show when={pairings().data}>
       {(rows) => (
         <Show
           when={rows().length > 0}
@@ -454,24 +455,24 @@ function StationRow(props: { station: PrintStation; events: EventChoice[] }) {
 }
 
 function Stations() {
-  const stations = useQuery(() => ({
+  const stations = createLiveQuery(() => ({
     queryKey: stationKeys.stations(),
     queryFn: fetchStations,
     refetchInterval: STATIONS_REFRESH_MS,
   }));
-  const events = useQuery(() => ({
+  const events = createLiveQuery(() => ({
     queryKey: stationKeys.events(),
     queryFn: fetchEventChoices,
   }));
   return (
     <>
-      <Show when={stations.error ?? events.error}>
+      <Show when={stations().error ?? events().error}>
         {(error) => <ErrorAlert code={errorCode(error())} />}
       </Show>
       <Show
-        when={stations.data}
+        when={stations().data}
         fallback={
-          <Show when={!stations.error}>
+          <Show when={!stations().error}>
             <p role="status">{tCommon("loading")}</p>
           </Show>
         }
@@ -523,7 +524,7 @@ function Stations() {
                         {(station) => (
                           <StationRow
                             station={station()}
-                            events={events.data ?? []}
+                            events={events().data ?? []}
                           />
                         )}
                       </Show>
