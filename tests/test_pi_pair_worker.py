@@ -1,13 +1,13 @@
 """The pairing worker over fakes of its two ports: each claimed pairing ends paired or failed,
-a login whose station could not be recorded is removed again, and a retry after a crash reuses
-the login the dead attempt made."""
+a login whose station could not be recorded is removed again, a retry after a crash reuses
+the login the dead attempt made, and Auth out of reach is retried rather than failed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from postgrest.exceptions import APIError
-from supabase_auth.errors import AuthApiError
+from supabase_auth.errors import AuthApiError, AuthRetryableError
 
 from workers.station_pairing import PairingRequest, StationPairer, station_email
 
@@ -17,6 +17,7 @@ class FakeStore:
     claimable: list[PairingRequest]
     paired: list[tuple[str, str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    retried: list[tuple[str, str]] = field(default_factory=list)
     refuse_record: bool = False
 
     async def claim(self, limit: int, lease_seconds: int) -> list[PairingRequest]:
@@ -32,6 +33,11 @@ class FakeStore:
     async def record_failed(self, pairing_id: str, error: str) -> None:
         self.failed.append((pairing_id, error))
 
+    async def record_retry(self, pairing_id: str, error: str) -> None:
+        """The database keeps the pairing and offers it again after the backoff."""
+        self.retried.append((pairing_id, error))
+        self.claimable.append(REQUEST)
+
 
 @dataclass
 class FakeLogins:
@@ -39,8 +45,13 @@ class FakeLogins:
 
     created: dict[str, tuple[str, str]] = field(default_factory=dict)
     refuse: bool = False
+    unreachable: int = 0
 
     async def create(self, user_id: str, email: str, password: str, station_name: str) -> None:
+        if self.unreachable:
+            self.unreachable -= 1
+            # What supabase-py raises for a connection error or a gateway's 502/503/504.
+            raise AuthRetryableError("Server disconnected without sending a response.", 0)
         if self.refuse:
             raise AuthApiError("Signups not allowed for this instance", 422, "signup_disabled")
         if any(existing == email for existing, _ in self.created.values()):
@@ -86,5 +97,19 @@ async def test_a_retry_after_a_crash_gives_the_earlier_login_the_pis_password_ag
     logins = FakeLogins({"user-1": (station_email("p-1"), "password the dead attempt set")})
     store = FakeStore([REQUEST])
     await StationPairer(store, logins).run_once()
+    assert logins.created == {"user-1": (station_email("p-1"), "x" * 48)}
+    assert store.paired == [("p-1", "user-1", station_email("p-1"))]
+
+
+async def test_auth_out_of_reach_is_retried_with_the_same_login_and_then_pairs() -> None:
+    store, logins = FakeStore([REQUEST]), FakeLogins(unreachable=1)
+    pairer = StationPairer(store, logins)
+    await pairer.run_once()
+    assert store.failed == []
+    assert store.retried == [
+        ("p-1", "auth unreachable: Server disconnected without sending a response.")
+    ]
+    assert store.paired == []
+    await pairer.run_once()
     assert logins.created == {"user-1": (station_email("p-1"), "x" * 48)}
     assert store.paired == [("p-1", "user-1", station_email("p-1"))]

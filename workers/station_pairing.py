@@ -9,7 +9,11 @@ station's Auth user with that password through GoTrue's admin API, and records t
 A worker may die between creating the login and recording the station. The claim then comes
 back after its lease with the same password and the same login id (chosen by the first claim),
 so the retry sets the Pi's password on the login the dead worker made rather than making a
-second one, and recording is idempotent."""
+second one, and recording is idempotent.
+
+Auth not answering (a network failure, a gateway error: supabase-py's AuthRetryableError) is not
+a refusal: the pairing is kept and claimed again after a backoff (`record_station_pairing_retry`),
+within the pairing's 15 minutes. Auth's refusals fail it at once."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from typing import Any, Protocol
 
 from postgrest.exceptions import APIError
 from supabase import AsyncClient
-from supabase_auth.errors import AuthApiError, AuthError
+from supabase_auth.errors import AuthApiError, AuthError, AuthRetryableError
 
 from hm.people.devices import DEVICE_EMAIL_DOMAIN
 from workers.claim_loop import poll_until_stopped
@@ -51,12 +55,18 @@ class PairingFailed(Exception):
     """The station's login could not be created; the pairing fails with this reason."""
 
 
+class PairingInterrupted(Exception):
+    """Auth could not be reached; the pairing is tried again later."""
+
+
 class PairingStore(Protocol):
     async def claim(self, limit: int, lease_seconds: int) -> list[PairingRequest]: ...
 
     async def record_paired(self, pairing_id: str, user_id: str, email: str) -> str: ...
 
     async def record_failed(self, pairing_id: str, error: str) -> None: ...
+
+    async def record_retry(self, pairing_id: str, error: str) -> None: ...
 
 
 class StationLogins(Protocol):
@@ -97,6 +107,11 @@ class SupabasePairingStore:
     async def record_failed(self, pairing_id: str, error: str) -> None:
         await self.client.rpc(
             "record_station_pairing_failed", {"p_pairing_id": pairing_id, "p_error": error}
+        ).execute()
+
+    async def record_retry(self, pairing_id: str, error: str) -> None:
+        await self.client.rpc(
+            "record_station_pairing_retry", {"p_pairing_id": pairing_id, "p_error": error}
         ).execute()
 
 
@@ -152,6 +167,10 @@ class StationPairer:
     async def handle(self, request: PairingRequest) -> None:
         try:
             device_id = await self.pair(request)
+        except PairingInterrupted as error:
+            log.warning("station pairing: %s interrupted, will retry: %s", request.name, error)
+            await self.store.record_retry(request.id, str(error))
+            return
         except PairingFailed as error:
             log.warning("station pairing: %s failed: %s", request.name, error)
             await self.store.record_failed(request.id, str(error))
@@ -163,7 +182,9 @@ class StationPairer:
         user_id = request.login_user_id
         try:
             await self.create_login(request, email)
-        except AuthError as error:  # refusals and transport failures alike
+        except AuthRetryableError as error:  # no answer, or a gateway's: may pass
+            raise PairingInterrupted(f"auth unreachable: {error}") from error
+        except AuthError as error:  # Auth's refusals
             raise PairingFailed(f"auth: {error}") from error
         try:
             return await self.store.record_paired(request.id, user_id, email)
