@@ -7,6 +7,8 @@ import { ErrorAlert } from "../ui/ErrorAlert";
 import {
   capUsedPercent,
   fetchHealth,
+  fetchStationLoginErrors,
+  loginErrorsByStation,
   HEALTH_PAGE_REFRESH_MS,
   healthKeys,
   secondsSince,
@@ -14,6 +16,7 @@ import {
   type AdminHealth,
   type SenderBucket,
   type StationHealth,
+  type StationLoginError,
 } from "./healthApi";
 import { HealthProblems } from "./HealthProblems";
 import { tHealth } from "./healthT";
@@ -129,7 +132,14 @@ function stationStatus(station: StationHealth): string {
   return station.online ? tHealth("stations.online") : tHealth("stations.offline");
 }
 
-function Stations(props: { health: AdminHealth }) {
+function loginError(error: StationLoginError | undefined): string {
+  if (error === undefined) return "";
+  // Auth still holds `locked`: the worker was moving it the other way.
+  const key = error.locked ? "stations.unlockFailed" : "stations.lockFailed";
+  return tHealth(key, { attempts: error.attempts, error: error.last_error });
+}
+
+function Stations(props: { health: AdminHealth; loginErrors: ReadonlyMap<string, StationLoginError> }) {
   return (
     <Show when={props.health.stations.length > 0} fallback={<p>{tHealth("stations.empty")}</p>}>
       <Table
@@ -140,6 +150,7 @@ function Stations(props: { health: AdminHealth }) {
           tHealth("stations.printer"),
           tHealth("stations.queue"),
           tHealth("stations.lastSeen"),
+          tHealth("stations.login"),
         ]}
       >
         <For each={props.health.stations}>
@@ -151,7 +162,8 @@ function Stations(props: { health: AdminHealth }) {
                 {[station.printer_state, station.printer_state_reason].filter((part) => part).join(" · ")}
               </td>
               <td class="py-1 pr-3">{station.queued_jobs}</td>
-              <td class="py-1">{ago(station.last_seen_at, props.health)}</td>
+              <td class="py-1 pr-3">{ago(station.last_seen_at, props.health)}</td>
+              <td class="py-1">{loginError(props.loginErrors.get(station.id))}</td>
             </tr>
           )}
         </For>
@@ -195,11 +207,16 @@ function HealthScreen() {
     queryFn: fetchHealth,
     refetchInterval: HEALTH_PAGE_REFRESH_MS,
   }));
+  const loginErrors = createLiveQuery(() => ({
+    queryKey: healthKeys.loginErrors(),
+    queryFn: fetchStationLoginErrors,
+    refetchInterval: HEALTH_PAGE_REFRESH_MS,
+  }));
   return (
     <section class="space-y-6">
       <h1 class="text-2xl font-bold">{tHealth("title")}</h1>
       <p>{tHealth("intro")}</p>
-      <Show when={health().error}>{(error) => <ErrorAlert code={errorCode(error())} />}</Show>
+      <Show when={health().error ?? loginErrors().error}>{(error) => <ErrorAlert code={errorCode(error())} />}</Show>
       <Show when={health().data} fallback={<Show when={!health().error}><p role="status">{tCommon("loading")}</p></Show>}>
         {(snapshot) => (
           <>
@@ -215,7 +232,7 @@ function HealthScreen() {
             <Processes health={snapshot()} />
             <Outbox health={snapshot()} />
             <Webhooks health={snapshot()} />
-            <Stations health={snapshot()} />
+            <Stations health={snapshot()} loginErrors={loginErrorsByStation(loginErrors().data ?? [])} />
             <Senders health={snapshot()} />
           </>
         )}

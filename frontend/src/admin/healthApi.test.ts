@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { capUsedPercent, secondsSince, shortAge, type SenderBucket } from "./healthApi";
+import { capUsedPercent, loginErrorsByStation, secondsSince, shortAge, type SenderBucket } from "./healthApi";
 
 const sender: SenderBucket = {
   id: "s1",
@@ -42,5 +42,14 @@ describe("capUsedPercent", () => {
   });
   it("is null without a cap", () => {
     expect(capUsedPercent({ ...sender, daily_cap: null })).toBeNull();
+  });
+});
+
+describe("loginErrorsByStation", () => {
+  it("finds each station's login error by its id", () => {
+    const failing = { device_id: "d1", locked: false, attempts: 3, last_error: "AuthRetryableError: timeout" };
+    const errors = loginErrorsByStation([failing]);
+    expect(errors.get("d1")).toBe(failing);
+    expect(errors.get("d2")).toBeUndefined();
   });
 });

@@ -85,7 +85,32 @@ export const HEALTH_BANNER_REFRESH_MS = 30_000;
 
 export const healthKeys = {
   snapshot: () => ["rpc", "admin_health"] as const,
+  loginErrors: () => ["station_login_locks", "errors"] as const,
 };
+
+/** A station whose Auth login the login-lock worker could not ban (or unban) yet: Auth still
+ * holds `locked`, the worker keeps trying to move it the other way (workers/station_logins.py). */
+export interface StationLoginError {
+  device_id: string;
+  locked: boolean;
+  attempts: number;
+  last_error: string;
+}
+
+/** Admins read station_login_locks under RLS; only rows with an error come back. */
+export async function fetchStationLoginErrors(): Promise<StationLoginError[]> {
+  const { data, error } = await supabase()
+    .from("station_login_locks")
+    .select("device_id, locked, attempts, last_error")
+    .not("last_error", "is", null);
+  throwIfError(error);
+  return (data ?? []).flatMap((row) => (row.last_error === null ? [] : [{ ...row, last_error: row.last_error }]));
+}
+
+/** Each station's login error, by station id. */
+export function loginErrorsByStation(rows: readonly StationLoginError[]): Map<string, StationLoginError> {
+  return new Map(rows.map((row) => [row.device_id, row]));
+}
 
 function isHealth(value: unknown): value is AdminHealth {
   if (typeof value !== "object" || value === null) return false;

@@ -66,6 +66,9 @@ const en = {
     queue: "Tags waiting",
     lastSeen: "Last heard",
     empty: "No print stations.",
+    login: "Login",
+    lockFailed: "Banning the login failed ({attempts} attempts, retrying): {error}",
+    unlockFailed: "Lifting the login's ban failed ({attempts} attempts, retrying): {error}",
   },
   senders: {
     caption: "Sender buckets",
@@ -146,6 +149,9 @@ const es: typeof en = {
     queue: "Etiquetas esperando",
     lastSeen: "Última señal",
     empty: "No hay estaciones de impresión.",
+    login: "Acceso",
+    lockFailed: "No se pudo bloquear el acceso ({attempts} intentos, reintentando): {error}",
+    unlockFailed: "No se pudo desbloquear el acceso ({attempts} intentos, reintentando): {error}",
   },
   senders: {
     caption: "Capacidad de los remitentes",
