@@ -19,7 +19,9 @@
 -- still open then carries an updated_at (its transaction's now()) at or after the watermark, so
 -- it is counted live until a later fold sees it committed. Deleting or truncating messages or
 -- blast recipients (never done by the product; by hand in Studio at most) resets the watermark,
--- which makes every view fully live until the next fold refolds everything.
+-- which makes every view fully live until the next fold refolds everything. The fold takes no
+-- lock a delete could wait on before the delete's own (its one update of the state comes last
+-- and keeps a reset), so the two cannot deadlock.
 
 -- ============================================================================================
 -- Tables
@@ -31,7 +33,8 @@ create table public.dashboard_fold_state (
   time_zone text,
   folded_at timestamptz,
   fold_ms numeric,
-  keys_folded integer
+  keys_folded integer,
+  resets bigint not null default 0
 );
 comment on table public.dashboard_fold_state is
   'One row: how far the dashboard rollups are folded. Rows of messages changed at or after watermark are counted live by the dashboard views.';
@@ -41,6 +44,8 @@ comment on column public.dashboard_fold_state.time_zone is
   'The organisation time zone the days were folded in; a different setting makes the views count live until the next fold.';
 comment on column public.dashboard_fold_state.fold_ms is 'How long the last fold took (milliseconds).';
 comment on column public.dashboard_fold_state.keys_folded is 'How many days and blasts the last fold recomputed.';
+comment on column public.dashboard_fold_state.resets is
+  'Counts deletes that reset the watermark; a fold that ran across one does not move the watermark.';
 insert into public.dashboard_fold_state default values;
 
 create table public.dashboard_message_days (
@@ -114,7 +119,7 @@ as $$
 begin
   -- A deleted row leaves no updated_at behind to find it by: count everything live until the
   -- next fold, which then refolds everything.
-  update public.dashboard_fold_state set watermark = '-infinity' where id;
+  update public.dashboard_fold_state set watermark = '-infinity', resets = resets + 1 where id;
   return null;
 end
 $$;
@@ -159,7 +164,7 @@ stable
 set search_path = ''
 as $$
   select coalesce((select f.watermark from public.dashboard_fold_state f
-                    where f.id and f.time_zone = private.dashboard_time_zone()), '-infinity')
+                    where f.id and f.time_zone = (select private.dashboard_time_zone())), '-infinity')
 $$;
 comment on function private.dashboard_watermark() is
   'Messages changed at or after this are not in the rollups (-infinity: nothing usable is folded, e.g. after a time zone change).';
@@ -173,14 +178,14 @@ as $$
   with changed as (
     select m.created_at, m.direction, m.contact_id
       from public.messages m
-     where m.updated_at >= private.dashboard_watermark()
+     where m.updated_at >= (select private.dashboard_watermark())
   )
   select distinct d.day
-    from (select (c.created_at at time zone private.dashboard_time_zone())::date as day from changed c
+    from (select (c.created_at at time zone (select private.dashboard_time_zone()))::date as day from changed c
           union all
           -- A reply counts on the days of the contact's texts in the 3 days before it (4 here: a
           -- day more never hurts, and covers a daylight-saving hour).
-          select (o.created_at at time zone private.dashboard_time_zone())::date
+          select (o.created_at at time zone (select private.dashboard_time_zone()))::date
             from changed c
             join public.messages o on o.contact_id = c.contact_id and o.direction = 'outbound'
                                   and o.created_at < c.created_at and o.created_at > c.created_at - interval '4 days'
@@ -198,12 +203,12 @@ as $$
   with changed as (
     select m.created_at, m.direction, m.contact_id, m.blast_id
       from public.messages m
-     where m.updated_at >= private.dashboard_watermark()
+     where m.updated_at >= (select private.dashboard_watermark())
   )
   -- A blast not final when folded (or never folded) still changes: its recipients move.
   select b.id
     from public.blasts b
-   where private.dashboard_watermark() = '-infinity'
+   where (select private.dashboard_watermark()) = '-infinity'
       or b.status not in ('completed', 'cancelled')
       or not exists (select 1 from public.dashboard_blast_variants v
                       where v.blast_id = b.id and v.blast_status = b.status)
@@ -339,7 +344,7 @@ texted as (
     from changed c, private.dashboard_reply_counts(c.days) l
 ),
 opted_out as (
-  select (e.created_at at time zone private.dashboard_time_zone())::date as day,
+  select (e.created_at at time zone (select private.dashboard_time_zone()))::date as day,
          count(distinct e.contact_id) as contacts_opted_out
   from public.consent_events e
   where e.channel = 'sms' and e.status = 'opted_out'
@@ -404,7 +409,9 @@ begin
   if not pg_try_advisory_xact_lock(hashtextextended('fold_dashboard', 0)) then
     return null;
   end if;
-  select * into v_state from public.dashboard_fold_state f where f.id for update;
+  -- Not locked here: a delete's trigger (which holds its lock on messages) must be able to reset
+  -- the state meanwhile; the final update below keeps such a reset.
+  select * into v_state from public.dashboard_fold_state f where f.id;
 
   -- The next watermark: this transaction's start, or the start of the oldest other open
   -- transaction, whose rows may not be visible yet (pg_stat_activity, read fresh).
@@ -452,10 +459,12 @@ begin
     join public.blasts b on b.id = c.blast_id;
 
   v_ms := round(extract(epoch from clock_timestamp() - v_started)::numeric * 1000, 1);
+  -- A delete that reset the watermark meanwhile wins (its rows may be in what was just folded):
+  -- the update then matches nothing and the next fold refolds everything.
   update public.dashboard_fold_state f
      set watermark = v_watermark, time_zone = v_zone, folded_at = now(), fold_ms = v_ms,
          keys_folded = coalesce(cardinality(v_days), 0) + coalesce(cardinality(v_blasts), 0)
-   where f.id;
+   where f.id and f.resets = v_state.resets;
   return jsonb_build_object('days', coalesce(cardinality(v_days), 0), 'blasts', coalesce(cardinality(v_blasts), 0),
                             'ms', v_ms, 'watermark', v_watermark);
 end
