@@ -300,12 +300,6 @@ export type Database = {
           {
             foreignKeyName: "blast_ab_tests_blast_id_fkey"
             columns: ["blast_id"]
-            referencedRelation: "blast_variant_results"
-            referencedColumns: ["blast_id"]
-          },
-          {
-            foreignKeyName: "blast_ab_tests_blast_id_fkey"
-            columns: ["blast_id"]
             referencedRelation: "blasts"
             referencedColumns: ["id"]
           },
@@ -325,12 +319,6 @@ export type Database = {
           contact_id?: string
         }
         Relationships: [
-          {
-            foreignKeyName: "blast_audience_blast_id_fkey"
-            columns: ["blast_id"]
-            referencedRelation: "blast_variant_results"
-            referencedColumns: ["blast_id"]
-          },
           {
             foreignKeyName: "blast_audience_blast_id_fkey"
             columns: ["blast_id"]
@@ -419,12 +407,6 @@ export type Database = {
           weight?: number
         }
         Relationships: [
-          {
-            foreignKeyName: "blast_variants_blast_id_fkey"
-            columns: ["blast_id"]
-            referencedRelation: "blast_variant_results"
-            referencedColumns: ["blast_id"]
-          },
           {
             foreignKeyName: "blast_variants_blast_id_fkey"
             columns: ["blast_id"]
@@ -1047,6 +1029,126 @@ export type Database = {
           },
         ]
       }
+      dashboard_blast_variants: {
+        Row: {
+          blast_id: string
+          blast_status: Database["public"]["Enums"]["blast_status"]
+          channel: Database["public"]["Enums"]["message_channel"]
+          delivered: number
+          failed: number
+          opted_out: number
+          recipients: number
+          replied: number
+          sent: number
+          skipped: number
+          variant: string | null
+        }
+        Insert: {
+          blast_id: string
+          blast_status: Database["public"]["Enums"]["blast_status"]
+          channel: Database["public"]["Enums"]["message_channel"]
+          delivered: number
+          failed: number
+          opted_out: number
+          recipients: number
+          replied: number
+          sent: number
+          skipped: number
+          variant?: string | null
+        }
+        Update: {
+          blast_id?: string
+          blast_status?: Database["public"]["Enums"]["blast_status"]
+          channel?: Database["public"]["Enums"]["message_channel"]
+          delivered?: number
+          failed?: number
+          opted_out?: number
+          recipients?: number
+          replied?: number
+          sent?: number
+          skipped?: number
+          variant?: string | null
+        }
+        Relationships: []
+      }
+      dashboard_fold_state: {
+        Row: {
+          fold_ms: number | null
+          folded_at: string | null
+          id: boolean
+          keys_folded: number | null
+          resets: number
+          time_zone: string | null
+          watermark: string
+        }
+        Insert: {
+          fold_ms?: number | null
+          folded_at?: string | null
+          id?: boolean
+          keys_folded?: number | null
+          resets?: number
+          time_zone?: string | null
+          watermark?: string
+        }
+        Update: {
+          fold_ms?: number | null
+          folded_at?: string | null
+          id?: boolean
+          keys_folded?: number | null
+          resets?: number
+          time_zone?: string | null
+          watermark?: string
+        }
+        Relationships: []
+      }
+      dashboard_message_days: {
+        Row: {
+          channel: Database["public"]["Enums"]["message_channel"]
+          day: string
+          direction: Database["public"]["Enums"]["message_direction"]
+          kind: Database["public"]["Enums"]["message_kind"]
+          messages: number
+          segments: number
+          status: Database["public"]["Enums"]["message_status"]
+        }
+        Insert: {
+          channel: Database["public"]["Enums"]["message_channel"]
+          day: string
+          direction: Database["public"]["Enums"]["message_direction"]
+          kind: Database["public"]["Enums"]["message_kind"]
+          messages: number
+          segments: number
+          status: Database["public"]["Enums"]["message_status"]
+        }
+        Update: {
+          channel?: Database["public"]["Enums"]["message_channel"]
+          day?: string
+          direction?: Database["public"]["Enums"]["message_direction"]
+          kind?: Database["public"]["Enums"]["message_kind"]
+          messages?: number
+          segments?: number
+          status?: Database["public"]["Enums"]["message_status"]
+        }
+        Relationships: []
+      }
+      dashboard_reply_days: {
+        Row: {
+          contacts_replied: number
+          contacts_texted: number
+          day: string
+        }
+        Insert: {
+          contacts_replied: number
+          contacts_texted: number
+          day: string
+        }
+        Update: {
+          contacts_replied?: number
+          contacts_texted?: number
+          day?: string
+        }
+        Relationships: []
+      }
       devices: {
         Row: {
           created_at: string
@@ -1618,12 +1720,6 @@ export type Database = {
           {
             foreignKeyName: "messages_blast_id_fkey"
             columns: ["blast_id"]
-            referencedRelation: "blast_variant_results"
-            referencedColumns: ["blast_id"]
-          },
-          {
-            foreignKeyName: "messages_blast_id_fkey"
-            columns: ["blast_id"]
             referencedRelation: "blasts"
             referencedColumns: ["id"]
           },
@@ -2136,6 +2232,7 @@ export type Database = {
       }
       station_pairings: {
         Row: {
+          attempts: number
           claimed_until: string | null
           code_hash: string
           created_at: string
@@ -2154,6 +2251,7 @@ export type Database = {
           venue: string | null
         }
         Insert: {
+          attempts?: number
           claimed_until?: string | null
           code_hash: string
           created_at?: string
@@ -2172,6 +2270,7 @@ export type Database = {
           venue?: string | null
         }
         Update: {
+          attempts?: number
           claimed_until?: string | null
           code_hash?: string
           created_at?: string
@@ -2934,6 +3033,7 @@ export type Database = {
         }
         Returns: undefined
       }
+      fold_dashboard: { Args: Record<PropertyKey, never>; Returns: Json }
       gdpr_erase: {
         Args: { p_contact_id: string; p_note?: string }
         Returns: Json
@@ -3437,6 +3537,10 @@ export type Database = {
       record_station_pairing_failed: {
         Args: { p_error: string; p_pairing_id: string }
         Returns: undefined
+      }
+      record_station_pairing_retry: {
+        Args: { p_error: string; p_pairing_id: string }
+        Returns: string
       }
       register_print_station: {
         Args: { p_cups_queue?: string; p_name: string; p_venue?: string }
