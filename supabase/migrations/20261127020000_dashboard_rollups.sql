@@ -317,7 +317,8 @@ create policy "Organizers can read folded blast results" on public.dashboard_bla
   for select to authenticated using ((select private.has_staff_level('organizer')));
 
 -- ============================================================================================
--- Views (moved here from 20261122001300_dashboards.sql: same columns, now folded + live)
+-- Views (moved here from 20261122001300_dashboards.sql: same columns, the messaging ones now
+-- folded + live)
 -- ============================================================================================
 
 create view public.message_daily_stats with (security_invoker = true) as
@@ -374,6 +375,25 @@ select b.id, b.name, b.status, c.channel, c.variant, c.recipients, c.skipped,
   join public.blasts b on b.id = c.blast_id;
 comment on view public.blast_variant_results is
   'Per blast, channel and A/B variant: recipients, skipped, sent, delivered, failed, opted out and replied (within 3 days).';
+
+-- Check-ins per event need no rollup (a check-in row per person and event: tens of thousands),
+-- only one pass instead of two probes per check-in: a check-in is a first-timer's when nothing of
+-- the same contact is earlier, i.e. when it is at the contact's earliest time (ties count as first,
+-- as before); returning when it is later. The window reads check_ins_contact_id_idx in order.
+create view public.dashboard_checkins_per_event with (security_invoker = true) as
+select e.id as event_id, e.name, e.starts_at,
+       count(c.id) as check_ins,
+       count(c.id) filter (where c.checked_in_at = c.first_at) as first_timers,
+       count(c.id) filter (where c.checked_in_at > c.first_at) as returning_attendees
+  from public.events e
+  left join (select ci.id, ci.event_id, ci.checked_in_at,
+                    min(ci.checked_in_at) over (partition by ci.contact_id) as first_at
+               from public.check_ins ci) c on c.event_id = e.id
+ group by e.id, e.name, e.starts_at;
+comment on view public.dashboard_checkins_per_event is
+  'Check-ins per event split into first-timers (first check-in ever) and returning attendees.';
+revoke all on public.dashboard_checkins_per_event from anon, authenticated;
+grant select on public.dashboard_checkins_per_event to authenticated, service_role;
 
 revoke all on public.message_daily_stats, public.messaging_daily_rates, public.blast_variant_results from anon;
 grant select on public.message_daily_stats, public.messaging_daily_rates, public.blast_variant_results
