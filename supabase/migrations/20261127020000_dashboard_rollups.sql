@@ -179,8 +179,19 @@ as $$
     select m.created_at, m.direction, m.contact_id
       from public.messages m
      where m.updated_at >= (select private.dashboard_watermark())
+       and (select private.dashboard_watermark()) > '-infinity'
   )
-  select distinct d.day
+  -- Nothing folded: every day from the first message to the last (a day without messages
+  -- counts nothing), found at both ends of messages_created_at_idx rather than row by row.
+  select d::date
+    from generate_series((select (min(m.created_at) at time zone (select private.dashboard_time_zone()))::date
+                            from public.messages m),
+                         (select (max(m.created_at) at time zone (select private.dashboard_time_zone()))::date
+                            from public.messages m),
+                         interval '1 day') d
+   where (select private.dashboard_watermark()) = '-infinity'
+  union
+  select d.day
     from (select (c.created_at at time zone (select private.dashboard_time_zone()))::date as day from changed c
           union all
           -- A reply counts on the days of the contact's texts in the 3 days before it (4 here: a
@@ -204,6 +215,7 @@ as $$
     select m.created_at, m.direction, m.contact_id, m.blast_id
       from public.messages m
      where m.updated_at >= (select private.dashboard_watermark())
+       and (select private.dashboard_watermark()) > '-infinity'
   )
   -- A blast not final when folded (or never folded) still changes: its recipients move.
   select b.id
