@@ -244,7 +244,8 @@ language sql
 stable
 set search_path = ''
 as $$
-  with zone as (select private.dashboard_time_zone() as name)
+  -- materialized: the zone is looked up once, not once per row (the planner would inline it).
+  with zone as materialized (select private.dashboard_time_zone() as name)
   select (m.created_at at time zone z.name)::date, m.channel, m.direction, m.kind, m.status,
          count(*)::integer, coalesce(sum(m.segments), 0)::integer
     from zone z
@@ -263,7 +264,8 @@ language sql
 stable
 set search_path = ''
 as $$
-  with zone as (select private.dashboard_time_zone() as name),
+  -- materialized: the zone is looked up once, not once per row (the planner would inline it).
+  with zone as materialized (select private.dashboard_time_zone() as name),
   texts as (
     select (m.created_at at time zone z.name)::date as day, m.contact_id, m.created_at
       from zone z
