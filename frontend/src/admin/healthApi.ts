@@ -104,7 +104,7 @@ export async function fetchStationLoginErrors(): Promise<StationLoginError[]> {
     .select("device_id, locked, attempts, last_error")
     .not("last_error", "is", null);
   throwIfError(error);
-  return (data ?? []).flatMap((row) => (row.last_error === null ? [] : [{ ...row, last_error: row.last_error }]));
+  return data ?? [];
 }
 
 /** Each station's login error, by station id. */
