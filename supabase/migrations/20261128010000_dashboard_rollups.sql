@@ -22,6 +22,9 @@
 -- which makes every view fully live until the next fold refolds everything. The fold takes no
 -- lock a delete could wait on before the delete's own (its one update of the state comes last
 -- and keeps a reset), so the two cannot deadlock.
+--
+-- Also here: check-ins per event, counted per event asked for (no rollup needed), and the
+-- index a sending blast's results are counted through (blast_recipients by blast).
 
 -- ============================================================================================
 -- Tables
@@ -93,6 +96,9 @@ comment on column public.dashboard_blast_variants.blast_status is
 create index messages_updated_at_idx on public.messages (updated_at);
 comment on index public.messages_updated_at_idx is
   'Finds the messages changed since the dashboard fold''s watermark (20261128010000_dashboard_rollups).';
+create index blast_recipients_blast_id_idx on public.blast_recipients (blast_id);
+comment on index public.blast_recipients_blast_id_idx is
+  'Counts a blast''s recipients for its results while it sends (20261128010000_dashboard_rollups).';
 
 -- ============================================================================================
 -- Grants
@@ -144,158 +150,152 @@ alter table public.dashboard_blast_variants enable row level security;
 -- Helper functions
 -- ============================================================================================
 
--- The helpers are SECURITY INVOKER: called by a view they count under the reader's RLS (exactly
--- what the old views counted); called by the fold (a definer owned by the tables' owner) they
--- count everything.
+-- PL/pgSQL, SECURITY INVOKER: called by a view they count under the reader's RLS (exactly what
+-- the old views counted); called by the fold (a definer owned by the tables' owner) they count
+-- everything. PL/pgSQL rather than SQL: a SQL function with `set search_path` is never inlined
+-- and is planned again at every call with its arguments unknown (the planner then guessed a
+-- sequential scan of messages for an empty list of days); PL/pgSQL plans each query with the
+-- actual arguments (force_custom_plan), so an empty list costs nothing and a year of days is
+-- counted in one pass. No JIT: the planner cannot know how many days a list holds, guesses
+-- thousands of rows, and compiling then costs more than counting.
 
-create function private.dashboard_time_zone() returns text
-language sql
+create function private.dashboard_changes(
+  out zone text, out watermark timestamptz, out message_days date[], out reply_days date[], out blasts uuid[])
+language plpgsql
 stable
 set search_path = ''
+set plan_cache_mode = force_custom_plan
+set jit = off
 as $$
-  select s.org_time_zone from public.messaging_settings s where s.id
-$$;
-comment on function private.dashboard_time_zone() is 'The organisation time zone the dashboard counts days in.';
-grant execute on function private.dashboard_time_zone() to authenticated, service_role;
-
-create function private.dashboard_watermark() returns timestamptz
-language sql
-stable
-set search_path = ''
-as $$
-  select coalesce((select f.watermark from public.dashboard_fold_state f
-                    where f.id and f.time_zone = (select private.dashboard_time_zone())), '-infinity')
-$$;
-comment on function private.dashboard_watermark() is
-  'Messages changed at or after this are not in the rollups (-infinity: nothing usable is folded, e.g. after a time zone change).';
-grant execute on function private.dashboard_watermark() to authenticated, service_role;
-
-create function private.dashboard_changed_days() returns setof date
-language sql
-stable
-set search_path = ''
-as $$
-  with changed as (
-    select m.created_at, m.direction, m.contact_id
-      from public.messages m
-     where m.updated_at >= (select private.dashboard_watermark())
-       and (select private.dashboard_watermark()) > '-infinity'
-  )
-  -- Nothing folded: every day from the first message to the last (a day without messages
-  -- counts nothing), found at both ends of messages_created_at_idx rather than row by row.
-  select d::date
-    from generate_series((select (min(m.created_at) at time zone (select private.dashboard_time_zone()))::date
-                            from public.messages m),
-                         (select (max(m.created_at) at time zone (select private.dashboard_time_zone()))::date
-                            from public.messages m),
-                         interval '1 day') d
-   where (select private.dashboard_watermark()) = '-infinity'
-  union
-  select d.day
-    from (select (c.created_at at time zone (select private.dashboard_time_zone()))::date as day from changed c
+begin
+  zone := (select s.org_time_zone from public.messaging_settings s where s.id);
+  -- Folded in another time zone (the setting changed since): nothing folded is usable.
+  watermark := coalesce((select f.watermark from public.dashboard_fold_state f where f.id and f.time_zone = zone),
+                        '-infinity');
+  if watermark = '-infinity' then
+    -- Nothing folded: every day from the first message to the last (a day without messages
+    -- counts nothing), found at both ends of messages_created_at_idx; every blast.
+    select coalesce(array_agg(d::date), '{}') into message_days
+      from generate_series((select (min(m.created_at) at time zone zone)::date from public.messages m),
+                           (select (max(m.created_at) at time zone zone)::date from public.messages m),
+                           interval '1 day') d;
+    reply_days := message_days;
+    select coalesce(array_agg(b.id), '{}') into blasts from public.blasts b;
+    return;
+  end if;
+  -- A changed message changes its own day's counts, and its own day's texted contacts.
+  select coalesce(array_agg(distinct (m.created_at at time zone zone)::date), '{}') into message_days
+    from public.messages m
+   where m.updated_at >= watermark;
+  -- A changed reply (inbound) also changes whether the contact's texts of the 3 days before it
+  -- were replied to (4 here: a day more never hurts, and covers a daylight-saving hour).
+  select coalesce(array_agg(distinct d.day), '{}') into reply_days
+    from (select unnest(message_days) as day
           union all
-          -- A reply counts on the days of the contact's texts in the 3 days before it (4 here: a
-          -- day more never hurts, and covers a daylight-saving hour).
-          select (o.created_at at time zone (select private.dashboard_time_zone()))::date
-            from changed c
+          select (o.created_at at time zone zone)::date
+            from public.messages c
             join public.messages o on o.contact_id = c.contact_id and o.direction = 'outbound'
                                   and o.created_at < c.created_at and o.created_at > c.created_at - interval '4 days'
-           where c.direction = 'inbound') d
-$$;
-comment on function private.dashboard_changed_days() is
-  'Days (organisation time zone) whose message counts or reply counts may differ from the rollups.';
-grant execute on function private.dashboard_changed_days() to authenticated, service_role;
-
-create function private.dashboard_live_blasts() returns setof uuid
-language sql
-stable
-set search_path = ''
-as $$
-  with changed as (
-    select m.created_at, m.direction, m.contact_id, m.blast_id
-      from public.messages m
-     where m.updated_at >= (select private.dashboard_watermark())
-       and (select private.dashboard_watermark()) > '-infinity'
-  )
+           where c.updated_at >= watermark and c.direction = 'inbound') d;
   -- A blast not final when folded (or never folded) still changes: its recipients move.
-  select b.id
-    from public.blasts b
-   where (select private.dashboard_watermark()) = '-infinity'
-      or b.status not in ('completed', 'cancelled')
-      or not exists (select 1 from public.dashboard_blast_variants v
-                      where v.blast_id = b.id and v.blast_status = b.status)
-  union
-  select c.blast_id from changed c where c.blast_id is not null
-  union
-  select o.blast_id
-    from changed c
-    join public.messages o on o.contact_id = c.contact_id and o.blast_id is not null
-                          and o.created_at < c.created_at and o.created_at > c.created_at - interval '4 days'
-   where c.direction = 'inbound'
+  select coalesce(array_agg(distinct l.id), '{}') into blasts
+    from (select b.id
+            from public.blasts b
+           where b.status not in ('completed', 'cancelled')
+              or not exists (select 1 from public.dashboard_blast_variants v
+                              where v.blast_id = b.id and v.blast_status = b.status)
+          union all
+          select m.blast_id from public.messages m where m.updated_at >= watermark and m.blast_id is not null
+          union all
+          select o.blast_id
+            from public.messages c
+            join public.messages o on o.contact_id = c.contact_id and o.blast_id is not null
+                                  and o.created_at < c.created_at and o.created_at > c.created_at - interval '4 days'
+           where c.updated_at >= watermark and c.direction = 'inbound') l;
+end
 $$;
-comment on function private.dashboard_live_blasts() is
-  'Blasts whose results must be counted live: not final when folded, never folded, or with messages (or replies to them) changed since the watermark.';
-grant execute on function private.dashboard_live_blasts() to authenticated, service_role;
+comment on function private.dashboard_changes() is
+  'What the dashboard must count live: the organisation time zone, the fold watermark (-infinity: nothing usable is folded), the days whose message or reply counts may differ from the rollups, and the blasts whose results may.';
+grant execute on function private.dashboard_changes() to authenticated, service_role;
 
-create function private.dashboard_message_counts(p_days date[])
+create function private.dashboard_message_counts(p_zone text, p_days date[])
 returns table (day date, channel public.message_channel, direction public.message_direction,
                kind public.message_kind, status public.message_status, messages integer, segments integer)
-language sql
+language plpgsql
 stable
 set search_path = ''
+set plan_cache_mode = force_custom_plan
+set jit = off
 as $$
-  -- materialized: the zone is looked up once, not once per row (the planner would inline it).
-  with zone as materialized (select private.dashboard_time_zone() as name)
-  select (m.created_at at time zone z.name)::date, m.channel, m.direction, m.kind, m.status,
+begin
+  return query
+  select (m.created_at at time zone p_zone)::date, m.channel, m.direction, m.kind, m.status,
          count(*)::integer, coalesce(sum(m.segments), 0)::integer
-    from zone z
-    cross join unnest(p_days) as d (day)
-    join public.messages m on m.created_at >= (d.day::timestamp at time zone z.name)
-                          and m.created_at < ((d.day + 1)::timestamp at time zone z.name)
-   group by 1, 2, 3, 4, 5
+    from unnest(p_days) as d (day)
+    join public.messages m on m.created_at >= (d.day::timestamp at time zone p_zone)
+                          and m.created_at < ((d.day + 1)::timestamp at time zone p_zone)
+   group by 1, 2, 3, 4, 5;
+end
 $$;
-comment on function private.dashboard_message_counts(date[]) is
-  'Messages per day, channel, direction, kind and status (with SMS segments), counted from messages for the given days.';
-grant execute on function private.dashboard_message_counts(date[]) to authenticated, service_role;
+comment on function private.dashboard_message_counts(text, date[]) is
+  'Messages per day (in the given time zone), channel, direction, kind and status (with SMS segments), counted from messages for the given days.';
+grant execute on function private.dashboard_message_counts(text, date[]) to authenticated, service_role;
 
-create function private.dashboard_reply_counts(p_days date[])
+create function private.dashboard_reply_counts(p_zone text, p_days date[])
 returns table (day date, contacts_texted integer, contacts_replied integer)
-language sql
+language plpgsql
 stable
 set search_path = ''
+set plan_cache_mode = force_custom_plan
+set jit = off
 as $$
-  -- materialized: the zone is looked up once, not once per row (the planner would inline it).
-  with zone as materialized (select private.dashboard_time_zone() as name),
-  texts as (
-    select (m.created_at at time zone z.name)::date as day, m.contact_id, m.created_at
-      from zone z
-      cross join unnest(p_days) as d (day)
-      join public.messages m on m.created_at >= (d.day::timestamp at time zone z.name)
-                            and m.created_at < ((d.day + 1)::timestamp at time zone z.name)
+begin
+  return query
+  with texts as materialized (
+    select (m.created_at at time zone p_zone)::date as day, m.contact_id, m.created_at
+      from unnest(p_days) as d (day)
+      join public.messages m on m.created_at >= (d.day::timestamp at time zone p_zone)
+                            and m.created_at < ((d.day + 1)::timestamp at time zone p_zone)
      where m.channel = 'sms' and m.contact_id is not null and m.direction = 'outbound'
        and m.kind in ('blast', 'conversation', 'automation')
+  ),
+  -- A reply: the contact wrote within 3 days after a text that day. Only messages from those
+  -- days' start to 3 days after their end can be one: read them once, then match by contact
+  -- (a hash join) rather than probing messages once per text.
+  inbound as materialized (
+    select distinct i.contact_id, i.created_at
+      from unnest(p_days) as d (day)
+      join public.messages i on i.created_at > (d.day::timestamp at time zone p_zone)
+                            and i.created_at < ((d.day + 1)::timestamp at time zone p_zone) + interval '3 days'
+     where i.direction = 'inbound' and i.contact_id is not null
+  ),
+  replied as (
+    select distinct t.day, t.contact_id
+      from texts t
+      join inbound i on i.contact_id = t.contact_id
+                    and i.created_at > t.created_at and i.created_at < t.created_at + interval '3 days'
   )
-  -- A reply: the contact wrote within 3 days after a text that day.
-  select t.day, count(distinct t.contact_id)::integer,
-         count(distinct t.contact_id) filter (where exists (
-           select 1 from public.messages i
-            where i.contact_id = t.contact_id and i.direction = 'inbound'
-              and i.created_at > t.created_at and i.created_at < t.created_at + interval '3 days'))::integer
-    from texts t
-   group by t.day
+  select t.day, t.texted::integer, coalesce(r.replied, 0)::integer
+    from (select x.day, count(distinct x.contact_id) as texted from texts x group by x.day) t
+    left join (select y.day, count(*) as replied from replied y group by y.day) r on r.day = t.day;
+end
 $$;
-comment on function private.dashboard_reply_counts(date[]) is
-  'Per day: contacts texted and how many of them replied within 3 days, counted from messages for the given days.';
-grant execute on function private.dashboard_reply_counts(date[]) to authenticated, service_role;
+comment on function private.dashboard_reply_counts(text, date[]) is
+  'Per day (in the given time zone): contacts texted by SMS (blasts, conversations, automations) and how many of them replied within 3 days, counted from messages for the given days.';
+grant execute on function private.dashboard_reply_counts(text, date[]) to authenticated, service_role;
 
 create function private.dashboard_blast_counts(p_blasts uuid[])
 returns table (blast_id uuid, channel public.message_channel, variant text, recipients integer,
                skipped integer, sent integer, delivered integer, failed integer, opted_out integer,
                replied integer)
-language sql
+language plpgsql
 stable
 set search_path = ''
+set plan_cache_mode = force_custom_plan
+set jit = off
 as $$
+begin
+  return query
   select r.blast_id, r.channel, r.variant,
          count(*)::integer,
          count(*) filter (where r.status = 'skipped')::integer,
@@ -310,7 +310,8 @@ as $$
     from public.blast_recipients r
     left join public.messages m on m.id = r.message_id
    where r.blast_id = any (p_blasts)
-   group by r.blast_id, r.channel, r.variant
+   group by r.blast_id, r.channel, r.variant;
+end
 $$;
 comment on function private.dashboard_blast_counts(uuid[]) is
   'Per blast, channel and A/B variant: recipients, skipped, sent, delivered, failed, opted out and replied (within 3 days), counted live.';
@@ -336,74 +337,88 @@ create policy "Organizers can read folded blast results" on public.dashboard_bla
 -- ============================================================================================
 
 create view public.message_daily_stats with (security_invoker = true) as
-with changed as (select coalesce(array_agg(d), '{}') as days from private.dashboard_changed_days() d)
+with changes as materialized (select * from private.dashboard_changes())
 select r.day, r.channel, r.direction, r.kind, r.status, r.messages, r.segments
-  from changed c, public.dashboard_message_days r
- where (select private.dashboard_watermark()) > '-infinity'
-   and r.day <> all (c.days)
+  from changes c
+  join public.dashboard_message_days r on r.day <> all (c.message_days)
+ where c.watermark > '-infinity'
 union all
 select l.day, l.channel, l.direction, l.kind, l.status, l.messages, l.segments
-  from changed c, private.dashboard_message_counts(c.days) l;
+  from changes c
+  cross join private.dashboard_message_counts(c.zone, c.message_days) l;
 comment on view public.message_daily_stats is
   'Messages per day (organisation time zone), channel, direction, kind and status, with SMS segments.';
 
 create view public.messaging_daily_rates with (security_invoker = true) as
-with changed as (select coalesce(array_agg(d), '{}') as days from private.dashboard_changed_days() d),
+with changes as materialized (select * from private.dashboard_changes()),
 texted as (
   select r.day, r.contacts_texted, r.contacts_replied
-    from changed c, public.dashboard_reply_days r
-   where (select private.dashboard_watermark()) > '-infinity'
-     and r.day <> all (c.days)
+    from changes c
+    join public.dashboard_reply_days r on r.day <> all (c.reply_days)
+   where c.watermark > '-infinity'
   union all
   select l.day, l.contacts_texted, l.contacts_replied
-    from changed c, private.dashboard_reply_counts(c.days) l
+    from changes c
+    cross join private.dashboard_reply_counts(c.zone, c.reply_days) l
 ),
-opted_out as (
-  select (e.created_at at time zone (select private.dashboard_time_zone()))::date as day,
-         count(distinct e.contact_id) as contacts_opted_out
-  from public.consent_events e
-  where e.channel = 'sms' and e.status = 'opted_out'
-  group by 1
+-- materialized: day_start and day_end must reach the lateral below as plain values. Inlined,
+-- they are timezone() calls, which are not leakproof, so RLS on consent_events would keep them
+-- out of its index condition (a sequential scan of the ledger per day).
+days as materialized (
+  select t.day, t.contacts_texted, t.contacts_replied,
+         t.day::timestamp at time zone c.zone as day_start, (t.day + 1)::timestamp at time zone c.zone as day_end
+    from changes c
+    cross join texted t
 )
-select t.day, t.contacts_texted, t.contacts_replied,
-       coalesce(o.contacts_opted_out, 0)::integer as contacts_opted_out,
-       round(t.contacts_replied::numeric / nullif(t.contacts_texted, 0), 4) as reply_rate,
-       round(coalesce(o.contacts_opted_out, 0)::numeric / nullif(t.contacts_texted, 0), 4) as opt_out_rate
-from texted t
-left join opted_out o on o.day = t.day;
+-- Opt-outs counted for the days asked for only (consent_events_created_at_idx), not for the
+-- whole ledger at every read.
+select d.day, d.contacts_texted, d.contacts_replied, o.contacts_opted_out,
+       round(d.contacts_replied::numeric / nullif(d.contacts_texted, 0), 4) as reply_rate,
+       round(o.contacts_opted_out::numeric / nullif(d.contacts_texted, 0), 4) as opt_out_rate
+  from days d
+  cross join lateral (
+    select count(distinct e.contact_id)::integer as contacts_opted_out
+      from public.consent_events e
+     where e.channel = 'sms' and e.status = 'opted_out'
+       and e.created_at >= d.day_start and e.created_at < d.day_end) o;
 comment on view public.messaging_daily_rates is
   'Per day: contacts texted, how many replied within 3 days, how many opted out, and the two rates.';
 
 create view public.blast_variant_results with (security_invoker = true) as
-with live as (select coalesce(array_agg(l), '{}') as blasts from private.dashboard_live_blasts() l)
+with changes as materialized (select c.blasts from private.dashboard_changes() c)
 select b.id as blast_id, b.name, b.status as blast_status, v.channel, v.variant, v.recipients, v.skipped,
        v.sent, v.delivered, v.failed, v.opted_out, v.replied
-  from live l, public.blasts b
+  from changes c
+  cross join public.blasts b
   join public.dashboard_blast_variants v on v.blast_id = b.id and v.blast_status = b.status
- where b.id <> all (l.blasts)
+ where b.id <> all (c.blasts)
 union all
-select b.id, b.name, b.status, c.channel, c.variant, c.recipients, c.skipped,
-       c.sent, c.delivered, c.failed, c.opted_out, c.replied
-  from live l
-  cross join private.dashboard_blast_counts(l.blasts) c
-  join public.blasts b on b.id = c.blast_id;
+select b.id, b.name, b.status, l.channel, l.variant, l.recipients, l.skipped,
+       l.sent, l.delivered, l.failed, l.opted_out, l.replied
+  from changes c
+  cross join private.dashboard_blast_counts(c.blasts) l
+  join public.blasts b on b.id = l.blast_id;
 comment on view public.blast_variant_results is
   'Per blast, channel and A/B variant: recipients, skipped, sent, delivered, failed, opted out and replied (within 3 days).';
 
 -- Check-ins per event need no rollup (a check-in row per person and event: tens of thousands),
--- only one pass instead of two probes per check-in: a check-in is a first-timer's when nothing of
--- the same contact is earlier, i.e. when it is at the contact's earliest time (ties count as first,
--- as before); returning when it is later. The window reads check_ins_contact_id_idx in order.
+-- only to be counted for the events asked for: per event (a lateral), so the page's "the last
+-- 12 events" reads 12 events' check-ins through events_starts_at_idx, not every check-in. A
+-- check-in is a returning attendee's when the same contact checked in earlier (one probe of
+-- check_ins_contact_id_idx), else a first-timer's (ties count as first, as before).
 create view public.dashboard_checkins_per_event with (security_invoker = true) as
-select e.id as event_id, e.name, e.starts_at,
-       count(c.id) as check_ins,
-       count(c.id) filter (where c.checked_in_at = c.first_at) as first_timers,
-       count(c.id) filter (where c.checked_in_at > c.first_at) as returning_attendees
+select e.id as event_id, e.name, e.starts_at, c.check_ins, c.first_timers, c.returning_attendees
   from public.events e
-  left join (select ci.id, ci.event_id, ci.checked_in_at,
-                    min(ci.checked_in_at) over (partition by ci.contact_id) as first_at
-               from public.check_ins ci) c on c.event_id = e.id
- group by e.id, e.name, e.starts_at;
+  cross join lateral (
+    select count(*) as check_ins,
+           count(*) filter (where not r.returning) as first_timers,
+           count(*) filter (where r.returning) as returning_attendees
+      from public.check_ins ci
+      cross join lateral (
+        select exists (select 1 from public.check_ins earlier
+                        where earlier.contact_id = ci.contact_id
+                          and earlier.checked_in_at < ci.checked_in_at) as returning) r
+     where ci.event_id = e.id) c;
 comment on view public.dashboard_checkins_per_event is
   'Check-ins per event split into first-timers (first check-in ever) and returning attendees.';
 revoke all on public.dashboard_checkins_per_event from anon, authenticated;
@@ -427,11 +442,12 @@ set search_path = ''
 as $$
 declare
   v_started timestamptz := clock_timestamp();
-  v_zone text := private.dashboard_time_zone();
+  v_zone text := (select s.org_time_zone from public.messaging_settings s where s.id);
   v_state public.dashboard_fold_state;
   v_watermark timestamptz;
   v_hidden bigint;
-  v_days date[];
+  v_message_days date[];
+  v_reply_days date[];
   v_blasts uuid[];
   v_ms numeric;
 begin
@@ -463,33 +479,33 @@ begin
       detail = 'fold_dashboard must read every session''s transaction start: grant pg_read_all_stats to its owner.';
   end if;
 
+  -- What changed since the last fold (everything when nothing is folded in this time zone:
+  -- the first run, a time zone change, a delete).
+  select c.message_days, c.reply_days, c.blasts into v_message_days, v_reply_days, v_blasts
+    from private.dashboard_changes() c;
+  -- A blast still sending is counted live by the view whatever is folded: fold it once final.
+  select coalesce(array_agg(b.id), '{}') into v_blasts
+    from public.blasts b
+   where b.id = any (v_blasts) and b.status in ('completed', 'cancelled');
   if v_state.watermark = '-infinity' or v_state.time_zone is distinct from v_zone then
-    -- Fold everything (first run, a time zone change, a delete): every day that has messages.
     delete from public.dashboard_message_days where true;
     delete from public.dashboard_reply_days where true;
     delete from public.dashboard_blast_variants where true;
-    select array_agg(distinct (m.created_at at time zone v_zone)::date) into v_days from public.messages m;
-    select array_agg(b.id) into v_blasts from public.blasts b where b.status in ('completed', 'cancelled');
   else
-    select array_agg(d) into v_days from private.dashboard_changed_days() d;
-    -- A blast still sending is counted live by the view whatever is folded: fold it once final.
-    select array_agg(l) into v_blasts
-      from private.dashboard_live_blasts() l
-      join public.blasts b on b.id = l and b.status in ('completed', 'cancelled');
-    delete from public.dashboard_message_days r where r.day = any (v_days);
-    delete from public.dashboard_reply_days r where r.day = any (v_days);
+    delete from public.dashboard_message_days r where r.day = any (v_message_days);
+    delete from public.dashboard_reply_days r where r.day = any (v_reply_days);
     delete from public.dashboard_blast_variants r where r.blast_id = any (v_blasts);
   end if;
 
   insert into public.dashboard_message_days (day, channel, direction, kind, status, messages, segments)
-  select * from private.dashboard_message_counts(coalesce(v_days, '{}'));
+  select * from private.dashboard_message_counts(v_zone, v_message_days);
   insert into public.dashboard_reply_days (day, contacts_texted, contacts_replied)
-  select * from private.dashboard_reply_counts(coalesce(v_days, '{}'));
+  select * from private.dashboard_reply_counts(v_zone, v_reply_days);
   insert into public.dashboard_blast_variants (blast_id, blast_status, channel, variant, recipients, skipped,
                                                sent, delivered, failed, opted_out, replied)
   select c.blast_id, b.status, c.channel, c.variant, c.recipients, c.skipped, c.sent, c.delivered, c.failed,
          c.opted_out, c.replied
-    from private.dashboard_blast_counts(coalesce(v_blasts, '{}')) c
+    from private.dashboard_blast_counts(v_blasts) c
     join public.blasts b on b.id = c.blast_id;
 
   v_ms := round(extract(epoch from clock_timestamp() - v_started)::numeric * 1000, 1);
@@ -497,10 +513,10 @@ begin
   -- the update then matches nothing and the next fold refolds everything.
   update public.dashboard_fold_state f
      set watermark = v_watermark, time_zone = v_zone, folded_at = now(), fold_ms = v_ms,
-         keys_folded = coalesce(cardinality(v_days), 0) + coalesce(cardinality(v_blasts), 0)
+         keys_folded = cardinality(v_message_days) + cardinality(v_blasts)
    where f.id and f.resets = v_state.resets;
-  return jsonb_build_object('days', coalesce(cardinality(v_days), 0), 'blasts', coalesce(cardinality(v_blasts), 0),
-                            'ms', v_ms, 'watermark', v_watermark);
+  return jsonb_build_object('days', cardinality(v_message_days), 'reply_days', cardinality(v_reply_days),
+                            'blasts', cardinality(v_blasts), 'ms', v_ms, 'watermark', v_watermark);
 end
 $$;
 comment on function public.fold_dashboard() is

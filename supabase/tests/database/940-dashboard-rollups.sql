@@ -1,9 +1,10 @@
 -- The dashboard rollups (20261128010000_dashboard_rollups): after a fold, after changes the fold
--- has not seen (an old message's status, a late reply, a new day, a blast finishing), after a
--- delete and after a time zone change, the three messaging views return exactly what the
--- original unfolded queries return. Who may fold, who reads the rollups.
+-- has not seen (an old message's status, a late reply, a new day, a blast finishing, a reply
+-- after midnight to a text of a day already folded), after a delete and after a time zone
+-- change, the three messaging views return exactly what the original unfolded queries return.
+-- Who may fold, who reads the rollups.
 begin;
-select plan(48);
+select plan(60);
 select tests.clear_people_data();
 truncate public.messages, public.blasts, public.consent_events, public.blast_recipients cascade;
 select tests.make_people_cast();
@@ -92,7 +93,10 @@ insert into public.messages (id, direction, kind, status, contact_id, blast_id, 
   ('00000000-0000-0000-0000-0000000003d1', 'outbound', 'conversation', 'delivered', '00000000-0000-0000-0000-0000000000d1',
    null, '+13055550704', 'Hi Di', '2026-11-15 15:00Z', 1),
   ('00000000-0000-0000-0000-0000000004a1', 'outbound', 'blast', 'queued', '00000000-0000-0000-0000-0000000000a1',
-   '00000000-0000-0000-0000-0000000000f2', '+13055550701', 'December', '2026-11-20 15:00Z', 1);
+   '00000000-0000-0000-0000-0000000000f2', '+13055550701', 'December', '2026-11-20 15:00Z', 1),
+  -- 23:50 on Nov 24 in Miami: the 24th's last text (see "a fold across midnight").
+  ('00000000-0000-0000-0000-0000000005d1', 'outbound', 'conversation', 'delivered', '00000000-0000-0000-0000-0000000000d1',
+   null, '+13055550704', 'Late night', '2026-11-25 04:50Z', 1);
 alter table public.messages disable trigger messages_guard_status;
 update public.messages set updated_at = created_at;
 alter table public.messages enable trigger messages_guard_status;
@@ -120,7 +124,7 @@ select throws_ok($$select public.fold_dashboard()$$, '42501', null, 'an organize
 select tests.act_as('anon');
 select throws_ok($$select public.fold_dashboard()$$, '42501', null, 'anon cannot run the fold');
 select tests.act_as('service_role');
-select is((public.fold_dashboard() ->> 'days')::integer, 4, 'the workers fold: every day with messages (first fold)');
+select is((public.fold_dashboard() ->> 'days')::integer, 15, 'the workers fold: every day from the first message to the last (first fold)');
 select tests.reset_role();
 -- A caller with a JWT role other than the service role is refused inside too (a definer called
 -- through a role that was granted execute by mistake must still refuse).
@@ -130,7 +134,7 @@ select tests.reset_role();
 select is((public.fold_dashboard() ->> 'days')::integer, 0,
           'a direct session (pg_cron) folds too; nothing changed since the last fold');
 
-select is((select count(*)::integer from public.dashboard_message_days), 5, 'five (day, kind, status) groups folded');
+select is((select count(*)::integer from public.dashboard_message_days), 6, 'six (day, kind, status) groups folded');
 select is((select contacts_replied from public.dashboard_reply_days where day = '2026-11-10'), 1,
           'Ana''s reply on the 11th (Miami) folded onto the 10th');
 select is((select count(*)::integer from public.dashboard_blast_variants), 2,
@@ -154,6 +158,29 @@ select ok((public.fold_dashboard() ->> 'blasts')::integer >= 2, 'the next fold r
 select tests.reset_role();
 select tests.dashboard_matches('folded again');
 
+-- ---------------------------------------------------------------- a fold across midnight (Miami)
+-- Di's text at 23:50 on Nov 24 in Miami (04:50Z on the 25th) was written long ago and is folded;
+-- now Di replies at 00:20 and Ana gets a text at 00:30 on the 25th: the reply changes the 24th's
+-- reply count (a day the fold had closed), the new text the 25th's.
+select row_eq($$select contacts_texted, contacts_replied from public.dashboard_reply_days where day = '2026-11-24'$$,
+              row(1, 0), 'the 24th folded: Di texted, no reply yet');
+insert into public.messages (direction, kind, status, contact_id, to_address, body, created_at) values
+  ('inbound', 'conversation', 'received', '00000000-0000-0000-0000-0000000000d1', '+13055550100', 'Still up', '2026-11-25 05:20Z'),
+  ('outbound', 'conversation', 'sent', '00000000-0000-0000-0000-0000000000a1', '+13055550701', 'Morning', '2026-11-25 05:30Z');
+select is((select contacts_replied from public.messaging_daily_rates where day = '2026-11-24'), 1,
+          'the reply after midnight counts on the 24th before any fold (counted live)');
+select tests.dashboard_matches('after midnight, not folded');
+select tests.act_as('service_role');
+select ok('2026-11-24' = any (select jsonb_array_elements_text(to_jsonb(c.reply_days))::date from private.dashboard_changes() c),
+          'the reply puts the 24th among the days to refold');
+select lives_ok($$select public.fold_dashboard()$$, 'the next fold runs');
+select tests.reset_role();
+select row_eq($$select contacts_texted, contacts_replied from public.dashboard_reply_days where day = '2026-11-24'$$,
+              row(1, 1), 'the 24th folded again with Di''s reply');
+select is((select sum(messages)::integer from public.dashboard_message_days where day = '2026-11-25'), 2,
+          'the 25th folded with the reply and the new text');
+select tests.dashboard_matches('folded across midnight');
+
 -- ---------------------------------------------------------------- a delete, a time zone change
 create temporary table resets_before on commit drop as select resets from public.dashboard_fold_state;
 delete from public.messages where id = '00000000-0000-0000-0000-0000000003d1';
@@ -161,7 +188,7 @@ select row_eq($$select watermark, resets - (select resets from resets_before) fr
           row('-infinity'::timestamptz, 1::bigint),
           'a delete resets the watermark (nothing is left to find the deleted row by), and counts the reset');
 select tests.dashboard_matches('after a delete');
-select is((public.fold_dashboard() ->> 'days')::integer, 5, 'the fold after a delete refolds every day that has messages');
+select is((public.fold_dashboard() ->> 'days')::integer, 16, 'the fold after a delete refolds every day from the first message to the last');
 select tests.dashboard_matches('folded after the delete');
 
 update public.messaging_settings set org_time_zone = 'UTC' where id;
@@ -173,7 +200,7 @@ select tests.dashboard_matches('folded in the new time zone');
 
 -- ---------------------------------------------------------------- who reads the rollups
 select tests.act_as('organizer');
-select is(tests.visible_rows('public.dashboard_message_days'), 4::bigint, 'an organizer reads the folded days');
+select is(tests.visible_rows('public.dashboard_message_days'), 7::bigint, 'an organizer reads the folded days');
 select is(tests.visible_rows('public.dashboard_blast_variants'), 3::bigint, 'an organizer reads the folded blast results');
 select is(tests.visible_rows('public.dashboard_fold_state'), 1::bigint, 'an organizer reads the fold state');
 select is(tests.visible_rows('public.blast_variant_results'), 3::bigint, 'an organizer reads the blast results');
