@@ -10,13 +10,14 @@ messages, and a year of SMS opt-outs. Then, as an admin under RLS exactly as Pos
 of the dashboard's queries run together, and whether it meets the goal.
 
 The messaging views read rollups that `fold_dashboard()` (a worker, every few seconds) folds,
-plus a live count of whatever changed since. So the bench times them in three states: nothing
-folded (everything live: what the views cost without the rollups), just folded, and with a busy
-hour the fold has not seen yet (UNFOLDED new texts, delivery callbacks and replies). It prints
-how long the first (full) fold and the next (incremental) fold take.
+plus a live count of whatever changed since. So the bench times them in four states: nothing
+folded (everything live, LIVE_ROUNDS rounds: what the views cost before the first fold or
+after a delete), just folded, with a BLAST-text blast sent now that the fold has not seen yet
+(its texts, their delivery callbacks and a reply from every tenth recipient), and folded again.
+It prints how long the first (full) fold and the next (incremental) fold take.
 
 Run: .venv/bin/python bench/admin_dashboard.py [--contacts 100000] [--messages 1000000]
-     [--events 100] [--rounds 20] [--unfolded 2000]
+     [--events 100] [--rounds 20] [--live-rounds 1] [--blast 2000]
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int, events: in
         """
         insert into public.blasts (id, name, channel, status)
         select md5('b' || b)::uuid, 'Bench blast ' || b, 'sms',
-               case when b = %(blasts)s then 'sending' else 'completed' end::public.blast_status
+               case when b = 1 then 'sending' else 'completed' end::public.blast_status
           from generate_series(1, %(blasts)s) as b
         """,
         {"blasts": BLASTS},
@@ -114,7 +115,10 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int, events: in
                                     'failed', 'delivered', 'delivered', 'sent'])[1 + i %% 9] end
                      ::public.message_status,
                    md5('c' || (1 + (i::bigint * 7919) %% %(contacts)s))::uuid,
-                   case when i %% 10 = 0 then md5('b' || (1 + i %% %(blasts)s))::uuid end,
+                   -- A blast goes out over a few weeks of the year, not all of it: each
+                   -- of the 20 blasts sends its 5,000 texts on 19 consecutive days.
+                   case when i %% 10 = 0
+                        then md5('b' || (1 + (i %% 365) * %(blasts)s / 365))::uuid end,
                    '+13055550000', 'Bench text',
                    now() - (i %% 365) * interval '1 day' - (i %% 86400) * interval '1 second'
               from generate_series(%(first)s, %(last)s) as i
@@ -152,37 +156,54 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int, events: in
     return str(admin[0])
 
 
-def busy_hour(conn: psycopg.Connection[Any], changes: int) -> None:
-    """What a busy hour leaves unfolded: `changes` new texts today, as many delivery callbacks on
-    texts of the last two days, and a reply for every tenth of them."""
+def blast_now(conn: psycopg.Connection[Any], size: int) -> None:
+    """A blast of `size` texts sent now, as the fold next finds it: its recipients and texts,
+    every text's delivery callback, and a reply from every tenth recipient."""
+    blast = {"blast": "Bench blast now", "size": size}
     conn.execute(
-        """
-        insert into public.messages (direction, kind, channel, status, contact_id, to_address, body)
-        select 'outbound', 'conversation', 'sms', 'queued',
-               md5('c' || (1 + (i * 7907) %% 100000))::uuid, '+13055550000', 'Bench today'
-          from generate_series(1, %(changes)s) as i
-        """,
-        {"changes": changes},
+        "insert into public.blasts (id, name, channel, status)"
+        " values (md5(%(blast)s)::uuid, %(blast)s, 'sms', 'sending')",
+        blast,
     )
     conn.execute(
         """
-        update public.messages m set status = 'delivered'
-          from (select id from public.messages
-                 where status = 'sent' and created_at > now() - interval '2 days'
-                 limit %(changes)s) recent
-         where m.id = recent.id
+        insert into public.messages (id, direction, kind, channel, status, contact_id, blast_id,
+                                     to_address, body)
+        select md5(%(blast)s || i)::uuid, 'outbound', 'blast', 'sms', 'sent',
+               md5('c' || (1 + (i * 7907) %% 100000))::uuid, md5(%(blast)s)::uuid,
+               '+13055550000', 'Bench now'
+          from generate_series(1, %(size)s) as i
         """,
-        {"changes": changes},
+        blast,
+    )
+    conn.execute(
+        """
+        insert into public.blast_recipients (blast_id, contact_id, channel, variant, to_address,
+                                             body, time_zone, status, message_id)
+        select m.blast_id, m.contact_id, 'sms',
+               case when left(m.id::text, 1) < '8' then 'A' else 'B' end,
+               m.to_address, m.body, 'America/New_York', 'materialised', m.id
+          from public.messages m
+         where m.blast_id = md5(%(blast)s)::uuid
+        """,
+        blast,
+    )
+    conn.execute(
+        "update public.messages set status = 'delivered' where blast_id = md5(%(blast)s)::uuid",
+        blast,
     )
     conn.execute(
         """
         insert into public.messages (direction, kind, channel, status, contact_id, to_address, body)
         select 'inbound', 'conversation', 'sms', 'received', m.contact_id, '+13055550000', 'Thanks'
           from public.messages m
-         where m.direction = 'outbound' and m.created_at > now() - interval '2 days'
-         limit %(replies)s
+         where m.blast_id = md5(%(blast)s)::uuid and right(m.id::text, 1) in ('0', '1')
+         limit %(size)s / 10
         """,
-        {"replies": max(1, changes // 10)},
+        blast,
+    )
+    conn.execute(
+        "update public.blasts set status = 'completed' where id = md5(%(blast)s)::uuid", blast
     )
 
 
@@ -235,7 +256,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--unfolded", type=int, default=2000)
+    parser.add_argument("--live-rounds", type=int, default=1, help="rounds with nothing folded")
+    parser.add_argument("--blast", type=int, default=2000, help="texts of the blast sent now")
     args = parser.parse_args()
     stop_on_sigterm()
     with private_stack() as stack, psycopg.connect(stack.config.db_url(), autocommit=True) as conn:
@@ -245,12 +267,12 @@ def main() -> None:
             f"loaded {args.contacts} contacts, {args.messages} messages, {args.events} events"
             f" in {time.perf_counter() - started:.1f} s"
         )
-        report("nothing folded (all live)", *time_queries(conn, admin_id, max(3, args.rounds // 4)))
+        report("nothing folded (all live)", *time_queries(conn, admin_id, args.live_rounds))
         print(f"first fold (everything): {fold(conn)}")
         report("folded", *time_queries(conn, admin_id, args.rounds))
-        busy_hour(conn, args.unfolded)
+        blast_now(conn, args.blast)
         report(
-            f"{args.unfolded} new texts, {args.unfolded} callbacks, {args.unfolded // 10} replies"
+            f"a {args.blast}-text blast sent now, its callbacks and {args.blast // 10} replies"
             " not folded yet",
             *time_queries(conn, admin_id, args.rounds),
         )

@@ -218,6 +218,22 @@ comment on function private.dashboard_changes() is
   'What the dashboard must count live: the organisation time zone, the fold watermark (-infinity: nothing usable is folded), the days whose message or reply counts may differ from the rollups, and the blasts whose results may.';
 grant execute on function private.dashboard_changes() to authenticated, service_role;
 
+create function private.dashboard_day_runs(p_days date[])
+returns table (first_day date, last_day date)
+language sql
+immutable
+set search_path = ''
+as $$
+  -- Consecutive days share day - row number.
+  select min(d.day), max(d.day)
+    from (select u.day, u.day - (row_number() over (order by u.day))::integer as run
+            from (select distinct x as day from unnest(p_days) x) u) d
+   group by d.run
+$$;
+comment on function private.dashboard_day_runs(date[]) is
+  'The given days as runs of consecutive days (first, last): the counting helpers read each run as one range of messages.created_at.';
+grant execute on function private.dashboard_day_runs(date[]) to authenticated, service_role;
+
 create function private.dashboard_message_counts(p_zone text, p_days date[])
 returns table (day date, channel public.message_channel, direction public.message_direction,
                kind public.message_kind, status public.message_status, messages integer, segments integer)
@@ -227,14 +243,23 @@ set search_path = ''
 set plan_cache_mode = force_custom_plan
 set jit = off
 as $$
+declare
+  v_from timestamptz;
+  v_to timestamptz;
 begin
-  return query
-  select (m.created_at at time zone p_zone)::date, m.channel, m.direction, m.kind, m.status,
-         count(*)::integer, coalesce(sum(m.segments), 0)::integer
-    from unnest(p_days) as d (day)
-    join public.messages m on m.created_at >= (d.day::timestamp at time zone p_zone)
-                          and m.created_at < ((d.day + 1)::timestamp at time zone p_zone)
-   group by 1, 2, 3, 4, 5;
+  -- One range per run of days, its bounds planned as constants: a few recent days are read
+  -- through messages_created_at_idx, a whole year by one sequential scan.
+  for v_from, v_to in
+    select r.first_day::timestamp at time zone p_zone, (r.last_day + 1)::timestamp at time zone p_zone
+      from private.dashboard_day_runs(p_days) r
+  loop
+    return query
+    select (m.created_at at time zone p_zone)::date, m.channel, m.direction, m.kind, m.status,
+           count(*)::integer, coalesce(sum(m.segments), 0)::integer
+      from public.messages m
+     where m.created_at >= v_from and m.created_at < v_to
+     group by 1, 2, 3, 4, 5;
+  end loop;
 end
 $$;
 comment on function private.dashboard_message_counts(text, date[]) is
@@ -249,35 +274,36 @@ set search_path = ''
 set plan_cache_mode = force_custom_plan
 set jit = off
 as $$
+declare
+  v_from timestamptz;
+  v_to timestamptz;
 begin
-  return query
-  with texts as materialized (
-    select (m.created_at at time zone p_zone)::date as day, m.contact_id, m.created_at
-      from unnest(p_days) as d (day)
-      join public.messages m on m.created_at >= (d.day::timestamp at time zone p_zone)
-                            and m.created_at < ((d.day + 1)::timestamp at time zone p_zone)
-     where m.channel = 'sms' and m.contact_id is not null and m.direction = 'outbound'
-       and m.kind in ('blast', 'conversation', 'automation')
-  ),
-  -- A reply: the contact wrote within 3 days after a text that day. Only messages from those
-  -- days' start to 3 days after their end can be one: read them once, then match by contact
-  -- (a hash join) rather than probing messages once per text.
-  inbound as materialized (
-    select distinct i.contact_id, i.created_at
-      from unnest(p_days) as d (day)
-      join public.messages i on i.created_at > (d.day::timestamp at time zone p_zone)
-                            and i.created_at < ((d.day + 1)::timestamp at time zone p_zone) + interval '3 days'
-     where i.direction = 'inbound' and i.contact_id is not null
-  ),
-  replied as (
-    select distinct t.day, t.contact_id
-      from texts t
-      join inbound i on i.contact_id = t.contact_id
-                    and i.created_at > t.created_at and i.created_at < t.created_at + interval '3 days'
-  )
-  select t.day, t.texted::integer, coalesce(r.replied, 0)::integer
-    from (select x.day, count(distinct x.contact_id) as texted from texts x group by x.day) t
-    left join (select y.day, count(*) as replied from replied y group by y.day) r on r.day = t.day;
+  for v_from, v_to in
+    select r.first_day::timestamp at time zone p_zone, (r.last_day + 1)::timestamp at time zone p_zone
+      from private.dashboard_day_runs(p_days) r
+  loop
+    return query
+    with texts as materialized (
+      select (m.created_at at time zone p_zone)::date as day, m.contact_id, m.created_at
+        from public.messages m
+       where m.created_at >= v_from and m.created_at < v_to
+         and m.channel = 'sms' and m.contact_id is not null and m.direction = 'outbound'
+         and m.kind in ('blast', 'conversation', 'automation')
+    ),
+    -- A reply: the contact wrote within 3 days after a text that day. Only messages from the
+    -- run's start to 3 days after its end can be one: read them once and match them by contact
+    -- (a hash join) rather than probing messages once per text.
+    replied as (
+      select distinct t.day, t.contact_id
+        from texts t
+        join public.messages i on i.contact_id = t.contact_id
+                              and i.created_at > t.created_at and i.created_at < t.created_at + interval '3 days'
+       where i.direction = 'inbound' and i.created_at > v_from and i.created_at < v_to + interval '3 days'
+    )
+    select t.day, t.texted::integer, coalesce(r.replied, 0)::integer
+      from (select x.day, count(distinct x.contact_id) as texted from texts x group by x.day) t
+      left join (select y.day, count(*) as replied from replied y group by y.day) r on r.day = t.day;
+  end loop;
 end
 $$;
 comment on function private.dashboard_reply_counts(text, date[]) is
@@ -294,27 +320,50 @@ set search_path = ''
 set plan_cache_mode = force_custom_plan
 set jit = off
 as $$
+declare
+  v_from timestamptz;
+  v_to timestamptz;
 begin
+  -- The blasts' texts are read together through messages_blast_idx (not one primary-key probe
+  -- per recipient), and a reply is looked for only among the inbound texts from the first of
+  -- them to 3 days after the last, matched by contact (not one probe per text).
+  -- Per blast, at both ends of messages_blast_idx (a min over any of the blasts would walk
+  -- messages_created_at_idx from the first message of all until it met one of theirs).
+  select min(x.first_at), max(x.last_at) into v_from, v_to
+    from unnest(p_blasts) as b (id)
+    cross join lateral (select min(m.created_at) as first_at, max(m.created_at) as last_at
+                          from public.messages m
+                         where m.blast_id = b.id) x;
   return query
+  with texts as materialized (
+    select m.id, m.contact_id, m.created_at, m.status, m.recipient_opted_out_at
+      from public.messages m
+     where m.blast_id = any (p_blasts)
+  ),
+  replied as materialized (
+    select distinct t.id
+      from texts t
+      join public.messages i on i.contact_id = t.contact_id
+                            and i.created_at > t.created_at and i.created_at < t.created_at + interval '3 days'
+     where i.direction = 'inbound' and i.created_at > v_from and i.created_at < v_to + interval '3 days'
+  )
   select r.blast_id, r.channel, r.variant,
          count(*)::integer,
          count(*) filter (where r.status = 'skipped')::integer,
-         count(m.id) filter (where m.status in ('sent', 'delivered', 'undelivered'))::integer,
-         count(m.id) filter (where m.status = 'delivered')::integer,
-         count(m.id) filter (where m.status in ('failed', 'undelivered'))::integer,
-         count(m.id) filter (where m.recipient_opted_out_at is not null)::integer,
-         count(m.id) filter (where exists (
-           select 1 from public.messages i
-            where i.contact_id = m.contact_id and i.direction = 'inbound'
-              and i.created_at > m.created_at and i.created_at < m.created_at + interval '3 days'))::integer
+         count(t.id) filter (where t.status in ('sent', 'delivered', 'undelivered'))::integer,
+         count(t.id) filter (where t.status = 'delivered')::integer,
+         count(t.id) filter (where t.status in ('failed', 'undelivered'))::integer,
+         count(t.id) filter (where t.recipient_opted_out_at is not null)::integer,
+         count(p.id)::integer
     from public.blast_recipients r
-    left join public.messages m on m.id = r.message_id
+    left join texts t on t.id = r.message_id
+    left join replied p on p.id = t.id
    where r.blast_id = any (p_blasts)
    group by r.blast_id, r.channel, r.variant;
 end
 $$;
 comment on function private.dashboard_blast_counts(uuid[]) is
-  'Per blast, channel and A/B variant: recipients, skipped, sent, delivered, failed, opted out and replied (within 3 days), counted live.';
+  'Per blast, channel and A/B variant: recipients, skipped, sent, delivered, failed, opted out and replied (within 3 days), counted live. A recipient''s text is a message of the same blast (the claim writes both).';
 grant execute on function private.dashboard_blast_counts(uuid[]) to authenticated, service_role;
 
 -- ============================================================================================
