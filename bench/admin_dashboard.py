@@ -240,6 +240,28 @@ def time_queries(
     return timings, together
 
 
+def buffers(conn: psycopg.Connection[Any], admin_id: str) -> None:
+    """Each dashboard query's shared buffers (hit + read, planning included) as the admin: the
+    cost that does not swing with the machine's load."""
+    conn.execute("set role authenticated")
+    claims = json.dumps({"sub": admin_id, "role": "authenticated", "aal": "aal2"})
+    conn.execute("select set_config('request.jwt.claims', %s, false)", (claims,))
+    total = 0
+    for name, sql in DASHBOARD.items():
+        row = conn.execute(f"explain (analyze, buffers, format json) {sql}").fetchone()  # type: ignore[call-overload]
+        assert row is not None
+        plan = row[0][0]
+        blocks = sum(
+            part.get("Shared Hit Blocks", 0) + part.get("Shared Read Blocks", 0)
+            for part in (plan["Plan"], plan.get("Planning", {}))
+        )
+        total += blocks
+        print(f"{name:>20}: {blocks:7d} buffers")
+    print(f"dashboard together: {total} buffers")
+    conn.execute("reset role")
+    conn.execute("select set_config('request.jwt.claims', '', false)")
+
+
 def report(state: str, timings: dict[str, list[float]], together: list[float]) -> None:
     print(f"-- {state}")
     for name, values in timings.items():
@@ -270,6 +292,7 @@ def main() -> None:
         report("nothing folded (all live)", *time_queries(conn, admin_id, args.live_rounds))
         print(f"first fold (everything): {fold(conn)}")
         report("folded", *time_queries(conn, admin_id, args.rounds))
+        buffers(conn, admin_id)
         blast_now(conn, args.blast)
         report(
             f"a {args.blast}-text blast sent now, its callbacks and {args.blast // 10} replies"
