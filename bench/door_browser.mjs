@@ -1,6 +1,6 @@
 // Driven by bench/door.py: the door in Chromium against a loaded stack. Prints one JSON line.
-//  * scripts downloaded before the door's and self check-in's main control appeared (URLs;
-//    door.py sizes them),
+//  * the JavaScript the door and self check-in need before their main control appears (their
+//    static import graphs, proven sufficient: frontend/scripts/first-paint.mjs),
 //  * code read → result card: each attendee's QR token arrives as a USB scanner sends it (typed +
 //    Enter), the same handler the camera's decoder calls; check_in over REST, then the card,
 //  * phone lookup: the last keystroke of a phone number → the person's row on screen.
@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { MARKER, writeScanVideo } from "./door_camera_video.mjs";
 
 const { BASE_URL, FRONTEND, EVENT_SLUG, EMAIL, PASSWORD } = process.env;
@@ -16,36 +17,11 @@ const lookups = JSON.parse(process.env.LOOKUPS); // [{phone, name}]
 const cameraScans = JSON.parse(process.env.CAMERA_SCANS); // [{token, name}]
 const require = createRequire(join(FRONTEND, "package.json"));
 const { chromium } = require("playwright-core");
+const { firstPaintScripts } = await import(pathToFileURL(join(FRONTEND, "scripts", "first-paint.mjs")).href);
+const dist = join(FRONTEND, "dist");
 
 const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const browser = await chromium.launch({ executablePath: "/usr/lib/chromium/chromium", args: FLAGS });
-
-// The scripts a route needed before its main control appeared: those whose download ended
-// before that element was in the DOM (as frontend/scripts/first-paint-js.mjs measures /e/<slug>).
-// Chunks the route loads right after painting (the phone library) are not counted.
-async function scriptsBeforePaint(context, path, readySelector) {
-  const page = await context.newPage();
-  await page.addInitScript((selector) => {
-    new MutationObserver((_, observer) => {
-      if (document.querySelector(selector)) {
-        window.__hmReady = performance.now();
-        observer.disconnect();
-      }
-    }).observe(document, { childList: true, subtree: true });
-  }, readySelector);
-  await page.goto(`${BASE_URL}${path}`);
-  await page.waitForFunction(() => window.__hmReady !== undefined);
-  await page.waitForLoadState("networkidle");
-  const scripts = await page.evaluate(() =>
-    performance
-      .getEntriesByType("resource")
-      .filter((entry) => entry.initiatorType === "script" || entry.name.endsWith(".js"))
-      .filter((entry) => entry.responseEnd <= window.__hmReady)
-      .map((entry) => new URL(entry.name).pathname),
-  );
-  await page.close();
-  return scripts;
-}
 
 // QR shown to the camera → result card, the camera's wasm decode included: a second Chromium
 // whose fake camera plays every attendee's code in turn. In the page, each video frame's top-left
@@ -113,7 +89,13 @@ async function cameraScanMs(storageState) {
 
 try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const selfCheckInScripts = await scriptsBeforePaint(context, `/e/${EVENT_SLUG}`, "form button[type=submit]");
+  const selfCheckInScripts = await firstPaintScripts(context, {
+    dist,
+    baseUrl: BASE_URL,
+    route: `/e/${EVENT_SLUG}`,
+    readySelector: "form button[type=submit]",
+    routeModules: ["src/attendee/SelfCheckIn.tsx"],
+  });
 
   const page = await context.newPage();
   await page.goto(`${BASE_URL}/sign-in`);
@@ -121,7 +103,13 @@ try {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Staff console" }).waitFor();
-  const doorScripts = await scriptsBeforePaint(context, `/door/${EVENT_SLUG}`, "#door-code");
+  const doorScripts = await firstPaintScripts(context, {
+    dist,
+    baseUrl: BASE_URL,
+    route: `/door/${EVENT_SLUG}`,
+    readySelector: "#door-code",
+    routeModules: ["src/door/Door.tsx"],
+  });
 
   await page.goto(`${BASE_URL}/door/${EVENT_SLUG}`);
   const code = page.getByLabel("QR code (USB scanners type here)");

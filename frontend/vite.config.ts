@@ -19,7 +19,8 @@ export default defineConfig({
       },
     },
   ],
-  build: { target: "es2022", sourcemap: true },
+  // The manifest lets the first-paint benches count a route's static import graph (scripts/first-paint.mjs).
+  build: { target: "es2022", sourcemap: true, manifest: true },
   test: {
     globals: true,
     // Typing into Ark components in jsdom takes seconds on a busy shared CI machine.

@@ -1,15 +1,15 @@
-// Which JavaScript a route needs before its first screen is painted, gzipped: the scripts whose
-// download ended before the screen's main control appeared. Chunks a screen loads after it
-// painted (the phone library, the code boxes) are listed apart.
-// Usage: BASE_URL=… ROUTE=/e/slug READY_SELECTOR='form button[type=submit]' node scripts/first-paint-js.mjs
-import { readFileSync } from "node:fs";
+// Which JavaScript a route needs before its first screen is painted, gzipped (its static import
+// graph, proven sufficient in Chromium: see first-paint.mjs), and how long that screen takes to
+// appear in a cold load with nothing held back.
+// Usage: BASE_URL=… ROUTE=/e/slug ROUTE_MODULE=src/attendee/SelfCheckIn.tsx \
+//        READY_SELECTOR='form button[type=submit]' node scripts/first-paint-js.mjs
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { firstPaintScripts } from "./first-paint.mjs";
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
-const { BASE_URL, ROUTE, READY_SELECTOR } = process.env;
+const { BASE_URL, ROUTE, ROUTE_MODULE, READY_SELECTOR } = process.env;
 
 const browser = await chromium.launch({
   executablePath: "/usr/lib/chromium/chromium",
@@ -27,29 +27,25 @@ try {
   }, READY_SELECTOR);
   await page.goto(`${BASE_URL}${ROUTE}`);
   await page.waitForFunction(() => window.__hmReady !== undefined);
-  await page.waitForLoadState("networkidle");
   const timing = await page.evaluate(() => ({
     ready: window.__hmReady,
     fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null,
-    resources: performance
-      .getEntriesByType("resource")
-      .map((entry) => ({ url: entry.name, type: entry.initiatorType, end: entry.responseEnd })),
   }));
-  const gzipped = (url) => gzipSync(readFileSync(join(dist, new URL(url).pathname))).length;
-  const scripts = timing.resources.filter((r) => new URL(r.url).pathname.startsWith("/assets/") && r.url.endsWith(".js"));
-  const before = scripts.filter((r) => r.end <= timing.ready).map((r) => ({ file: new URL(r.url).pathname, gz: gzipped(r.url) }));
-  const after = scripts.filter((r) => r.end > timing.ready).map((r) => ({ file: new URL(r.url).pathname, gz: gzipped(r.url) }));
-  const css = timing.resources.filter((r) => r.url.endsWith(".css")).reduce((sum, r) => sum + gzipped(r.url), 0);
+  await page.close();
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const scripts = await firstPaintScripts(context, {
+    dist,
+    baseUrl: BASE_URL,
+    route: ROUTE,
+    readySelector: READY_SELECTOR,
+    routeModules: [ROUTE_MODULE],
+  });
   process.stdout.write(
     `${JSON.stringify({
-      route: ROUTE,
+      ...scripts,
       ready_ms: Math.round(timing.ready),
       first_contentful_paint_ms: timing.fcp === null ? null : Math.round(timing.fcp),
-      js_before_ready_gz: before.reduce((sum, s) => sum + s.gz, 0),
-      css_gz: css,
-      js_after_ready_gz: after.reduce((sum, s) => sum + s.gz, 0),
-      before,
-      after,
+      js_after_ready_gz: scripts.after.reduce((sum, script) => sum + script.gz, 0),
     })}\n`,
   );
 } finally {

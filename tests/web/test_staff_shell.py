@@ -41,15 +41,16 @@ def test_staff_sign_in_navigation_and_protected_routes(
 
     assert run.result["redirected_to"] == "/sign-in?next=%2Fstaff"
     assert run.result["navigation"] == ["Console"]
-    # An organizer's groups on a phone: Admin holds only the dashboard for them.
+    # An organizer's groups on a phone: the dashboard in Overview, no Admin group for them.
     assert run.result["phone"] == {
-        "groups": ["Door", "People", "Messaging", "Admin"],
+        "groups": ["Overview", "Door", "People", "Messaging"],
         "overflows": False,
         "expanded": "true",
         "focused": "Contacts",
         "current": "page",
     }
     assert run.result["sidebar"] == [
+        "Dashboard",
         "Events",
         "Console",
         "Contacts",
@@ -61,7 +62,6 @@ def test_staff_sign_in_navigation_and_protected_routes(
         "Compliance",
         "Blasts",
         "Templates",
-        "Dashboard",
     ]
     states = [line["state"] for line in run.lines if "state" in line]
     assert states == [

@@ -34,7 +34,7 @@ export function AddSender() {
         mps: mps(),
         dailyCap: dailyCap(),
       });
-      notifySuccess(tSenderSetup("add.added", { name: added }));
+      notifySuccess(() => tSenderSetup("add.added", { name: added }));
       for (const clear of [setName, setAddress, setFromName, setReplyTo, setMps, setDailyCap]) clear("");
       await queryClient.invalidateQueries({ queryKey: messagingKeys.senders() });
     } catch (error) {

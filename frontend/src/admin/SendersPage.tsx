@@ -43,7 +43,7 @@ function SenderForm(props: { sender: Sender }) {
         enabled: enabled(),
         use_for_transactional: transactional(),
       });
-      notifySuccess(t("senders.saved", { name }));
+      notifySuccess(() => t("senders.saved", { name }));
       await queryClient.invalidateQueries({ queryKey: messagingKeys.senders() });
     } catch (error) {
       notifyError(error);

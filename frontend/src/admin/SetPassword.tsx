@@ -39,7 +39,7 @@ export default function SetPassword() {
       // The shell asked for the level as soon as the code signed in, before the invitation
       // was accepted: that "not staff yet" answer is stale now.
       await queryClient.invalidateQueries({ queryKey: queryKeys.staffLevel(userId) });
-      notifySuccess(t("setPassword.done"));
+      notifySuccess(() => t("setPassword.done"));
       navigate("/staff", { replace: true });
     } catch (error) {
       setFailure(errorCode(error));

@@ -41,7 +41,7 @@ function SettingsForm(props: { settings: MessagingSettings }) {
         auto_pause_failure_rate: percentToFraction(failureRate()),
         auto_pause_opt_out_rate: percentToFraction(optOutRate()),
       });
-      notifySuccess(t("settings.saved"));
+      notifySuccess(() => t("settings.saved"));
       await queryClient.invalidateQueries({ queryKey: messagingKeys.settings() });
     } catch (error) {
       notifyError(error);

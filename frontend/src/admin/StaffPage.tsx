@@ -13,7 +13,7 @@ import { Button } from "../ui/Button";
 import { DataTable, EmailText, type Column } from "../ui/DataTable";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
-import { notifyError, notifySuccess } from "../ui/notifications";
+import { notifyError, notifySuccess, type Words } from "../ui/notifications";
 import {
   adminKeys,
   fetchInvitations,
@@ -64,7 +64,7 @@ function InviteForm(props: { actor: StaffLevel | null | undefined }) {
     mutationFn: (input: { email: string; level: StaffLevel; name: string | null }) =>
       inviteStaff(input.email, input.level, input.name),
     onSuccess: (_data, input) => {
-      notifySuccess(t("invite.sent", { email: input.email }));
+      notifySuccess(() => t("invite.sent", { email: input.email }));
       setEmail("");
       setName("");
       refresh();
@@ -125,7 +125,7 @@ function InviteForm(props: { actor: StaffLevel | null | undefined }) {
 
 function useRun() {
   const refresh = useRefreshStaff();
-  return (action: () => Promise<void>, success: string) => {
+  return (action: () => Promise<void>, success: Words) => {
     action().then(
       () => {
         notifySuccess(success);
@@ -143,7 +143,7 @@ function LevelCell(props: { member: StaffMember; actor: StaffLevel | null | unde
   const run = useRun();
   function changeLevel(level: StaffLevel) {
     const { email, user_id: userId } = props.member;
-    run(() => setStaffLevel(userId, level), t("staff.levelChanged", { email, level: levelName(level) }));
+    run(() => setStaffLevel(userId, level), () => t("staff.levelChanged", { email, level: levelName(level) }));
   }
   return (
     <Show when={canManage(props.actor, props.member.level)} fallback={levelName(props.member.level)}>
@@ -166,11 +166,11 @@ function StaffActions(props: { member: StaffMember; actor: StaffLevel | null | u
   function toggle() {
     const { email, user_id: userId } = props.member;
     const next = props.member.status === "disabled" ? "active" : "disabled";
-    run(() => setStaffStatus(userId, next), t(next === "active" ? "staff.enabled" : "staff.disabled", { email }));
+    run(() => setStaffStatus(userId, next), () => t(next === "active" ? "staff.enabled" : "staff.disabled", { email }));
   }
   function reset() {
     const email = props.member.email;
-    run(() => requestPasswordReset(email), t("staff.resetQueued", { email }));
+    run(() => requestPasswordReset(email), () => t("staff.resetQueued", { email }));
   }
   // Owners only (the database checks): someone who lost their authenticator enrols again.
   // Offered unless the member is known to have no factor to reset.
@@ -180,7 +180,7 @@ function StaffActions(props: { member: StaffMember; actor: StaffLevel | null | u
     const { email, user_id: userId } = props.member;
     run(async () => {
       await resetStaffTwoFactor(userId);
-    }, t("staff.twoFactorReset", { email }));
+    }, () => t("staff.twoFactorReset", { email }));
   }
   return (
     <Show when={canManage(props.actor, props.member.level)}>
@@ -270,7 +270,7 @@ function InvitationsTable(props: { actor: StaffLevel | null | undefined }) {
       row.purpose === "invite" && row.level ? inviteStaff(email, row.level, row.display_name) : requestPasswordReset(email);
     send.then(
       () => {
-        notifySuccess(t("invitations.resent", { email }));
+        notifySuccess(() => t("invitations.resent", { email }));
         refresh();
       },
       (error: unknown) => notifyError(error),

@@ -9,7 +9,7 @@ import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { PersonalQr } from "../ui/PersonalQr";
 import { TextField } from "../ui/TextField";
-import { notifyError, notifySuccess } from "../ui/notifications";
+import { notifyError, notifySuccess, type Words } from "../ui/notifications";
 import { secondsSince, shortAge } from "./healthApi";
 import {
   assignStation,
@@ -236,7 +236,7 @@ function StationEvents(props: {
     tStations("stations.unknownEvent");
   const unassigned = () =>
     props.events.filter((event) => !props.station.event_ids.includes(event.id));
-  const change = (action: Promise<void>, success: string) =>
+  const change = (action: Promise<void>, success: Words) =>
     action.then(
       () => {
         notifySuccess(success);
@@ -252,14 +252,14 @@ function StationEvents(props: {
     const names = { name: props.station.name, event: eventName(eventId) };
     void change(
       assignStation(props.station.id, eventId),
-      tStations("stations.assigned", names),
+      () => tStations("stations.assigned", names),
     );
   };
   const remove = (eventId: string) => {
     const names = { name: props.station.name, event: eventName(eventId) };
     void change(
       unassignStation(props.station.id, eventId),
-      tStations("stations.unassigned", names),
+      () => tStations("stations.unassigned", names),
     );
   };
   return (
@@ -312,7 +312,7 @@ function StationEvents(props: {
  * into three lines next to the sidebar, and stacked at phone width. */
 function StationActions(props: { station: PrintStation }) {
   const refresh = useRefreshStations();
-  const act = (action: () => Promise<void>, success: string) => {
+  const act = (action: () => Promise<void>, success: Words) => {
     action().then(
       () => {
         notifySuccess(success);
@@ -326,13 +326,13 @@ function StationActions(props: { station: PrintStation }) {
   };
   function testPrint() {
     const { id, name } = props.station;
-    act(() => sendTestPrint(id), tStations("stations.testPrintSent", { name }));
+    act(() => sendTestPrint(id), () => tStations("stations.testPrintSent", { name }));
   }
   function setEnabled(enabled: boolean) {
     const { id, name } = props.station;
     act(
       () => setStationEnabled(id, enabled),
-      tStations(enabled ? "stations.enabledDone" : "stations.disabledDone", {
+      () => tStations(enabled ? "stations.enabledDone" : "stations.disabledDone", {
         name,
       }),
     );

@@ -8,7 +8,7 @@ import { tSenderSetup } from "./senderSetupT";
 async function copy(url: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(url);
-    notifySuccess(tSenderSetup("webhooks.copied"));
+    notifySuccess(() => tSenderSetup("webhooks.copied"));
   } catch (error) {
     notifyError(error);
   }

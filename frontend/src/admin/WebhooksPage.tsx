@@ -34,7 +34,7 @@ function WebhooksScreen() {
   const replay = (id: string) => {
     replayWebhook(id).then(
       () => {
-        notifySuccess(t("webhooks.replayed"));
+        notifySuccess(() => t("webhooks.replayed"));
         refresh();
       },
       (error: unknown) => notifyError(error),

@@ -21,6 +21,6 @@ export const feature: Feature = {
     { href: "/admin/webhooks", label: { en: "Webhooks", es: "Webhooks" }, minLevel: "admin", group: "admin" },
     { href: "/admin/health", label: { en: "Health", es: "Estado" }, minLevel: "admin", group: "admin" },
     { href: "/admin/stations", label: { en: "Print stations", es: "Impresoras" }, minLevel: "admin", group: "admin" },
-    { href: "/admin/dashboard", label: { en: "Dashboard", es: "Panel" }, minLevel: "organizer", group: "admin" },
+    { href: "/admin/dashboard", label: { en: "Dashboard", es: "Panel" }, minLevel: "organizer", group: "overview" },
   ],
 };

@@ -63,7 +63,7 @@ function Avatar(props: { userId: string; contactId: string }) {
       await uploadAvatar(props.userId, image, setProgress);
       setVersion(Date.now());
       await queryClient.invalidateQueries({ queryKey: ["profiles", props.contactId] });
-      notifySuccess(t("me.avatarSaved"));
+      notifySuccess(() => t("me.avatarSaved"));
     } catch (error) {
       notifyError(error);
     } finally {
@@ -119,7 +119,7 @@ function Consents(props: { contactId: string }) {
   const change = async (channel: Channel, optIn: boolean) => {
     try {
       await recordConsent(channel, optIn ? "opted_in" : "opted_out", optIn ? shown(channel)?.id : undefined);
-      notifySuccess(t("me.consentSaved"));
+      notifySuccess(() => t("me.consentSaved"));
     } catch (error) {
       notifyError(error);
     } finally {
@@ -190,7 +190,7 @@ function YourData(props: { contactId: string }) {
       link.download = "hello-miami-my-data.json";
       link.click();
       URL.revokeObjectURL(url);
-      notifySuccess(t("me.downloadReady"));
+      notifySuccess(() => t("me.downloadReady"));
     } catch (error) {
       notifyError(error);
     }
@@ -228,7 +228,7 @@ function LanguageChoice(props: { contact: MyContact }) {
     try {
       await setPreferredLanguage(props.contact.id, language);
       setLocale(language);
-      notifySuccess(t("me.languageSaved", { language: tCommon(`language.${language}`) }));
+      notifySuccess(() => t("me.languageSaved", { language: tCommon(`language.${language}`) }));
     } catch (error) {
       notifyError(error);
     } finally {
@@ -258,7 +258,7 @@ function MyPage(props: { userId: string }) {
   const save = async (me: MyContact, values: ProfileFormValues) => {
     try {
       await saveProfile(me.id, toProfileChanges(values));
-      notifySuccess(t("me.saved"));
+      notifySuccess(() => t("me.saved"));
       await queryClient.invalidateQueries({ queryKey: queryKeys.myContact(props.userId) });
     } catch (error) {
       notifyError(error);

@@ -33,7 +33,7 @@ export function PhoneSignIn() {
       await requestCode(number);
       setSentTo(number);
       countdown.start(RESEND_SECONDS);
-      if (again) notifySuccess(t("code.resent"));
+      if (again) notifySuccess(() => t("code.resent"));
     } catch (error) {
       const code = errorCode(error);
       if (code === "over_sms_send_rate_limit") {

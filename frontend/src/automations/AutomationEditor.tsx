@@ -48,7 +48,7 @@ function AutomationForm(props: { row: AutomationRow | null; choices: Choices }) 
     setSaving(true);
     try {
       const id = await saveAutomation(props.row?.id ?? null, toColumns(draft));
-      notifySuccess(t("form.saved"));
+      notifySuccess(() => t("form.saved"));
       await queryClient.invalidateQueries({ queryKey: ["automations"] });
       if (!props.row) navigate(`/automations/${id}`, { replace: true });
     } catch (error) {

@@ -18,7 +18,8 @@ function EnabledSwitch(props: { row: AutomationRow }) {
   const toggle = async (enabled: boolean) => {
     try {
       await setEnabled(props.row.id, enabled);
-      notifySuccess(t(enabled ? "list.turnedOn" : "list.turnedOff", { name: props.row.name }));
+      const { name } = props.row;
+      notifySuccess(() => t(enabled ? "list.turnedOn" : "list.turnedOff", { name }));
     } catch (error) {
       notifyError(error);
     } finally {

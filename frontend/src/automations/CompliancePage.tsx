@@ -52,7 +52,7 @@ function SettingsForm(props: { settings: ComplianceSettings; canEdit: boolean })
         marketing_texts_per_day: Number(cap().trim()),
         unsubscribe_token_days: Number(tokenDays().trim()),
       });
-      notifySuccess(t("compliance.saved"));
+      notifySuccess(() => t("compliance.saved"));
       await queryClient.invalidateQueries({ queryKey: complianceKeys.settings() });
     } catch (error) {
       notifyError(error);
@@ -120,7 +120,7 @@ function RepliesForm(props: { replies: AutoReply[]; canEdit: boolean }) {
           }
         }
       }
-      notifySuccess(t("compliance.saved"));
+      notifySuccess(() => t("compliance.saved"));
     } catch (error) {
       notifyError(error);
     } finally {

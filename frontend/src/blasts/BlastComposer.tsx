@@ -170,7 +170,7 @@ export function Composer(props: { choices: Choices; orgTimeZone: string }) {
         ? createBlastToFilter(toSegmentDefinition(form.filterRules), toSpec({ ...form, segmentId: "" }, props.orgTimeZone))
         : createBlast(toSpec(form, props.orgTimeZone)),
     onSuccess: async (blast) => {
-      notifySuccess(t(blast.status === "scheduled" ? "composer.scheduled" : "composer.created", { name: blast.name }));
+      notifySuccess(() => t(blast.status === "scheduled" ? "composer.scheduled" : "composer.created", { name: blast.name }));
       await queryClient.invalidateQueries({ queryKey: blastKeys.all() });
       navigate(`/messaging/blasts/${blast.id}`);
     },

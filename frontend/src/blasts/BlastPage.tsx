@@ -52,7 +52,7 @@ function Controls(props: { blast: Blast }) {
   const control = useMutation(() => ({
     mutationFn: (action: Control) => controlBlast(props.blast.id, action),
     onSuccess: async (_result: unknown, action: Control) => {
-      notifySuccess(t(DONE_MESSAGE[action]));
+      notifySuccess(() => t(DONE_MESSAGE[action]));
       await queryClient.invalidateQueries({ queryKey: ["blasts"] });
     },
     onError: (error: unknown) => notifyError(error),

@@ -48,7 +48,7 @@ export function BlastResults(props: { blastId: string; blastName: string }) {
         toCsv(all, ["contact_name", "to_address", "channel", "variant", "outcome", "opted_out", "skip_reason", "error_code", "sent_at", "delivered_at"]),
         `${props.blastName.replace(/[^\w-]+/g, "-")}-recipients.csv`,
       );
-      notifySuccess(t("results.exported", { count: count(all.length) }));
+      notifySuccess(() => t("results.exported", { count: count(all.length) }));
     } catch (error) {
       notifyError(error);
     }

@@ -55,7 +55,7 @@ function DetailsEditor(props: { contact: Contact }) {
   const save = useMutation(() => ({
     mutationFn: (update: Parameters<typeof updateContact>[1]) => updateContact(props.contact.id, update),
     onSuccess: () => {
-      notifySuccess(t("contact.saved"));
+      notifySuccess(() => t("contact.saved"));
       void queryClient.invalidateQueries({ queryKey: keys.contact(props.contact.id) });
     },
   }));
@@ -286,7 +286,7 @@ function LogInteraction(props: { contactId: string }) {
       setBody("");
       setFiles([]);
       setPickerRound((round) => round + 1);
-      notifySuccess(t("contact.logged"));
+      notifySuccess(() => t("contact.logged"));
       void queryClient.invalidateQueries({ queryKey: keys.activity(props.contactId) });
     },
   }));

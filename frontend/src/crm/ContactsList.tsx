@@ -128,7 +128,8 @@ function SavedViews(props: { filter: ContactFilter; onChoose: (filter: ContactFi
   const save = useMutation(() => ({
     mutationFn: () => saveSegment(name().trim(), props.filter),
     onSuccess: () => {
-      notifySuccess(t("list.viewSaved", { name: name().trim() }));
+      const savedName = name().trim();
+      notifySuccess(() => t("list.viewSaved", { name: savedName }));
       setName("");
       void queryClient.invalidateQueries({ queryKey: ["segments"] });
     },
@@ -178,7 +179,7 @@ function BulkActions(props: {
   const tagging = useMutation(() => ({
     mutationFn: (change: { add: string[]; remove: string[] }) => changeTags(target(), props.filter, change),
     onSuccess: (changed) => {
-      notifySuccess(t("list.bulk.tagged", { count: changed }));
+      notifySuccess(() => t("list.bulk.tagged", { count: changed }));
       setTag("");
       void queryClient.invalidateQueries({ queryKey: ["rpc"] });
       props.onDone();
@@ -193,7 +194,7 @@ function BulkActions(props: {
         toCsv(chosen, ["id", "first_name", "last_name", "phone", "email", "pronouns", "company", "title", "tags", "custom_fields", "source", "time_zone", "birthday", "created_at"]),
         `contacts-${new Date().toISOString().slice(0, 10)}.csv`,
       );
-      notifySuccess(t("list.bulk.exported", { count: chosen.length }));
+      notifySuccess(() => t("list.bulk.exported", { count: chosen.length }));
     },
     onError: notifyError,
   }));

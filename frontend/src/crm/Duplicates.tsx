@@ -30,7 +30,7 @@ function MergeScreen(props: { kept: Contact; duplicate: Contact; onDone: () => v
   const merge = useMutation(() => ({
     mutationFn: () => mergeInto(props.kept.id, props.duplicate.id, { ...choices }),
     onSuccess: () => {
-      notifySuccess(tc("merge.merged"));
+      notifySuccess(() => tc("merge.merged"));
       props.onDone();
     },
   }));

@@ -31,7 +31,7 @@ export function InteractionFiles(props: { contactId: string; interactionId: stri
     mutationFn: () =>
       saveInteractionFiles(props.interactionId, editedAttachments(current(), removed(), added()), [...removed()]),
     onSuccess: () => {
-      notifySuccess(tc("attachments.saved"));
+      notifySuccess(() => tc("attachments.saved"));
       close();
     },
   }));

@@ -313,14 +313,16 @@ export default function SegmentBuilder() {
     mutationFn: () => writeSegment(openId(), name().trim(), toSegmentDefinition(rules())),
     onSuccess: (id) => {
       setOpenId(id);
-      notifySuccess(ts("savedNotice", { name: name().trim() }));
+      const savedName = name().trim();
+      notifySuccess(() => ts("savedNotice", { name: savedName }));
       void queryClient.invalidateQueries({ queryKey: ["segments"] });
     },
   }));
   const remove = useMutation(() => ({
     mutationFn: (id: string) => deleteSegment(id),
     onSuccess: () => {
-      notifySuccess(ts("deletedNotice", { name: name().trim() }));
+      const deletedName = name().trim();
+      notifySuccess(() => ts("deletedNotice", { name: deletedName }));
       open(null);
       void queryClient.invalidateQueries({ queryKey: ["segments"] });
     },

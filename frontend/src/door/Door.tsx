@@ -167,7 +167,7 @@ function DoorDesk(props: { event: DoorEvent }) {
   const reprint = async (checkInId: string) => {
     try {
       await reprintTag(checkInId, stationId());
-      notifySuccess(t("result.reprinted"));
+      notifySuccess(() => t("result.reprinted"));
     } catch (error) {
       notifyError(error);
     } finally {

@@ -113,7 +113,8 @@ function StuckRow(props: { job: StuckJob; event: DoorEvent; stations: Station[] 
     if (!stationId) return;
     try {
       await moveJob(props.job.job_id, stationId);
-      notifySuccess(t("stuck.moved", { station: props.stations.find((station) => station.id === stationId)?.name ?? "" }));
+      const station = props.stations.find((candidate) => candidate.id === stationId)?.name ?? "";
+      notifySuccess(() => t("stuck.moved", { station }));
     } catch (error) {
       notifyError(error);
     } finally {
@@ -161,7 +162,7 @@ function KioskPin(props: { eventId: string }) {
     try {
       await setKioskPin(props.eventId, pin());
       setPin("");
-      notifySuccess(t("stuck.pinSaved"));
+      notifySuccess(() => t("stuck.pinSaved"));
     } catch (error) {
       notifyError(error);
     }

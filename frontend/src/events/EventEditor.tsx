@@ -52,7 +52,7 @@ function EventForm(props: { event: EventSummary | null; timeZone: string }) {
         published: published(),
       });
       await queryClient.invalidateQueries({ queryKey: eventKeys.overview() });
-      notifySuccess(t("form.saved", { name: saved.name }));
+      notifySuccess(() => t("form.saved", { name: saved.name }));
       navigate(`/events/${saved.id}`);
     } catch (error) {
       setRefusal(errorCode(error));

@@ -28,7 +28,7 @@ export function EventVolunteers(props: { eventId: string }) {
     try {
       if (action === "add") await addToTeam(props.eventId, person.userId);
       else await removeFromTeam(props.eventId, person.userId);
-      notifySuccess(tv(action === "add" ? "added" : "removed", { name: person.name }));
+      notifySuccess(() => tv(action === "add" ? "added" : "removed", { name: person.name }));
       setChosen("");
     } catch (error) {
       notifyError(error);

@@ -21,7 +21,7 @@ export function RsvpPasses(props: { eventId: string; over: boolean }) {
   const send = useMutation(() => ({
     mutationFn: () => sendPasses(props.eventId, window.location.origin),
     onSuccess: (sent) => {
-      notifySuccess(t(`passes.sent.${pluralForm(locale(), sent.enqueued)}`, { count: sent.enqueued }));
+      notifySuccess(() => t(`passes.sent.${pluralForm(locale(), sent.enqueued)}`, { count: sent.enqueued }));
       void queryClient.invalidateQueries({ queryKey: eventKeys.passSummary(props.eventId) });
     },
   }));

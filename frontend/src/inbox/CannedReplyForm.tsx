@@ -23,7 +23,8 @@ export function CannedReplyForm(props: { body: string; onDone: () => void }) {
     setFailure(null);
     try {
       await saveCannedReply(shortcut().trim(), body());
-      notifySuccess(t("canned.saved", { shortcut: shortcut().trim() }));
+      const savedShortcut = shortcut().trim();
+      notifySuccess(() => t("canned.saved", { shortcut: savedShortcut }));
       await queryClient.invalidateQueries({ queryKey: inboxKeys.canned() });
       props.onDone();
     } catch (error) {

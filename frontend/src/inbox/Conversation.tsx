@@ -134,7 +134,7 @@ function Header(props: { conversation: ConversationDetail; onToggleStatus: () =>
   const onAssign = async (value: string) => {
     try {
       await assign(props.conversation.id, value || null);
-      notifySuccess(t("assigned"));
+      notifySuccess(() => t("assigned"));
       await queryClient.invalidateQueries({ queryKey: inboxKeys.conversation(props.conversation.id) });
     } catch (error) {
       notifyError(error);

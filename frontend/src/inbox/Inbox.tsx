@@ -164,7 +164,7 @@ function InboxScreen() {
     const next = current?.status === "closed" ? "open" : "closed";
     try {
       await setStatus(id, next);
-      notifySuccess(next === "closed" ? t("closed") : t("reopened"));
+      notifySuccess(() => next === "closed" ? t("closed") : t("reopened"));
       await queryClient.invalidateQueries({ queryKey: ["conversations", id] });
     } catch (error) {
       notifyError(error);

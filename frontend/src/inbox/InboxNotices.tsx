@@ -29,8 +29,8 @@ export default function InboxNotices() {
         announcedUpTo = next.announcedUpTo;
         for (const kind of ["assigned", "new_message"] as const) {
           const count = next.announce.filter((notice) => notice.kind === kind).length;
-          if (count === 1) notifySuccess(t(`notices.${kind}One`));
-          else if (count > 1) notifySuccess(t(`notices.${kind}`, { count: String(count) }));
+          if (count === 1) notifySuccess(() => t(`notices.${kind}One`));
+          else if (count > 1) notifySuccess(() => t(`notices.${kind}`, { count: String(count) }));
         }
       },
     ),

@@ -122,7 +122,7 @@ export function ReplyBox(props: { conversationId: string; ref: (element: HTMLTex
       const attached = image();
       const keys = attached ? [await uploadReplyImage(props.conversationId, attached)] : [];
       await sendReply(props.conversationId, body(), keys);
-      notifySuccess(t("reply.sent"));
+      notifySuccess(() => t("reply.sent"));
       update("", 0);
       setImage(null);
       if (fileInput) fileInput.value = "";

@@ -74,7 +74,7 @@ function Enrol(props: { required: boolean; onEnrolled: () => void }) {
   };
   const confirm = async (factorId: string, code: string) => {
     await verifyCode(factorId, code);
-    notifySuccess(t("enrol.done"));
+    notifySuccess(() => t("enrol.done"));
     props.onEnrolled();
   };
   return (
@@ -138,7 +138,7 @@ export default function TwoFactorPage() {
     setTurningOff(true);
     try {
       await turnOff(factorId);
-      notifySuccess(t("on.turnedOff"));
+      notifySuccess(() => t("on.turnedOff"));
       await state.refetch();
     } catch (error) {
       notifyError(error);

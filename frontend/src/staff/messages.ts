@@ -23,7 +23,7 @@ const en = {
   },
   notStaff: { title: "Staff only", body: "This account isn't allowed to see this page." },
   nav: {
-    groups: { door: "Door", people: "People", messaging: "Messaging", admin: "Admin" },
+    groups: { overview: "Overview", door: "Door", people: "People", messaging: "Messaging", admin: "Admin" },
   },
 };
 
@@ -50,7 +50,7 @@ const es: typeof en = {
   },
   notStaff: { title: "Solo para el equipo", body: "Esta cuenta no tiene permiso para ver esta página." },
   nav: {
-    groups: { door: "Puerta", people: "Personas", messaging: "Mensajes", admin: "Administración" },
+    groups: { overview: "Resumen", door: "Puerta", people: "Personas", messaging: "Mensajes", admin: "Administración" },
   },
 };
 

@@ -13,7 +13,7 @@ const item = (href: string, minLevel: NavItem["minLevel"], group: NavItem["group
 // Feature order (folders sorted by name) deliberately mixes the groups.
 const ITEMS = [
   item("/admin/staff", "admin", "admin"),
-  item("/admin/dashboard", "organizer", "admin"),
+  item("/admin/dashboard", "organizer", "overview"),
   item("/automations", "organizer", "messaging"),
   item("/blasts", "organizer", "messaging"),
   item("/crm/contacts", "organizer", "people"),
@@ -25,22 +25,23 @@ const hrefs = (level: Parameters<typeof navigationSections>[1]) =>
   navigationSections(ITEMS, level).map((section) => [section.group, section.items.map((entry) => entry.href)]);
 
 describe("staff navigation groups", () => {
-  it("orders the groups Door, People, Messaging, Admin; inside each, by order and then feature order", () => {
+  it("orders the groups Overview, Door, People, Messaging, Admin; inside each, by order and then feature order", () => {
     expect(hrefs("owner")).toEqual([
+      ["overview", ["/admin/dashboard"]],
       ["door", ["/staff"]],
       ["people", ["/crm/contacts"]],
       ["messaging", ["/inbox", "/automations", "/blasts"]],
-      ["admin", ["/admin/staff", "/admin/dashboard"]],
+      ["admin", ["/admin/staff"]],
     ]);
   });
 
   it("shows only the links a level reaches and leaves out groups left empty", () => {
     expect(hrefs("volunteer")).toEqual([["door", ["/staff"]]]);
     expect(hrefs("organizer")).toEqual([
+      ["overview", ["/admin/dashboard"]],
       ["door", ["/staff"]],
       ["people", ["/crm/contacts"]],
       ["messaging", ["/inbox", "/automations", "/blasts"]],
-      ["admin", ["/admin/dashboard"]],
     ]);
   });
 

@@ -82,7 +82,8 @@ function Editor(props: { template: Template | null }) {
       return createTemplate(current);
     },
     onSuccess: async (id: string) => {
-      notifySuccess(t("editor.saved", { name: name().trim() }));
+      const savedName = name().trim();
+      notifySuccess(() => t("editor.saved", { name: savedName }));
       await queryClient.invalidateQueries({ queryKey: ["message_templates"] });
       if (!props.template) navigate(`/messaging/templates/${id}`, { replace: true });
     },
@@ -92,7 +93,7 @@ function Editor(props: { template: Template | null }) {
   const archive = useMutation(() => ({
     mutationFn: (archived: boolean) => setArchived(props.template?.id ?? "", archived),
     onSuccess: async (_result: unknown, archived: boolean) => {
-      notifySuccess(archived ? t("editor.archived") : t("editor.unarchived"));
+      notifySuccess(() => archived ? t("editor.archived") : t("editor.unarchived"));
       await queryClient.invalidateQueries({ queryKey: ["message_templates"] });
     },
     onError: (error: unknown) => notifyError(error),
