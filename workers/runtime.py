@@ -19,6 +19,7 @@ from hm.errors import HmError
 from workers.automations import AutomationRunner
 from workers.blast_winners import SupabaseWinnerStore, WinnerRunner
 from workers.channels import claimed_channels, mailersend_sender, open_channels, service_endpoints
+from workers.dashboard_fold import DashboardFolder, SupabaseFoldStore
 from workers.gdpr_erasure import (
     ErasureWorker,
     SupabaseErasureStore,
@@ -165,6 +166,11 @@ async def _run_loop(
             SupabaseWinnerStore(client), settings.worker_automations_interval_seconds
         )
         helpers.append(asyncio.create_task(winners.run(loop.stop)))
+    if settings.worker_dashboard_fold_interval_seconds > 0:
+        folder = DashboardFolder(
+            SupabaseFoldStore(client), settings.worker_dashboard_fold_interval_seconds
+        )
+        helpers.append(asyncio.create_task(folder.run(loop.stop)))
     if settings.worker_erasure_interval_seconds > 0:
         erasures = ErasureWorker(
             SupabaseErasureStore(client),

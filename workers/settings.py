@@ -49,6 +49,10 @@ class WorkerSettings(SupabaseServiceSettings):
     # How often the worker calls run_due_automations (one runner at a time in SQL); 0 = never
     # (when pg_cron calls it on hosted Supabase, docs/deploy.md).
     worker_automations_interval_seconds: float = Field(default=60.0, ge=0)
+    # How often the worker calls fold_dashboard (one runner at a time in SQL); 0 = never (when
+    # pg_cron calls it on hosted Supabase, docs/deploy.md). The dashboard is exact either way;
+    # folding keeps the part it counts live small.
+    worker_dashboard_fold_interval_seconds: float = Field(default=10.0, ge=0)
     # How often the worker and the webhook server record their heartbeat (stale after three
     # missed beats on the health page).
     worker_heartbeat_seconds: int = Field(default=15, ge=1, le=3600)

@@ -312,12 +312,6 @@ export type Database = {
           {
             foreignKeyName: "blast_ab_tests_blast_id_fkey"
             columns: ["blast_id"]
-            referencedRelation: "blast_variant_results"
-            referencedColumns: ["blast_id"]
-          },
-          {
-            foreignKeyName: "blast_ab_tests_blast_id_fkey"
-            columns: ["blast_id"]
             referencedRelation: "blasts"
             referencedColumns: ["id"]
           },
@@ -337,12 +331,6 @@ export type Database = {
           contact_id?: string
         }
         Relationships: [
-          {
-            foreignKeyName: "blast_audience_blast_id_fkey"
-            columns: ["blast_id"]
-            referencedRelation: "blast_variant_results"
-            referencedColumns: ["blast_id"]
-          },
           {
             foreignKeyName: "blast_audience_blast_id_fkey"
             columns: ["blast_id"]
@@ -431,12 +419,6 @@ export type Database = {
           weight?: number
         }
         Relationships: [
-          {
-            foreignKeyName: "blast_variants_blast_id_fkey"
-            columns: ["blast_id"]
-            referencedRelation: "blast_variant_results"
-            referencedColumns: ["blast_id"]
-          },
           {
             foreignKeyName: "blast_variants_blast_id_fkey"
             columns: ["blast_id"]
@@ -1056,6 +1038,126 @@ export type Database = {
           },
         ]
       }
+      dashboard_blast_variants: {
+        Row: {
+          blast_id: string
+          blast_status: Database["public"]["Enums"]["blast_status"]
+          channel: Database["public"]["Enums"]["message_channel"]
+          delivered: number
+          failed: number
+          opted_out: number
+          recipients: number
+          replied: number
+          sent: number
+          skipped: number
+          variant: string | null
+        }
+        Insert: {
+          blast_id: string
+          blast_status: Database["public"]["Enums"]["blast_status"]
+          channel: Database["public"]["Enums"]["message_channel"]
+          delivered: number
+          failed: number
+          opted_out: number
+          recipients: number
+          replied: number
+          sent: number
+          skipped: number
+          variant?: string | null
+        }
+        Update: {
+          blast_id?: string
+          blast_status?: Database["public"]["Enums"]["blast_status"]
+          channel?: Database["public"]["Enums"]["message_channel"]
+          delivered?: number
+          failed?: number
+          opted_out?: number
+          recipients?: number
+          replied?: number
+          sent?: number
+          skipped?: number
+          variant?: string | null
+        }
+        Relationships: []
+      }
+      dashboard_fold_state: {
+        Row: {
+          fold_ms: number | null
+          folded_at: string | null
+          id: boolean
+          keys_folded: number | null
+          resets: number
+          time_zone: string | null
+          watermark: string
+        }
+        Insert: {
+          fold_ms?: number | null
+          folded_at?: string | null
+          id?: boolean
+          keys_folded?: number | null
+          resets?: number
+          time_zone?: string | null
+          watermark?: string
+        }
+        Update: {
+          fold_ms?: number | null
+          folded_at?: string | null
+          id?: boolean
+          keys_folded?: number | null
+          resets?: number
+          time_zone?: string | null
+          watermark?: string
+        }
+        Relationships: []
+      }
+      dashboard_message_days: {
+        Row: {
+          channel: Database["public"]["Enums"]["message_channel"]
+          day: string
+          direction: Database["public"]["Enums"]["message_direction"]
+          kind: Database["public"]["Enums"]["message_kind"]
+          messages: number
+          segments: number
+          status: Database["public"]["Enums"]["message_status"]
+        }
+        Insert: {
+          channel: Database["public"]["Enums"]["message_channel"]
+          day: string
+          direction: Database["public"]["Enums"]["message_direction"]
+          kind: Database["public"]["Enums"]["message_kind"]
+          messages: number
+          segments: number
+          status: Database["public"]["Enums"]["message_status"]
+        }
+        Update: {
+          channel?: Database["public"]["Enums"]["message_channel"]
+          day?: string
+          direction?: Database["public"]["Enums"]["message_direction"]
+          kind?: Database["public"]["Enums"]["message_kind"]
+          messages?: number
+          segments?: number
+          status?: Database["public"]["Enums"]["message_status"]
+        }
+        Relationships: []
+      }
+      dashboard_reply_days: {
+        Row: {
+          contacts_replied: number
+          contacts_texted: number
+          day: string
+        }
+        Insert: {
+          contacts_replied: number
+          contacts_texted: number
+          day: string
+        }
+        Update: {
+          contacts_replied?: number
+          contacts_texted?: number
+          day?: string
+        }
+        Relationships: []
+      }
       devices: {
         Row: {
           created_at: string
@@ -1626,12 +1728,6 @@ export type Database = {
             columns: ["automation_id"]
             referencedRelation: "automations"
             referencedColumns: ["id"]
-          },
-          {
-            foreignKeyName: "messages_blast_id_fkey"
-            columns: ["blast_id"]
-            referencedRelation: "blast_variant_results"
-            referencedColumns: ["blast_id"]
           },
           {
             foreignKeyName: "messages_blast_id_fkey"
@@ -3063,6 +3159,7 @@ export type Database = {
         }
         Returns: undefined
       }
+      fold_dashboard: { Args: Record<PropertyKey, never>; Returns: Json }
       gdpr_erase: {
         Args: { p_contact_id: string; p_note?: string }
         Returns: Json

@@ -1,0 +1,65 @@
+"""Fold the dashboard's rollups: every few seconds `fold_dashboard` recomputes the per-day and
+per-blast counts for whatever changed since its watermark (migration
+20261128010000_dashboard_rollups). An advisory lock lets one caller in at a time, so every
+worker may run this loop; the others' calls return at once. The dashboard views are exact
+without it (they count unfolded changes live); folding only keeps that live part small."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from supabase import AsyncClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Fold:
+    days: int
+    blasts: int
+    ms: float
+
+    @classmethod
+    def from_answer(cls, answer: dict[str, Any]) -> Fold:
+        return cls(days=int(answer["days"]), blasts=int(answer["blasts"]), ms=float(answer["ms"]))
+
+
+class FoldStore(Protocol):
+    async def fold_dashboard(self) -> Fold | None:
+        """Fold what changed; None when another caller is folding."""
+
+
+@dataclass
+class SupabaseFoldStore:
+    """`fold_dashboard` through supabase-py as the service role."""
+
+    client: AsyncClient
+
+    async def fold_dashboard(self) -> Fold | None:
+        answer: Any = await self.client.rpc("fold_dashboard", {}).execute()
+        return Fold.from_answer(answer.data) if answer.data else None
+
+
+@dataclass
+class DashboardFolder:
+    store: FoldStore
+    interval_seconds: float = 10.0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Until `stop`: a fold now, then one every interval. A failed fold (database away) is
+        logged and tried again at the next interval: a fold is one transaction."""
+        while not stop.is_set():
+            try:
+                fold = await self.store.fold_dashboard()
+                if fold is not None:
+                    log.debug("dashboard folded", extra={"fold": fold})
+            except Exception:
+                log.exception(
+                    "folding the dashboard failed; retrying in %.0f s", self.interval_seconds
+                )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.interval_seconds)
