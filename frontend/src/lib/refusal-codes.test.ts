@@ -13,6 +13,7 @@ const migrations = import.meta.glob<string>("../../../supabase/migrations/*.sql"
  * them. A screen that starts calling one of these functions must map its code instead. */
 const INTERNAL_CODES = [
   "attempt_required", // resolve_unresolved_send_v2 (workers)
+  "fold_cannot_see_sessions", // fold_dashboard (workers, pg_cron): a deployment error for operators
   "import_stalled", // import_contact_rows: an invariant ("cannot happen"), shown as unexpected
   "invalid_heartbeat", // record_process_heartbeat (workers, print agent)
   "invalid_inbound_payload", // handle_inbound_sms (webhook server)
