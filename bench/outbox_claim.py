@@ -31,6 +31,7 @@ import argparse
 import os
 import statistics
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import psycopg
@@ -101,26 +102,16 @@ def queued_sms_round(conn: Connection, count: int, batch: int) -> float:
     return spent
 
 
-def email_blast_round(conn: Connection, count: int, batch: int) -> float:
+def email_blast_round(
+    conn: Connection, count: int, batch: int, claim: str = "claim_outbound_messages"
+) -> float:
     sender_id = scenario.create_email_sender(conn, rate=100_000)
     contacts = scenario.create_contacts(conn, count)
     blast_id = scenario.create_blast(
         conn, channel="email", contacts=contacts, email_sender_id=sender_id
     )
     scenario.start_blast(conn, blast_id)
-    spent = claim_all(conn, "claim_outbound_messages", "email", count, batch)
-    finish(conn, sender_id, blast_id)
-    return spent
-
-
-def email_blast_v3_round(conn: Connection, count: int, batch: int) -> float:
-    sender_id = scenario.create_email_sender(conn, rate=100_000)
-    contacts = scenario.create_contacts(conn, count)
-    blast_id = scenario.create_blast(
-        conn, channel="email", contacts=contacts, email_sender_id=sender_id
-    )
-    scenario.start_blast(conn, blast_id)
-    spent = claim_all(conn, "claim_outbound_messages_v3", "email", count, batch)
+    spent = claim_all(conn, claim, "email", count, batch)
     finish(conn, sender_id, blast_id)
     return spent
 
@@ -129,7 +120,7 @@ ROUNDS: dict[str, Callable[[Connection, int, int], float]] = {
     "SMS blast rows": sms_blast_round,
     "queued marketing SMS": queued_sms_round,
     "email blast rows": email_blast_round,
-    "email blast rows, v3": email_blast_v3_round,
+    "email blast rows, v3": partial(email_blast_round, claim="claim_outbound_messages_v3"),
 }
 
 

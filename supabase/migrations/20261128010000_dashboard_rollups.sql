@@ -218,21 +218,22 @@ comment on function private.dashboard_changes() is
   'What the dashboard must count live: the organisation time zone, the fold watermark (-infinity: nothing usable is folded), the days whose message or reply counts may differ from the rollups, and the blasts whose results may.';
 grant execute on function private.dashboard_changes() to authenticated, service_role;
 
-create function private.dashboard_day_runs(p_days date[])
-returns table (first_day date, last_day date)
+create function private.dashboard_day_ranges(p_zone text, p_days date[])
+returns table (from_at timestamptz, to_at timestamptz)
 language sql
-immutable
+stable
 set search_path = ''
 as $$
-  -- Consecutive days share day - row number.
-  select min(d.day), max(d.day)
+  -- Consecutive days share day - row number; each run is [its first midnight, the midnight after
+  -- its last day) in p_zone, so a day is 23 or 25 hours long where the clocks change.
+  select min(d.day)::timestamp at time zone p_zone, (max(d.day) + 1)::timestamp at time zone p_zone
     from (select u.day, u.day - (row_number() over (order by u.day))::integer as run
             from (select distinct x as day from unnest(p_days) x) u) d
    group by d.run
 $$;
-comment on function private.dashboard_day_runs(date[]) is
-  'The given days as runs of consecutive days (first, last): the counting helpers read each run as one range of messages.created_at.';
-grant execute on function private.dashboard_day_runs(date[]) to authenticated, service_role;
+comment on function private.dashboard_day_ranges(text, date[]) is
+  'The given days (in time zone p_zone) as runs of consecutive days, each one range [from_at, to_at) of messages.created_at for the counting helpers to read.';
+grant execute on function private.dashboard_day_ranges(text, date[]) to authenticated, service_role;
 
 create function private.dashboard_message_counts(p_zone text, p_days date[])
 returns table (day date, channel public.message_channel, direction public.message_direction,
@@ -250,8 +251,7 @@ begin
   -- One range per run of days, its bounds planned as constants: a few recent days are read
   -- through messages_created_at_idx, a whole year by one sequential scan.
   for v_from, v_to in
-    select r.first_day::timestamp at time zone p_zone, (r.last_day + 1)::timestamp at time zone p_zone
-      from private.dashboard_day_runs(p_days) r
+    select r.from_at, r.to_at from private.dashboard_day_ranges(p_zone, p_days) r
   loop
     return query
     select (m.created_at at time zone p_zone)::date, m.channel, m.direction, m.kind, m.status,
@@ -279,8 +279,7 @@ declare
   v_to timestamptz;
 begin
   for v_from, v_to in
-    select r.first_day::timestamp at time zone p_zone, (r.last_day + 1)::timestamp at time zone p_zone
-      from private.dashboard_day_runs(p_days) r
+    select r.from_at, r.to_at from private.dashboard_day_ranges(p_zone, p_days) r
   loop
     return query
     with texts as materialized (
