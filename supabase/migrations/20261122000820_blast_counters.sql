@@ -65,27 +65,6 @@ create trigger messages_count_for_blast after insert or update of status on publ
 -- Helper functions
 -- ============================================================================================
 
--- Not the blasts row itself: every send would queue behind that one row. Each backend adds to its
--- own slot; private.fold_blast_counters moves the sums onto the blast.
-create function private.add_blast_counts(
-  p_blast_id uuid,
-  p_sent integer default 0,
-  p_delivered integer default 0,
-  p_failed integer default 0,
-  p_skipped integer default 0,
-  p_opted_out integer default 0
-) returns void
-language sql
-set search_path = ''
-as $$
-  insert into private.blast_counter_deltas as d (blast_id, slot, sent, delivered, failed, skipped, opted_out)
-  values (p_blast_id, (pg_backend_pid() % 16)::smallint, p_sent, p_delivered, p_failed, p_skipped, p_opted_out)
-  on conflict (blast_id, slot) do update
-    set sent = d.sent + excluded.sent, delivered = d.delivered + excluded.delivered,
-        failed = d.failed + excluded.failed, skipped = d.skipped + excluded.skipped,
-        opted_out = d.opted_out + excluded.opted_out
-$$;
-comment on function private.add_blast_counts(uuid, integer, integer, integer, integer, integer) is
-  'Add to a blast''s sent/delivered/failed/skipped/opted-out counters (as a delta, folded onto public.blasts later).';
+-- private.add_blast_counts moved to 20261129020100_blast_counter_slots.sql (one slot per backend).
 
 -- private.fold_blast_counters moved to 20261128020100_blast_lock_order.sql (the blast lock order).
