@@ -189,68 +189,7 @@ comment on function public.list_inbound_media_to_copy(integer, integer) is
   'Workers: inbound MMS of the last 3 days still naming provider URLs after p_older_than_seconds (a copy that failed or a server that died), oldest first, for the copy sweep.';
 grant execute on function public.list_inbound_media_to_copy(integer, integer) to service_role;
 
-create function public.inbox_conversations(
-  p_filter text default 'all',
-  p_search text default null,
-  p_limit integer default 100
-) returns table (
-  id uuid,
-  contact_id uuid,
-  contact_name text,
-  contact_phone text,
-  status text,
-  assigned_to uuid,
-  assignee_name text,
-  unread_count integer,
-  last_message_at timestamptz,
-  last_message_preview text,
-  last_message_direction public.message_direction,
-  sms_consent public.consent_status,
-  sms_consent_source public.consent_source,
-  sms_consent_changed_at timestamptz
-)
-language plpgsql
-stable
-set search_path = ''
-as $$
-declare
-  v_search text := nullif(btrim(coalesce(p_search, '')), '');
-begin
-  if not private.has_staff_level('organizer') then
-    raise exception using errcode = 'P0001', message = 'not_allowed';
-  end if;
-  if p_filter not in ('mine', 'unassigned', 'all', 'unread', 'closed') or p_limit not between 1 and 500 then
-    raise exception using errcode = 'P0001', message = 'invalid_argument',
-      detail = 'p_filter is one of mine, unassigned, all, unread, closed; p_limit 1–500.';
-  end if;
-  return query
-  select v.id, v.contact_id,
-         nullif(btrim(concat_ws(' ', c.first_name, c.last_name)), ''),
-         c.phone::text, v.status, v.assigned_to, s.display_name, v.unread_count,
-         v.last_message_at, v.last_message_preview, v.last_message_direction,
-         cc.status, cc.source, cc.changed_at
-  from public.conversations v
-  join public.contacts c on c.id = v.contact_id
-  left join public.staff s on s.user_id = v.assigned_to
-  left join public.contact_consents cc on cc.contact_id = v.contact_id and cc.channel = 'sms'
-  where case p_filter
-          when 'mine' then v.status = 'open' and v.assigned_to = (select auth.uid())
-          when 'unassigned' then v.status = 'open' and v.assigned_to is null
-          when 'unread' then v.unread_count > 0
-          when 'closed' then v.status = 'closed'
-          else v.status = 'open'
-        end
-    and (v_search is null
-         or concat_ws(' ', c.first_name, c.last_name, c.phone) ilike '%' || v_search || '%'
-         or exists (select 1 from public.messages m
-                    where m.conversation_id = v.id and m.body ilike '%' || v_search || '%'))
-  order by v.last_message_at desc nulls last, v.id
-  limit p_limit;
-end
-$$;
-comment on function public.inbox_conversations(text, text, integer) is
-  'The inbox list (organizers+): filter mine | unassigned | all (open) | unread | closed, search in name, phone and message text; newest first, with the contact''s SMS consent. Refusals: not_allowed, invalid_argument.';
-grant execute on function public.inbox_conversations(text, text, integer) to authenticated;
+-- public.inbox_conversations moved to 20261129020200_inbox_without_assignee_name.sql (no assignee_name).
 
 create function public.inbox_counts() returns table (filter text, conversations bigint)
 language plpgsql

@@ -10,8 +10,6 @@ const row: ConversationRow = {
   contact_phone: "+13055550123",
   status: "open",
   assigned_to: "u-ana",
-  // The display name alone (null without one): the screen names people from staff_directory.
-  assignee_name: null,
   unread_count: 2,
   last_message_at: "2026-11-20T18:00:00Z",
   last_message_preview: "Is parking free?",

@@ -19,7 +19,6 @@ type Nullable<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] | null };
 export type ConversationRow = Nullable<
   Functions["inbox_conversations"]["Returns"][number],
   | "assigned_to"
-  | "assignee_name"
   | "contact_name"
   | "contact_phone"
   | "last_message_at"

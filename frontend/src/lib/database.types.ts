@@ -3179,7 +3179,6 @@ export type Database = {
         Args: { p_filter?: string; p_limit?: number; p_search?: string }
         Returns: {
           assigned_to: string
-          assignee_name: string
           contact_id: string
           contact_name: string
           contact_phone: string

@@ -1,8 +1,9 @@
--- Session 9's moves: the counter delta row is the writing backend's own (20261129020100), and the
--- A/B winner decision behaves as before for each role (20261129020000). (Two sessions waiting on each other cannot be staged in one
+-- Session 9's moves: the counter delta row is the writing backend's own (20261129020100), the
+-- A/B winner decision behaves as before for each role (20261129020000), and the inbox list has
+-- no assignee_name (20261129020200). (Two sessions waiting on each other cannot be staged in one
 -- pgTAP transaction: tests/workers/test_blast_counter_slots.py interleaves them step by step.)
 begin;
-select plan(9);
+select plan(15);
 
 select tests.make_messaging_roles();
 select tests.make_sms_sender(p_mps => 1000) as sender \gset
@@ -34,6 +35,24 @@ select tests.act_as('anon');
 select throws_ok('select * from public.decide_blast_winners()', '42501', null, 'nor anon');
 select tests.act_as('service_role');
 select lives_ok('select * from public.decide_blast_winners()', 'the workers do');
+
+-- ---------------------------------------------------------------- the inbox list
+select tests.reset_role();
+select tests.receive_sms('SMslots1', '+13055550992', 'Hello?') ->> 'conversation_id' as conv \gset
+select tests.act_as('msg_organizer');
+select lives_ok(format($$select public.assign_conversation(%L, %L)$$, :'conv', tests.get_supabase_uid('msg_organizer')),
+  'an organizer takes the conversation');
+select results_eq($$select contact_phone, assigned_to from public.inbox_conversations('mine')$$,
+  format($$values ('+13055550992'::text, %L::uuid)$$, tests.get_supabase_uid('msg_organizer')),
+  'the list names the assignee by id (the screen names them from staff_directory)');
+select ok((select 'assignee_name' <> all(p.proargnames) from pg_proc p where p.proname = 'inbox_conversations'),
+  'and returns no assignee_name');
+select tests.act_as('msg_volunteer');
+select throws_ok($$select * from public.inbox_conversations()$$, 'P0001', 'not_allowed', 'volunteers have no inbox');
+select tests.act_as('anon');
+select throws_ok($$select * from public.inbox_conversations()$$, '42501', null, 'anon has none either');
+select tests.reset_role();
+select is((select count(*)::int from pg_proc where proname = 'inbox_conversations'), 1, 'one inbox list, defined once');
 
 select * from finish();
 rollback;
