@@ -1,6 +1,6 @@
 """`hm blasts …`: list, show, preview, start, pause, resume and cancel blasts from the command
-line, over the same SQL functions the app calls (preview_blast, start_blast, pause_blast,
-resume_blast, cancel_blast). A blast is named by its id or its exact name."""
+line, over the same SQL functions the app calls (blast_progress, preview_blast, start_blast,
+pause_blast, resume_blast, cancel_blast). A blast is named by its id or its exact name."""
 
 from __future__ import annotations
 
@@ -21,10 +21,6 @@ blasts_app = typer.Typer(help="Blasts: list, preview and control them.", no_args
 console = Console()
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
-COLUMNS = (
-    "id,name,channel,status,paused_reason,scheduled_at,started_at,completed_at,recipients_total,"
-    "sent_count,delivered_count,failed_count,skipped_count,opted_out_count,created_at"
-)
 STATUSES = ("draft", "scheduled", "sending", "paused", "completed", "cancelled")
 
 
@@ -57,29 +53,38 @@ class Progress:
         )
 
 
-def find_blast(api: ServiceApi, ref: str) -> dict[str, Any]:
-    """The blast with this id or exact name (the newest, if several share the name)."""
-    field = "id" if UUID.match(ref) else "name"
-    rows = api.select(
-        "blasts",
-        {"select": COLUMNS, field: f"eq.{ref}", "order": "created_at.desc", "limit": "1"},
-    )
+def live_blast(api: ServiceApi, blast_id: str) -> dict[str, Any]:
+    """The blast's row with its live counters, from `blast_progress` (what the blast page shows):
+    the row's own counters trail the sends until the workers fold them, about once a second."""
+    rows: list[dict[str, Any]] = api.rpc("blast_progress", {"p_blast_id": blast_id})
     if not rows:
-        raise HmError(f"no blast {ref!r}")
+        raise HmError(f"no blast {blast_id}")
     return rows[0]
 
 
+def find_blast(api: ServiceApi, ref: str) -> dict[str, Any]:
+    """The blast with this id or exact name (the newest, if several share the name), live."""
+    field = "id" if UUID.match(ref) else "name"
+    rows = api.select(
+        "blasts", {"select": "id", field: f"eq.{ref}", "order": "created_at.desc", "limit": "1"}
+    )
+    if not rows:
+        raise HmError(f"no blast {ref!r}")
+    return live_blast(api, rows[0]["id"])
+
+
 def list_blasts(api: ServiceApi, status: str | None, limit: int) -> list[dict[str, Any]]:
-    params = {"select": COLUMNS, "order": "created_at.desc", "limit": str(limit)}
+    """The newest blasts (in a status), each live."""
+    params = {"select": "id", "order": "created_at.desc", "limit": str(limit)}
     if status:
         params["status"] = f"eq.{status}"
-    return api.select("blasts", params)
+    return [live_blast(api, row["id"]) for row in api.select("blasts", params)]
 
 
 def control(api: ServiceApi, action: str, blast_id: str, **extra: str) -> dict[str, Any]:
-    """start/pause/resume/cancel through its SQL function; the blast as it is afterwards."""
-    result: dict[str, Any] = api.rpc(f"{action}_blast", {"p_blast_id": blast_id, **extra})
-    return result
+    """start/pause/resume/cancel through its SQL function; the blast as it is afterwards, live."""
+    api.rpc(f"{action}_blast", {"p_blast_id": blast_id, **extra})
+    return live_blast(api, blast_id)
 
 
 def preview_lines(preview: dict[str, Any]) -> list[str]:

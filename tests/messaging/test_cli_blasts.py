@@ -97,3 +97,29 @@ def test_refusals_change_nothing(run_hm: Callable[..., Result], db: Connection) 
     unknown = run_hm("blasts", "show", "no such blast")
     assert (unknown.exit_code, "no blast 'no such blast'" in unknown.output) == (1, True)
     assert run_hm("blasts", "list", "--status", "done").exit_code == 1
+
+
+def test_progress_is_the_blast_pages_live_read(
+    run_hm: Callable[..., Result], db: Connection
+) -> None:
+    """Sends count as per-backend deltas that the workers fold onto the blast row about once a
+    second; `hm blasts` reads blast_progress (row plus unfolded deltas), as the blast page does."""
+    blast_id, name = draft_blast(db, opted_in=3, opted_out=0)
+    assert run_hm("blasts", "start", name, "--yes").exit_code == 0
+    db.execute("select private.add_blast_counts(%s, p_sent => 2, p_failed => 1)", (blast_id,))
+    folded = db.execute(
+        "select sent_count, failed_count from public.blasts where id = %s", (blast_id,)
+    ).fetchone()
+    assert folded == (0, 0)
+
+    shown = run_hm("blasts", "show", name)
+    assert shown.exit_code == 0, shown.output
+    assert "2 of 3 sent, 1 failed, 0 skipped, 0 to send" in shown.output
+    listed = run_hm("blasts", "list", "--status", "sending")
+    assert any(name in line and "2/3" in line for line in listed.output.splitlines())
+    paused = run_hm("blasts", "pause", name)
+    assert "2 of 3 sent, 1 failed" in paused.output
+
+    helped = run_hm("blasts", "--help")
+    assert helped.exit_code == 0
+    assert "list, preview and control them" in helped.output
