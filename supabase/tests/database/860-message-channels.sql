@@ -8,8 +8,8 @@
 -- the whole test, and there is no ALTER TYPE … DROP VALUE. The value is removed at the end
 -- instead (below), so that a persistent dev database (HM_STATE_DIR) keeps no 'pretend' channel
 -- (it would show in the types generated from it). Errors in the test must not skip that: psql
--- goes on after them (the transaction is aborted, so the rest only fails and the assertions
--- fall short of the plan: the file still fails) until the rollback.
+-- goes on after them until the rollback (the transaction is aborted, so the rest only fails),
+-- and the file fails after the clean-up.
 alter type public.message_channel add value if not exists 'pretend';
 
 \set ON_ERROR_STOP off
@@ -179,3 +179,9 @@ begin
   end if;
 end
 $$;
+
+-- An error in the test (psql went past it) fails the file, now that nothing of it stays.
+select :'LAST_ERROR_SQLSTATE' <> '00000' as test_failed \gset
+\if :test_failed
+do $$ begin raise exception 'the test failed: see the first error above'; end $$;
+\endif
