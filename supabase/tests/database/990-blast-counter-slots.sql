@@ -1,9 +1,10 @@
 -- Session 9's moves: the counter delta row is the writing backend's own (20261129020100), the
 -- A/B winner decision behaves as before for each role (20261129020000), and the inbox list has
--- no assignee_name (20261129020200). (Two sessions waiting on each other cannot be staged in one
+-- no assignee_name (20261129020200). And issue 15's "never completed while recipients remain",
+-- through the claim's upkeep. (Two sessions waiting on each other cannot be staged in one
 -- pgTAP transaction: tests/workers/test_blast_counter_slots.py interleaves them step by step.)
 begin;
-select plan(15);
+select plan(19);
 
 select tests.make_messaging_roles();
 select tests.make_sms_sender(p_mps => 1000) as sender \gset
@@ -27,6 +28,30 @@ select throws_ok(format('select private.add_blast_counts(%L, 1)', :'blast'), '42
   'no API role writes counters directly, not even the workers');
 select tests.act_as('msg_organizer');
 select throws_ok(format('select private.add_blast_counts(%L, 1)', :'blast'), '42501', null, 'nor staff');
+
+-- ---------------------------------------------------------------- never completed while anything is to send
+select tests.make_contact('+13055550993', 'Bo') as bo \gset
+select tests.make_contact('+13055550994', 'Cy') as cy \gset
+select tests.make_sms_blast('Never early', :'tpl', :'sender', array[:'bo', :'cy']::uuid[]) as early \gset
+select public.start_blast(:'early');
+select tests.act_as('service_role');
+-- At 13:00 in Miami: inside the send window whatever the clock says.
+select is((select count(*)::int from public.claim_outbound_messages('early', 'sms', 1, 30,
+             (current_date + time '18:00') at time zone 'UTC') where blast_id = :'early'), 1,
+  'a worker claims one of the two recipients');
+select tests.reset_role();
+select private.blast_upkeep();
+select is((select status::text from public.blasts where id = :'early'), 'sending',
+  'one recipient pending and one message queued: still sending');
+update public.blast_recipients set status = 'skipped', skip_reason = 'opted_out' where blast_id = :'early' and status = 'pending';
+update public.messages set status = 'sending' where blast_id = :'early';
+select private.blast_upkeep();
+select is((select status::text from public.blasts where id = :'early'), 'sending',
+  'nobody pending, but a message with the provider: still sending');
+update public.messages set status = 'sent' where blast_id = :'early';
+select private.blast_upkeep();
+select is((select status::text from public.blasts where id = :'early'), 'completed',
+  'everything sent or skipped: completed');
 
 -- ---------------------------------------------------------------- the A/B decision, per role
 select tests.act_as('msg_admin');
