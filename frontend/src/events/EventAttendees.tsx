@@ -9,7 +9,7 @@ import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
 import { DataTable, type Column } from "../ui/DataTable";
 import { eventKeys, fetchAttendees, fetchEventSummary, type Attendee, type EventSummary } from "./api";
-import { DataBlock } from "./DataBlock";
+import { DataBlock } from "../ui/DataBlock";
 import { EventVolunteers } from "./EventVolunteers";
 import { ATTENDEE_CSV_COLUMNS, attendeeCsvRows, countAttendees, displayName } from "./logic";
 import { RsvpPasses } from "./RsvpPasses";

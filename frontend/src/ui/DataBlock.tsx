@@ -1,10 +1,11 @@
 import { Show, type Accessor, type JSX } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { tCommon } from "../lib/i18n";
-import { ErrorAlert } from "../ui/ErrorAlert";
+import { ErrorAlert } from "./ErrorAlert";
 
 /**
- * The loading, error and empty states every events screen shows around its data, in one place:
+ * The loading, error and empty states a staff screen shows around its data, in one place (the
+ * events screens and every ListPage):
  * "Loading…" until the first answer, an error above the data (a failed background refresh says
  * so rather than leave a silently stale list), the `empty` sentence when there is nothing, else
  * the children with the data.
