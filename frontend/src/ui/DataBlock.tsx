@@ -16,6 +16,8 @@ export function DataBlock<T>(props: {
   error?: unknown;
   isEmpty?: (data: T) => boolean;
   empty?: string;
+  /** What the wait is for ("Looking for duplicates…"); "Loading…" if not given. */
+  loading?: string;
   /** Called once; reads the data through the accessor, so a refresh updates in place. */
   children: (data: Accessor<T>) => JSX.Element;
 }) {
@@ -28,7 +30,7 @@ export function DataBlock<T>(props: {
         when={props.data !== undefined}
         fallback={
           <Show when={!props.error}>
-            <p role="status">{tCommon("loading")}</p>
+            <p role="status">{props.loading ?? tCommon("loading")}</p>
           </Show>
         }
       >
