@@ -14,7 +14,9 @@
 -- through their (event_id, contact_id) keys and sorted in memory (a few thousand rows), so
 -- nothing here adds an index or any work to a check-in or an RSVP.
 --
--- public.event_attendees stays as it is: the CSV export reads every row through it.
+-- public.event_attendees (the CSV export: everyone, in one read) moved here from
+-- 20261128040000_event_lists_cost, so that both lists read the event's people through one
+-- helper, private.event_people. Its answer and order are unchanged.
 --
 -- Refusal codes (P0001, message = code): not_allowed, invalid_argument, invalid_page_cursor,
 -- unknown_event.
@@ -193,3 +195,36 @@ $$;
 comment on function public.event_attendee_counts(uuid, text, boolean, text) is
   'Organizers: an event''s RSVPs, people checked in and walk-ins (checked in without an RSVP), and how many people the attendee list''s filters match (as event_attendees_page takes them). Errors: not_allowed, invalid_argument, unknown_event.';
 grant execute on function public.event_attendee_counts(uuid, text, boolean, text) to authenticated, service_role;
+
+-- SECURITY INVOKER: organizers read contacts, RSVPs and check-ins under RLS, so the email and
+-- phone columns are what the caller's role may read. Everyone at once, for the CSV export.
+create function public.event_attendees(p_event_id uuid)
+returns table (contact_id uuid, first_name text, last_name text, email text, phone text, rsvp_at timestamptz,
+               rsvp_source text, checked_in_at timestamptz, method text, first_timer boolean)
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_starts_at timestamptz;
+begin
+  perform private.require_staff_level('organizer');
+  v_starts_at := private.event_start(p_event_id);
+  return query
+  with people as materialized (select * from private.event_people(p_event_id, null, null, null))
+  select c.id, c.first_name, c.last_name, c.email, c.phone::text, p.rsvp_at, p.rsvp_source, p.checked_in_at, p.method,
+         -- As in event_attendees_page: no check-in anywhere before this one (or before the event).
+         not exists (select 1 from public.check_ins earlier
+                      where earlier.contact_id = c.id
+                        and earlier.checked_in_at < coalesce(p.checked_in_at, v_starts_at))
+    from people p
+    join public.contacts c on c.id = p.contact_id
+   -- The ids as one array make the planner fetch these people by primary key instead of
+   -- hashing every contact.
+   where c.id = any (array(select q.contact_id from people q))
+   order by p.checked_in_at desc nulls last, c.first_name, c.last_name;
+end
+$$;
+comment on function public.event_attendees(uuid) is
+  'Organizers: everyone who RSVP''d to or checked in at an event — email and phone (as RLS lets the caller read them), RSVP time and source (null = walk-in), check-in time and method (null = not in yet), and whether it is their first event — latest arrivals first (the CSV export; the screen reads event_attendees_page). Errors: not_allowed, unknown_event.';
+grant execute on function public.event_attendees(uuid) to authenticated, service_role;
