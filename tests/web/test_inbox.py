@@ -7,6 +7,8 @@ reason. axe on every state."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,6 +17,7 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+import segno
 
 from devstack.local_messaging import LocalMessaging
 from devstack.stack.manager import LocalStack
@@ -26,11 +29,14 @@ from tests.web.conftest import BrowserRun
 
 # The number the `texting` fixture's sender owns.
 OUR_NUMBER = "+13055550190"
-# A one-pixel PNG.
-PICTURE = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ"
-    "AAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-)
+
+
+def picture_png() -> str:
+    """A picture big enough to see in the screenshots (a QR code, drawn by segno, which the
+    project already uses), base64 as the simulator's inbound media takes it."""
+    drawing = io.BytesIO()
+    segno.make_qr("https://hellomiami.local/parking").save(drawing, kind="png", scale=4, border=2)
+    return base64.b64encode(drawing.getvalue()).decode("ascii")
 
 
 def add_organizer(supabase_env: dict[str, str], label: str) -> tuple[str, str, str]:
@@ -91,7 +97,7 @@ def test_a_texted_picture_is_answered_live_from_the_inbox(
         if asked == "picture":
             body |= {
                 "body": "Is there parking? This is the door.",
-                "media": [{"content_type": "image/png", "data_base64": PICTURE}],
+                "media": [{"content_type": "image/png", "data_base64": picture_png()}],
             }
         else:
             body |= {"body": "STOP"}
