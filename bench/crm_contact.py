@@ -6,7 +6,9 @@ names do (a few hundred first names by a few thousand surnames, some with accent
 hundredth one with a near copy (the phone saved with another country code, the same Gmail
 mailbox spelled differently, the name without accents). Then:
   * duplicates: `find_duplicate_contacts` through the REST API as an organizer for random
-    contacts (goal p95 < 100 ms, a keystroke's budget: it runs as the contact page opens);
+    contacts (goal p95 < 100 ms, a keystroke's budget: it runs as the contact page opens), and
+    the shared buffers a call touches (EXPLAIN ANALYZE BUFFERS as the organizer, over a sample):
+    timings swing with the machine's load, the work a call does does not;
   * erasure: ERASURES contacts, each with a login and three files, erased by admins'
     `gdpr_erase`, then one worker pass (Storage and Auth through their APIs): requests per second.
 
@@ -93,6 +95,25 @@ def load(conn: psycopg.Connection[Any], contacts: int) -> tuple[str, str]:
         users.append(user_id)
     conn.execute("vacuum analyze")
     return users[0], users[1]
+
+
+def buffers_per_call(conn: psycopg.Connection[Any], organizer: str, picks: list[str]) -> list[int]:
+    """Shared buffers (hit or read) of find_duplicate_contacts for each pick, as the organizer."""
+    claims = json.dumps({"sub": organizer, "role": "authenticated"})
+    touched: list[int] = []
+    with conn.transaction():
+        conn.execute("set local role authenticated")
+        conn.execute("select set_config('request.jwt.claims', %s, true)", (claims,))
+        for pick in picks:
+            row = conn.execute(
+                "explain (analyze, buffers, format json)"
+                " select * from public.find_duplicate_contacts(%s)",
+                (pick,),
+            ).fetchone()
+            assert row is not None
+            plan = row[0][0]["Plan"]
+            touched.append(int(plan["Shared Hit Blocks"]) + int(plan["Shared Read Blocks"]))
+    return touched
 
 
 def timed_rpc(client: httpx.Client, function: str, body: dict[str, Any]) -> float:
@@ -197,6 +218,7 @@ def main() -> None:
                 timed_rpc(client, "find_duplicate_contacts", {"p_contact_id": pick})
                 for pick in picks
             ]
+        touched = buffers_per_call(conn, organizer, picks[:: max(1, len(picks) // 20)])
         erased = asyncio.run(erasures(stack, conn, admin, args.erasures))
     p95 = percentile(found, 0.95)
     print(
@@ -209,6 +231,8 @@ def main() -> None:
                     "p50_ms": round(percentile(found, 0.5), 1),
                     "p95_ms": round(p95, 1),
                     "max_ms": round(max(found), 1),
+                    "buffers_p50": percentile([float(n) for n in touched], 0.5),
+                    "buffers_max": max(touched),
                 },
                 "erasure": erased,
                 "goal_duplicates_p95_ms": GOAL_P95_MS,

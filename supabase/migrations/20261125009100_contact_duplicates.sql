@@ -38,7 +38,8 @@ create index contacts_phone_tail_idx on public.contacts (right(phone::text, 10))
 create index contacts_mailbox_idx on public.contacts (private.mailbox(email))
   where merged_into is null and erased_at is null;
 -- A name as compared: first and last, lower case, accents folded (a walk-in typed "Maria
--- Lopez", the import said "María López"). Written out here and in find_duplicate_contacts
+-- Lopez", the import said "María López"). 20261129030100_contact_duplicate_names drops this
+-- index (the finder no longer scans it). Written out here and in find_duplicate_contacts
 -- rather than wrapped in a function: a function with a pinned search_path is never inlined and
 -- costs ~40 µs a row in the recheck. GiST, not GIN: the finder asks for the nearest names
 -- (`<->`, a KNN scan that stops after a few rows), which stays fast when thousands of people
@@ -52,68 +53,7 @@ create index contacts_folded_name_trgm_idx on public.contacts using gist ((
 -- Public functions
 -- ============================================================================================
 
--- SECURITY DEFINER: under RLS an index condition on a non-leakproof expression (right(),
--- private.mailbox()) cannot run before the policy's filter, so each lookup scanned every
--- contact (seconds at 100k). Organizers may read every contact anyway: the caller is checked
--- first, and a volunteer or attendee is refused before anything is read.
-create function public.find_duplicate_contacts(p_contact_id uuid, p_limit integer default 10)
-returns table (contact_id uuid, reason text, score real, first_name text, last_name text,
-               phone text, email text, company text)
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-  v_contact public.contacts;
-  v_name text;
-begin
-  perform private.require_staff_level('organizer');
-  if p_limit is null or p_limit not between 1 and 50 then
-    raise exception using errcode = 'P0001', message = 'invalid_argument', detail = 'Ask for 1 to 50 duplicates.';
-  end if;
-  select * into v_contact from public.contacts c where c.id = p_contact_id;
-  if not found then
-    raise exception using errcode = 'P0001', message = 'unknown_contact', detail = 'No such contact.';
-  end if;
-  v_name := translate(lower(btrim(coalesce(v_contact.first_name, '') || ' ' || coalesce(v_contact.last_name, ''))),
-                      'áàâäãåéèêëíìîïóòôöõúùûüñçý', 'aaaaaaeeeeiiiiooooouuuuncy');
-  return query
-  with candidates as (
-    select c.id, 'phone'::text as reason, 1::real as score from public.contacts c
-     where v_contact.phone is not null and right(c.phone::text, 10) = right(v_contact.phone::text, 10)
-       and c.merged_into is null and c.erased_at is null
-    union all
-    select c.id, 'email', 1::real from public.contacts c
-     where v_contact.email is not null and private.mailbox(c.email) = private.mailbox(v_contact.email)
-       and c.merged_into is null and c.erased_at is null
-    union all
-    -- The nearest names first (KNN over the GiST index), then only the close ones are kept.
-    (select c.id, 'name',
-            (1 - (translate(lower(btrim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))),
-                            'áàâäãåéèêëíìîïóòôöõúùûüñçý', 'aaaaaaeeeeiiiiooooouuuuncy')
-                  operator(extensions.<->) v_name))::real
-       from public.contacts c
-      where char_length(v_name) >= 3 and c.merged_into is null and c.erased_at is null
-      order by translate(lower(btrim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))),
-                         'áàâäãåéèêëíìîïóòôöõúùûüñçý', 'aaaaaaeeeeiiiiooooouuuuncy')
-               operator(extensions.<->) v_name
-      limit p_limit + 1)
-  ), best as (
-    -- One row per person, the strongest reason first (phone, email, then name by score).
-    select distinct on (k.id) k.id, k.reason, k.score from candidates k
-     where k.id <> p_contact_id and (k.reason <> 'name' or k.score >= 0.5)
-     order by k.id, array_position(array['phone', 'email', 'name'], k.reason), k.score desc
-  )
-  select c.id, b.reason, b.score, c.first_name, c.last_name, c.phone::text, c.email, c.company
-    from best b join public.contacts c on c.id = b.id
-   order by array_position(array['phone', 'email', 'name'], b.reason), b.score desc, c.id
-   limit p_limit;
-end
-$$;
-comment on function public.find_duplicate_contacts(uuid, integer) is
-  'Organizers: contacts that are probably the same person (same phone tail, same mailbox, similar name ≥ 0.5 among the nearest), strongest first. Errors: not_allowed, invalid_argument, unknown_contact.';
-grant execute on function public.find_duplicate_contacts(uuid, integer) to authenticated, service_role;
+-- public.find_duplicate_contacts moved to 20261129030100_contact_duplicate_names.sql (names by shared first or last name).
 
 -- Invoker: merge_contacts does the merge (and its checks and audit); the chosen values are
 -- then written as the organizer, under RLS, and audited by the contacts trigger.

@@ -2,8 +2,9 @@
 in the organisation's zone (a bad end is refused at its field), see it listed at the time typed,
 open its live view and watch a door check-in arrive with the count going up. RSVPs: an anonymous
 visitor RSVPs on the public page (with an SMS opt-in), the attendee page shows it live, the
-organizer sends the personal passes (one transactional text, once) and exports the attendee
-list; the pass link opens the QR. axe on every state."""
+organizer sends the personal passes (one transactional text, once); the pass link opens the QR.
+Then a crowd of 70 arrives: the attendee list pages (50, then "Show more"), filters and searches
+on the server, and the CSV export holds all 72 people, not the pages shown. axe on every state."""
 
 from __future__ import annotations
 
@@ -51,6 +52,23 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
             ).fetchone()
             assert body is not None
             return str(re.search(r"https?://\S+/pass/\S+", body[0]).group(0))  # type: ignore[union-attr]
+        if "crowd" in asked:
+            # 40 more RSVPs who are not in yet and 30 walk-ins, in one statement each.
+            db.execute(
+                "with crowd as (insert into public.contacts (first_name, last_name, source)"
+                "  select 'Crowd', (case when i <= 40 then 'Rsvp ' else 'Walk-in ' end) || i, %s"
+                "    from generate_series(1, 70) i returning id, last_name)"
+                " insert into public.event_rsvps (event_id, contact_id, source)"
+                " select %s, id, 'import' from crowd where last_name like 'Rsvp%%'",
+                (name, asked["crowd"]),
+            )
+            db.execute(
+                "insert into public.check_ins (event_id, contact_id, method)"
+                " select %s, id, 'phone' from public.contacts"
+                "  where source = %s and last_name like 'Walk-in%%'",
+                (asked["crowd"], name),
+            )
+            return "ok"
         event_id = asked["check_in"]
         # What the door's check_in does to the table, done the short way: a contact and their row.
         contact = db.execute(
@@ -90,6 +108,9 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
             "live-empty",
             "live-arrived",
             "live-es",
+            "attendees-first-page",
+            "attendees-filtered",
+            "attendees-no-match",
         ]
         assert not [line for line in run.lines if "page_error" in line]
         # Listed at the time typed, in the organisation's zone (the browser was in Tokyo's).
@@ -108,9 +129,12 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
             (rsvp_phone,),
         ).fetchall()
         assert passes == [("transactional", "sms", False, True, 1)]
-        header, rita = run.result["exported"].lstrip("\ufeff").splitlines()[:2]
+        # Everyone is exported (72 people), not the 50 of a page.
+        header, *exported = run.result["exported"].lstrip("\ufeff").splitlines()
         assert header.startswith("first_name,last_name,email,phone,rsvp,rsvp_source")
-        assert rita.startswith(f"Rita,Early,,{rsvp_phone},rsvp,form,")
+        assert len(exported) == 72
+        rita = f"Rita,Early,,{rsvp_phone},rsvp,form,"
+        assert [line for line in exported if line.startswith(rita)]
         event = db.execute(
             "select slug, starts_at, ends_at, time_zone, venue, capacity, published,"
             " created_by::text from public.events where id = %s",

@@ -1,10 +1,9 @@
 import { A } from "@solidjs/router";
 import { useInfiniteQuery } from "@tanstack/solid-query";
 import { For, Show } from "solid-js";
-import { errorCode } from "../lib/errors";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
-import { ErrorAlert } from "../ui/ErrorAlert";
+import { DataBlock } from "../ui/DataBlock";
 import { addresses, fetchDuplicatePairs, mergeHref, PAIRS_PAGE, type DuplicatePair, type PairSide } from "./duplicatePairs";
 import { td } from "./duplicatePairsMessages";
 import { displayName } from "./names";
@@ -41,38 +40,45 @@ export default function DuplicatesList() {
     initialPageParam: 0,
     getNextPageParam: (last, all) => (last.more ? all.length * PAIRS_PAGE : undefined),
   }));
-  const rows = () => pairs.data?.pages.flatMap((page) => page.pairs) ?? [];
+  const rows = () => pairs.data?.pages.flatMap((page) => page.pairs);
   return (
     <RequireStaff min="organizer">
       <div class="space-y-4">
         <h1 class="text-2xl font-bold">{td("title")}</h1>
         <p>{td("intro")}</p>
-        <ErrorAlert code={pairs.error ? errorCode(pairs.error) : null} />
-        <Show when={pairs.data} fallback={<Show when={!pairs.error}><p role="status">{td("loading")}</p></Show>}>
-          <Show when={rows().length > 0} fallback={<p>{td("none")}</p>}>
-            <div class="overflow-x-auto">
-              <table class="w-full text-left">
-                <caption class="sr-only">{td("table")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col" class="p-2">{td("columns.reason")}</th>
-                    <th scope="col" class="p-2">{td("columns.older")}</th>
-                    <th scope="col" class="p-2">{td("columns.newer")}</th>
-                    <th scope="col" class="p-2">{td("columns.action")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={rows()}>{(pair) => <PairRow pair={pair} />}</For>
-                </tbody>
-              </table>
-            </div>
-            <Show when={pairs.hasNextPage}>
-              <Button variant="secondary" disabled={pairs.isFetchingNextPage} onClick={() => void pairs.fetchNextPage()}>
-                {td("more")}
-              </Button>
-            </Show>
-          </Show>
-        </Show>
+        <DataBlock
+          data={rows()}
+          error={pairs.error}
+          loading={td("loading")}
+          isEmpty={(list) => list.length === 0}
+          empty={td("none")}
+        >
+          {(list) => (
+            <>
+              <div class="overflow-x-auto">
+                <table class="w-full text-left">
+                  <caption class="sr-only">{td("table")}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col" class="p-2">{td("columns.reason")}</th>
+                      <th scope="col" class="p-2">{td("columns.older")}</th>
+                      <th scope="col" class="p-2">{td("columns.newer")}</th>
+                      <th scope="col" class="p-2">{td("columns.action")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={list()}>{(pair) => <PairRow pair={pair} />}</For>
+                  </tbody>
+                </table>
+              </div>
+              <Show when={pairs.hasNextPage}>
+                <Button variant="secondary" disabled={pairs.isFetchingNextPage} onClick={() => void pairs.fetchNextPage()}>
+                  {td("more")}
+                </Button>
+              </Show>
+            </>
+          )}
+        </DataBlock>
       </div>
     </RequireStaff>
   );

@@ -1,17 +1,33 @@
 import { A, useParams } from "@solidjs/router";
-import { Show } from "solid-js";
+import { keepPreviousData, useMutation } from "@tanstack/solid-query";
+import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
 import { download, toCsv } from "../crm/csv";
+import { SelectField } from "../crm/SelectField";
 import { formatDateTime } from "../lib/dates";
+import { errorCode } from "../lib/errors";
 import { locale, pluralForm } from "../lib/i18n";
-import { createLiveQuery } from "../lib/liveQuery";
+import { createLiveInfiniteQuery, createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
+import { DataBlock } from "../ui/DataBlock";
 import { DataTable, type Column } from "../ui/DataTable";
-import { eventKeys, fetchAttendees, fetchEventSummary, type Attendee, type EventSummary } from "./api";
-import { DataBlock } from "./DataBlock";
+import { ErrorAlert } from "../ui/ErrorAlert";
+import { TextField } from "../ui/TextField";
+import {
+  eventKeys,
+  fetchAllAttendees,
+  fetchAttendeeCounts,
+  fetchAttendeePage,
+  fetchEventSummary,
+  type Attendee,
+  type AttendeeCounts,
+  type AttendeeFilters,
+  type AttendeePageRow,
+  type EventSummary,
+} from "./api";
 import { EventVolunteers } from "./EventVolunteers";
-import { ATTENDEE_CSV_COLUMNS, attendeeCsvRows, countAttendees, displayName } from "./logic";
+import { ATTENDEE_CSV_COLUMNS, attendanceFilter, attendeeCsvRows, checkedInFilter, displayName, nextPageCursor } from "./logic";
 import { RsvpPasses } from "./RsvpPasses";
 import { t } from "./t";
 
@@ -25,22 +41,81 @@ function CheckInState(props: { attendee: Attendee; timeZone: string }) {
   );
 }
 
-function AttendeeTables(props: { event: EventSummary; attendees: Attendee[] }) {
-  const counts = () => countAttendees(props.attendees);
-  const summary = () => {
-    const { rsvps, checkedIn, walkIns } = counts();
+const PAGE_SIZE = 50;
+const SEARCH_DELAY_MS = 300;
+
+/** The event's totals, whatever the filters. */
+function AttendeeSummary(props: { counts: AttendeeCounts }) {
+  const text = () => {
     const form = (count: number) => pluralForm(locale(), count);
+    const { rsvps, checked_in: checkedIn, walk_ins: walkIns } = props.counts;
     return [
       t(`attendees.rsvps.${form(rsvps)}`, { count: rsvps }),
       t(`attendees.checkedInCount.${form(checkedIn)}`, { count: checkedIn }),
       t(`attendees.walkIns.${form(walkIns)}`, { count: walkIns }),
     ].join(" · ");
   };
-  const rsvps = () => props.attendees.filter((attendee) => attendee.rsvp_at !== null);
+  return <p role="status" data-testid="attendee-summary">{text()}</p>;
+}
+
+/** Everyone in the CSV, read on demand: never just the pages on screen. */
+function ExportButton(props: { event: EventSummary }) {
+  const exportAll = useMutation(() => ({
+    mutationFn: () => fetchAllAttendees(props.event.id),
+    onSuccess: (everyone: Attendee[]) => {
+      download(toCsv(attendeeCsvRows(everyone), ATTENDEE_CSV_COLUMNS), `${props.event.slug}-attendees.csv`);
+    },
+  }));
+  return (
+    <div class="space-y-2">
+      <Button variant="secondary" disabled={exportAll.isPending} onClick={() => { exportAll.mutate(); }}>
+        {exportAll.isPending ? t("attendees.exporting") : t("attendees.export")}
+      </Button>
+      <ErrorAlert code={exportAll.error ? errorCode(exportAll.error) : null} />
+    </div>
+  );
+}
+
+/** The list a page at a time, filtered and searched by the server; "Show more" reads the next page. */
+function AttendeeList(props: { event: EventSummary }) {
+  const [attendance, setAttendance] = createSignal("");
+  const [checkIn, setCheckIn] = createSignal("");
+  const [typed, setTyped] = createSignal("");
+  const [search, setSearch] = createSignal("");
+  // The list follows the search box after a short pause; a cleared box applies at once.
+  createEffect(
+    on(typed, (value) => {
+      if (value.trim() === "") {
+        setSearch("");
+        return;
+      }
+      const timer = setTimeout(() => setSearch(value), SEARCH_DELAY_MS);
+      onCleanup(() => { clearTimeout(timer); });
+    }, { defer: true }),
+  );
+  const filters = (): AttendeeFilters => ({
+    attendance: attendanceFilter(attendance()),
+    checkedIn: checkedInFilter(checkIn()),
+    search: search(),
+  });
+  const pages = createLiveInfiniteQuery(() => ({
+    queryKey: [...eventKeys.attendeePages(props.event.id), filters()],
+    queryFn: ({ pageParam }) => fetchAttendeePage(props.event.id, filters(), pageParam, PAGE_SIZE),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => nextPageCursor(last, PAGE_SIZE),
+    // Changing a filter keeps the rows shown until the new first page arrives.
+    placeholderData: keepPreviousData,
+  }));
+  const counts = createLiveQuery(() => ({
+    queryKey: [...eventKeys.attendeeCounts(props.event.id), filters()],
+    queryFn: () => fetchAttendeeCounts(props.event.id, filters()),
+    placeholderData: keepPreviousData,
+  }));
+  const rows = () => pages().data?.pages.flat();
+  const filtered = () => filters().attendance !== null || filters().checkedIn !== null || filters().search.trim() !== "";
   const when = (iso: string) => formatDateTime(iso, props.event.org_time_zone, locale());
   const name = (attendee: Attendee) => displayName(attendee) ?? t("unnamed");
-  // The RSVP table shows the first three; the full list adds whether it was a first visit.
-  const columns = (): Column<Attendee>[] => [
+  const columns = (): Column<AttendeePageRow>[] => [
     {
       header: t("attendees.columns.name"),
       rowHeader: true,
@@ -63,35 +138,55 @@ function AttendeeTables(props: { event: EventSummary; attendees: Attendee[] }) {
       cell: (attendee) => (attendee.first_timer ? t("attendees.firstTimer") : t("attendees.returning")),
     },
   ];
-  const exportCsv = () => {
-    download(toCsv(attendeeCsvRows(props.attendees), ATTENDEE_CSV_COLUMNS), `${props.event.slug}-attendees.csv`);
+  const showing = () => {
+    const shown = rows()?.length ?? 0;
+    const total = counts().data?.matching ?? shown;
+    return t(`attendees.showing.${pluralForm(locale(), shown)}`, { count: shown, total });
   };
   return (
-    <>
+    <section class="space-y-3" aria-labelledby="people-title">
       <div class="flex flex-wrap items-center justify-between gap-3">
-        <p role="status" data-testid="attendee-summary">{summary()}</p>
-        <Button variant="secondary" disabled={props.attendees.length === 0} onClick={exportCsv}>
-          {t("attendees.export")}
-        </Button>
+        <h2 id="people-title" class="text-xl font-semibold">{t("attendees.listTitle")}</h2>
+        <Show when={counts().data}>{(current) => <AttendeeSummary counts={current()} />}</Show>
       </div>
-      <section class="space-y-2" aria-labelledby="rsvps-title">
-        <h2 id="rsvps-title" class="text-xl font-semibold">{t("attendees.rsvpTitle")}</h2>
-        <DataBlock data={rsvps()} isEmpty={(list) => list.length === 0} empty={t("attendees.noRsvps")}>
-          {(list) => (
-            <DataTable
-              caption={t("attendees.rsvpTitle")}
-              captionHidden
-              regionLabel={t("attendees.rsvpTable", { name: props.event.name })}
-              columns={columns().slice(0, 3)}
-              rows={list()}
-            />
-          )}
-        </DataBlock>
-      </section>
-      <section class="space-y-2" aria-labelledby="everyone-title">
-        <h2 id="everyone-title" class="text-xl font-semibold">{t("attendees.listTitle")}</h2>
-        <DataBlock data={props.attendees} isEmpty={(list) => list.length === 0} empty={t("attendees.none")}>
-          {(list) => (
+      <ExportButton event={props.event} />
+      <div class="flex flex-wrap items-end gap-3">
+        <SelectField
+          label={t("attendees.filters.attendance")}
+          value={attendance()}
+          onChange={setAttendance}
+          options={[
+            { value: "", label: t("attendees.filters.everyone") },
+            { value: "rsvp", label: t("attendees.filters.rsvp") },
+            { value: "walk_in", label: t("attendees.filters.walkIn") },
+          ]}
+        />
+        <SelectField
+          label={t("attendees.filters.checkIn")}
+          value={checkIn()}
+          onChange={setCheckIn}
+          options={[
+            { value: "", label: t("attendees.filters.either") },
+            { value: "in", label: t("attendees.filters.in") },
+            { value: "out", label: t("attendees.filters.out") },
+          ]}
+        />
+        <TextField
+          type="search"
+          class="grow"
+          label={t("attendees.filters.search")}
+          value={typed()}
+          onInput={(event) => setTyped(event.currentTarget.value)}
+        />
+      </div>
+      <DataBlock
+        data={rows()}
+        error={pages().error ?? counts().error}
+        isEmpty={(list) => list.length === 0}
+        empty={filtered() ? t("attendees.noMatch") : t("attendees.none")}
+      >
+        {(list) => (
+          <>
             <DataTable
               caption={t("attendees.listTitle")}
               captionHidden
@@ -99,26 +194,31 @@ function AttendeeTables(props: { event: EventSummary; attendees: Attendee[] }) {
               columns={columns()}
               rows={list()}
             />
-          )}
-        </DataBlock>
-      </section>
-    </>
+            <p role="status" data-testid="attendee-showing">{showing()}</p>
+            <Show when={pages().hasNextPage}>
+              <Button variant="secondary" disabled={pages().isFetchingNextPage} onClick={() => void pages().fetchNextPage()}>
+                {pages().isFetchingNextPage ? t("attendees.loadingMore") : t("attendees.more")}
+              </Button>
+            </Show>
+          </>
+        )}
+      </DataBlock>
+    </section>
   );
 }
 
 function AttendeesScreen() {
   const params = useParams<{ id: string }>();
   const event = createLiveQuery(() => ({ queryKey: [...eventKeys.overview(), params.id], queryFn: () => fetchEventSummary(params.id) }));
-  const attendees = createLiveQuery(() => ({ queryKey: eventKeys.attendees(params.id), queryFn: () => fetchAttendees(params.id) }));
-  // Check-ins and RSVPs at this event refetch the list, its counts and the pass summary.
-  const stale = [eventKeys.attendees(params.id), eventKeys.passSummary(params.id), [...eventKeys.overview(), params.id]];
+  // Check-ins and RSVPs at this event refetch the list's pages, its counts and the pass summary.
+  const stale = [
+    eventKeys.attendeePages(params.id),
+    eventKeys.attendeeCounts(params.id),
+    eventKeys.passSummary(params.id),
+    [...eventKeys.overview(), params.id],
+  ];
   invalidateOnChanges({ table: "check_ins", filter: `event_id=eq.${params.id}`, queryKeys: stale });
   invalidateOnChanges({ table: "event_rsvps", filter: `event_id=eq.${params.id}`, queryKeys: stale });
-  const loaded = () => {
-    const current = event().data;
-    const list = attendees().data;
-    return current && list ? { event: current, attendees: list } : undefined;
-  };
   const over = () => Date.parse(event().data?.ends_at ?? "") <= Date.now();
   return (
     <section class="space-y-4">
@@ -143,8 +243,8 @@ function AttendeesScreen() {
         <RsvpPasses eventId={params.id} over={over()} />
       </Show>
       <EventVolunteers eventId={params.id} />
-      <DataBlock data={loaded()} error={event().error ?? attendees().error}>
-        {(both) => <AttendeeTables event={both().event} attendees={both().attendees} />}
+      <DataBlock data={event().data} error={event().error}>
+        {(current) => <AttendeeList event={current()} />}
       </DataBlock>
     </section>
   );

@@ -7,7 +7,7 @@ import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { DataTable, type Column } from "../ui/DataTable";
 import { eventKeys, fetchEventOverview, type EventSummary } from "./api";
-import { DataBlock } from "./DataBlock";
+import { DataBlock } from "../ui/DataBlock";
 import { splitByTime } from "./logic";
 import { t } from "./t";
 

@@ -7,8 +7,8 @@ import { createLiveQuery } from "../lib/liveQuery";
 import { invalidateOnChanges } from "../lib/realtime";
 import { RequireStaff } from "../staff/RequireStaff";
 import { ErrorAlert } from "../ui/ErrorAlert";
-import { eventKeys, fetchAttendees, fetchCheckInCount, fetchEventSummary } from "./api";
-import { displayName, latestArrivals } from "./logic";
+import { eventKeys, fetchAttendeePage, fetchCheckInCount, fetchEventSummary } from "./api";
+import { displayName } from "./logic";
 import { t } from "./t";
 
 const SHOWN_ARRIVALS = 20;
@@ -17,14 +17,18 @@ function LiveScreen() {
   const params = useParams<{ id: string }>();
   const event = createLiveQuery(() => ({ queryKey: [...eventKeys.overview(), params.id], queryFn: () => fetchEventSummary(params.id) }));
   const count = createLiveQuery(() => ({ queryKey: eventKeys.checkInCount(params.id), queryFn: () => fetchCheckInCount(params.id) }));
-  const attendees = createLiveQuery(() => ({ queryKey: eventKeys.attendees(params.id), queryFn: () => fetchAttendees(params.id) }));
+  // The first page of the people checked in: the list's order puts the latest arrival first.
+  const attendees = createLiveQuery(() => ({
+    queryKey: [...eventKeys.attendeePages(params.id), "latest arrivals"],
+    queryFn: () => fetchAttendeePage(params.id, { attendance: null, checkedIn: true, search: "" }, null, SHOWN_ARRIVALS),
+  }));
   // Each check-in at this event refetches the count and the arrivals: Realtime only wakes.
   invalidateOnChanges({
     table: "check_ins",
     filter: `event_id=eq.${params.id}`,
-    queryKeys: [eventKeys.checkInCount(params.id), eventKeys.attendees(params.id)],
+    queryKeys: [eventKeys.checkInCount(params.id), eventKeys.attendeePages(params.id)],
   });
-  const arrivals = () => latestArrivals(attendees().data ?? [], SHOWN_ARRIVALS);
+  const arrivals = () => attendees().data ?? [];
   const timeZone = () => event().data?.org_time_zone ?? "UTC";
   const failure = () => event().error ?? count().error ?? attendees().error;
   return (

@@ -7,7 +7,7 @@ import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { notifySuccess } from "../ui/notifications";
 import { eventKeys, fetchPassSummary, sendPasses } from "./api";
-import { DataBlock } from "./DataBlock";
+import { DataBlock } from "../ui/DataBlock";
 import { t } from "./t";
 
 /** "Send each RSVP'd person their pass": how many would go and how many cannot be reached,

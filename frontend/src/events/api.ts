@@ -1,6 +1,7 @@
 /** Every read and write of the events screens, through the database's functions (save_event,
- * event_overview, event_attendees, event_checkin_count, rsvp_pass_summary, send_rsvp_passes,
- * set_contact_import_event): they validate and RLS decides. */
+ * event_overview, event_attendees_page, event_attendee_counts, event_attendees (the export),
+ * event_checkin_count, rsvp_pass_summary, send_rsvp_passes, set_contact_import_event): they
+ * validate and RLS decides. */
 import type { Database } from "../lib/database.types";
 import { AppError, throwIfError } from "../lib/errors";
 import { supabase } from "../lib/supabase";
@@ -8,6 +9,7 @@ import { supabase } from "../lib/supabase";
 type Functions = Database["public"]["Functions"];
 type OverviewRow = Functions["event_overview"]["Returns"][number];
 type AttendeeRow = Functions["event_attendees"]["Returns"][number];
+type CountsRow = Functions["event_attendee_counts"]["Returns"][number];
 
 // The generator marks every returned column non-null; these can be null.
 export type EventSummary = Omit<OverviewRow, "venue" | "capacity"> & { venue: string | null; capacity: number | null };
@@ -24,6 +26,19 @@ export type Attendee = Omit<
   checked_in_at: string | null;
   method: string | null;
 };
+
+/** A row of a page: the attendee and the cursor of the page after it. */
+export type AttendeePageRow = Attendee & { next_cursor: string };
+
+/** The attendee list's filters, applied by the server (the search as event_attendees_page reads it). */
+export interface AttendeeFilters {
+  attendance: "rsvp" | "walk_in" | null;
+  checkedIn: boolean | null;
+  search: string;
+}
+
+/** The event's totals, and how many people the filters match. */
+export type AttendeeCounts = CountsRow;
 
 /** Of an event's RSVPs: passes that would go now, people with no usable address, passes sent. */
 export interface PassSummary {
@@ -54,7 +69,9 @@ export interface EventDraft {
 export const eventKeys = {
   overview: () => ["rpc", "event_overview"] as const,
   orgTimeZone: () => ["messaging_settings", "org_time_zone"] as const,
-  attendees: (eventId: string) => ["rpc", "event_attendees", eventId] as const,
+  /** Every page and filter of one event's attendee list (Realtime invalidates them together). */
+  attendeePages: (eventId: string) => ["rpc", "event_attendees_page", eventId] as const,
+  attendeeCounts: (eventId: string) => ["rpc", "event_attendee_counts", eventId] as const,
   checkInCount: (eventId: string) => ["rpc", "event_checkin_count", eventId] as const,
   passSummary: (eventId: string) => ["rpc", "rsvp_pass_summary", eventId] as const,
 };
@@ -98,7 +115,44 @@ export async function saveEvent(id: string | null, draft: EventDraft): Promise<{
   return { id: data.id, name: data.name };
 }
 
-export async function fetchAttendees(eventId: string): Promise<Attendee[]> {
+/** The RPC's filter arguments: blank search and "everyone" are left out (the SQL defaults). */
+function filterArgs(filters: AttendeeFilters): { p_attendance?: string; p_checked_in?: boolean; p_search?: string } {
+  const search = filters.search.trim();
+  return {
+    ...(filters.attendance === null ? {} : { p_attendance: filters.attendance }),
+    ...(filters.checkedIn === null ? {} : { p_checked_in: filters.checkedIn }),
+    ...(search === "" ? {} : { p_search: search }),
+  };
+}
+
+/** One page of the list: `after` is the previous page's last next_cursor (null: the first). */
+export async function fetchAttendeePage(
+  eventId: string,
+  filters: AttendeeFilters,
+  after: string | null,
+  limit: number,
+): Promise<AttendeePageRow[]> {
+  const { data, error } = await supabase().rpc("event_attendees_page", {
+    p_event_id: eventId,
+    ...(after === null ? {} : { p_after: after }),
+    p_limit: limit,
+    ...filterArgs(filters),
+  });
+  throwIfError(error);
+  return data ?? [];
+}
+
+export async function fetchAttendeeCounts(eventId: string, filters: AttendeeFilters): Promise<AttendeeCounts> {
+  const { data, error } = await supabase()
+    .rpc("event_attendee_counts", { p_event_id: eventId, ...filterArgs(filters) })
+    .single();
+  throwIfError(error);
+  if (!data) throw new AppError("unexpected");
+  return data;
+}
+
+/** Everyone, for the CSV export (one read of the whole list, on demand). */
+export async function fetchAllAttendees(eventId: string): Promise<Attendee[]> {
   const { data, error } = await supabase().rpc("event_attendees", { p_event_id: eventId });
   throwIfError(error);
   return data ?? [];

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
-  countAttendees,
+  attendanceFilter,
+  checkedInFilter,
   displayName,
   fieldOfRefusal,
-  latestArrivals,
+  nextPageCursor,
   parseCapacity,
   splitByTime,
   suggestSlug,
@@ -62,13 +63,16 @@ describe("attendees", () => {
     { first_name: null, last_name: null, rsvp_at: null, checked_in_at: "2026-11-25T23:10:00+00:00" },
   ];
 
-  it("counts RSVPs, check-ins and walk-ins", () => {
-    expect(countAttendees(people)).toEqual({ rsvps: 2, checkedIn: 2, walkIns: 1 });
+  it("pages on from the last row's cursor while pages come back full", () => {
+    const page = [{ next_cursor: "1/a" }, { next_cursor: "1/b" }];
+    expect(nextPageCursor(page, 2)).toBe("1/b");
+    expect(nextPageCursor(page, 3)).toBeUndefined();
+    expect(nextPageCursor([], 50)).toBeUndefined();
   });
 
-  it("lists the latest arrivals first, only those checked in", () => {
-    expect(latestArrivals(people, 5).map((p) => p.first_name)).toEqual([null, "Ada"]);
-    expect(latestArrivals(people, 1)).toHaveLength(1);
+  it("reads the filters' select values as the server's arguments", () => {
+    expect(["", "rsvp", "walk_in", "other"].map(attendanceFilter)).toEqual([null, "rsvp", "walk_in", null]);
+    expect(["", "in", "out"].map(checkedInFilter)).toEqual([null, true, false]);
   });
 
   it("names people, or says there is no name (an erased contact)", () => {

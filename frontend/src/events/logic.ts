@@ -37,22 +37,6 @@ export function parseCapacity(value: string): number | null {
   return trimmed === "" ? null : Number(trimmed);
 }
 
-export interface AttendeeCounts {
-  rsvps: number;
-  checkedIn: number;
-  walkIns: number;
-}
-
-export function countAttendees(
-  attendees: readonly { rsvp_at: string | null; checked_in_at: string | null }[],
-): AttendeeCounts {
-  return {
-    rsvps: attendees.filter((a) => a.rsvp_at !== null).length,
-    checkedIn: attendees.filter((a) => a.checked_in_at !== null).length,
-    walkIns: attendees.filter((a) => a.rsvp_at === null && a.checked_in_at !== null).length,
-  };
-}
-
 export function displayName(person: { first_name: string | null; last_name: string | null }): string | null {
   const name = [person.first_name, person.last_name].filter(Boolean).join(" ").trim();
   return name === "" ? null : name;
@@ -77,12 +61,20 @@ export function fieldOfRefusal(code: string): EventField | null {
   }
 }
 
-/** The people who checked in, latest first, at most `limit` (the live view's list). */
-export function latestArrivals<T extends { checked_in_at: string | null }>(attendees: readonly T[], limit: number): T[] {
-  return attendees
-    .filter((attendee) => attendee.checked_in_at !== null)
-    .sort((a, b) => Date.parse(b.checked_in_at ?? "") - Date.parse(a.checked_in_at ?? ""))
-    .slice(0, limit);
+/** Where the page after this one starts: the last row's cursor, or undefined when this page was
+ * not full (the list ends here). */
+export function nextPageCursor(page: readonly { next_cursor: string }[], limit: number): string | undefined {
+  return page.length < limit ? undefined : page[page.length - 1]?.next_cursor;
+}
+
+/** The attendance filter's select value ("" for everyone) as the RPC's argument. */
+export function attendanceFilter(value: string): "rsvp" | "walk_in" | null {
+  return value === "rsvp" || value === "walk_in" ? value : null;
+}
+
+/** The check-in filter's select value ("in", "out", "" for both) as the RPC's argument. */
+export function checkedInFilter(value: string): boolean | null {
+  return value === "in" ? true : value === "out" ? false : null;
 }
 
 /** The attendee list as CSV rows: RSVP or walk-in, and the check-in time as an ISO instant. The

@@ -3050,6 +3050,20 @@ export type Database = {
         }
         Returns: string
       }
+      event_attendee_counts: {
+        Args: {
+          p_attendance?: string
+          p_checked_in?: boolean
+          p_event_id: string
+          p_search?: string
+        }
+        Returns: {
+          checked_in: number
+          matching: number
+          rsvps: number
+          walk_ins: number
+        }[]
+      }
       event_attendees: {
         Args: { p_event_id: string }
         Returns: {
@@ -3060,6 +3074,29 @@ export type Database = {
           first_timer: boolean
           last_name: string
           method: string
+          phone: string
+          rsvp_at: string
+          rsvp_source: string
+        }[]
+      }
+      event_attendees_page: {
+        Args: {
+          p_after?: string
+          p_attendance?: string
+          p_checked_in?: boolean
+          p_event_id: string
+          p_limit?: number
+          p_search?: string
+        }
+        Returns: {
+          checked_in_at: string
+          contact_id: string
+          email: string
+          first_name: string
+          first_timer: boolean
+          last_name: string
+          method: string
+          next_cursor: string
           phone: string
           rsvp_at: string
           rsvp_source: string

@@ -44,6 +44,7 @@ export const REFUSAL_CODES = [
   "invalid_blast_spec",
   "invalid_blast_transition",
   "invalid_email",
+  "invalid_page_cursor",
   "invalid_phone",
   "invalid_pin",
   "invalid_preferences",

@@ -1,9 +1,7 @@
 import { A } from "@solidjs/router";
-import { Show, type JSX } from "solid-js";
-import { errorCode } from "../lib/errors";
-import { tCommon } from "../lib/i18n";
+import type { JSX } from "solid-js";
+import { DataBlock } from "./DataBlock";
 import { DataTable, type Column } from "./DataTable";
-import { ErrorAlert } from "./ErrorAlert";
 
 export interface ListPageProps<Row> {
   title: string;
@@ -37,23 +35,11 @@ export function ListPage<Row>(props: ListPageProps<Row>) {
       </div>
       <p>{props.intro}</p>
       {props.children}
-      <Show when={props.error}>
-        <ErrorAlert code={errorCode(props.error)} />
-      </Show>
-      <Show
-        when={props.rows}
-        fallback={
-          <Show when={!props.error}>
-            <p role="status">{tCommon("loading")}</p>
-          </Show>
-        }
-      >
+      <DataBlock data={props.rows} error={props.error} isEmpty={(rows) => rows.length === 0} empty={props.empty}>
         {(rows) => (
-          <Show when={rows().length > 0} fallback={<p>{props.empty}</p>}>
-            <DataTable caption={props.tableLabel} captionHidden regionLabel={props.tableLabel} columns={props.columns} rows={rows()} />
-          </Show>
+          <DataTable caption={props.tableLabel} captionHidden regionLabel={props.tableLabel} columns={props.columns} rows={rows()} />
         )}
-      </Show>
+      </DataBlock>
     </section>
   );
 }

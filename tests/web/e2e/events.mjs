@@ -4,7 +4,10 @@
 // a check-in made at the door (pytest inserts it) arrives live and the count goes up → the live
 // view in Spanish. RSVPs: someone RSVPs on the public page (anon, with an SMS opt-in) and appears
 // live on the attendee page; the organizer sends the passes ("1 to send" → "1 already sent"),
-// exports the attendee list, and the pass link opens the person's QR. axe on every state.
+// and the pass link opens the person's QR. A crowd arrives (pytest adds 70 people): the list
+// shows its first page of 50, "Show more" reads the rest without a page load, a filter and a
+// search narrow it on the server, and the CSV export has everyone, not just the pages shown.
+// axe on every state.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ask, BASE_URL, checkState, closeInput, emit, guardedPage, launch, phonePage, signInAsStaff } from "./browser.mjs";
@@ -52,7 +55,8 @@ try {
   await checkState(visitor, "rsvp-done");
 
   // The organizer's page shows it live, with a pass to send.
-  await page.getByRole("region", { name: `RSVPs for ${EVENT_NAME}` }).getByText("Rita Early").waitFor({ timeout: 15000 });
+  const people = page.getByRole("region", { name: `Attendees of ${EVENT_NAME}` });
+  await people.getByText("Rita Early").waitFor({ timeout: 15000 });
   const passes = page.getByTestId("pass-summary");
   await passes.filter({ hasText: "1 to send, 0 without phone/email, 0 already sent." }).waitFor();
   // Each count in its own plural form.
@@ -61,11 +65,6 @@ try {
   await page.getByRole("button", { name: "Send 1 pass" }).click();
   await passes.filter({ hasText: "0 to send, 0 without phone/email, 1 already sent." }).waitFor();
   await checkState(page, "passes-sent");
-  const [download] = await Promise.all([
-    page.waitForEvent("download"),
-    page.getByRole("button", { name: "Export attendee list (CSV)" }).click(),
-  ]);
-  const exported = await readFile(await download.path(), "utf8");
 
   const passLink = await ask({ need_code: JSON.stringify({ pass_link: RSVP_PHONE }) });
   await visitor.goto(passLink);
@@ -95,6 +94,34 @@ try {
   await page.getByRole("heading", { name: `${EVENT_NAME}: registros en vivo` }).waitFor();
   await page.getByText(/^Lia Arrives se registró a las /).waitFor();
   await checkState(page, "live-es");
+
+  // Back to the list (in the app: no page load) as a crowd arrives: 40 more RSVPs, 30 walk-ins.
+  await page.getByRole("button", { name: "English" }).click();
+  await page.getByRole("link", { name: "Attendee list" }).click();
+  await people.getByText("Lia Arrives").waitFor();
+  await ask({ need_code: JSON.stringify({ crowd: eventId }) });
+  const showing = page.getByTestId("attendee-showing");
+  await showing.filter({ hasText: "Showing 50 of 72" }).waitFor({ timeout: 15000 });
+  await page.getByTestId("attendee-summary").filter({ hasText: "41 RSVPs · 31 checked in · 31 walk-ins" }).waitFor();
+  await checkState(page, "attendees-first-page");
+  await page.getByRole("button", { name: "Show more" }).click();
+  await showing.filter({ hasText: "Showing 72 of 72" }).waitFor();
+  if ((await people.getByRole("row").count()) !== 73) throw new Error("the second page did not add 22 rows");
+  if ((await page.getByRole("button", { name: "Show more" }).count()) !== 0) throw new Error("a last page offers more");
+  await page.getByLabel("Who").selectOption({ label: "Walk-ins" });
+  await showing.filter({ hasText: "Showing 31 of 31" }).waitFor();
+  await page.getByLabel("Search by name, email or phone").fill("lia arr");
+  await showing.filter({ hasText: "Showing 1 of 1" }).waitFor();
+  await people.getByText("Lia Arrives").waitFor();
+  await checkState(page, "attendees-filtered");
+  await page.getByLabel("Check-in").selectOption({ label: "Not checked in" });
+  await page.getByText("Nobody matches these filters.").waitFor();
+  await checkState(page, "attendees-no-match");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Export attendee list (CSV)" }).click(),
+  ]);
+  const exported = await readFile(await download.path(), "utf8");
 
   const left = [...outside, ...visitorOutside];
   if (left.length > 0) throw new Error(`requests left the machine: ${left.join(", ")}`);

@@ -1,10 +1,11 @@
 import { Show, type Accessor, type JSX } from "solid-js";
 import { errorCode } from "../lib/errors";
 import { tCommon } from "../lib/i18n";
-import { ErrorAlert } from "../ui/ErrorAlert";
+import { ErrorAlert } from "./ErrorAlert";
 
 /**
- * The loading, error and empty states every events screen shows around its data, in one place:
+ * The loading, error and empty states a staff screen shows around its data, in one place (the
+ * events screens and every ListPage):
  * "Loading…" until the first answer, an error above the data (a failed background refresh says
  * so rather than leave a silently stale list), the `empty` sentence when there is nothing, else
  * the children with the data.
@@ -15,6 +16,8 @@ export function DataBlock<T>(props: {
   error?: unknown;
   isEmpty?: (data: T) => boolean;
   empty?: string;
+  /** What the wait is for ("Looking for duplicates…"); "Loading…" if not given. */
+  loading?: string;
   /** Called once; reads the data through the accessor, so a refresh updates in place. */
   children: (data: Accessor<T>) => JSX.Element;
 }) {
@@ -27,7 +30,7 @@ export function DataBlock<T>(props: {
         when={props.data !== undefined}
         fallback={
           <Show when={!props.error}>
-            <p role="status">{tCommon("loading")}</p>
+            <p role="status">{props.loading ?? tCommon("loading")}</p>
           </Show>
         }
       >

@@ -33,4 +33,13 @@ describe("DataBlock", () => {
     setData(undefined);
     expect(screen.queryByRole("status")).toBeNull();
   });
+
+  it("says what the wait is for when told", () => {
+    render(() => (
+      <DataBlock data={undefined} loading="Looking for duplicates…">
+        {() => <p>never</p>}
+      </DataBlock>
+    ));
+    expect(screen.getByRole("status")).toHaveTextContent("Looking for duplicates…");
+  });
 });
