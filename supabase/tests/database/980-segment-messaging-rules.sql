@@ -3,7 +3,7 @@
 -- preview_segment, saved segments, the blast snapshot), validated, per role: an organizer can
 -- count, preview and save them; a volunteer, an attendee and anon cannot.
 begin;
-select plan(35);
+select plan(36);
 select tests.clear_people_data();
 select tests.make_people_cast();
 
@@ -68,6 +68,8 @@ select throws_ok($$select public.count_contacts(null, '{"replied_within_days": 9
   'days are bounded');
 select throws_ok($$select public.preview_segment('{"received_blasts": ["not-a-uuid"]}')$$, 'P0001', 'invalid_segment',
   'a blast id must be a uuid');
+select throws_ok($$select public.preview_segment('{"received_blasts": ["{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}"]}')$$,
+  'P0001', 'invalid_segment', 'a blast id is written as the API gives it (no braces)');
 select throws_ok($$select public.preview_segment('{"opened_blasts": "all"}')$$, 'P0001', 'invalid_segment', 'blasts are a list');
 select throws_ok($$select public.preview_segment('{"clicked_blasts": [5]}')$$, 'P0001', 'invalid_segment', 'of ids');
 select throws_ok($$select public.preview_segment('{"bounced_blasts": []}')$$, 'P0001', 'invalid_segment', 'unknown keys are refused');
