@@ -3,6 +3,9 @@
 -- contacts list, count_contacts, preview_segment, saved segments and the blast snapshot all
 -- understand them at once. New keys (validated, compiled from fixed text, values bound as $2):
 --   replied_within_days  integer 1…36500  the contact sent us a message (inbound) in the last N days
+-- and, for the older keys, numbers their compiled SQL can take (no_checkin_days at most 36500,
+-- counts as whole numbers without a fraction or exponent): refused as invalid_segment here
+-- rather than failing later as a cast or a timestamp overflow.
 --   received_blasts      uuid[]           a message of any of these blasts reached the contact
 --   opened_blasts        uuid[]           the contact opened an email of any of these blasts
 --   clicked_blasts       uuid[]           the contact clicked a link in an email of any of these blasts
@@ -93,8 +96,8 @@ begin
       when v_key in ('tags_any', 'tags_all', 'tags_none') then 'text_array'
       when v_key = 'attended_events' then 'uuid_array'
       when v_key in ('received_blasts', 'opened_blasts', 'clicked_blasts') then 'blast_ids'
-      when v_key in ('min_checkins', 'max_checkins', 'no_checkin_days', 'attended_last_events') then 'integer'
-      when v_key = 'replied_within_days' then 'days'
+      when v_key in ('min_checkins', 'max_checkins', 'attended_last_events') then 'integer'
+      when v_key in ('no_checkin_days', 'replied_within_days') then 'days'
       when v_key = 'source' then 'text'
       when v_key in ('last_checkin_before', 'last_checkin_after', 'created_after', 'created_before') then 'timestamp'
       when v_key in ('has_phone', 'has_email') then 'boolean'
@@ -126,16 +129,19 @@ begin
                            or e #>> '{}' !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$') then
             raise exception 'not a list of blast ids';
           end if;
+        -- Numbers written as whole numbers that fit an integer: segment_where casts their text
+        -- with ::integer, which refuses 1.0 and 1e3 (they used to pass here and fail there).
         when 'integer' then
-          if jsonb_typeof(v_value) <> 'number' or (v_value #>> '{}')::numeric <> trunc((v_value #>> '{}')::numeric)
-             or (v_value #>> '{}')::numeric < 0 then
+          if jsonb_typeof(v_value) <> 'number' or (v_value #>> '{}') !~ '^[0-9]{1,9}$' then
             raise exception 'not a non-negative integer';
           end if;
         when 'days' then
-          -- Bounded so that now() - N days is always a valid timestamp.
-          if jsonb_typeof(v_value) <> 'number' or (v_value #>> '{}')::numeric <> trunc((v_value #>> '{}')::numeric)
-             or (v_value #>> '{}')::numeric not between 1 and 36500 then
-            raise exception 'not a number of days from 1 to 36500';
+          -- At most 100 years, so that now() - N days is a timestamp (more overflowed in the
+          -- compiled SQL); "replied within 0 days" would match nobody, so it starts at 1.
+          if jsonb_typeof(v_value) <> 'number' or (v_value #>> '{}') !~ '^[0-9]{1,5}$'
+             or (v_value #>> '{}')::integer > 36500
+             or (v_key = 'replied_within_days' and (v_value #>> '{}')::integer < 1) then
+            raise exception 'not a number of days up to 36500';
           end if;
         when 'timestamp' then
           if jsonb_typeof(v_value) <> 'string' then

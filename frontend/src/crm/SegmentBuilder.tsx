@@ -143,7 +143,7 @@ function RuleFields(props: { rule: Rule; onChange: (rule: Rule) => void }): JSX.
                 label={kind === "replied_within_days" ? ts("fields.days") : ts("fields.count")}
                 type="number"
                 min={kind === "min_checkins" ? "0" : "1"}
-                max={kind === "replied_within_days" ? String(MAX_DAYS) : undefined}
+                max={kind === "replied_within_days" || kind === "no_checkin_days" ? String(MAX_DAYS) : undefined}
                 inputmode="numeric"
                 error={problem() ? ts(`problems.${problem() ?? "countAtLeastOne"}`) : undefined}
                 value={String(current().count)}

@@ -96,6 +96,7 @@ describe("segment rules", () => {
     }
     expect(countProblem({ kind: "replied_within_days", count: 36500 })).toBeNull();
     expect(countProblem({ kind: "min_checkins", count: 0 })).toBeNull();
-    expect(countProblem({ kind: "no_checkin_days", count: 0 })).toBe("countAtLeastOne");
+    expect(countProblem({ kind: "no_checkin_days", count: 36501 })).toBe("daysRange");
+    expect(countProblem({ kind: "attended_last_events", count: 0 })).toBe("countAtLeastOne");
   });
 });

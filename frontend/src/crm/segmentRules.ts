@@ -99,6 +99,7 @@ export function countProblem(rule: { kind: CountKind; count: number }): "countAt
     case "min_checkins":
       return Number.isInteger(rule.count) && rule.count >= 0 ? null : "countAtLeastZero";
     case "replied_within_days":
+    case "no_checkin_days":
       return Number.isInteger(rule.count) && rule.count >= 1 && rule.count <= MAX_DAYS ? null : "daysRange";
     default:
       return Number.isInteger(rule.count) && rule.count >= 1 ? null : "countAtLeastOne";
