@@ -3,12 +3,12 @@
 -- contacts list, count_contacts, preview_segment, saved segments and the blast snapshot all
 -- understand them at once. New keys (validated, compiled from fixed text, values bound as $2):
 --   replied_within_days  integer 1…36500  the contact sent us a message (inbound) in the last N days
--- and, for the older keys, numbers their compiled SQL can take (no_checkin_days at most 36500,
--- counts as whole numbers without a fraction or exponent): refused as invalid_segment here
--- rather than failing later as a cast or a timestamp overflow.
 --   received_blasts      uuid[]           a message of any of these blasts reached the contact
 --   opened_blasts        uuid[]           the contact opened an email of any of these blasts
 --   clicked_blasts       uuid[]           the contact clicked a link in an email of any of these blasts
+-- The validator now also refuses, as invalid_segment, older values its compiled SQL could not
+-- take (a count written 1.0 or 1e3, no_checkin_days past 36500): they used to fail later as a
+-- cast error or a timestamp overflow.
 --
 -- "Received" means the message's status is sent or delivered: the provider accepted it and has
 -- not reported it lost. queued, sending (in flight, not known to have left) and cancelled never
@@ -21,8 +21,9 @@
 -- two columns on public.messages rather than a table of events: the segment rules and the blast
 -- results need "did this recipient open / click", never how often; the raw events stay in
 -- public.webhook_events; two nullable columns cost nothing for the SMS rows and need no join
--- (a table of engagements would also have to follow contacts through merges). A click also records an open (a click proves the email was opened, and many
--- mail clients block the open pixel). Recording never touches the delivery status.
+-- (a table of engagements would also have to follow contacts through merges). A click also
+-- records an open (a click proves the email was opened, and many mail clients block the open
+-- pixel). Recording never touches the delivery status.
 --
 -- Refusal codes: invalid_segment (from the validator).
 --
