@@ -137,7 +137,10 @@ function RuleFields(props: { rule: Rule; onChange: (rule: Rule) => void }): JSX.
           case "no_checkin_days":
           case "replied_within_days": {
             const current = of(kind);
-            const problem = () => countProblem(current());
+            const problem = () => {
+              const found = countProblem(current());
+              return found ? ts(`problems.${found}`) : undefined;
+            };
             return (
               <TextField
                 label={kind === "replied_within_days" ? ts("fields.days") : ts("fields.count")}
@@ -145,7 +148,7 @@ function RuleFields(props: { rule: Rule; onChange: (rule: Rule) => void }): JSX.
                 min={kind === "min_checkins" ? "0" : "1"}
                 max={kind === "replied_within_days" || kind === "no_checkin_days" ? String(MAX_DAYS) : undefined}
                 inputmode="numeric"
-                error={problem() ? ts(`problems.${problem() ?? "countAtLeastOne"}`) : undefined}
+                error={problem()}
                 value={String(current().count)}
                 onInput={(event) => {
                   const count = Number.parseInt(event.currentTarget.value, 10);
