@@ -10,7 +10,9 @@ Then, each call one HTTP request with an organizer's token:
   * search: `list_contacts` for every prefix of realistic terms (first/last name, email,
     phone digits, company) as a person types them, 3+ characters;
   * count: `count_contacts` for segment definitions an organizer builds (tags, check-ins,
-    consent, created between);
+    consent, created between, messaging activity: replied within N days, received / opened /
+    clicked a blast — three blasts to a third of the contacts each), with each definition's
+    p95 and the shared buffers its query reads;
   * timeline: `contact_activity` first page for random contacts and for the busiest ones.
 
 Run: .venv/bin/python bench/crm_contacts.py [--contacts 100000] [--messages 1000000] [--calls 200]
@@ -28,12 +30,16 @@ from typing import Any
 import httpx
 import psycopg
 from benchkit import percentile, stop_on_sigterm
+from psycopg import sql
 
 from devstack.stack import keys
 from devstack.stack.postgres import SUPERUSER
 from devstack.testing import private_stack
 
 GOALS_P95_MS = {"search": 100.0, "segment_count": 300.0, "timeline": 100.0}
+NEWS_BLAST = "00000000-0000-4000-8000-00000000b001"
+REMINDER_BLAST = "00000000-0000-4000-8000-00000000b002"
+OLD_NEWS_BLAST = "00000000-0000-4000-8000-00000000b003"
 
 
 def load(conn: psycopg.Connection[Any], contacts: int, messages: int) -> str:
@@ -111,6 +117,7 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int) -> str:
         """,
         (messages,),
     )
+    load_blasts(conn)
     conn.execute("set session_replication_role = origin")
     organizer = str(uuid.uuid4())
     conn.execute(
@@ -124,6 +131,39 @@ def load(conn: psycopg.Connection[Any], contacts: int, messages: int) -> str:
     )
     conn.execute("vacuum analyze")
     return organizer
+
+
+def load_blasts(conn: psycopg.Connection[Any]) -> None:
+    """Three sent blasts, each to a third of the contacts (a third of 100k each): an email that
+    a third of its recipients opened and a tenth clicked, with 5 % failed and 5 % still only
+    sent; an SMS reminder; an older email. Messaging-activity segments read these."""
+    conn.execute(
+        "insert into public.blasts (id, name, channel, status) values"
+        " (%s, 'Bench news', 'email', 'completed'), (%s, 'Bench reminder', 'sms', 'completed'),"
+        " (%s, 'Bench old news', 'email', 'completed')",
+        (NEWS_BLAST, REMINDER_BLAST, OLD_NEWS_BLAST),
+    )
+    conn.execute(
+        """
+        with c as (select id, email, phone, row_number() over (order by created_at) n
+                     from public.contacts)
+        insert into public.messages (direction, kind, channel, status, contact_id, blast_id,
+                                     to_address, subject, body, created_at, opened_at, clicked_at)
+        select 'outbound', 'blast', b.channel::public.message_channel,
+               case when c.n %% 20 = 1 then 'failed' when c.n %% 20 = 2 then 'sent'
+                    else 'delivered' end::public.message_status,
+               c.id, b.id, case when b.channel = 'sms' then c.phone::text else c.email end,
+               case when b.channel = 'email' then 'News' end, 'Blast body',
+               now() - b.age, case when b.channel = 'email' and c.n %% 3 = 0 then now() - b.age end,
+               case when b.channel = 'email' and c.n %% 10 = 0 then now() - b.age end
+          from c
+          join (values (%s::uuid, 'email', 0, interval '2 days'),
+                       (%s::uuid, 'sms', 1, interval '5 days'),
+                       (%s::uuid, 'email', 2, interval '40 days')) as b (id, channel, third, age)
+            on c.n %% 3 = b.third
+        """,
+        (NEWS_BLAST, REMINDER_BLAST, OLD_NEWS_BLAST),
+    )
 
 
 def keystrokes(rng: random.Random, contacts: int, count: int) -> list[str]:
@@ -144,6 +184,10 @@ SEGMENTS: list[dict[str, Any]] = [
     {"min_checkins": 1},
     {"consent_sms": "opted_in", "tags_none": ["vip"]},
     {"created_after": "2000-01-01", "has_phone": True},
+    {"replied_within_days": 7},
+    {"received_blasts": [NEWS_BLAST, REMINDER_BLAST]},
+    {"opened_blasts": [NEWS_BLAST, OLD_NEWS_BLAST], "has_email": True},
+    {"clicked_blasts": [NEWS_BLAST], "consent_sms": "opted_in"},
 ]
 
 
@@ -154,6 +198,36 @@ def timed_rpc(client: httpx.Client, function: str, body: dict[str, Any]) -> floa
     if response.is_error:
         raise SystemExit(f"{function}({body}) answered {response.status_code}: {response.text}")
     return elapsed
+
+
+def count_buffers(conn: psycopg.Connection[Any], organizer: str, definition: dict[str, Any]) -> int:
+    """Shared buffers (hit + read) of count_contacts' query for a definition, as the organizer
+    (RLS applies): EXPLAIN (ANALYZE, BUFFERS) of the statement count_contacts executes. Buffers
+    do not swing with the machine's load as timings do."""
+    where = conn.execute(
+        "select private.contact_list_where(null, %s::jsonb, null)", (json.dumps(definition),)
+    ).fetchone()
+    assert where is not None
+    with conn.transaction(force_rollback=True):
+        conn.execute("set local role authenticated")
+        conn.execute(
+            "select set_config('request.jwt.claims', %s, true)",
+            (json.dumps({"sub": organizer, "role": "authenticated"}),),
+        )
+        conn.execute(
+            "prepare bench_count (text, jsonb, text) as"
+            f" select count(*) from public.contacts c where {where[0]}"
+        )
+        # EXPLAIN takes no bound parameters: the definition goes in as a quoted literal.
+        row = conn.execute(
+            sql.SQL(
+                "explain (analyze, buffers, format json) execute bench_count(null, {}::jsonb, null)"
+            ).format(sql.Literal(json.dumps(definition)))
+        ).fetchone()
+        conn.execute("deallocate bench_count")
+    assert row is not None
+    plan = row[0][0]["Plan"]
+    return int(plan["Shared Hit Blocks"]) + int(plan["Shared Read Blocks"])
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -198,20 +272,28 @@ def main() -> None:
                 timed_rpc(client, "list_contacts", {"p_search": term, "p_limit": 50})
                 for term in keystrokes(rng, args.contacts, args.calls)
             ]
-            counts = [
-                timed_rpc(client, "count_contacts", {"p_definition": SEGMENTS[i % len(SEGMENTS)]})
-                for i in range(args.calls // 4)
-            ]
+            by_definition: dict[str, list[float]] = {json.dumps(d): [] for d in SEGMENTS}
+            for i in range(args.calls // 4):
+                definition = SEGMENTS[i % len(SEGMENTS)]
+                by_definition[json.dumps(definition)].append(
+                    timed_rpc(client, "count_contacts", {"p_definition": definition})
+                )
+            counts = [elapsed for values in by_definition.values() for elapsed in values]
             timeline_ids = [rng.choice(ids) for _ in range(args.calls // 2)] + busiest
             timeline = [
                 timed_rpc(client, "contact_activity", {"p_contact_id": contact, "p_limit": 50})
                 for contact in timeline_ids
             ]
 
+        buffers = {json.dumps(d): count_buffers(conn, organizer, d) for d in SEGMENTS}
+
     results = {
         "search": summary(search),
         "segment_count": summary(counts),
         "timeline": summary(timeline),
+    }
+    per_definition = {
+        key: {**summary(values), "buffers": buffers[key]} for key, values in by_definition.items()
     }
     print(
         json.dumps(
@@ -220,6 +302,7 @@ def main() -> None:
                 "messages": args.messages,
                 "load_seconds": round(load_seconds, 1),
                 **results,
+                "segment_count_by_definition": per_definition,
                 "goals_p95_ms": GOALS_P95_MS,
             },
             indent=2,

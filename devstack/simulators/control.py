@@ -104,13 +104,15 @@ async def push_sms_status(request: Request) -> Response:
 
 
 async def push_email_event(request: Request) -> Response:
-    """Send a MailerSend webhook for an email now (e.g. `spam_complaint`, `unsubscribed`)."""
+    """Send a MailerSend webhook for an email now (e.g. `spam_complaint`, `unsubscribed`,
+    `opened`, `clicked` with an optional `url`)."""
     state = _state(request)
     record = state.emails.get(request.path_params["message_id"])
     if record is None:
         return JSONResponse({"error": "no such email"}, status_code=404)
     body = await request.json()
-    await email_webhook(state, request.app.state.webhooks, record, str(body["type"]))
+    clicked_url = str(body["url"]) if body.get("url") else None
+    await email_webhook(state, request.app.state.webhooks, record, str(body["type"]), clicked_url)
     return JSONResponse({"sent": body["type"]})
 
 

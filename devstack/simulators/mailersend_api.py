@@ -169,10 +169,31 @@ async def _deliver(state: SimulatorState, webhooks: WebhookSender, record: Email
     await email_webhook(state, webhooks, record, record.status)
 
 
+def engagement_morph(event: str, moment: str, url: str | None) -> dict[str, Any] | None:
+    """What MailerSend puts in `data.morph` for an open or a click (`*_unique` alike): the
+    open or click object, a click with the link's URL; other events carry none here."""
+    if event in ("opened", "opened_unique"):
+        return {"object": "open", "id": _object_id(), "created_at": moment, "ip": "127.0.0.1"}
+    if event in ("clicked", "clicked_unique"):
+        return {
+            "object": "click",
+            "id": _object_id(),
+            "created_at": moment,
+            "ip": "127.0.0.1",
+            "url": url or "https://hellomiami.org/",
+        }
+    return None
+
+
 async def email_webhook(
-    state: SimulatorState, webhooks: WebhookSender, record: EmailRecord, event: str
+    state: SimulatorState,
+    webhooks: WebhookSender,
+    record: EmailRecord,
+    event: str,
+    clicked_url: str | None = None,
 ) -> None:
-    """One `activity.<event>` webhook per recipient, shaped like MailerSend's."""
+    """One `activity.<event>` webhook per recipient, shaped like MailerSend's (`clicked_url`:
+    the link a simulated click followed)."""
     url = state.config.mailersend_webhook_url
     if not url or not state.config.send_email_webhooks:
         return
@@ -209,7 +230,7 @@ async def email_webhook(
                         "created_at": record.created_at.isoformat(),
                     },
                 },
-                "morph": None,
+                "morph": engagement_morph(event, moment, clicked_url),
                 "template_id": "",
             },
         }

@@ -160,64 +160,7 @@ $$;
 comment on function private.handle_sms_status(jsonb) is
   'A Twilio status callback: forward-only status, idempotent; 21610/21211/30005/30006 change consent or suppressions.';
 
-create function private.handle_email_event(p_payload jsonb) returns jsonb
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_type text := regexp_replace(coalesce(p_payload ->> 'type', ''), '^activity\.', '');
-  v_email jsonb := p_payload -> 'data' -> 'email';
-  v_address text := lower(v_email -> 'recipient' ->> 'email');
-  v_message public.messages;
-  v_tag_id uuid;
-  v_contact_id uuid;
-  v_applied boolean := false;
-begin
-  -- The worker tags each email "message-<our id>"; MailerSend ids are the fallback.
-  select substr(t, 9)::uuid into v_tag_id
-  from jsonb_array_elements_text(coalesce(v_email -> 'tags', '[]'::jsonb)) as t
-  where t ~ '^message-[0-9a-f-]{36}$' limit 1;
-  select * into v_message from public.messages m
-  where m.channel = 'email' and (m.id = v_tag_id
-     or m.provider_id in (v_email -> 'message' ->> 'id', v_email ->> 'id'))
-  order by m.id = v_tag_id desc nulls last
-  limit 1
-  for update;
-  v_contact_id := coalesce(v_message.contact_id,
-    (select c.id from public.contacts c where lower(c.email) = v_address));
-  v_address := coalesce(v_address, v_message.to_address);
-
-  case v_type
-    when 'hard_bounced' then
-      perform private.suppress_address('email', v_address, 'hard_bounce', v_message.id);
-    when 'spam_complaint' then
-      perform private.suppress_address('email', v_address, 'spam_complaint', v_message.id);
-      perform private.record_consent(v_contact_id, 'email', 'opted_out', 'email_complaint', v_message.id, 'Spam complaint');
-    when 'unsubscribed' then
-      perform private.suppress_address('email', v_address, 'unsubscribed', v_message.id);
-      perform private.record_consent(v_contact_id, 'email', 'opted_out', 'email_unsubscribe', v_message.id, 'Unsubscribed');
-    else
-      null;
-  end case;
-  if v_message.id is null then
-    -- Delivery news about a message whose provider id we do not know yet waits for it.
-    return jsonb_build_object('deferred', v_type in ('sent', 'delivered', 'soft_bounced', 'hard_bounced'),
-                              'applied', false);
-  end if;
-  if v_type = 'spam_complaint' and v_message.blast_id is not null and v_message.recipient_opted_out_at is null then
-    update public.messages set recipient_opted_out_at = now() where id = v_message.id;
-    perform private.add_blast_counts(v_message.blast_id, p_opted_out => 1);
-  end if;
-  v_applied := private.apply_provider_status(v_message,
-    case v_type when 'sent' then 'sent' when 'delivered' then 'delivered'
-                when 'soft_bounced' then 'undelivered' when 'hard_bounced' then 'failed' end::public.message_status,
-    v_type, case v_type when 'soft_bounced' then 'soft_bounce' when 'hard_bounced' then 'hard_bounce' end,
-    v_email -> 'morph' ->> 'reason');
-  return jsonb_build_object('applied', v_applied, 'message_id', v_message.id);
-end
-$$;
-comment on function private.handle_email_event(jsonb) is
-  'A MailerSend webhook: sent/delivered/soft_bounced/hard_bounced move the status forward; hard bounce, complaint and unsubscribe suppress the address (complaint/unsubscribe also opt the contact out of email).';
+-- private.handle_email_event moved to 20261129010000_segment_messaging_rules.sql.
 
 create function private.process_webhook_event(p_event_id uuid, p_force boolean) returns jsonb
 language plpgsql

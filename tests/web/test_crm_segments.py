@@ -1,6 +1,7 @@
 """The CRM's list-level screens in Chromium as an organizer: the segment builder (a rule shows
 a live count and a sample, a second rule changes the count as it is added, the segment is
-saved as the definition the server compiles, renamed, deleted) and the CSV import of 1,000
+saved as the definition the server compiles, renamed, deleted; a messaging rule — opened an
+email of a blast, picked by name — changes the count too) and the CSV import of 1,000
 rows with in-file duplicates and bad phones (the server's preview; the job interrupted by a
 reload after its first chunk, resumed from the page it comes back to, finished with per-row
 results as expected, audited); axe on every state."""
@@ -26,7 +27,8 @@ from tests.web.conftest import BrowserRun, worker_stopped
 
 @pytest.fixture
 def people(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[str]:
-    """Three contacts from one source: checked in once, twice, never. Returns the source."""
+    """Three contacts from one source: checked in once, twice, never; an email blast (named
+    after the source) reached Once and Twice, and only Once opened it. Returns the source."""
     source = f"e2e-seg-{uuid.uuid4().hex[:8]}"
     events = [
         db.execute(
@@ -56,7 +58,24 @@ def people(db: psycopg.Connection[tuple[Any, ...]]) -> Iterator[str]:
             "insert into public.check_ins (event_id, contact_id, method) values (%s, %s, 'qr')",
             (event[0], contact[0]),
         )
+    blast = db.execute(
+        "insert into public.blasts (name, channel, sent_count, started_at)"
+        " values (%s, 'email', 2, now() - interval '1 day') returning id",
+        (f"{source} news",),
+    ).fetchone()
+    assert blast is not None
+    for name, opened in (("Once", True), ("Twice", False)):
+        contact = contacts[name]
+        assert contact is not None
+        db.execute(
+            "insert into public.messages (kind, channel, status, contact_id, blast_id, to_address,"
+            " subject, body, opened_at) values ('blast', 'email', 'delivered', %s, %s,"
+            " 'seg@example.com', 'News', 'Hello', case when %s then now() end)",
+            (contact[0], blast[0], opened),
+        )
     yield source
+    db.execute("delete from public.messages where blast_id = %s", (blast[0],))
+    db.execute("delete from public.blasts where id = %s", (blast[0],))
     db.execute("delete from public.contact_imports where file_name = %s", (f"{source}.csv",))
     db.execute(
         "delete from public.check_ins where contact_id in"
@@ -152,6 +171,7 @@ def test_organizer_builds_a_segment_and_imports_a_csv(
         "segments-first-timers",
         "segments-saved",
         "segments-confirm-delete",
+        "segments-opened",
         "import-preview",
         "import-interrupted",
         "import-done",

@@ -1,8 +1,9 @@
 import { A } from "@solidjs/router";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
-import { createEffect, createSignal, For, Index, on, onCleanup, Show, type JSX } from "solid-js";
+import { createEffect, createSignal, createUniqueId, For, Index, on, onCleanup, Show, type JSX } from "solid-js";
+import { formatDateTime } from "../lib/dates";
 import { errorCode } from "../lib/errors";
-import { tCommon } from "../lib/i18n";
+import { locale, tCommon } from "../lib/i18n";
 import { RequireStaff } from "../staff/RequireStaff";
 import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
@@ -14,21 +15,70 @@ import { displayName } from "./names";
 import { ts } from "./segmentMessages";
 import {
   availableKinds,
+  countProblem,
+  EMAIL_ONLY_BLAST_KINDS,
   fromSegmentDefinition,
+  MAX_DAYS,
   newRule,
   parseTags,
   RULE_KINDS,
   toSegmentDefinition,
+  type BlastKind,
   type BuiltDefinition,
   type Rule,
   type RuleKind,
 } from "./segmentRules";
-import { deleteSegment, previewSegment, writeSegment } from "./segmentsApi";
+import { blastsForRule, deleteSegment, fetchSentBlasts, previewSegment, SENT_BLASTS_KEY, writeSegment } from "./segmentsApi";
 import { SelectField } from "./SelectField";
 import { t } from "./t";
 
 /** The live count waits for a short pause in editing, so typing a number asks once. */
 const PREVIEW_DELAY_MS = 250;
+
+/** Blasts to pick for a messaging rule, by name and start date; opens and clicks only offer
+ * email blasts, and say why. */
+function BlastPicker(props: { rule: Extract<Rule, { kind: BlastKind }>; onChange: (rule: Rule) => void }): JSX.Element {
+  const sent = useQuery(() => ({ queryKey: SENT_BLASTS_KEY, queryFn: fetchSentBlasts }));
+  const emailOnly = () => EMAIL_ONLY_BLAST_KINDS.includes(props.rule.kind);
+  const offered = () => blastsForRule(sent.data ?? [], emailOnly());
+  const hintId = createUniqueId();
+  return (
+    <fieldset class="space-y-1" aria-describedby={emailOnly() ? hintId : undefined}>
+      <legend class="font-medium">{ts("fields.blasts")}</legend>
+      <Show when={emailOnly()}>
+        <p id={hintId} class="text-sm text-stone-700">
+          {ts("fields.emailOnly")}
+        </p>
+      </Show>
+      <ErrorAlert code={sent.error ? errorCode(sent.error) : null} />
+      <Show when={sent.data} fallback={<p role="status">{tCommon("loading")}</p>}>
+        <Show when={offered().length > 0} fallback={<p>{emailOnly() ? ts("fields.noEmailBlasts") : ts("fields.noBlasts")}</p>}>
+          <For each={offered()}>
+            {(blast) => (
+              <label class="flex min-h-12 items-center gap-2">
+                <input
+                  type="checkbox"
+                  class="size-5"
+                  checked={props.rule.blasts.includes(blast.id)}
+                  onChange={(change) => {
+                    const others = props.rule.blasts.filter((id) => id !== blast.id);
+                    props.onChange({ ...props.rule, blasts: change.currentTarget.checked ? [...others, blast.id] : others });
+                  }}
+                />
+                {blast.started_at
+                  ? ts("fields.blastOption", {
+                      name: blast.name,
+                      when: formatDateTime(blast.started_at, Intl.DateTimeFormat().resolvedOptions().timeZone, locale()),
+                    })
+                  : blast.name}
+              </label>
+            )}
+          </For>
+        </Show>
+      </Show>
+    </fieldset>
+  );
+}
 
 function RuleFields(props: { rule: Rule; onChange: (rule: Rule) => void }): JSX.Element {
   const tags = useQuery(() => ({ queryKey: ["rpc", "contact_tag_counts"], queryFn: fetchTagCounts }));
@@ -84,14 +134,21 @@ function RuleFields(props: { rule: Rule; onChange: (rule: Rule) => void }): JSX.
           }
           case "attended_last_events":
           case "min_checkins":
-          case "no_checkin_days": {
+          case "no_checkin_days":
+          case "replied_within_days": {
             const current = of(kind);
+            const problem = () => {
+              const found = countProblem(current());
+              return found ? ts(`problems.${found}`) : undefined;
+            };
             return (
               <TextField
-                label={ts("fields.count")}
+                label={kind === "replied_within_days" ? ts("fields.days") : ts("fields.count")}
                 type="number"
-                min={current().kind === "min_checkins" ? "0" : "1"}
+                min={kind === "min_checkins" ? "0" : "1"}
+                max={kind === "replied_within_days" || kind === "no_checkin_days" ? String(MAX_DAYS) : undefined}
                 inputmode="numeric"
+                error={problem()}
                 value={String(current().count)}
                 onInput={(event) => {
                   const count = Number.parseInt(event.currentTarget.value, 10);
@@ -102,6 +159,24 @@ function RuleFields(props: { rule: Rule; onChange: (rule: Rule) => void }): JSX.
           }
           case "first_timers":
             return null;
+          case "last_checkin_after":
+          case "last_checkin_before": {
+            const current = of(kind);
+            return (
+              <TextField
+                label={ts("fields.day")}
+                type="date"
+                value={current().day}
+                onChange={(event) => { props.onChange({ ...current(), day: event.currentTarget.value }); }}
+              />
+            );
+          }
+          case "received_blasts":
+          case "opened_blasts":
+          case "clicked_blasts": {
+            const current = of(kind);
+            return <BlastPicker rule={current()} onChange={props.onChange} />;
+          }
           case "created_between": {
             const current = of(kind);
             return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { availableKinds, fromSegmentDefinition, newRule, parseTags, RULE_KINDS, toSegmentDefinition, type Rule } from "./segmentRules";
+import { availableKinds, countProblem, fromSegmentDefinition, newRule, parseTags, RULE_KINDS, toSegmentDefinition, type Rule } from "./segmentRules";
 
 describe("segment rules", () => {
   it("compile to the keys the server understands, with an exclusive end day", () => {
@@ -32,7 +32,7 @@ describe("segment rules", () => {
   });
 
   it("leave out rules that are not filled in yet", () => {
-    const blank = RULE_KINDS.filter((kind) => !["first_timers", "has_phone", "has_email", "consent_sms", "consent_email", "attended_last_events", "min_checkins", "no_checkin_days"].includes(kind)).map(newRule);
+    const blank = RULE_KINDS.filter((kind) => !["first_timers", "has_phone", "has_email", "consent_sms", "consent_email", "attended_last_events", "min_checkins", "no_checkin_days", "replied_within_days"].includes(kind)).map(newRule);
     expect(toSegmentDefinition(blank)).toEqual({});
     expect(toSegmentDefinition([{ kind: "attended_last_events", count: 0 }])).toEqual({});
   });
@@ -62,5 +62,41 @@ describe("segment rules", () => {
 
   it("split typed tags on commas, trimmed and without duplicates", () => {
     expect(parseTags(" vip, speaker ,, vip,")).toEqual(["vip", "speaker"]);
+  });
+
+  it("compile messaging activity and the last check-in to the server's keys, and read them back", () => {
+    const news = "6f1c0d7e-0000-4000-8000-00000000b001";
+    const reminder = "6f1c0d7e-0000-4000-8000-00000000b002";
+    const rules: Rule[] = [
+      { kind: "last_checkin_after", day: "2026-09-01" },
+      { kind: "last_checkin_before", day: "2026-11-01" },
+      { kind: "replied_within_days", count: 14 },
+      { kind: "received_blasts", blasts: [news, reminder] },
+      { kind: "opened_blasts", blasts: [news] },
+      { kind: "clicked_blasts", blasts: [news] },
+    ];
+    const definition = toSegmentDefinition(rules);
+    expect(definition).toEqual({
+      last_checkin_after: "2026-09-01",
+      last_checkin_before: "2026-11-01",
+      replied_within_days: 14,
+      received_blasts: [news, reminder],
+      opened_blasts: [news],
+      clicked_blasts: [news],
+    });
+    expect(fromSegmentDefinition(definition)).toEqual(rules);
+  });
+
+  it("leave out a messaging rule until it names a blast or a valid number of days", () => {
+    expect(newRule("replied_within_days")).toEqual({ kind: "replied_within_days", count: 30 });
+    expect(toSegmentDefinition([{ kind: "received_blasts", blasts: [] }, { kind: "last_checkin_after", day: "" }])).toEqual({});
+    for (const count of [0, -3, 36501]) {
+      expect(toSegmentDefinition([{ kind: "replied_within_days", count }])).toEqual({});
+      expect(countProblem({ kind: "replied_within_days", count })).toBe("daysRange");
+    }
+    expect(countProblem({ kind: "replied_within_days", count: 36500 })).toBeNull();
+    expect(countProblem({ kind: "min_checkins", count: 0 })).toBeNull();
+    expect(countProblem({ kind: "no_checkin_days", count: 36501 })).toBe("daysRange");
+    expect(countProblem({ kind: "attended_last_events", count: 0 })).toBe("countAtLeastOne");
   });
 });

@@ -18,6 +18,8 @@ export const RULE_KINDS = [
   "min_checkins",
   "first_timers",
   "no_checkin_days",
+  "last_checkin_after",
+  "last_checkin_before",
   "created_between",
   "has_phone",
   "has_email",
@@ -25,14 +27,28 @@ export const RULE_KINDS = [
   "consent_email",
   "custom_field",
   "source",
+  "replied_within_days",
+  "received_blasts",
+  "opened_blasts",
+  "clicked_blasts",
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
+type CountKind = "attended_last_events" | "min_checkins" | "no_checkin_days" | "replied_within_days";
+export type BlastKind = "received_blasts" | "opened_blasts" | "clicked_blasts";
+
+/** Blast rules that only email can answer: Twilio reports no opens or clicks for a text. */
+export const EMAIL_ONLY_BLAST_KINDS: readonly BlastKind[] = ["opened_blasts", "clicked_blasts"];
+
+/** The largest "within N days" the server accepts (private.validate_segment_definition). */
+export const MAX_DAYS = 36500;
 
 export type Rule =
   | { kind: "tags_any" | "tags_all" | "tags_none"; tags: string[] }
   | { kind: "attended_events"; events: string[] }
-  | { kind: "attended_last_events" | "min_checkins" | "no_checkin_days"; count: number }
+  | { kind: CountKind; count: number }
   | { kind: "first_timers" }
+  | { kind: "last_checkin_after" | "last_checkin_before"; day: string }
+  | { kind: BlastKind; blasts: string[] }
   | { kind: "created_between"; from: string; to: string }
   | { kind: "has_phone" | "has_email"; value: boolean }
   | { kind: "consent_sms" | "consent_email"; status: ConsentFilter }
@@ -51,9 +67,17 @@ export function newRule(kind: RuleKind): Rule {
     case "attended_last_events":
     case "min_checkins":
     case "no_checkin_days":
-      return { kind, count: kind === "no_checkin_days" ? 90 : 1 };
+    case "replied_within_days":
+      return { kind, count: kind === "no_checkin_days" ? 90 : kind === "replied_within_days" ? 30 : 1 };
     case "first_timers":
       return { kind };
+    case "last_checkin_after":
+    case "last_checkin_before":
+      return { kind, day: "" };
+    case "received_blasts":
+    case "opened_blasts":
+    case "clicked_blasts":
+      return { kind, blasts: [] };
     case "created_between":
       return { kind, from: "", to: "" };
     case "has_phone":
@@ -66,6 +90,19 @@ export function newRule(kind: RuleKind): Rule {
       return { kind, key: "", value: "" };
     case "source":
       return { kind, value: "" };
+  }
+}
+
+/** Why a count rule's number cannot be sent (the rule is left out until it is fixed), or null. */
+export function countProblem(rule: { kind: CountKind; count: number }): "countAtLeastZero" | "countAtLeastOne" | "daysRange" | null {
+  switch (rule.kind) {
+    case "min_checkins":
+      return Number.isInteger(rule.count) && rule.count >= 0 ? null : "countAtLeastZero";
+    case "replied_within_days":
+    case "no_checkin_days":
+      return Number.isInteger(rule.count) && rule.count >= 1 && rule.count <= MAX_DAYS ? null : "daysRange";
+    default:
+      return Number.isInteger(rule.count) && rule.count >= 1 ? null : "countAtLeastOne";
   }
 }
 
@@ -97,10 +134,20 @@ export function toSegmentDefinition(rules: readonly Rule[]): BuiltDefinition {
         break;
       case "attended_last_events":
       case "no_checkin_days":
-        if (Number.isInteger(rule.count) && rule.count > 0) definition[rule.kind] = rule.count;
-        break;
       case "min_checkins":
-        if (Number.isInteger(rule.count) && rule.count >= 0) definition.min_checkins = rule.count;
+      case "replied_within_days":
+        if (countProblem(rule) === null) definition[rule.kind] = rule.count;
+        break;
+      case "last_checkin_after":
+      case "last_checkin_before":
+        // A day: "after" is from its midnight on, "before" up to its midnight (the server compares
+        // the last check-in with the date as a timestamp).
+        if (DAY.test(rule.day)) definition[rule.kind] = rule.day;
+        break;
+      case "received_blasts":
+      case "opened_blasts":
+      case "clicked_blasts":
+        if (rule.blasts.length > 0) definition[rule.kind] = rule.blasts;
         break;
       case "first_timers":
         definition.min_checkins = 1;
@@ -157,6 +204,10 @@ export function fromSegmentDefinition(definition: Record<string, unknown>): Rule
   else if (min !== null) rules.push({ kind: "min_checkins", count: min });
   const quietDays = positive(definition.no_checkin_days);
   if (quietDays) rules.push({ kind: "no_checkin_days", count: quietDays });
+  for (const kind of ["last_checkin_after", "last_checkin_before"] as const) {
+    const day = typeof definition[kind] === "string" ? definition[kind].slice(0, 10) : "";
+    if (DAY.test(day)) rules.push({ kind, day });
+  }
   const after = typeof definition.created_after === "string" ? definition.created_after.slice(0, 10) : "";
   const before = typeof definition.created_before === "string" ? definition.created_before.slice(0, 10) : "";
   if (DAY.test(after) || DAY.test(before)) {
@@ -180,6 +231,12 @@ export function fromSegmentDefinition(definition: Record<string, unknown>): Rule
     if (entry && typeof entry[1] === "string") rules.push({ kind: "custom_field", key: entry[0], value: entry[1] });
   }
   if (typeof definition.source === "string") rules.push({ kind: "source", value: definition.source });
+  const repliedDays = positive(definition.replied_within_days);
+  if (repliedDays) rules.push({ kind: "replied_within_days", count: repliedDays });
+  for (const kind of ["received_blasts", "opened_blasts", "clicked_blasts"] as const) {
+    const blasts = strings(definition[kind]);
+    if (blasts.length > 0) rules.push({ kind, blasts });
+  }
   return rules;
 }
 

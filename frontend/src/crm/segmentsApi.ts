@@ -24,6 +24,37 @@ export async function previewSegment(definition: BuiltDefinition, sampleSize = S
   return data;
 }
 
+/** A blast a messaging rule can name: one that has sent something (its counters are folded
+ * about once a second while it sends), newest first. */
+export interface SentBlast {
+  id: string;
+  name: string;
+  channel: "sms" | "email" | "both";
+  started_at: string | null;
+}
+
+/** The query key of fetchSentBlasts (under "blasts", so blast changes refresh it). */
+export const SENT_BLASTS_KEY = ["blasts", "sent-for-segments"] as const;
+
+/** How many sent blasts the pickers offer: the recent ones are the ones people ask about. */
+export const SENT_BLASTS_LIMIT = 100;
+
+export async function fetchSentBlasts(): Promise<SentBlast[]> {
+  const { data, error } = await supabase()
+    .from("blasts")
+    .select("id, name, channel, started_at")
+    .gt("sent_count", 0)
+    .order("started_at", { ascending: false, nullsFirst: false })
+    .limit(SENT_BLASTS_LIMIT);
+  throwIfError(error);
+  return data ?? [];
+}
+
+/** The blasts a rule can pick: opens and clicks exist only for email (a "both" blast has email). */
+export function blastsForRule(blasts: readonly SentBlast[], emailOnly: boolean): SentBlast[] {
+  return emailOnly ? blasts.filter((blast) => blast.channel !== "sms") : [...blasts];
+}
+
 /** A duplicate name (unique) reads as a conflict; a segment a blast still uses cannot go (restrict). */
 function throwSegmentError(error: unknown): void {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;

@@ -1608,6 +1608,7 @@ export type Database = {
           cap_charged_on: string | null
           channel: Database["public"]["Enums"]["message_channel"]
           claimed_by: string | null
+          clicked_at: string | null
           contact_id: string | null
           conversation_id: string | null
           created_at: string
@@ -1624,6 +1625,7 @@ export type Database = {
           lease_expires_at: string | null
           media_urls: string[]
           next_attempt_at: string | null
+          opened_at: string | null
           provider_id: string | null
           provider_status: string | null
           recipient_opted_out_at: string | null
@@ -1649,6 +1651,7 @@ export type Database = {
           cap_charged_on?: string | null
           channel?: Database["public"]["Enums"]["message_channel"]
           claimed_by?: string | null
+          clicked_at?: string | null
           contact_id?: string | null
           conversation_id?: string | null
           created_at?: string
@@ -1665,6 +1668,7 @@ export type Database = {
           lease_expires_at?: string | null
           media_urls?: string[]
           next_attempt_at?: string | null
+          opened_at?: string | null
           provider_id?: string | null
           provider_status?: string | null
           recipient_opted_out_at?: string | null
@@ -1690,6 +1694,7 @@ export type Database = {
           cap_charged_on?: string | null
           channel?: Database["public"]["Enums"]["message_channel"]
           claimed_by?: string | null
+          clicked_at?: string | null
           contact_id?: string | null
           conversation_id?: string | null
           created_at?: string
@@ -1706,6 +1711,7 @@ export type Database = {
           lease_expires_at?: string | null
           media_urls?: string[]
           next_attempt_at?: string | null
+          opened_at?: string | null
           provider_id?: string | null
           provider_status?: string | null
           recipient_opted_out_at?: string | null
@@ -3312,6 +3318,7 @@ export type Database = {
           cap_charged_on: string | null
           channel: Database["public"]["Enums"]["message_channel"]
           claimed_by: string | null
+          clicked_at: string | null
           contact_id: string | null
           conversation_id: string | null
           created_at: string
@@ -3328,6 +3335,7 @@ export type Database = {
           lease_expires_at: string | null
           media_urls: string[]
           next_attempt_at: string | null
+          opened_at: string | null
           provider_id: string | null
           provider_status: string | null
           recipient_opted_out_at: string | null
@@ -3916,6 +3924,7 @@ export type Database = {
           cap_charged_on: string | null
           channel: Database["public"]["Enums"]["message_channel"]
           claimed_by: string | null
+          clicked_at: string | null
           contact_id: string | null
           conversation_id: string | null
           created_at: string
@@ -3932,6 +3941,7 @@ export type Database = {
           lease_expires_at: string | null
           media_urls: string[]
           next_attempt_at: string | null
+          opened_at: string | null
           provider_id: string | null
           provider_status: string | null
           recipient_opted_out_at: string | null

@@ -1,6 +1,7 @@
 // The CRM's list-level screens as an organizer uses them: sign in → Segments → a rule "came
 // from <source>" shows a live count and a sample → adding "first-timers" changes the count as
-// you edit → save under a name → rename → delete (with a confirmation) → Import: a 1,000-row
+// you edit → save under a name → rename → delete (with a confirmation) → a new segment: the
+// same source, then "opened an email of <blast>" (picked by name) changes the count → Import: a 1,000-row
 // CSV with in-file duplicates and bad phones is previewed by the server, imported as a job in
 // chunks; the tab is reloaded while the job runs (the second chunk never leaves the browser),
 // comes back to the job half done and resumes it to the end → per-row results downloaded → the
@@ -73,6 +74,18 @@ try {
   await page.getByRole("button", { name: `Yes, delete “${RENAMED}”` }).click();
   await page.getByText(`Segment “${RENAMED}” deleted.`).waitFor();
   await page.getByRole("heading", { name: "A new segment" }).waitFor();
+
+  // Messaging activity: of the three, only Once opened the blast's email.
+  await page.getByLabel("Add a rule").selectOption({ label: "Came from (source)" });
+  await page.getByLabel("Source, e.g. import or door").fill(SOURCE);
+  await page.getByLabel("Source, e.g. import or door").press("Tab");
+  await page.getByText("3 people match", { exact: true }).waitFor();
+  await page.getByLabel("Add a rule").selectOption({ label: "Opened an email of one of these blasts" });
+  await page.getByText("Only email blasts are listed: text messages report no opens or clicks.").waitFor();
+  await page.getByRole("checkbox", { name: new RegExp(`^${SOURCE} news \\(`) }).check();
+  await page.getByText("1 person matches", { exact: true }).waitFor();
+  await page.getByRole("link", { name: "Seg Once" }).waitFor();
+  await checkState(page, "segments-opened");
 
   // Import 1,000 rows: the server maps, previews (the first 50 rows) and imports them as a job.
   await page.getByRole("link", { name: "Import" }).click();
