@@ -176,50 +176,7 @@ comment on function private.blast_recipient_outcome(text, public.message_status)
 grant execute on function private.blast_recipient_outcome(text, public.message_status) to authenticated, service_role;
 
 
--- The winner settings of a create_blast spec (null: none).
-create function private.insert_blast_ab_test(p_blast_id uuid, p_winner jsonb) returns void
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_field text;
-begin
-  if p_winner is null or p_winner = 'null'::jsonb then
-    return;
-  end if;
-  select string_agg(k, ', ' order by k) into v_field from jsonb_object_keys(p_winner) k
-  where k not in ('test_percent', 'min_per_variant', 'decide_after_minutes', 'metric');
-  if v_field is not null then
-    raise exception using errcode = 'P0001', message = 'invalid_ab_test', detail = 'Unknown fields: ' || v_field;
-  end if;
-  foreach v_field in array array['test_percent', 'min_per_variant', 'decide_after_minutes'] loop
-    if jsonb_typeof(p_winner -> v_field) is distinct from 'number' or (p_winner ->> v_field)::numeric <> floor((p_winner ->> v_field)::numeric) then
-      raise exception using errcode = 'P0001', message = 'invalid_ab_test', detail = format('%s must be a whole number.', v_field);
-    end if;
-  end loop;
-  if (p_winner ->> 'test_percent')::numeric not between 1 and 90 then
-    raise exception using errcode = 'P0001', message = 'invalid_ab_test', detail = 'The test share is 1 to 90 percent.';
-  end if;
-  if (p_winner ->> 'min_per_variant')::numeric not between 1 and 100000 then
-    raise exception using errcode = 'P0001', message = 'invalid_ab_test', detail = 'The minimum per variant is 1 to 100000.';
-  end if;
-  if (p_winner ->> 'decide_after_minutes')::numeric not between 1 and 10080 then
-    raise exception using errcode = 'P0001', message = 'invalid_ab_test', detail = 'The winner is chosen 1 minute to 7 days after the start.';
-  end if;
-  if coalesce(p_winner ->> 'metric', '') not in ('reply_rate', 'delivery_rate') then
-    raise exception using errcode = 'P0001', message = 'invalid_ab_test', detail = 'The metric is reply_rate or delivery_rate.';
-  end if;
-  if not exists (select 1 from public.blast_variants v where v.blast_id = p_blast_id
-                 group by v.channel having count(*) >= 2) then
-    raise exception using errcode = 'P0001', message = 'invalid_ab_test', detail = 'A winner needs two or more variants on a channel.';
-  end if;
-  insert into public.blast_ab_tests (blast_id, test_percent, min_per_variant, decide_after_minutes, metric)
-  values (p_blast_id, (p_winner ->> 'test_percent')::integer, (p_winner ->> 'min_per_variant')::integer,
-          (p_winner ->> 'decide_after_minutes')::integer, p_winner ->> 'metric');
-end
-$$;
-comment on function private.insert_blast_ab_test(uuid, jsonb) is
-  'Insert a create_blast spec''s winner settings (invalid_ab_test when malformed or without two variants on a channel).';
+-- private.insert_blast_ab_test moved to 20261129040000_blast_email_engagement.sql (open and click rates).
 
 create function private.assert_blast_spec_fields(p_spec jsonb) returns void
 language plpgsql
@@ -256,30 +213,7 @@ $$;
 comment on function private.assert_blast_spec_fields(jsonb) is 'invalid_blast_spec unless a create_blast spec is an object of known, well-typed fields.';
 
 
--- What each variant's test recipients on a channel did by p_now: texts the provider took or
--- refused (attempted), delivered, and replied (the contact texted in after theirs went).
-create function private.blast_ab_scores(p_blast_id uuid, p_channel public.message_channel, p_now timestamptz)
-returns table (variant text, attempted integer, delivered integer, replied integer)
-language sql
-stable
-set search_path = ''
-as $$
-  select r.variant,
-         count(*) filter (where o.outcome in ('sent', 'delivered', 'failed'))::integer,
-         count(*) filter (where o.outcome = 'delivered')::integer,
-         count(*) filter (where o.outcome in ('sent', 'delivered') and exists (
-           select 1 from public.messages i
-           where i.contact_id = r.contact_id and i.direction = 'inbound' and i.channel = r.channel
-             and i.created_at > coalesce(m.sent_at, m.created_at) and i.created_at <= p_now))::integer
-  from public.blast_recipients r
-  left join public.messages m on m.id = r.message_id
-  cross join lateral (select private.blast_recipient_outcome(r.status, m.status) as outcome) o
-  where r.blast_id = p_blast_id and r.channel = p_channel and r.status <> 'held'
-    and r.variant in (select v.label from public.blast_variants v where v.blast_id = p_blast_id and v.channel = p_channel)
-  group by r.variant
-$$;
-comment on function private.blast_ab_scores(uuid, public.message_channel, timestamptz) is
-  'Per variant of a blast''s channel, its test recipients'' texts attempted, delivered and replied to by p_now.';
+-- private.blast_ab_scores moved to 20261129040000_blast_email_engagement.sql (opens and clicks).
 
 create function private.ab_rate_text(p_score jsonb) returns text
 language sql
@@ -291,49 +225,7 @@ as $$
 $$;
 comment on function private.ab_rate_text(jsonb) is 'A variant''s rate for people: "12.0% (6 of 50)".';
 
--- Choose one channel's winner: the decision (numbers, rates, test weights) and a sentence.
-create function private.decide_ab_channel(p_test public.blast_ab_tests, p_channel public.message_channel, p_now timestamptz)
-returns jsonb
-language plpgsql
-stable
-set search_path = ''
-as $$
-declare
-  -- Emails get no replies: they are judged by delivery rate.
-  v_metric text := case when p_channel = 'email' then 'delivery_rate' else p_test.metric end;
-  v_scores jsonb;
-  v_winner jsonb;
-  v_others text;
-  v_reason text;
-begin
-  select jsonb_agg(jsonb_build_object('variant', v.label, 'attempted', coalesce(s.attempted, 0),
-           'delivered', coalesce(s.delivered, 0), 'replied', coalesce(s.replied, 0), 'test_weight', v.weight,
-           'hits', coalesce(case v_metric when 'reply_rate' then s.replied else s.delivered end, 0),
-           'rate', round(coalesce(case v_metric when 'reply_rate' then s.replied else s.delivered end, 0)::numeric
-                         / nullif(s.attempted, 0), 4))
-         order by coalesce(case v_metric when 'reply_rate' then s.replied else s.delivered end, 0)::numeric
-                  / nullif(s.attempted, 0) desc nulls last, coalesce(s.attempted, 0) desc, v.label)
-  into v_scores
-  from public.blast_variants v
-  left join private.blast_ab_scores(p_test.blast_id, p_channel, p_now) s on s.variant = v.label
-  where v.blast_id = p_test.blast_id and v.channel = p_channel;
-  v_winner := v_scores -> 0;
-  select string_agg(format('%s %s', x ->> 'variant', private.ab_rate_text(x)), ', ' order by ord)
-  into v_others from jsonb_array_elements(v_scores) with ordinality as e(x, ord) where ord > 1;
-  v_reason := case
-    when (v_winner ->> 'attempted')::integer = 0 then
-      format('%s: no test results by the deadline; %s (the first variant) goes to the rest.', upper(p_channel::text), v_winner ->> 'variant')
-    else format('%s: %s won on %s with %s, against %s.', upper(p_channel::text), v_winner ->> 'variant',
-                replace(v_metric, '_', ' '), private.ab_rate_text(v_winner), v_others)
-  end;
-  if (select min((x ->> 'attempted')::integer) from jsonb_array_elements(v_scores) x) < p_test.min_per_variant then
-    v_reason := v_reason || format(' Fewer than the minimum of %s texts per variant had gone out.', p_test.min_per_variant);
-  end if;
-  return jsonb_build_object('winner', v_winner ->> 'variant', 'metric', v_metric, 'variants', v_scores, 'reason', v_reason);
-end
-$$;
-comment on function private.decide_ab_channel(public.blast_ab_tests, public.message_channel, timestamptz) is
-  'The winner of one channel of an A/B blast by its metric (ties: larger sample, then first label), with numbers and a reason.';
+-- private.decide_ab_channel moved to 20261129040000_blast_email_engagement.sql (the metric per channel).
 
 -- Release a decided blast's held recipients with the winner's text: the winner now carries the
 -- whole weight of its channel (the test weights stay in the decision), so the candidates query
