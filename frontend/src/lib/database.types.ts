@@ -2601,6 +2601,7 @@ export type Database = {
       blast_recipient_results: {
         Args: {
           p_blast_id: string
+          p_engagement?: string
           p_limit?: number
           p_offset?: number
           p_outcome?: string
@@ -2609,10 +2610,12 @@ export type Database = {
         }
         Returns: {
           channel: Database["public"]["Enums"]["message_channel"]
+          clicked_at: string
           contact_id: string
           contact_name: string
           delivered_at: string
           error_code: string
+          opened_at: string
           opted_out: boolean
           outcome: string
           recipient_id: number
@@ -2626,8 +2629,10 @@ export type Database = {
         Args: { p_blast_id: string }
         Returns: {
           channel: Database["public"]["Enums"]["message_channel"]
+          clicked: number
           delivered: number
           failed: number
+          opened: number
           opted_out: number
           recipients: number
           sent: number
