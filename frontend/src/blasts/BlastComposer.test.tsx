@@ -26,6 +26,7 @@ const choices = {
     { id: "tpl-a", name: "Thursday", channel: "sms" as const },
     { id: "tpl-b", name: "Jueves", channel: "sms" as const },
     { id: "tpl-m", name: "Newsletter", channel: "email" as const },
+    { id: "tpl-n", name: "Newsletter, short", channel: "email" as const },
   ],
   senders: [{ id: "snd-1", name: "Main number", channel: "sms" as const }],
 };
@@ -101,6 +102,41 @@ describe("Composer", () => {
     expect(createBlast).toHaveBeenCalledWith(
       expect.objectContaining({
         winner: { test_percent: 15, min_per_variant: 100, decide_after_minutes: 120, metric: "delivery_rate" },
+      }),
+    );
+  });
+
+  it("an email A/B test is judged by open or click rate; a both-ways test says the texts fall back to delivery rate", async () => {
+    vi.mocked(createBlast).mockResolvedValue({ id: "b4", name: "Subjects", status: "draft" } as never);
+    renderComposer();
+    await userEvent.type(screen.getByLabelText("Name"), "Subjects");
+    await userEvent.selectOptions(screen.getByLabelText("Channel"), "email");
+    await userEvent.selectOptions(screen.getByLabelText("Email template"), "tpl-m");
+    await userEvent.click(screen.getByRole("button", { name: "Add an email variant" }));
+    await userEvent.selectOptions(screen.getByLabelText("Template of email variant B"), "tpl-n");
+    expect(screen.queryByLabelText("Email template")).toBeNull();
+    await userEvent.click(screen.getByLabelText("Send the winner to the rest"));
+    const metrics = () => [...screen.getByLabelText<HTMLSelectElement>("Winner by").options].map((o) => o.value);
+    // Emails get no replies: reply rate is not offered for an email-only test.
+    expect(metrics()).toEqual(["open_rate", "click_rate", "delivery_rate"]);
+    await userEvent.selectOptions(screen.getByLabelText("Winner by"), "click_rate");
+    await userEvent.selectOptions(screen.getByLabelText("Channel"), "both");
+    await userEvent.selectOptions(screen.getByLabelText("Text template"), "tpl-a");
+    await userEvent.click(screen.getByRole("button", { name: "Add a variant" }));
+    await userEvent.selectOptions(screen.getByLabelText("Template of variant B"), "tpl-b");
+    expect(metrics()).toEqual(["reply_rate", "open_rate", "click_rate", "delivery_rate"]);
+    expect(screen.getByText("Texts report no opens or clicks: the text winner is chosen by delivery rate.")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Save and preview" }));
+    expect(createBlast).toHaveBeenCalledWith(
+      expect.objectContaining({
+        channel: "both",
+        variants: [
+          { channel: "sms", label: "A", template_id: "tpl-a", weight: 50 },
+          { channel: "sms", label: "B", template_id: "tpl-b", weight: 50 },
+          { channel: "email", label: "A", template_id: "tpl-m", weight: 50 },
+          { channel: "email", label: "B", template_id: "tpl-n", weight: 50 },
+        ],
+        winner: { test_percent: 20, min_per_variant: 100, decide_after_minutes: 240, metric: "click_rate" },
       }),
     );
   });

@@ -1,6 +1,6 @@
 import { A, useNavigate } from "@solidjs/router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/solid-query";
-import { For, Index, Show } from "solid-js";
+import { For, Show } from "solid-js";
 import { createStore } from "solid-js/store";
 import { SelectField } from "../crm/SelectField";
 import { errorCode } from "../lib/errors";
@@ -20,18 +20,19 @@ import { count } from "./format";
 import {
   EMPTY_COMPOSER,
   canPickWinner,
-  evenWeights,
-  nextVariantLabel,
+  effectiveMetric,
+  fallbackChannel,
   toSpec,
   usesEmail,
   usesSms,
-  weightTotal,
+  winnerMetrics,
   type BlastChannel,
   type ComposerForm,
   type WinnerForm,
   type WinnerMetric,
 } from "./spec";
 import { t } from "./t";
+import { Variants } from "./Variants";
 
 type Choices = Awaited<ReturnType<typeof fetchChoices>>;
 
@@ -82,47 +83,53 @@ function FilterAudience(props: { rules: Rule[]; onChange: (rules: Rule[]) => voi
 
 const DECIDE_AFTER_HOURS = [1, 2, 4, 8, 12, 24, 48];
 
-/** "Send the winner to the rest": the test share, its minimum, when and by what. */
-function WinnerFields(props: { winner: WinnerForm; onChange: <K extends keyof WinnerForm>(key: K, value: WinnerForm[K]) => void }) {
+/** "Send the winner to the rest": the test share, its minimum, when and by what (the metrics that
+ * fit the blast's A/B channels, and which channel falls back to delivery rate). */
+function WinnerFields(props: { form: ComposerForm; onChange: <K extends keyof WinnerForm>(key: K, value: WinnerForm[K]) => void }) {
+  const metric = () => effectiveMetric(props.form);
+  const fallback = () => fallbackChannel(props.form, metric());
   return (
     <div class="space-y-3 border-t border-stone-200 pt-3">
       <label class="flex items-center gap-2 font-semibold">
         <input
           type="checkbox"
           class="size-5"
-          checked={props.winner.enabled}
+          checked={props.form.winner.enabled}
           onChange={(event) => { props.onChange("enabled", event.currentTarget.checked); }}
         />
         {t("composer.winner")}
       </label>
       <p class="text-sm text-stone-700">{t("composer.winnerIntro")}</p>
-      <Show when={props.winner.enabled}>
+      <Show when={props.form.winner.enabled}>
         <div class="grid gap-2 sm:grid-cols-2">
           <TextField
             label={t("composer.winnerTestPercent")}
             inputmode="numeric"
-            value={String(props.winner.testPercent)}
+            value={String(props.form.winner.testPercent)}
             onInput={(event) => { props.onChange("testPercent", Number(event.currentTarget.value) || 0); }}
           />
           <TextField
             label={t("composer.winnerMinimum")}
             inputmode="numeric"
-            value={String(props.winner.minPerVariant)}
+            value={String(props.form.winner.minPerVariant)}
             onInput={(event) => { props.onChange("minPerVariant", Number(event.currentTarget.value) || 0); }}
           />
           <SelectField
             label={t("composer.winnerAfter")}
             options={DECIDE_AFTER_HOURS.map((hours) => ({ value: String(hours * 60), label: t("composer.winnerHours", { hours }) }))}
-            value={String(props.winner.decideAfterMinutes)}
+            value={String(props.form.winner.decideAfterMinutes)}
             onChange={(value) => { props.onChange("decideAfterMinutes", Number(value)); }}
           />
           <SelectField
             label={t("composer.winnerMetric")}
-            options={(["reply_rate", "delivery_rate"] as const).map((value) => ({ value, label: t(`composer.metric.${value}`) }))}
-            value={props.winner.metric}
+            options={winnerMetrics(props.form).map((value) => ({ value, label: t(`composer.metric.${value}`) }))}
+            value={metric()}
             onChange={(value) => { props.onChange("metric", value as WinnerMetric); }}
           />
         </div>
+        <Show when={fallback()}>
+          {(channel) => <p class="text-sm text-stone-700">{t(`composer.winnerFallback.${channel()}`)}</p>}
+        </Show>
       </Show>
     </div>
   );
@@ -141,28 +148,6 @@ export function Composer(props: { choices: Choices; orgTimeZone: string }) {
     ...props.choices.senders.filter((s) => s.channel === channel).map((s) => ({ value: s.id, label: s.name })),
   ];
   const segment = () => props.choices.segments.find((s) => s.id === form.segmentId);
-  const total = () => weightTotal(form.smsVariants);
-
-  // Going A/B starts with two variants, the first from the template already chosen.
-  const addVariant = () => {
-    const current =
-      form.smsVariants.length > 0 ? form.smsVariants : [{ label: "A", templateId: form.smsTemplateId, weight: 0 }];
-    const next = [...current, { label: nextVariantLabel(current), templateId: "", weight: 0 }];
-    const weights = evenWeights(next.length);
-    setForm(
-      "smsVariants",
-      next.map((v, index) => ({ ...v, weight: weights[index] ?? 0 })),
-    );
-  };
-  const removeVariant = (label: string) => {
-    const rest = form.smsVariants.filter((v) => v.label !== label);
-    const weights = evenWeights(rest.length);
-    setForm(
-      "smsVariants",
-      rest.length < 2 ? [] : rest.map((v, index) => ({ ...v, weight: weights[index] ?? 0 })),
-    );
-  };
-
   const create = useMutation(() => ({
     // A filter is kept as a one-off segment by the same call that creates the blast.
     mutationFn: () =>
@@ -237,42 +222,13 @@ export function Composer(props: { choices: Choices; orgTimeZone: string }) {
             onChange={(v) => { setForm("smsTemplateId", v); }}
           />
         </Show>
-        <fieldset class="space-y-3 rounded-lg border border-stone-300 p-3">
-          <legend class="px-1 font-semibold">{t("composer.variants")}</legend>
-          <p class="text-sm text-stone-700">{t("composer.variantsIntro")}</p>
-          <Index each={form.smsVariants}>
-            {(variant, index) => (
-              <div class="grid items-end gap-2 sm:grid-cols-[1fr_8rem_auto]">
-                <SelectField
-                  label={t("composer.variantTemplate", { label: variant().label })}
-                  options={templatesFor("sms")}
-                  value={variant().templateId}
-                  onChange={(v) => { setForm("smsVariants", index, "templateId", v); }}
-                />
-                <TextField
-                  label={t("composer.variantWeight", { label: variant().label })}
-                  inputmode="numeric"
-                  value={String(variant().weight)}
-                  onInput={(event) => { setForm("smsVariants", index, "weight", Number(event.currentTarget.value) || 0); }}
-                />
-                <Button variant="secondary" onClick={() => { removeVariant(variant().label); }}>
-                  {t("composer.removeVariant", { label: variant().label })}
-                </Button>
-              </div>
-            )}
-          </Index>
-          <Show when={form.smsVariants.length > 0}>
-            <p class={total() === 100 ? "text-sm" : "text-sm text-red-800"}>
-              {t(total() === 100 ? "composer.weightTotal" : "composer.weightTotalWrong", { total: total() })}
-            </p>
-          </Show>
-          <Button variant="secondary" disabled={form.smsVariants.length >= 26} onClick={addVariant}>
-            {t("composer.addVariant")}
-          </Button>
-          <Show when={canPickWinner(form)}>
-            <WinnerFields winner={form.winner} onChange={(key, value) => { setForm("winner", key, value); }} />
-          </Show>
-        </fieldset>
+        <Variants
+          channel="sms"
+          variants={form.smsVariants}
+          templateId={form.smsTemplateId}
+          templates={templatesFor("sms")}
+          onChange={(variants) => { setForm("smsVariants", variants); }}
+        />
       </Show>
       <Show when={usesEmail(form.channel)}>
         <SelectField
@@ -281,12 +237,24 @@ export function Composer(props: { choices: Choices; orgTimeZone: string }) {
           value={form.emailSenderId}
           onChange={(v) => { setForm("emailSenderId", v); }}
         />
-        <SelectField
-          label={t("composer.emailTemplate")}
-          options={templatesFor("email")}
-          value={form.emailTemplateId}
-          onChange={(v) => { setForm("emailTemplateId", v); }}
+        <Show when={form.emailVariants.length === 0}>
+          <SelectField
+            label={t("composer.emailTemplate")}
+            options={templatesFor("email")}
+            value={form.emailTemplateId}
+            onChange={(v) => { setForm("emailTemplateId", v); }}
+          />
+        </Show>
+        <Variants
+          channel="email"
+          variants={form.emailVariants}
+          templateId={form.emailTemplateId}
+          templates={templatesFor("email")}
+          onChange={(variants) => { setForm("emailVariants", variants); }}
         />
+      </Show>
+      <Show when={canPickWinner(form)}>
+        <WinnerFields form={form} onChange={(key, value) => { setForm("winner", key, value); }} />
       </Show>
       <TextField
         label={t("composer.sendAt", { zone: props.orgTimeZone })}

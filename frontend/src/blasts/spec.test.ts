@@ -1,4 +1,4 @@
-import { EMPTY_COMPOSER, evenWeights, nextVariantLabel, toSpec, zonedLocalToUtc } from "./spec";
+import { EMPTY_COMPOSER, effectiveMetric, evenWeights, fallbackChannel, nextVariantLabel, toSpec, winnerMetrics, zonedLocalToUtc } from "./spec";
 
 describe("zonedLocalToUtc", () => {
   it("reads a wall-clock time in the organisation's zone, across daylight saving", () => {
@@ -71,5 +71,49 @@ describe("toSpec", () => {
       channel: "both",
       auto_pause: true,
     });
+  });
+
+  it("sends email variants instead of the email template", () => {
+    const emailVariants = [
+      { label: "A", templateId: "ea", weight: 50 },
+      { label: "B", templateId: "eb", weight: 50 },
+    ];
+    expect(toSpec({ ...EMPTY_COMPOSER, name: "x", channel: "email", emailTemplateId: "ignored", emailVariants }, "UTC").variants).toEqual([
+      { channel: "email", label: "A", template_id: "ea", weight: 50 },
+      { channel: "email", label: "B", template_id: "eb", weight: 50 },
+    ]);
+  });
+});
+
+describe("winner metrics", () => {
+  const two = [
+    { label: "A", templateId: "a", weight: 50 },
+    { label: "B", templateId: "b", weight: 50 },
+  ];
+  const sms = { ...EMPTY_COMPOSER, channel: "sms" as const, smsVariants: two };
+  const email = { ...EMPTY_COMPOSER, channel: "email" as const, emailVariants: two };
+  const both = { ...EMPTY_COMPOSER, channel: "both" as const, smsVariants: two, emailVariants: two };
+
+  it("offer replies for texts, opens and clicks for emails, delivery for both", () => {
+    expect(winnerMetrics(sms)).toEqual(["reply_rate", "delivery_rate"]);
+    expect(winnerMetrics(email)).toEqual(["open_rate", "click_rate", "delivery_rate"]);
+    expect(winnerMetrics(both)).toEqual(["reply_rate", "open_rate", "click_rate", "delivery_rate"]);
+    // Email variants on a text-only blast are not sent, so they offer nothing.
+    expect(winnerMetrics({ ...email, channel: "sms" })).toEqual(["delivery_rate"]);
+  });
+
+  it("keep the chosen metric only while it fits", () => {
+    expect(effectiveMetric({ ...email, winner: { ...email.winner, metric: "click_rate" } })).toBe("click_rate");
+    expect(effectiveMetric({ ...email, winner: { ...email.winner, metric: "reply_rate" } })).toBe("open_rate");
+    expect(toSpec({ ...email, name: "x", winner: { ...email.winner, enabled: true } }, "UTC").winner?.metric).toBe("open_rate");
+  });
+
+  it("name the channel that falls back to delivery rate", () => {
+    expect(fallbackChannel(both, "open_rate")).toBe("sms");
+    expect(fallbackChannel(both, "click_rate")).toBe("sms");
+    expect(fallbackChannel(both, "reply_rate")).toBe("email");
+    expect(fallbackChannel(both, "delivery_rate")).toBeNull();
+    expect(fallbackChannel(email, "open_rate")).toBeNull();
+    expect(fallbackChannel(sms, "reply_rate")).toBeNull();
   });
 });

@@ -9,7 +9,9 @@ export interface VariantForm {
   weight: number;
 }
 
-export type WinnerMetric = "reply_rate" | "delivery_rate";
+/** What picks the winner (20261129040000_blast_email_engagement.sql): replies judge texts, opens
+ * and clicks judge emails; a channel the metric does not fit is judged by delivery rate. */
+export type WinnerMetric = "reply_rate" | "open_rate" | "click_rate" | "delivery_rate";
 
 /** "Send the winner to the rest": a test share of each variant (never fewer than a minimum),
  * then, after a time, the variant with the best metric goes to everybody else. */
@@ -34,6 +36,8 @@ export interface ComposerForm {
   emailSenderId: string;
   /** A/B variants of the text (SMS); none = the one template. */
   smsVariants: VariantForm[];
+  /** A/B variants of the email; none = the one template. */
+  emailVariants: VariantForm[];
   /** "" = send when started; else a local date-time ("2026-12-01T18:00") in the org's time zone. */
   sendAtLocal: string;
   autoPause: boolean;
@@ -49,7 +53,7 @@ export interface BlastSpec {
   email_template_id?: string;
   sms_sender_id?: string;
   email_sender_id?: string;
-  variants?: { channel: "sms"; label: string; template_id: string; weight: number }[];
+  variants?: { channel: "sms" | "email"; label: string; template_id: string; weight: number }[];
   scheduled_at?: string;
   winner?: { test_percent: number; min_per_variant: number; decide_after_minutes: number; metric: WinnerMetric };
 }
@@ -65,14 +69,43 @@ export const EMPTY_COMPOSER: ComposerForm = {
   smsSenderId: "",
   emailSenderId: "",
   smsVariants: [],
+  emailVariants: [],
   sendAtLocal: "",
   autoPause: true,
   winner: { enabled: false, testPercent: 20, minPerVariant: 100, decideAfterMinutes: 240, metric: "reply_rate" },
 };
 
-/** The composer offers "send the winner to the rest" only with two or more variants. */
-export const canPickWinner = (form: Pick<ComposerForm, "channel" | "smsVariants">) =>
-  usesSms(form.channel) && form.smsVariants.length >= 2;
+type AbChannels = Pick<ComposerForm, "channel" | "smsVariants" | "emailVariants">;
+
+/** Whether the blast sends an A/B test (two or more variants) on SMS and on email. */
+const abOn = (form: AbChannels) => ({
+  sms: usesSms(form.channel) && form.smsVariants.length >= 2,
+  email: usesEmail(form.channel) && form.emailVariants.length >= 2,
+});
+
+/** The composer offers "send the winner to the rest" only with two or more variants on a channel. */
+export const canPickWinner = (form: AbChannels) => abOn(form).sms || abOn(form).email;
+
+/** The metrics that fit the blast's A/B channels: reply rate for texts, open and click rate for
+ * emails (the database refuses them without two email variants), delivery rate for both. */
+export function winnerMetrics(form: AbChannels): WinnerMetric[] {
+  const on = abOn(form);
+  return [...(on.sms ? (["reply_rate"] as const) : []), ...(on.email ? (["open_rate", "click_rate"] as const) : []), "delivery_rate"];
+}
+
+/** The chosen metric if it still fits (the channel or the variants may have changed since), else the first that does. */
+export function effectiveMetric(form: AbChannels & Pick<ComposerForm, "winner">): WinnerMetric {
+  const offered = winnerMetrics(form);
+  return offered.includes(form.winner.metric) ? form.winner.metric : (offered[0] ?? "delivery_rate");
+}
+
+/** The channel judged by delivery rate instead, because the metric does not fit it (null: none). */
+export function fallbackChannel(form: AbChannels, metric: WinnerMetric): "sms" | "email" | null {
+  const on = abOn(form);
+  if (on.sms && (metric === "open_rate" || metric === "click_rate")) return "sms";
+  if (on.email && metric === "reply_rate") return "email";
+  return null;
+}
 
 export const usesSms = (channel: BlastChannel) => channel !== "email";
 export const usesEmail = (channel: BlastChannel) => channel !== "sms";
@@ -129,24 +162,30 @@ export function toSpec(form: ComposerForm, orgTimeZone: string): BlastSpec {
     if (id !== "") spec[key] = id;
   };
   choose("segment_id", form.segmentId);
+  const variants: NonNullable<BlastSpec["variants"]> = [];
+  // A channel with variants sends them instead of its one template.
+  const chooseTemplates = (channel: "sms" | "email", templateId: string, channelVariants: readonly VariantForm[]) => {
+    if (channelVariants.length > 0) {
+      variants.push(...channelVariants.map((v) => ({ channel, label: v.label, template_id: v.templateId, weight: v.weight })));
+    } else {
+      choose(channel === "sms" ? "sms_template_id" : "email_template_id", templateId);
+    }
+  };
   if (usesSms(form.channel)) {
     choose("sms_sender_id", form.smsSenderId);
-    if (form.smsVariants.length > 0) {
-      spec.variants = form.smsVariants.map((v) => ({ channel: "sms", label: v.label, template_id: v.templateId, weight: v.weight }));
-    } else {
-      choose("sms_template_id", form.smsTemplateId);
-    }
+    chooseTemplates("sms", form.smsTemplateId, form.smsVariants);
   }
   if (usesEmail(form.channel)) {
     choose("email_sender_id", form.emailSenderId);
-    choose("email_template_id", form.emailTemplateId);
+    chooseTemplates("email", form.emailTemplateId, form.emailVariants);
   }
+  if (variants.length > 0) spec.variants = variants;
   if (form.winner.enabled && canPickWinner(form)) {
     spec.winner = {
       test_percent: form.winner.testPercent,
       min_per_variant: form.winner.minPerVariant,
       decide_after_minutes: form.winner.decideAfterMinutes,
-      metric: form.winner.metric,
+      metric: effectiveMetric(form),
     };
   }
   if (form.sendAtLocal !== "") spec.scheduled_at = zonedLocalToUtc(form.sendAtLocal, orgTimeZone).toISOString();
