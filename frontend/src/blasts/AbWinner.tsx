@@ -36,6 +36,9 @@ function ChannelWinner(props: { decided: DecidedChannel; minimum: number }) {
         </p>
         <For each={props.decided.others}>{(other) => <p>{t("results.winner.against", scoreArgs(other))}</p>}</For>
       </Show>
+      <Show when={props.decided.fellBack}>
+        <p>{t(props.decided.channel === "email" ? "composer.winnerFallback.email" : "composer.winnerFallback.sms")}</p>
+      </Show>
       <Show when={props.decided.belowMinimum}>
         <p class="text-amber-900">{t("results.winner.belowMinimum", { minimum: count(props.minimum) })}</p>
       </Show>

@@ -61,6 +61,24 @@ describe("winnerState", () => {
     expect(none.kind === "decided" && none.channels[0]?.noResults).toBe(true);
     expect(winnerState({ ...base, decided_at: "2026-12-01T20:00:00Z" })).toEqual({ kind: "no_winner" });
   });
+
+  it("says which channel of an open-rate test was judged by delivery rate", () => {
+    const state = winnerState({
+      ...base,
+      metric: "open_rate",
+      decided_at: "2026-12-01T20:00:00Z",
+      released_recipients: 60,
+      winners: { email: "B", sms: "A" },
+      decision: {
+        email: { winner: "B", metric: "open_rate", variants: [score("B", 5, 3), score("A", 5, 1)] },
+        sms: { winner: "A", metric: "delivery_rate", variants: [score("A", 5, 5), score("B", 5, 4)] },
+      },
+    });
+    expect(state.kind === "decided" && state.channels.map((c) => [c.channel, c.metric, c.fellBack])).toEqual([
+      ["email", "open_rate", false],
+      ["sms", "delivery_rate", true],
+    ]);
+  });
 });
 
 describe("ratePercent", () => {

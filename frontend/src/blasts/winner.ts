@@ -1,5 +1,6 @@
 /** An A/B blast's "send the winner to the rest" as the results page tells it, from the
- * blast_ab_tests row (see 20261125024010_blast_ab_winner.sql). */
+ * blast_ab_tests row (see 20261125024010_blast_ab_winner.sql; open and click rates in
+ * 20261129040000_blast_email_engagement.sql). */
 import type { WinnerMetric } from "./spec";
 
 export interface VariantScore {
@@ -44,8 +45,11 @@ export interface DecidedChannel {
   others: VariantScore[];
   /** Nothing was measured by the deadline: the first variant went to the rest. */
   noResults: boolean;
-  /** Some variant had fewer texts out than the minimum sample. */
+  /** Some variant had fewer messages out than the minimum sample. */
   belowMinimum: boolean;
+  /** The test's metric does not fit this channel (opens on texts, replies on emails): it was
+   * judged by delivery rate instead. */
+  fellBack: boolean;
 }
 
 export function winnerState(test: AbTest): WinnerState {
@@ -63,6 +67,7 @@ export function winnerState(test: AbTest): WinnerState {
       others: decision.variants.filter((v) => v !== winner),
       noResults: winner.attempted === 0,
       belowMinimum: decision.variants.some((v) => v.attempted < test.min_per_variant),
+      fellBack: decision.metric !== test.metric,
     };
   });
   return { kind: "decided", released: test.released_recipients ?? 0, channels };
