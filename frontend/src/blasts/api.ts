@@ -10,12 +10,17 @@ type Tables = Database["public"]["Tables"];
 type Functions = Database["public"]["Functions"];
 export type Blast = Tables["blasts"]["Row"];
 export type BlastStatus = Database["public"]["Enums"]["blast_status"];
-export type VariantResult = Omit<Functions["blast_results"]["Returns"][number], "variant"> & { variant: string | null };
+// opened and clicked are null for SMS rows (texts report neither).
+export type VariantResult = Omit<Functions["blast_results"]["Returns"][number], "variant" | "opened" | "clicked"> & {
+  variant: string | null;
+  opened: number | null;
+  clicked: number | null;
+};
 type RecipientRow = Functions["blast_recipient_results"]["Returns"][number];
 // The generator marks every returned column non-null; these can be null.
 export type RecipientResult = Omit<
   RecipientRow,
-  "contact_name" | "variant" | "skip_reason" | "error_code" | "sent_at" | "delivered_at" | "contact_id"
+  "contact_name" | "variant" | "skip_reason" | "error_code" | "sent_at" | "delivered_at" | "contact_id" | "opened_at" | "clicked_at"
 > & {
   contact_id: string | null;
   contact_name: string | null;
@@ -24,7 +29,11 @@ export type RecipientResult = Omit<
   error_code: string | null;
   sent_at: string | null;
   delivered_at: string | null;
+  opened_at: string | null;
+  clicked_at: string | null;
 };
+/** Email activity a recipient list can be narrowed to (blast_recipient_results' p_engagement). */
+export type Engagement = "opened" | "clicked" | "not_opened";
 export type Outcome = "to_send" | "sent" | "delivered" | "failed" | "skipped" | "opted_out";
 export interface Choice {
   id: string;
@@ -65,8 +74,8 @@ export const blastKeys = {
   one: (id: string) => ["blasts", "one", id] as const,
   preview: (id: string) => ["rpc", "preview_blast", id] as const,
   results: (id: string) => ["rpc", "blast_results", id] as const,
-  recipients: (id: string, outcome: string, search: string, page: number) =>
-    ["rpc", "blast_recipient_results", id, outcome, search, page] as const,
+  recipients: (id: string, outcome: string, engagement: string, search: string, page: number) =>
+    ["rpc", "blast_recipient_results", id, outcome, engagement, search, page] as const,
   choices: () => ["blast-choices"] as const,
   abTest: (id: string) => ["blast_ab_tests", id] as const,
   segmentCount: (segmentId: string) => ["rpc", "count_contacts", "segment", segmentId] as const,
@@ -164,13 +173,14 @@ export async function fetchResults(id: string): Promise<VariantResult[]> {
 
 export async function fetchRecipients(
   id: string,
-  filter: { outcome: Outcome | ""; search: string },
+  filter: { outcome: Outcome | ""; engagement: Engagement | ""; search: string },
   limit: number,
   offset: number,
 ): Promise<RecipientResult[]> {
   const { data, error } = await supabase().rpc("blast_recipient_results", {
     p_blast_id: id,
     p_outcome: filter.outcome === "" ? undefined : filter.outcome,
+    p_engagement: filter.engagement === "" ? undefined : filter.engagement,
     p_search: filter.search.trim() === "" ? undefined : filter.search.trim(),
     p_limit: limit,
     p_offset: offset,
