@@ -14,6 +14,26 @@ describe("describeActivity", () => {
     ).toEqual({ title: "Text sent: “Hi Ada” — delivered", body: null, note: "From the campaign “November”" });
   });
 
+  it("says whether an email was opened or a link in it clicked", () => {
+    setLocale("en");
+    const email = { direction: "outbound", channel: "email", status: "delivered", subject: "November" };
+    expect(describeActivity({ kind: "message", detail: { ...email, opened_at: "2026-11-20T10:00:00Z", clicked_at: null } }).title).toBe(
+      "Email sent: November — delivered · opened",
+    );
+    expect(
+      describeActivity({ kind: "message", detail: { ...email, opened_at: "2026-11-20T10:00:00Z", clicked_at: "2026-11-20T10:05:00Z" } })
+        .title,
+    ).toBe("Email sent: November — delivered · link clicked");
+    expect(describeActivity({ kind: "message", detail: { ...email, opened_at: null, clicked_at: null } }).title).toBe(
+      "Email sent: November — delivered",
+    );
+    setLocale("es");
+    expect(describeActivity({ kind: "message", detail: { ...email, opened_at: "2026-11-20T10:00:00Z" } }).title).toBe(
+      "Correo enviado: November — delivered · abierto",
+    );
+    setLocale("en");
+  });
+
   it("speaks the reader's language", () => {
     setLocale("es");
     expect(describeActivity({ kind: "consent", detail: { channel: "sms", status: "opted_out", source: "sms_stop" } }).title).toBe(

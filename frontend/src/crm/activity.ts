@@ -20,6 +20,13 @@ function channelName(channel: string): string {
   return channel === "sms" || channel === "email" ? t(`contact.channel.${channel}`) : channel;
 }
 
+/** An email's first click (which proves an open), else its first open, after its title. */
+function withEngagement(title: string, detail: Record<string, unknown>): string {
+  if (text(detail, "clicked_at")) return `${title} · ${t("activity.clicked")}`;
+  if (text(detail, "opened_at")) return `${title} · ${t("activity.opened")}`;
+  return title;
+}
+
 export interface DescribedActivity {
   title: string;
   /** The interaction's full text, shown under the title. */
@@ -52,7 +59,7 @@ export function describeActivity(entry: Pick<ActivityEntry, "kind" | "detail">):
         ? inbound ? "activity.email_inbound" : "activity.email_outbound"
         : inbound ? "activity.message_inbound" : "activity.message_outbound";
       const blast = text(detail, "blast_name");
-      return { title: t(key, values), body: null, note: blast ? t("activity.blast", { blast }) : null };
+      return { title: withEngagement(t(key, values), detail), body: null, note: blast ? t("activity.blast", { blast }) : null };
     }
     case "conversation":
       return { title: t("activity.conversation"), body: null, note: null };
