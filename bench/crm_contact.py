@@ -9,10 +9,15 @@ mailbox spelled differently, the name without accents). Then:
     contacts (goal p95 < 100 ms, a keystroke's budget: it runs as the contact page opens), and
     the shared buffers a call touches (EXPLAIN ANALYZE BUFFERS as the organizer, over a sample):
     timings swing with the machine's load, the work a call does does not;
+  * pairs list: `list_duplicate_pairs` (the CRM's duplicates screen) through the REST API for
+    its first page and its last, PAIR_CALLS times each, with the buffers of each page: a page
+    is cut (limit/offset) from the pairs of the whole CRM, so a later page should cost what the
+    first does — if it cost more, the screen would need keyset paging;
   * erasure: ERASURES contacts, each with a login and three files, erased by admins'
     `gdpr_erase`, then one worker pass (Storage and Auth through their APIs): requests per second.
 
-Run: .venv/bin/python bench/crm_contact.py [--contacts 100000] [--calls 200] [--erasures 50]
+Run: .venv/bin/python bench/crm_contact.py [--contacts 100000] [--calls 200] [--pair-calls 10]
+     [--erasures 50]
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ from workers.gdpr_erasure import (
 )
 
 GOAL_P95_MS = 100.0
+# The duplicates screen's page (frontend/src/crm/duplicatePairs.ts).
+PAIRS_PAGE = 50
 FIRST_NAMES = [
     "María",
     "José",
@@ -97,23 +104,59 @@ def load(conn: psycopg.Connection[Any], contacts: int) -> tuple[str, str]:
     return users[0], users[1]
 
 
-def buffers_per_call(conn: psycopg.Connection[Any], organizer: str, picks: list[str]) -> list[int]:
-    """Shared buffers (hit or read) of find_duplicate_contacts for each pick, as the organizer."""
+def buffers_per_call(
+    conn: psycopg.Connection[Any], organizer: str, call: str, arguments: list[tuple[Any, ...]]
+) -> list[int]:
+    """Shared buffers (hit or read) of `call` (a select from a function) for each set of
+    arguments, as the organizer."""
     claims = json.dumps({"sub": organizer, "role": "authenticated"})
     touched: list[int] = []
     with conn.transaction():
         conn.execute("set local role authenticated")
         conn.execute("select set_config('request.jwt.claims', %s, true)", (claims,))
-        for pick in picks:
+        for argument in arguments:
             row = conn.execute(
-                "explain (analyze, buffers, format json)"
-                " select * from public.find_duplicate_contacts(%s)",
-                (pick,),
+                f"explain (analyze, buffers, format json) {call}", argument
             ).fetchone()
             assert row is not None
             plan = row[0][0]["Plan"]
             touched.append(int(plan["Shared Hit Blocks"]) + int(plan["Shared Read Blocks"]))
     return touched
+
+
+def pairs_pages(
+    client: httpx.Client, conn: psycopg.Connection[Any], organizer: str, calls: int
+) -> dict[str, Any]:
+    """The duplicates screen's first and last page of pairs: timings and buffers of each."""
+    # Walk the list as the screen would, 200 at a time, to find where its last page starts.
+    total, offset = 0, 0
+    while True:
+        response = client.post(
+            "/rest/v1/rpc/list_duplicate_pairs", json={"p_limit": 200, "p_offset": offset}
+        )
+        response.raise_for_status()
+        total += len(response.json())
+        if len(response.json()) < 200:
+            break
+        offset += 200
+    figures: dict[str, Any] = {"pairs": total}
+    last_offset = max(0, (total - 1) // PAIRS_PAGE * PAIRS_PAGE)
+    for page, offset in (("first", 0), ("last", last_offset)):
+        body = {"p_limit": PAIRS_PAGE, "p_offset": offset}
+        timed = [timed_rpc(client, "list_duplicate_pairs", body) for _ in range(calls)]
+        (buffers,) = buffers_per_call(
+            conn,
+            organizer,
+            "select * from public.list_duplicate_pairs(%s, %s)",
+            [(PAIRS_PAGE, offset)],
+        )
+        figures[page] = {
+            "offset": offset,
+            "p50_ms": round(percentile(timed, 0.5), 1),
+            "p95_ms": round(percentile(timed, 0.95), 1),
+            "buffers": buffers,
+        }
+    return figures
 
 
 def timed_rpc(client: httpx.Client, function: str, body: dict[str, Any]) -> float:
@@ -190,6 +233,7 @@ def main() -> None:
     )
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--pair-calls", type=int, default=10)
     parser.add_argument("--erasures", type=int, default=50)
     args = parser.parse_args()
     rng = random.Random(14)
@@ -218,7 +262,13 @@ def main() -> None:
                 timed_rpc(client, "find_duplicate_contacts", {"p_contact_id": pick})
                 for pick in picks
             ]
-        touched = buffers_per_call(conn, organizer, picks[:: max(1, len(picks) // 20)])
+            pairs = pairs_pages(client, conn, organizer, args.pair_calls)
+        touched = buffers_per_call(
+            conn,
+            organizer,
+            "select * from public.find_duplicate_contacts(%s)",
+            [(pick,) for pick in picks[:: max(1, len(picks) // 20)]],
+        )
         erased = asyncio.run(erasures(stack, conn, admin, args.erasures))
     p95 = percentile(found, 0.95)
     print(
@@ -234,6 +284,7 @@ def main() -> None:
                     "buffers_p50": percentile([float(n) for n in touched], 0.5),
                     "buffers_max": max(touched),
                 },
+                "pairs_list": pairs,
                 "erasure": erased,
                 "goal_duplicates_p95_ms": GOAL_P95_MS,
             },

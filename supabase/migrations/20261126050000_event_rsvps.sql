@@ -67,33 +67,7 @@ create index rsvp_attempts_attempted_at_idx on private.rsvp_attempts (attempted_
 -- Triggers
 -- ============================================================================================
 
--- SECURITY DEFINER: RSVPs are written by organizers, the RSVP form and imports alike, and none
--- of them has (or needs) rights on the private counter table. Rows of an event being deleted
--- are not counted (its counters go with it).
-create function private.count_rsvps() returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-  insert into private.event_rsvp_counts as c (event_id, slot, rsvps)
-  select x.event_id, (pg_backend_pid() % 16)::smallint, case tg_op when 'INSERT' then x.n else -x.n end
-    from (select t.event_id, count(*)::integer as n
-            from changed_rows t
-           where exists (select 1 from public.events e where e.id = t.event_id)
-           group by t.event_id) x
-   order by x.event_id
-  on conflict (event_id, slot) do update set rsvps = c.rsvps + excluded.rsvps;
-  return null;
-end
-$$;
-comment on function private.count_rsvps() is
-  'Statement trigger on event_rsvps: add the inserted (or subtract the deleted) RSVPs to private.event_rsvp_counts.';
-
-create trigger event_rsvps_count_inserted after insert on public.event_rsvps
-  referencing new table as changed_rows for each statement execute function private.count_rsvps();
-create trigger event_rsvps_count_deleted after delete on public.event_rsvps
-  referencing old table as changed_rows for each statement execute function private.count_rsvps();
+-- private.count_rsvps and its two triggers moved to 20261129050000_event_counter_slots.sql (one slot per backend).
 
 -- TRUNCATE (tests, a reset) fires no insert or delete trigger: the counts become zero.
 create function private.zero_rsvp_counts() returns trigger

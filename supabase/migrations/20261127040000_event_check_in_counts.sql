@@ -32,34 +32,7 @@ select ci.event_id, 0, count(*) from public.check_ins ci group by ci.event_id;
 -- Triggers
 -- ============================================================================================
 
--- SECURITY DEFINER: check-ins are written by check_in (a definer), merges and erasures alike,
--- and the counter table is private. Rows of an event being deleted are not counted (its
--- counters go with it). Slots are taken in event order, so two statements touching the same
--- events lock their rows in the same order.
-create function private.count_check_ins() returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-  insert into private.event_check_in_counts as c (event_id, slot, check_ins)
-  select x.event_id, (pg_backend_pid() % 16)::smallint, case tg_op when 'INSERT' then x.n else -x.n end
-    from (select t.event_id, count(*)::integer as n
-            from changed_rows t
-           where exists (select 1 from public.events e where e.id = t.event_id)
-           group by t.event_id) x
-   order by x.event_id
-  on conflict (event_id, slot) do update set check_ins = c.check_ins + excluded.check_ins;
-  return null;
-end
-$$;
-comment on function private.count_check_ins() is
-  'Statement trigger on check_ins: add the inserted (or subtract the deleted) check-ins to private.event_check_in_counts.';
-
-create trigger check_ins_count_inserted after insert on public.check_ins
-  referencing new table as changed_rows for each statement execute function private.count_check_ins();
-create trigger check_ins_count_deleted after delete on public.check_ins
-  referencing old table as changed_rows for each statement execute function private.count_check_ins();
+-- private.count_check_ins and its two triggers moved to 20261129050000_event_counter_slots.sql (one slot per backend).
 
 -- TRUNCATE (tests, a reset) fires no insert or delete trigger: the counts become zero.
 create function private.zero_check_in_counts() returns trigger

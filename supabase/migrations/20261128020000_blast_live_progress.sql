@@ -5,9 +5,10 @@
 --
 -- public.blast_progress reads the row plus its unfolded deltas, in one snapshot: the counters
 -- it returns are the messages' own at that instant, whatever the folding's cadence. A blast
--- has at most 16 delta rows (one per backend slot, on their primary key), so the read stays a
--- few index lookups; nothing is added to the sending path and the fold keeps its cadence (it
--- still wakes Realtime subscribers and keeps the stored row close).
+-- has one delta row per backend that counted for it since the last fold (keyed by its pid since
+-- 20261129020100_blast_counter_slots; a few dozen at most, on their primary key), so the read
+-- stays a few index lookups; nothing is added to the sending path and the fold keeps its
+-- cadence (it still wakes Realtime subscribers and keeps the stored row close).
 
 -- ============================================================================================
 -- Public functions

@@ -69,6 +69,15 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
                 (asked["crowd"], name),
             )
             return "ok"
+        if "late" in asked:
+            # One of the crowd who RSVP'd arrives, with the list's two pages open.
+            db.execute(
+                "insert into public.check_ins (event_id, contact_id, method)"
+                " select %s, id, 'qr' from public.contacts"
+                "  where source = %s and last_name = 'Rsvp 40'",
+                (asked["late"], name),
+            )
+            return "ok"
         event_id = asked["check_in"]
         # What the door's check_in does to the table, done the short way: a contact and their row.
         contact = db.execute(
@@ -109,6 +118,7 @@ def test_organizer_creates_an_event_and_watches_check_ins_arrive(
             "live-arrived",
             "live-es",
             "attendees-first-page",
+            "attendees-behind",
             "attendees-filtered",
             "attendees-no-match",
         ]

@@ -1,6 +1,6 @@
 import { A, useParams } from "@solidjs/router";
-import { keepPreviousData, useMutation } from "@tanstack/solid-query";
-import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
+import { keepPreviousData, useMutation, useQueryClient, type InfiniteData } from "@tanstack/solid-query";
+import { createEffect, createSignal, on, onCleanup, Show, type Accessor } from "solid-js";
 import { download, toCsv } from "../crm/csv";
 import { SelectField } from "../crm/SelectField";
 import { formatDateTime } from "../lib/dates";
@@ -27,7 +27,15 @@ import {
   type EventSummary,
 } from "./api";
 import { EventVolunteers } from "./EventVolunteers";
-import { ATTENDEE_CSV_COLUMNS, attendanceFilter, attendeeCsvRows, checkedInFilter, displayName, nextPageCursor } from "./logic";
+import {
+  ATTENDEE_CSV_COLUMNS,
+  attendanceFilter,
+  attendeeCsvRows,
+  attendeeListOnChange,
+  checkedInFilter,
+  displayName,
+  nextPageCursor,
+} from "./logic";
 import { RsvpPasses } from "./RsvpPasses";
 import { t } from "./t";
 
@@ -76,8 +84,12 @@ function ExportButton(props: { event: EventSummary }) {
   );
 }
 
-/** The list a page at a time, filtered and searched by the server; "Show more" reads the next page. */
-function AttendeeList(props: { event: EventSummary }) {
+/**
+ * The list a page at a time, filtered and searched by the server; "Show more" reads the next page.
+ * `changes` ticks on each Realtime check-in or RSVP at the event: see attendeeListOnChange.
+ */
+function AttendeeList(props: { event: EventSummary; changes: Accessor<number> }) {
+  const client = useQueryClient();
   const [attendance, setAttendance] = createSignal("");
   const [checkIn, setCheckIn] = createSignal("");
   const [typed, setTyped] = createSignal("");
@@ -98,8 +110,9 @@ function AttendeeList(props: { event: EventSummary }) {
     checkedIn: checkedInFilter(checkIn()),
     search: search(),
   });
+  const pagesKey = () => [...eventKeys.attendeePages(props.event.id), filters()];
   const pages = createLiveInfiniteQuery(() => ({
-    queryKey: [...eventKeys.attendeePages(props.event.id), filters()],
+    queryKey: pagesKey(),
     queryFn: ({ pageParam }) => fetchAttendeePage(props.event.id, filters(), pageParam, PAGE_SIZE),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => nextPageCursor(last, PAGE_SIZE),
@@ -111,6 +124,23 @@ function AttendeeList(props: { event: EventSummary }) {
     queryFn: () => fetchAttendeeCounts(props.event.id, filters()),
     placeholderData: keepPreviousData,
   }));
+  // Pages read before a change, kept as they were read rather than each read again.
+  const [behind, setBehind] = createSignal(false);
+  createEffect(
+    on(() => props.changes(), () => {
+      if (attendeeListOnChange(pages().data?.pages.length ?? 0) === "refetch") void pages().refetch();
+      else setBehind(true);
+    }, { defer: true }),
+  );
+  createEffect(on(filters, () => setBehind(false), { defer: true }));
+  const showLatest = () => {
+    // Page one only, read again; the pages after it come again through "Show more".
+    client.setQueryData<InfiniteData<AttendeePageRow[], string | null>>(pagesKey(), (data) =>
+      data ? { pages: data.pages.slice(0, 1), pageParams: data.pageParams.slice(0, 1) } : data,
+    );
+    setBehind(false);
+    void pages().refetch();
+  };
   const rows = () => pages().data?.pages.flat();
   const filtered = () => filters().attendance !== null || filters().checkedIn !== null || filters().search.trim() !== "";
   const when = (iso: string) => formatDateTime(iso, props.event.org_time_zone, locale());
@@ -195,7 +225,14 @@ function AttendeeList(props: { event: EventSummary }) {
               rows={list()}
             />
             <p role="status" data-testid="attendee-showing">{showing()}</p>
-            <Show when={pages().hasNextPage}>
+            <Show when={behind()}>
+              <div class="flex flex-wrap items-center gap-3">
+                <p role="status">{t("attendees.behind")}</p>
+                <Button variant="secondary" onClick={showLatest}>{t("attendees.latest")}</Button>
+              </div>
+            </Show>
+            {/* Behind, a next page would join two reads of a list that moved: a gap or a repeat. */}
+            <Show when={pages().hasNextPage && !behind()}>
               <Button variant="secondary" disabled={pages().isFetchingNextPage} onClick={() => void pages().fetchNextPage()}>
                 {pages().isFetchingNextPage ? t("attendees.loadingMore") : t("attendees.more")}
               </Button>
@@ -210,15 +247,13 @@ function AttendeeList(props: { event: EventSummary }) {
 function AttendeesScreen() {
   const params = useParams<{ id: string }>();
   const event = createLiveQuery(() => ({ queryKey: [...eventKeys.overview(), params.id], queryFn: () => fetchEventSummary(params.id) }));
-  // Check-ins and RSVPs at this event refetch the list's pages, its counts and the pass summary.
-  const stale = [
-    eventKeys.attendeePages(params.id),
-    eventKeys.attendeeCounts(params.id),
-    eventKeys.passSummary(params.id),
-    [...eventKeys.overview(), params.id],
-  ];
-  invalidateOnChanges({ table: "check_ins", filter: `event_id=eq.${params.id}`, queryKeys: stale });
-  invalidateOnChanges({ table: "event_rsvps", filter: `event_id=eq.${params.id}`, queryKeys: stale });
+  // Check-ins and RSVPs at this event refetch the counts and the pass summary; the list's pages
+  // are the list's to refresh (one request, not one per loaded page).
+  const stale = [eventKeys.attendeeCounts(params.id), eventKeys.passSummary(params.id), [...eventKeys.overview(), params.id]];
+  const [changes, setChanges] = createSignal(0);
+  const changed = () => setChanges((count) => count + 1);
+  invalidateOnChanges({ table: "check_ins", filter: `event_id=eq.${params.id}`, queryKeys: stale, onChange: changed });
+  invalidateOnChanges({ table: "event_rsvps", filter: `event_id=eq.${params.id}`, queryKeys: stale, onChange: changed });
   const over = () => Date.parse(event().data?.ends_at ?? "") <= Date.now();
   return (
     <section class="space-y-4">
@@ -244,7 +279,7 @@ function AttendeesScreen() {
       </Show>
       <EventVolunteers eventId={params.id} />
       <DataBlock data={event().data} error={event().error}>
-        {(current) => <AttendeeList event={current()} />}
+        {(current) => <AttendeeList event={current()} changes={changes} />}
       </DataBlock>
     </section>
   );

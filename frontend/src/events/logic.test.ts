@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  attendeeListOnChange,
   attendanceFilter,
   checkedInFilter,
   displayName,
@@ -77,5 +78,14 @@ describe("attendees", () => {
 
   it("names people, or says there is no name (an erased contact)", () => {
     expect(people.map(displayName)).toEqual(["Ada Lovelace", "Bea", null]);
+  });
+});
+
+describe("attendeeListOnChange", () => {
+  it("re-reads a list of one page (or none yet) and only marks a longer one as behind", () => {
+    expect(attendeeListOnChange(0)).toBe("refetch");
+    expect(attendeeListOnChange(1)).toBe("refetch");
+    expect(attendeeListOnChange(2)).toBe("behind");
+    expect(attendeeListOnChange(20)).toBe("behind");
   });
 });

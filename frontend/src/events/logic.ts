@@ -67,6 +67,17 @@ export function nextPageCursor(page: readonly { next_cursor: string }[], limit: 
   return page.length < limit ? undefined : page[page.length - 1]?.next_cursor;
 }
 
+/**
+ * What a Realtime change does to the attendee list. The list is newest arrival first and read
+ * page by page (keyset), so an arrival moves someone to the top of page one: re-reading only
+ * page one would leave pages two onwards one row off (a person missed, another shown twice),
+ * and re-reading every loaded page costs a request per page on each arrival. So one loaded
+ * page is re-read; with more, the pages stay as read and the list says it is behind.
+ */
+export function attendeeListOnChange(loadedPages: number): "refetch" | "behind" {
+  return loadedPages > 1 ? "behind" : "refetch";
+}
+
 /** The attendance filter's select value ("" for everyone) as the RPC's argument. */
 export function attendanceFilter(value: string): "rsvp" | "walk_in" | null {
   return value === "rsvp" || value === "walk_in" ? value : null;

@@ -9,6 +9,9 @@ export interface ChangeSubscription {
   /** A postgres_changes filter, e.g. `event_id=eq.<uuid>`. */
   filter?: string;
   queryKeys: readonly QueryKey[];
+  /** Also told of each change (and of a resubscribe or the tab showing again), for a query
+   * whose refresh is the caller's to decide, e.g. a list of many loaded pages. */
+  onChange?: () => void;
 }
 
 /**
@@ -21,6 +24,7 @@ export function invalidateOnChanges(subscription: ChangeSubscription): void {
   const queryClient = useQueryClient();
   const invalidate = () => {
     for (const queryKey of subscription.queryKeys) void queryClient.invalidateQueries({ queryKey });
+    subscription.onChange?.();
   };
   const name = `${subscription.table}:${subscription.filter ?? "all"}:${crypto.randomUUID()}`;
   const channel: RealtimeChannel = supabase()

@@ -5,8 +5,10 @@
 // view in Spanish. RSVPs: someone RSVPs on the public page (anon, with an SMS opt-in) and appears
 // live on the attendee page; the organizer sends the passes ("1 to send" → "1 already sent"),
 // and the pass link opens the person's QR. A crowd arrives (pytest adds 70 people): the list
-// shows its first page of 50, "Show more" reads the rest without a page load, a filter and a
-// search narrow it on the server, and the CSV export has everyone, not just the pages shown.
+// shows its first page of 50, "Show more" reads the rest without a page load; one of them
+// checks in: the counts follow at once, the two pages are not read again (the list says it is
+// behind), and "Show the latest" reads page one with them on top. A filter and a search narrow
+// it on the server, and the CSV export has everyone, not just the pages shown.
 // axe on every state.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -108,6 +110,23 @@ try {
   await showing.filter({ hasText: "Showing 72 of 72" }).waitFor();
   if ((await people.getByRole("row").count()) !== 73) throw new Error("the second page did not add 22 rows");
   if ((await page.getByRole("button", { name: "Show more" }).count()) !== 0) throw new Error("a last page offers more");
+  // With two pages open an arrival re-reads the counts, not each page.
+  let pageReads = 0;
+  const countPageReads = (request) => {
+    if (request.url().includes("/rpc/event_attendees_page")) pageReads += 1;
+  };
+  page.on("request", countPageReads);
+  await ask({ need_code: JSON.stringify({ late: eventId }) });
+  await page.getByTestId("attendee-summary").filter({ hasText: "41 RSVPs · 32 checked in · 31 walk-ins" }).waitFor({ timeout: 15000 });
+  await page.getByText("People have arrived or RSVP'd since these pages were read.").waitFor();
+  await checkState(page, "attendees-behind");
+  if (pageReads !== 0) throw new Error(`an arrival re-read ${pageReads} pages of the list`);
+  await page.getByRole("button", { name: "Show the latest" }).click();
+  await showing.filter({ hasText: "Showing 50 of 72" }).waitFor();
+  const first = await people.getByRole("row").nth(1).innerText();
+  if (!first.includes("Crowd Rsvp 40")) throw new Error(`the latest arrival is not on top: ${first}`);
+  page.off("request", countPageReads);
+  if (pageReads !== 1) throw new Error(`"Show the latest" read ${pageReads} pages, not one`);
   await page.getByLabel("Who").selectOption({ label: "Walk-ins" });
   await showing.filter({ hasText: "Showing 31 of 31" }).waitFor();
   await page.getByLabel("Search by name, email or phone").fill("lia arr");
