@@ -3208,6 +3208,7 @@ export type Database = {
         Returns: undefined
       }
       fold_dashboard: { Args: Record<PropertyKey, never>; Returns: Json }
+      fold_event_counts: { Args: Record<PropertyKey, never>; Returns: number }
       gdpr_erase: {
         Args: { p_contact_id: string; p_note?: string }
         Returns: Json
