@@ -136,3 +136,38 @@ def test_two_contact_deletes_sharing_a_remainder_never_deadlock_on_check_in_coun
 
     assert outcomes == {"a": "deleted", "b": "deleted"}
     assert (check_ins_counted(db, monday), check_ins_counted(db, tuesday)) == (0, 0)
+
+
+def test_a_fold_never_waits_for_a_check_in_and_the_count_stays_right(
+    db: Connection, stack: LocalStack
+) -> None:
+    """20261129080000_event_counter_fold: a fold while a check-in's transaction holds its
+    counter row folds the other rows and returns at once (it skips the held one); the check-in
+    commits after it, and the count is every check-in, once."""
+    tonight = event(db, "Tonight")
+    for name in ("Ana", "Bo", "Cy"):
+        attendee(db, name, tonight)
+    late = attendee(db, "Di")
+    with (
+        psycopg.connect(stack.config.db_url()) as door,
+        psycopg.connect(stack.config.db_url()) as worker,
+    ):
+        check_in(door, late, tonight)  # open: the door's transaction holds its counter row
+        worker.execute("set lock_timeout = '2s'")  # a fold that waited would fail here
+        worker.commit()
+        folded = None
+        for _ in range(20):  # None while a worker of the session's stack folds at that moment
+            row = worker.execute("select public.fold_event_counts()").fetchone()
+            worker.commit()
+            assert row is not None
+            folded = row[0]
+            if folded is not None:
+                break
+        assert folded is not None
+        door.commit()
+    assert check_ins_counted(db, tonight) == 4
+    slots = db.execute(
+        "select slot from private.event_check_in_counts where event_id = %s order by slot",
+        (tonight,),
+    ).fetchall()
+    assert slots[0] == (0,)  # the fold's row (the door's own may be folded by now too)
