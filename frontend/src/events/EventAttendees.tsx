@@ -217,6 +217,13 @@ function AttendeeList(props: { event: EventSummary; changes: Accessor<number> })
       >
         {(list) => (
           <>
+            {/* Above the list: the newest arrivals go on top, where the organizer is looking. */}
+            <Show when={behind()}>
+              <div class="flex flex-wrap items-center gap-3">
+                <p role="status">{t("attendees.behind")}</p>
+                <Button variant="secondary" onClick={showLatest}>{t("attendees.latest")}</Button>
+              </div>
+            </Show>
             <DataTable
               caption={t("attendees.listTitle")}
               captionHidden
@@ -225,12 +232,6 @@ function AttendeeList(props: { event: EventSummary; changes: Accessor<number> })
               rows={list()}
             />
             <p role="status" data-testid="attendee-showing">{showing()}</p>
-            <Show when={behind()}>
-              <div class="flex flex-wrap items-center gap-3">
-                <p role="status">{t("attendees.behind")}</p>
-                <Button variant="secondary" onClick={showLatest}>{t("attendees.latest")}</Button>
-              </div>
-            </Show>
             {/* Behind, a next page would join two reads of a list that moved: a gap or a repeat. */}
             <Show when={pages().hasNextPage && !behind()}>
               <Button variant="secondary" disabled={pages().isFetchingNextPage} onClick={() => void pages().fetchNextPage()}>
