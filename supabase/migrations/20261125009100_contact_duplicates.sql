@@ -33,6 +33,7 @@ grant execute on function private.mailbox(text) to authenticated, service_role;
 -- ============================================================================================
 
 -- The last ten digits: a US number saved once as +1 305… and once mis-parsed abroad.
+-- Both rebuilt with included columns in 20261129060000_contact_duplicate_pairs_cost.
 create index contacts_phone_tail_idx on public.contacts (right(phone::text, 10))
   where merged_into is null and erased_at is null;
 create index contacts_mailbox_idx on public.contacts (private.mailbox(email))
