@@ -14,7 +14,7 @@ import { notifyError, notifySuccess } from "../ui/notifications";
 import { SegmentRules } from "../crm/SegmentBuilder";
 import { toSegmentDefinition, type Rule } from "../crm/segmentRules";
 import type { Json } from "../lib/database.types";
-import { createDebounced } from "../templates/debounce";
+import { createDebounced } from "../lib/debounce";
 import { blastKeys, countSegment, createBlast, createBlastToFilter, fetchChoices } from "./api";
 import { count } from "./format";
 import {

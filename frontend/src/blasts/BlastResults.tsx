@@ -21,7 +21,7 @@ import {
   type RecipientResult,
   type VariantResult,
 } from "./api";
-import { createDebounced } from "../templates/debounce";
+import { createDebounced } from "../lib/debounce";
 import { count, when } from "./format";
 import { t } from "./t";
 

@@ -1,9 +1,10 @@
 import { A, useParams } from "@solidjs/router";
 import { keepPreviousData, useMutation, useQueryClient, type InfiniteData } from "@tanstack/solid-query";
-import { createEffect, createSignal, on, onCleanup, Show, type Accessor } from "solid-js";
+import { createEffect, createSignal, on, Show, type Accessor } from "solid-js";
 import { download, toCsv } from "../crm/csv";
 import { SelectField } from "../crm/SelectField";
 import { formatDateTime } from "../lib/dates";
+import { createDebounced } from "../lib/debounce";
 import { errorCode } from "../lib/errors";
 import { locale, pluralForm } from "../lib/i18n";
 import { createLiveInfiniteQuery, createLiveQuery } from "../lib/liveQuery";
@@ -93,18 +94,10 @@ function AttendeeList(props: { event: EventSummary; changes: Accessor<number> })
   const [attendance, setAttendance] = createSignal("");
   const [checkIn, setCheckIn] = createSignal("");
   const [typed, setTyped] = createSignal("");
-  const [search, setSearch] = createSignal("");
   // The list follows the search box after a short pause; a cleared box applies at once.
-  createEffect(
-    on(typed, (value) => {
-      if (value.trim() === "") {
-        setSearch("");
-        return;
-      }
-      const timer = setTimeout(() => setSearch(value), SEARCH_DELAY_MS);
-      onCleanup(() => { clearTimeout(timer); });
-    }, { defer: true }),
-  );
+  const search = createDebounced(() => (typed().trim() === "" ? "" : typed()), SEARCH_DELAY_MS, {
+    immediately: (value) => value === "",
+  });
   const filters = (): AttendeeFilters => ({
     attendance: attendanceFilter(attendance()),
     checkedIn: checkedInFilter(checkIn()),

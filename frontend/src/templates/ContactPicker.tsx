@@ -5,7 +5,7 @@ import { errorCode } from "../lib/errors";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
 import { searchContacts, templateKeys } from "./api";
-import { createDebounced } from "./debounce";
+import { createDebounced } from "../lib/debounce";
 import { t } from "./t";
 
 /** Search contacts (as RLS shows them) and choose one to preview a message for. */

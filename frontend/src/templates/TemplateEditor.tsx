@@ -22,7 +22,7 @@ import {
   type TemplateDraft,
 } from "./api";
 import { ContactPicker } from "./ContactPicker";
-import { createDebounced } from "./debounce";
+import { createDebounced } from "../lib/debounce";
 import { checkTemplateFields, insertAt } from "./merge-fields";
 import { MergeFieldPicker } from "./MergeFieldPicker";
 import { TemplatePreview } from "./TemplatePreview";
