@@ -15,6 +15,7 @@ import { SegmentRules } from "../crm/SegmentBuilder";
 import { toSegmentDefinition, type Rule } from "../crm/segmentRules";
 import type { Json } from "../lib/database.types";
 import { createDebounced } from "../lib/debounce";
+import { createLiveQuery } from "../lib/liveQuery";
 import { blastKeys, countSegment, createBlast, createBlastToFilter, fetchChoices } from "./api";
 import { count } from "./format";
 import {
@@ -38,7 +39,9 @@ type Choices = Awaited<ReturnType<typeof fetchChoices>>;
 
 /** The chosen segment's size, counted by the database as the choice changes. */
 function SegmentCount(props: { segment: Choices["segments"][number] | undefined }) {
-  const matches = useQuery(() => ({
+  // A live query: a recount never suspends the page (a useQuery read under the shell's Suspense
+  // showed "Loading…" in place of the whole composer while the count was asked).
+  const matches = createLiveQuery(() => ({
     queryKey: blastKeys.segmentCount(props.segment?.id ?? ""),
     queryFn: () => countSegment(props.segment?.definition ?? {}),
     enabled: props.segment !== undefined,
@@ -47,10 +50,10 @@ function SegmentCount(props: { segment: Choices["segments"][number] | undefined 
   return (
     <Show when={props.segment}>
       <p role="status" class="text-sm" data-testid="segment-count">
-        {matches.data === undefined ? t("composer.counting") : t("composer.matches", { count: count(matches.data) })}
+        {matches().data === undefined ? t("composer.counting") : t("composer.matches", { count: count(matches().data ?? 0) })}
       </p>
-      <Show when={matches.error}>
-        <ErrorAlert code={errorCode(matches.error)} />
+      <Show when={matches().error}>
+        <ErrorAlert code={errorCode(matches().error)} />
       </Show>
     </Show>
   );
@@ -62,7 +65,7 @@ const FILTER_COUNT_DELAY_MS = 250;
 /** An unsaved filter: the segment builder's rules, counted by the database as they change. */
 function FilterAudience(props: { rules: Rule[]; onChange: (rules: Rule[]) => void }) {
   const definition = createDebounced(() => toSegmentDefinition(props.rules) as Json, FILTER_COUNT_DELAY_MS);
-  const matches = useQuery(() => ({
+  const matches = createLiveQuery(() => ({
     queryKey: blastKeys.filterCount(definition()),
     queryFn: () => countSegment(definition()),
     staleTime: 0,
@@ -72,10 +75,10 @@ function FilterAudience(props: { rules: Rule[]; onChange: (rules: Rule[]) => voi
       <h2 class="text-lg font-semibold">{t("composer.filterTitle")}</h2>
       <SegmentRules rules={props.rules} onChange={props.onChange} />
       <p role="status" class="text-sm" data-testid="filter-count">
-        {matches.data === undefined ? t("composer.counting") : t("composer.filterMatches", { count: count(matches.data) })}
+        {matches().data === undefined ? t("composer.counting") : t("composer.filterMatches", { count: count(matches().data ?? 0) })}
       </p>
-      <Show when={matches.error}>
-        <ErrorAlert code={errorCode(matches.error)} />
+      <Show when={matches().error}>
+        <ErrorAlert code={errorCode(matches().error)} />
       </Show>
     </div>
   );
